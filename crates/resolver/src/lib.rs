@@ -1,0 +1,14 @@
+//! The GraphQL layer: types, queries, dataloaders and the schema. Resolvers
+//! reach data only through `store::Scope`.
+
+mod catalog;
+pub mod connection;
+pub mod error;
+pub mod ids;
+mod loader;
+mod schema;
+mod table;
+pub mod value;
+
+pub use error::{ApiError, ErrorCode};
+pub use schema::{Api, RequestCtx, SchemaOptions, build};

@@ -1,0 +1,352 @@
+//! Builds the schema from the catalog and the type declarations: one object
+//! per table with its columns, relations and `Node` id, one connection type
+//! per table, root connections and `node` / `nodes`.
+
+use std::sync::Arc;
+
+use async_graphql::{
+    Value,
+    dataloader::DataLoader,
+    dynamic::{
+        Field, FieldFuture, FieldValue, InputValue, Interface, InterfaceField, Object,
+        ResolverContext, Schema, SchemaError, TypeRef,
+    },
+};
+use auth::Principal;
+use store::Store;
+
+use crate::{
+    catalog::{self, Rel, TypeSpec},
+    connection::{self, Cursor, Page, PageArgs, PageLimits},
+    error::{ApiError, ErrorCode},
+    ids,
+    loader::{RowKey, RowLoader},
+    table::{AnyRow, Catalog, PageQuery, TableOps},
+    value,
+};
+
+/// Limits the schema enforces.
+#[derive(Clone, Copy, Debug)]
+pub struct SchemaOptions {
+    pub max_depth: usize,
+    pub max_complexity: usize,
+    pub page: PageLimits,
+}
+
+/// What every resolver of one request may use: who asks, and the loader
+/// confined to their tenant.
+pub struct RequestCtx {
+    pub principal: Principal,
+    pub loader: DataLoader<RowLoader>,
+    pub scope: store::Scope,
+}
+
+/// The schema-wide state resolvers reach through `ctx.data`.
+struct Shared {
+    catalog: Arc<Catalog>,
+    specs: Vec<TypeSpec>,
+    page: PageLimits,
+}
+
+impl Shared {
+    fn ops(&self, table: &str) -> Result<&Arc<dyn TableOps>, ApiError> {
+        self.catalog
+            .get(table)
+            .ok_or_else(|| ApiError::internal(format!("no table {table}")))
+    }
+
+    fn spec_by_type(&self, type_name: &str) -> Option<&TypeSpec> {
+        self.specs.iter().find(|s| s.type_name == type_name)
+    }
+
+    fn type_of(&self, table: &str) -> &'static str {
+        self.specs
+            .iter()
+            .find(|s| s.table == table)
+            .map(|s| s.type_name)
+            .unwrap_or("Node")
+    }
+
+    fn cursor(&self, row: &AnyRow) -> String {
+        let sort = self
+            .catalog
+            .get(row.table)
+            .map(|o| o.sort_key(row))
+            .unwrap_or_default();
+        Cursor { sort, id: row.id() }.encode()
+    }
+}
+
+/// The built schema and what requests need to run against it.
+#[derive(Clone)]
+pub struct Api {
+    pub schema: Schema,
+    catalog: Arc<Catalog>,
+}
+
+impl Api {
+    /// The per-request data: the principal and a loader confined to the
+    /// principal's tenant.
+    pub fn request_ctx(&self, store: &Store, principal: Principal) -> RequestCtx {
+        let scope = store.scope(principal.tenant_id);
+        RequestCtx {
+            loader: DataLoader::new(
+                RowLoader {
+                    scope: scope.clone(),
+                    catalog: self.catalog.clone(),
+                },
+                tokio::spawn,
+            ),
+            scope,
+            principal,
+        }
+    }
+}
+
+fn shared<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a Arc<Shared>> {
+    ctx.data::<Arc<Shared>>()
+}
+
+fn req<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a RequestCtx> {
+    ctx.data::<RequestCtx>().map_err(|_| {
+        ApiError::new(
+            ErrorCode::Unauthenticated,
+            "a token or an X-Tenant header is required",
+        )
+        .into()
+    })
+}
+
+fn row<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a AnyRow> {
+    let parent: &'a FieldValue<'a> = ctx.parent_value;
+    parent.try_downcast_ref::<AnyRow>()
+}
+
+async fn load(ctx: &ResolverContext<'_>, key: RowKey) -> async_graphql::Result<Arc<Vec<AnyRow>>> {
+    let r = req(ctx)?;
+    Ok(r.loader
+        .load_one(key)
+        .await
+        .map_err(|e| ApiError::clone(&e))?
+        .unwrap_or_default())
+}
+
+fn column_fields(obj: Object, spec: &TypeSpec, ops: &dyn TableOps) -> Object {
+    let mut obj = obj.field(
+        Field::new("id", TypeRef::named_nn(TypeRef::ID), {
+            let ty = spec.type_name;
+            move |ctx| {
+                FieldFuture::new(
+                    async move { Ok(Some(Value::from(ids::encode(ty, row(&ctx)?.id())))) },
+                )
+            }
+        })
+        .description("Opaque global id (use with `node(id:)`)."),
+    );
+    for col in ops.columns() {
+        if col.name == "id" || col.name == "tenant_id" {
+            continue;
+        }
+        let ty_name = value::type_name(&col.ty);
+        let ty = if col.nullable {
+            TypeRef::named(ty_name)
+        } else {
+            TypeRef::named_nn(ty_name)
+        };
+        let (name, col_ty) = (col.name, col.ty.clone());
+        let mut field = Field::new(value::camel(name), ty, move |ctx| {
+            let col_ty = col_ty.clone();
+            FieldFuture::new(async move {
+                let v = row(&ctx)?.get(name).unwrap_or(sea_orm::Value::Int(None));
+                Ok(Some(value::to_graphql(v, &col_ty)))
+            })
+        });
+        if let Some(d) = spec.column_doc(name) {
+            field = field.description(d);
+        }
+        obj = obj.field(field);
+    }
+    obj
+}
+
+fn relation_field(rel: &Rel, target_type: &'static str) -> Field {
+    match *rel {
+        Rel::One {
+            field,
+            column,
+            target,
+            doc,
+        } => Field::new(field, TypeRef::named(target_type), move |ctx| {
+            FieldFuture::new(async move {
+                let Some(fk) = row(&ctx)?.uuid(column) else {
+                    return Ok(None);
+                };
+                let rows = load(
+                    &ctx,
+                    RowKey {
+                        table: target,
+                        column: "id",
+                        value: fk,
+                    },
+                )
+                .await?;
+                Ok(rows.first().cloned().map(FieldValue::owned_any))
+            })
+        })
+        .description(doc),
+        Rel::Many {
+            field,
+            column,
+            target,
+            doc,
+        } => connection::page_arguments(Field::new(
+            field,
+            TypeRef::named_nn(format!("{target_type}Connection")),
+            move |ctx| {
+                FieldFuture::new(async move {
+                    let sh = shared(&ctx)?;
+                    let args = PageArgs::from_ctx(&ctx, sh.page)?;
+                    let id = row(&ctx)?.id();
+                    let rows = load(
+                        &ctx,
+                        RowKey {
+                            table: target,
+                            column,
+                            value: id,
+                        },
+                    )
+                    .await?;
+                    let page = connection::slice(target_type, &rows, &args, |r| sh.cursor(r))?;
+                    Ok(Some(FieldValue::owned_any(page)))
+                })
+            },
+        ))
+        .description(doc),
+    }
+}
+
+fn root_connection(spec: &TypeSpec, field: &'static str) -> Field {
+    let (table, ty) = (spec.table, spec.type_name);
+    connection::page_arguments(Field::new(
+        field,
+        TypeRef::named_nn(format!("{ty}Connection")),
+        move |ctx| {
+            FieldFuture::new(async move {
+                let sh = shared(&ctx)?;
+                let r = req(&ctx)?;
+                let args = PageArgs::from_ctx(&ctx, sh.page)?;
+                let backward = args.last.is_some();
+                let size = args.first.or(args.last).unwrap_or(sh.page.default_size);
+                let query = PageQuery {
+                    fetch: size as u64 + 1,
+                    backward,
+                    after: args.after.map(|c| (c.sort, c.id)),
+                    before: args.before.map(|c| (c.sort, c.id)),
+                };
+                let with_total = ctx.look_ahead().field("totalCount").exists();
+                let had_after = query.after.is_some();
+                let had_before = query.before.is_some();
+                let (mut rows, total) = sh.ops(table)?.page(&r.scope, query, with_total).await?;
+                let more = rows.len() > size;
+                if more {
+                    if backward {
+                        rows.remove(0);
+                    } else {
+                        rows.truncate(size);
+                    }
+                }
+                let page = Page {
+                    type_name: ty,
+                    edges: rows.into_iter().map(|row| (sh.cursor(&row), row)).collect(),
+                    has_next: if backward { had_before } else { more },
+                    has_previous: if backward { more } else { had_after },
+                    total,
+                };
+                Ok(Some(FieldValue::owned_any(page)))
+            })
+        },
+    ))
+    .description(spec.description)
+}
+
+async fn node_by_id(
+    ctx: &ResolverContext<'_>,
+    global: &str,
+) -> async_graphql::Result<Option<FieldValue<'static>>> {
+    let sh = shared(ctx)?;
+    let Some((ty, id)) = ids::decode(global) else {
+        return Err(ApiError::bad_input(format!("{global:?} is not a valid id")).into());
+    };
+    let Some(spec) = sh.spec_by_type(&ty) else {
+        return Ok(None);
+    };
+    let rows = load(
+        ctx,
+        RowKey {
+            table: spec.table,
+            column: "id",
+            value: id,
+        },
+    )
+    .await?;
+    Ok(rows
+        .first()
+        .cloned()
+        .map(|r| FieldValue::owned_any(r).with_type(spec.type_name)))
+}
+
+/// Builds the schema. Requests need a [`RequestCtx`] in their data.
+pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
+    let (catalog, specs) = catalog::catalog().map_err(SchemaError)?;
+    let sh = Arc::new(Shared {
+        catalog: Arc::new(catalog),
+        specs,
+        page: options.page,
+    });
+    let mut query = Object::new("Query").description("Read the tenant's data.");
+    let mut builder_types: Vec<Object> = vec![connection::page_info_type()];
+    for spec in &sh.specs {
+        let ops = sh.ops(spec.table).map_err(|e| SchemaError(e.message))?;
+        let mut obj = Object::new(spec.type_name)
+            .description(spec.description)
+            .implement("Node");
+        obj = column_fields(obj, spec, ops.as_ref());
+        for rel in &spec.relations {
+            obj = obj.field(relation_field(rel, sh.type_of(rel.target())));
+        }
+        builder_types.push(obj);
+        builder_types.extend(connection::connection_types(spec.type_name));
+        if let Some(field) = spec.root_field {
+            query = query.field(root_connection(spec, field));
+        }
+    }
+    query = query.field(
+        Field::new("node", TypeRef::named("Node"), |ctx| {
+            FieldFuture::new(async move {
+                let id = ctx.args.try_get("id")?.string()?.to_owned();
+                node_by_id(&ctx, &id).await
+            })
+        })
+        .argument(InputValue::new("id", TypeRef::named_nn(TypeRef::ID)))
+        .description("Any object by its global id; null if it does not exist or is not visible."),
+    );
+    let node = Interface::new("Node")
+        .description("An object with a global id (Relay).")
+        .field(InterfaceField::new("id", TypeRef::named_nn(TypeRef::ID)));
+    let mut builder = Schema::build("Query", None, None)
+        .register(node)
+        .limit_depth(options.max_depth)
+        .limit_complexity(options.max_complexity)
+        .data(sh.clone());
+    for s in value::scalars() {
+        builder = builder.register(s);
+    }
+    for t in builder_types {
+        builder = builder.register(t);
+    }
+    let schema = builder.register(query).finish()?;
+    Ok(Api {
+        schema,
+        catalog: sh.catalog.clone(),
+    })
+}

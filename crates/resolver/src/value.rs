@@ -1,0 +1,132 @@
+//! Column types to GraphQL types, and column values to GraphQL values: the
+//! one place that knows how each database type looks in the API.
+
+use async_graphql::{
+    Name, Value,
+    dynamic::{Scalar, TypeRef},
+};
+use sea_orm::{ColumnType, Value as Db};
+
+/// Custom scalars, with their descriptions.
+pub fn scalars() -> Vec<Scalar> {
+    [
+        ("UUID", "A UUID, e.g. `3f2c…`."),
+        (
+            "DateTime",
+            "An RFC 3339 timestamp with offset, e.g. `2026-11-20T09:30:00+00:00`.",
+        ),
+        ("Date", "A calendar date, `YYYY-MM-DD`."),
+        ("Time", "A time of day, `HH:MM:SS`."),
+        (
+            "Decimal",
+            "An exact decimal number as a string, e.g. `\"49.00\"`.",
+        ),
+        ("JSON", "Any JSON value."),
+    ]
+    .into_iter()
+    .map(|(name, desc)| Scalar::new(name).description(desc))
+    .collect()
+}
+
+/// The GraphQL type name of a column type.
+pub fn type_name(ty: &ColumnType) -> &'static str {
+    match ty {
+        ColumnType::Uuid => "UUID",
+        ColumnType::Boolean => TypeRef::BOOLEAN,
+        ColumnType::TinyInteger
+        | ColumnType::SmallInteger
+        | ColumnType::Integer
+        | ColumnType::TinyUnsigned
+        | ColumnType::SmallUnsigned
+        | ColumnType::Unsigned => TypeRef::INT,
+        ColumnType::Float | ColumnType::Double => TypeRef::FLOAT,
+        ColumnType::Decimal(_) | ColumnType::Money(_) => "Decimal",
+        ColumnType::TimestampWithTimeZone | ColumnType::Timestamp | ColumnType::DateTime => {
+            "DateTime"
+        }
+        ColumnType::Date => "Date",
+        ColumnType::Time => "Time",
+        ColumnType::Json | ColumnType::JsonBinary => "JSON",
+        _ => TypeRef::STRING,
+    }
+}
+
+/// A database value of a column of type `ty` as a GraphQL value. Decimals
+/// are written at the column's scale, so `49.50` reads the same from
+/// PostgreSQL (exact) and SQLite (stored as a float).
+pub fn to_graphql(v: Db, ty: &ColumnType) -> Value {
+    match v {
+        Db::Decimal(Some(d)) => match ty {
+            ColumnType::Decimal(Some((_, scale))) => {
+                Value::String(format!("{:.*}", *scale as usize, d.round_dp(*scale)))
+            }
+            _ => Value::String(d.normalize().to_string()),
+        },
+        Db::Bool(Some(b)) => Value::Boolean(b),
+        Db::TinyInt(Some(n)) => Value::from(n),
+        Db::SmallInt(Some(n)) => Value::from(n),
+        Db::Int(Some(n)) => Value::from(n),
+        Db::BigInt(Some(n)) => Value::from(n),
+        Db::TinyUnsigned(Some(n)) => Value::from(n),
+        Db::SmallUnsigned(Some(n)) => Value::from(n),
+        Db::Unsigned(Some(n)) => Value::from(n),
+        Db::BigUnsigned(Some(n)) => Value::from(n),
+        Db::Float(Some(n)) => Value::from(n),
+        Db::Double(Some(n)) => Value::from(n),
+        Db::String(Some(s)) => Value::String(s),
+        Db::Uuid(Some(u)) => Value::String(u.to_string()),
+        Db::ChronoDateTimeWithTimeZone(Some(t)) => Value::String(t.to_rfc3339()),
+        Db::ChronoDateTimeUtc(Some(t)) => Value::String(t.to_rfc3339()),
+        Db::ChronoDateTime(Some(t)) => Value::String(t.and_utc().to_rfc3339()),
+        Db::ChronoDate(Some(d)) => Value::String(d.to_string()),
+        Db::ChronoTime(Some(t)) => Value::String(t.to_string()),
+        Db::Json(Some(j)) => Value::from_json(*j).unwrap_or(Value::Null),
+        _ => Value::Null,
+    }
+}
+
+/// camelCase of a snake_case column name.
+pub fn camel(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for ch in snake.chars() {
+        if ch == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(ch.to_uppercase());
+            upper = false;
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+pub fn name(s: &str) -> Name {
+    Name::new(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camel_case() {
+        assert_eq!(camel("final_assessment_id"), "finalAssessmentId");
+        assert_eq!(camel("id"), "id");
+    }
+
+    #[test]
+    fn values() {
+        assert_eq!(to_graphql(Db::Int(None), &ColumnType::Integer), Value::Null);
+        assert_eq!(
+            to_graphql(Db::Int(Some(3)), &ColumnType::Integer),
+            Value::from(3)
+        );
+        let d: rust_decimal::Decimal = "49.5".parse().unwrap();
+        assert_eq!(
+            to_graphql(Db::Decimal(Some(d)), &ColumnType::Decimal(Some((10, 2)))),
+            Value::from("49.50")
+        );
+    }
+}

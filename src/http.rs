@@ -1,0 +1,381 @@
+//! The HTTP face: GraphQL over HTTP (GET and POST, content negotiation and
+//! status codes per the GraphQL-over-HTTP specification), GraphiQL, health.
+//! Authentication happens here; authorization inside the schema.
+
+use std::sync::Arc;
+
+use async_graphql::{
+    BatchRequest, BatchResponse, Request, Response, ServerError, parser::types::OperationType,
+};
+use auth::{Principal, TokenKeys};
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{RawQuery, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response as HttpResponse},
+    routing::get,
+};
+use resolver::{Api, ApiError, ErrorCode};
+use store::Store;
+
+pub struct AppState {
+    pub api: Api,
+    pub store: Store,
+    pub keys: TokenKeys,
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/", get(|| async { Redirect::temporary("/graphql") }))
+        .route("/graphql", get(graphql_get).post(graphql_post))
+        .route("/health", get(health))
+        .with_state(state)
+}
+
+async fn health(State(state): State<Arc<AppState>>) -> HttpResponse {
+    match state.store.ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
+const JSON: &str = "application/json";
+
+/// The media type to answer with, from `Accept`; `None` if we can serve none
+/// of the accepted types (406).
+fn negotiate(headers: &HeaderMap) -> Option<&'static str> {
+    let Some(accept) = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()) else {
+        return Some(JSON);
+    };
+    let mut best: Option<(&'static str, f32)> = None;
+    for part in accept.split(',') {
+        let mut it = part.split(';');
+        let ty = it.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let q = it
+            .filter_map(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.parse::<f32>().ok())
+            })
+            .next()
+            .unwrap_or(1.0);
+        let candidate = match ty.as_str() {
+            GRAPHQL_RESPONSE => GRAPHQL_RESPONSE,
+            JSON | "application/*" | "*/*" => JSON,
+            _ => continue,
+        };
+        if q > 0.0 && best.is_none_or(|(_, bq)| q > bq) {
+            best = Some((candidate, q));
+        }
+    }
+    best.map(|(t, _)| t)
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}
+
+fn error_body(code: ErrorCode, message: &str) -> serde_json::Value {
+    serde_json::json!({"errors": [{"message": message, "extensions": {"code": code.as_str()}}]})
+}
+
+fn reply(status: StatusCode, media: &'static str, body: &impl serde::Serialize) -> HttpResponse {
+    let mut resp = (status, serde_json::to_vec(body).unwrap_or_default()).into_response();
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(if media == JSON {
+            "application/json"
+        } else {
+            "application/graphql-response+json; charset=utf-8"
+        }),
+    );
+    resp
+}
+
+/// A malformed HTTP request (body or query string unreadable): 400 with
+/// either media type.
+fn request_error(media: &'static str, code: ErrorCode, message: &str) -> HttpResponse {
+    reply(StatusCode::BAD_REQUEST, media, &error_body(code, message))
+}
+
+/// A well-formed HTTP request whose GraphQL document is rejected: 400 under
+/// `application/graphql-response+json`, 200 under legacy `application/json`.
+fn document_error(media: &'static str, code: ErrorCode, message: &str) -> HttpResponse {
+    let status = if media == JSON {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    reply(status, media, &error_body(code, message))
+}
+
+/// Who is asking: a verified bearer token, or an anonymous caller naming its
+/// tenant with `X-Tenant` (slug or id), or nobody (introspection only).
+async fn authenticate(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Principal>, ApiError> {
+    let unauthenticated = |m: &str| ApiError::new(ErrorCode::Unauthenticated, m);
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .ok_or_else(|| unauthenticated("expected `Authorization: Bearer <token>`"))?;
+        let claims = state
+            .keys
+            .verify(token.trim())
+            .map_err(|e| unauthenticated(&e.to_string()))?;
+        return Ok(Some(claims.principal()));
+    }
+    if let Some(value) = headers.get("x-tenant") {
+        let key = value
+            .to_str()
+            .map_err(|_| unauthenticated("unknown tenant"))?;
+        let tenant = state
+            .store
+            .tenant(key.trim())
+            .await?
+            .ok_or_else(|| unauthenticated("unknown tenant"))?;
+        return Ok(Some(Principal::anonymous(tenant.id)));
+    }
+    Ok(None)
+}
+
+/// Gives every error a code from the fixed list: resolver errors carry one;
+/// the rest are validation failures of the document or its variables.
+fn classify(errors: &mut [ServerError]) {
+    for e in errors {
+        let has_code = e
+            .extensions
+            .as_ref()
+            .is_some_and(|x| x.get("code").is_some());
+        if has_code {
+            continue;
+        }
+        let code = if e.message.contains("Invalid value for argument")
+            || e.message.contains("Variable")
+            || e.message.contains("variable")
+        {
+            ErrorCode::BadUserInput
+        } else if e.path.is_empty() {
+            ErrorCode::GraphqlValidationFailed
+        } else {
+            ErrorCode::Internal
+        };
+        if code == ErrorCode::Internal {
+            tracing::error!(error = %e.message, "uncoded resolver error");
+            e.message = "internal error".into();
+        }
+        e.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", code.as_str());
+    }
+}
+
+/// Runs one request; `Err` for a document that does not parse.
+async fn execute(state: &AppState, principal: &Option<Principal>, mut req: Request) -> Response {
+    if let Some(p) = principal {
+        req = req.data(state.api.request_ctx(&state.store, p.clone()));
+    }
+    let mut resp = state.api.schema.execute(req).await;
+    classify(&mut resp.errors);
+    resp
+}
+
+/// A request error: no data (the document was rejected before execution).
+fn is_request_error(resp: &Response) -> bool {
+    resp.data == async_graphql::Value::Null
+        && !resp.errors.is_empty()
+        && resp.errors.iter().all(|e| e.path.is_empty())
+}
+
+fn respond(media: &'static str, batch: BatchResponse) -> HttpResponse {
+    let status = match (&batch, media) {
+        (BatchResponse::Single(r), GRAPHQL_RESPONSE) if is_request_error(r) => {
+            StatusCode::BAD_REQUEST
+        }
+        _ => StatusCode::OK,
+    };
+    reply(status, media, &batch)
+}
+
+fn operation_type(req: &Request) -> Result<Option<OperationType>, String> {
+    let doc = async_graphql::parser::parse_query(&req.query).map_err(|e| e.to_string())?;
+    let op = match (&req.operation_name, doc.operations.iter().count()) {
+        (Some(name), _) => doc
+            .operations
+            .iter()
+            .find(|(n, _)| n.map(|n| n.as_str()) == Some(name.as_str()))
+            .map(|(_, op)| op.node.ty),
+        (None, 1) => doc.operations.iter().next().map(|(_, op)| op.node.ty),
+        _ => None,
+    };
+    Ok(op)
+}
+
+async fn run(
+    state: &AppState,
+    headers: &HeaderMap,
+    media: &'static str,
+    batch: BatchRequest,
+    method: Method,
+) -> HttpResponse {
+    let principal = match authenticate(state, headers).await {
+        Ok(p) => p,
+        Err(e) => {
+            let status = if media == JSON {
+                StatusCode::OK
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            return reply(status, media, &error_body(e.code, &e.message));
+        }
+    };
+    for req in batch.iter() {
+        match operation_type(req) {
+            Err(msg) => return document_error(media, ErrorCode::GraphqlParseFailed, &msg),
+            Ok(Some(OperationType::Mutation)) if method == Method::GET => {
+                let mut resp = request_error(media, ErrorCode::BadUserInput, "mutations need POST");
+                *resp.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+                resp.headers_mut()
+                    .insert(header::ALLOW, HeaderValue::from_static("POST"));
+                return resp;
+            }
+            Ok(_) => {}
+        }
+    }
+    let out = match batch {
+        BatchRequest::Single(req) => BatchResponse::Single(execute(state, &principal, req).await),
+        BatchRequest::Batch(reqs) => {
+            let mut all = Vec::with_capacity(reqs.len());
+            for r in reqs {
+                all.push(execute(state, &principal, r).await);
+            }
+            BatchResponse::Batch(all)
+        }
+    };
+    respond(media, out)
+}
+
+async fn graphql_get(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> HttpResponse {
+    let query = query.unwrap_or_default();
+    if query.is_empty() && wants_html(&headers) {
+        return Html(
+            async_graphql::http::GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("coachql")
+                .finish(),
+        )
+        .into_response();
+    }
+    let Some(media) = negotiate(&headers) else {
+        return StatusCode::NOT_ACCEPTABLE.into_response();
+    };
+    let req = match async_graphql::http::parse_query_string(&query) {
+        Ok(r) => r,
+        Err(e) => return request_error(media, ErrorCode::BadUserInput, &e.to_string()),
+    };
+    run(
+        &state,
+        &headers,
+        media,
+        BatchRequest::Single(req),
+        Method::GET,
+    )
+    .await
+}
+
+async fn graphql_post(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> HttpResponse {
+    let Some(media) = negotiate(&headers) else {
+        return StatusCode::NOT_ACCEPTABLE.into_response();
+    };
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    let batch = match content_type.as_str() {
+        JSON => match serde_json::from_slice::<BatchRequest>(&body) {
+            Ok(b) => b,
+            Err(e) => {
+                return request_error(
+                    media,
+                    ErrorCode::BadUserInput,
+                    &format!("invalid request body: {e}"),
+                );
+            }
+        },
+        "application/graphql" => BatchRequest::Single(Request::new(String::from_utf8_lossy(&body))),
+        _ => {
+            let mut resp = reply(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                media,
+                &error_body(ErrorCode::BadUserInput, "send application/json"),
+            );
+            resp.headers_mut()
+                .insert(header::ACCEPT, HeaderValue::from_static("application/json"));
+            return resp;
+        }
+    };
+    run(&state, &headers, media, batch, Method::POST).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(v: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap());
+        h
+    }
+
+    #[test]
+    fn negotiation() {
+        assert_eq!(negotiate(&HeaderMap::new()), Some(JSON));
+        assert_eq!(
+            negotiate(&accept("application/graphql-response+json")),
+            Some(GRAPHQL_RESPONSE)
+        );
+        assert_eq!(
+            negotiate(&accept(
+                "application/json;q=0.9, application/graphql-response+json"
+            )),
+            Some(GRAPHQL_RESPONSE)
+        );
+        assert_eq!(negotiate(&accept("*/*")), Some(JSON));
+        assert_eq!(negotiate(&accept("text/plain")), None);
+    }
+}
