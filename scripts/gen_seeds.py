@@ -228,8 +228,12 @@ JOINED = {1: "2025-06-01 07:55", 2: "2025-06-01 08:00", 3: "2025-09-15 13:50", 4
           5: "2025-07-01 09:05", 6: "2025-07-01 09:12", 7: "2025-09-20 09:45", 8: "2025-10-01 11:50",
           9: "2025-11-03 16:20", 10: "2025-08-01 07:55", 11: "2024-09-01 09:50", 12: "2026-02-10 08:45",
           13: "2026-03-02 14:50", 14: "2025-08-15 09:50"}
+# Every demo user's password is "coachql-demo" (argon2id), so `login` works
+# in GraphiQL; never use these accounts outside a demo.
+DEMO_PASSWORD_HASH = "$argon2id$v=19$m=19456,t=2,p=1$jRagHJYE4HpAJkF9GjWitg$lSTLFOO/ERO6A6yZaskFXqJ4j32aSOynxNnEmfbV3JI"
 for nn, email, first, last, company, meta, lp, kp in USERS:
-    add("users", id=user(nn), email=email, full_name=f"{first} {last}", first_name=first, last_name=last,
+    add("users", id=user(nn), email=email, password_hash=DEMO_PASSWORD_HASH,
+        full_name=f"{first} {last}", first_name=first, last_name=last,
         avatar_url=f"https://cdn.example.com/avatars/{first.lower()}.png", company_name=company,
         status="active", metadata=meta, learning_preferences=lp, knowledge_profile=kp,
         created_at=ts(JOINED[nn]), updated_at=ts(JOINED[nn]))

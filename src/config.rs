@@ -29,8 +29,23 @@ pub struct Config {
     pub database_url: Option<Secret>,
     /// Pool size.
     pub db_max_connections: u32,
+    /// PostgreSQL role tenant requests switch to, subject to row-level
+    /// security (created by the migrations); empty when the pool already
+    /// logs in as a role without `BYPASSRLS` that does not own the tables.
+    pub db_role: String,
+    /// `HS256` (default), `RS256` or `ES256`: the only algorithm accepted.
+    pub jwt_algorithm: String,
     /// HS256 key for the tokens this server signs and accepts.
     pub jwt_secret: Secret,
+    /// RS256/ES256 public key: PEM text or a path to a PEM file.
+    pub jwt_public_key: Option<String>,
+    /// RS256/ES256 private key (PKCS#8): PEM text or a path; without it the
+    /// server verifies tokens but cannot issue them (`login`, `token`).
+    pub jwt_private_key: Option<Secret>,
+    /// Required token issuer (`iss`), when set.
+    pub jwt_issuer: Option<String>,
+    /// Required token audience (`aud`), when set.
+    pub jwt_audience: Option<String>,
     /// Lifetime of tokens issued by `coachql token`.
     pub token_ttl_secs: i64,
     /// Deepest selection a query may nest.
@@ -51,7 +66,13 @@ impl Default for Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
             database_url: None,
             db_max_connections: 16,
+            db_role: "coachql_app".to_owned(),
+            jwt_algorithm: "HS256".to_owned(),
             jwt_secret: Secret(DEV_JWT_SECRET.to_owned()),
+            jwt_public_key: None,
+            jwt_private_key: None,
+            jwt_issuer: None,
+            jwt_audience: None,
             token_ttl_secs: 24 * 3600,
             max_depth: 12,
             max_complexity: 2000,
@@ -79,6 +100,36 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// The token keys this configuration describes.
+    pub fn token_keys(&self) -> Result<auth::TokenKeys, ConfigError> {
+        let pem = |v: &str| -> Result<String, ConfigError> {
+            if v.trim_start().starts_with("-----BEGIN") {
+                Ok(v.to_owned())
+            } else {
+                std::fs::read_to_string(v).map_err(|source| ConfigError::Read {
+                    path: v.to_owned(),
+                    source,
+                })
+            }
+        };
+        auth::TokenKeys::new(&auth::KeyConfig {
+            algorithm: self.jwt_algorithm.clone(),
+            secret: self.jwt_secret.0.clone(),
+            public_key_pem: self.jwt_public_key.as_deref().map(pem).transpose()?,
+            private_key_pem: self
+                .jwt_private_key
+                .as_ref()
+                .map(|k| pem(&k.0))
+                .transpose()?,
+            issuer: self.jwt_issuer.clone(),
+            audience: self.jwt_audience.clone(),
+        })
+        .map_err(|e| ConfigError::Env {
+            var: "jwt_*".into(),
+            message: e.to_string(),
+        })
+    }
+
     /// Loads defaults, then `file` (or `coachql.toml` in the working directory
     /// if present), then the environment.
     pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
@@ -118,6 +169,18 @@ impl Config {
         if let Some(v) = get("COACHQL_JWT_SECRET") {
             self.jwt_secret = Secret(v);
         }
+        if let Some(v) = get("COACHQL_JWT_PRIVATE_KEY") {
+            self.jwt_private_key = Some(Secret(v));
+        }
+        for (var, field) in [
+            ("COACHQL_JWT_PUBLIC_KEY", &mut self.jwt_public_key),
+            ("COACHQL_JWT_ISSUER", &mut self.jwt_issuer),
+            ("COACHQL_JWT_AUDIENCE", &mut self.jwt_audience),
+        ] {
+            if let Some(v) = get(var) {
+                *field = Some(v);
+            }
+        }
         macro_rules! env_field {
             ($($var:literal => $field:ident),* $(,)?) => {
                 $(if let Some(v) = get($var) { self.$field = parse($var, v)?; })*
@@ -125,7 +188,9 @@ impl Config {
         }
         env_field! {
             "COACHQL_BIND" => bind,
+            "COACHQL_JWT_ALGORITHM" => jwt_algorithm,
             "COACHQL_DB_MAX_CONNECTIONS" => db_max_connections,
+            "COACHQL_DB_ROLE" => db_role,
             "COACHQL_TOKEN_TTL_SECS" => token_ttl_secs,
             "COACHQL_MAX_DEPTH" => max_depth,
             "COACHQL_MAX_COMPLEXITY" => max_complexity,

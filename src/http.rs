@@ -23,6 +23,7 @@ pub struct AppState {
     pub api: Api,
     pub store: Store,
     pub keys: TokenKeys,
+    pub accounts: resolver::account::Accounts,
 }
 
 pub fn router(state: Arc<AppState>) -> Router {
@@ -145,7 +146,14 @@ async fn authenticate(
             .keys
             .verify(token.trim())
             .map_err(|e| unauthenticated(&e.to_string()))?;
-        return Ok(Some(claims.principal()));
+        // Roles and organization come from the live memberships: a revoked
+        // or expired membership, or a suspended account, ends access at once.
+        let principal = state
+            .store
+            .principal(claims.tenant, claims.sub)
+            .await?
+            .ok_or_else(|| unauthenticated("no active membership in this tenant"))?;
+        return Ok(Some(principal));
     }
     if let Some(value) = headers.get("x-tenant") {
         let key = value
@@ -192,12 +200,30 @@ fn classify(errors: &mut [ServerError]) {
     }
 }
 
-/// Runs one request; `Err` for a document that does not parse.
+/// Runs one request, in its own scope (on PostgreSQL its own transaction).
 async fn execute(state: &AppState, principal: &Option<Principal>, mut req: Request) -> Response {
+    req = req.data(state.accounts.clone());
+    let mut scope = None;
     if let Some(p) = principal {
-        req = req.data(state.api.request_ctx(&state.store, p.clone()));
+        match state.store.scope(p.clone()).await {
+            Ok(s) => {
+                req = req.data(state.api.request_ctx(s.clone()));
+                scope = Some(s);
+            }
+            Err(e) => {
+                let e = ApiError::from(e);
+                let mut err = ServerError::new(e.message, None);
+                err.extensions
+                    .get_or_insert_with(Default::default)
+                    .set("code", e.code.as_str());
+                return Response::from_errors(vec![err]);
+            }
+        }
     }
     let mut resp = state.api.schema.execute(req).await;
+    if let Some(s) = scope {
+        s.release().await;
+    }
     classify(&mut resp.errors);
     resp
 }

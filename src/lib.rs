@@ -53,10 +53,6 @@ pub fn build_schema(config: &Config) -> anyhow::Result<resolver::Api> {
     .map_err(|e| anyhow::anyhow!("schema: {}", e.0))
 }
 
-fn keys(config: &Config) -> auth::TokenKeys {
-    auth::TokenKeys::hs256(config.jwt_secret.0.as_bytes())
-}
-
 /// Serves until `shutdown` resolves, then drains in-flight requests.
 pub async fn serve(
     config: Config,
@@ -67,10 +63,17 @@ pub async fn serve(
     if config.jwt_secret.0 == DEV_JWT_SECRET {
         tracing::warn!("using the development token secret: set COACHQL_JWT_SECRET in production");
     }
+    let store = store::Store::new(db, Some(config.db_role.clone()));
+    let keys = config.token_keys()?;
     let state = Arc::new(http::AppState {
         api: build_schema(&config)?,
-        store: store::Store::new(db),
-        keys: keys(&config),
+        accounts: resolver::account::Accounts {
+            store: store.clone(),
+            keys: keys.clone(),
+            token_ttl_secs: config.token_ttl_secs,
+        },
+        store,
+        keys,
     });
     let app = http::router(state).layer(tower_http::timeout::TimeoutLayer::with_status_code(
         axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -110,7 +113,7 @@ pub async fn issue_token(
     tenant: &str,
     email: &str,
 ) -> anyhow::Result<String> {
-    let store = store::Store::new(db.clone());
+    let store = store::Store::new(db.clone(), None);
     let tenant = store
         .tenant(tenant)
         .await?
@@ -119,24 +122,13 @@ pub async fn issue_token(
         .user_by_email(email)
         .await?
         .with_context(|| format!("no user {email:?}"))?;
-    let memberships = store.active_memberships(tenant.id, user.id).await?;
-    anyhow::ensure!(
-        !memberships.is_empty(),
-        "{email} has no active membership in {}",
-        tenant.slug
-    );
-    let roles = memberships
-        .iter()
-        .map(|m| m.role.parse::<auth::Role>())
-        .collect::<Result<Vec<_>, _>>()?;
-    let now = chrono::Utc::now().timestamp();
-    let claims = auth::Claims {
-        sub: user.id,
-        tenant: tenant.id,
-        roles,
-        org: memberships.iter().find_map(|m| m.organization_id),
-        iat: now,
-        exp: now + config.token_ttl_secs,
-    };
-    Ok(keys(config).sign(&claims)?)
+    let principal = store
+        .principal(tenant.id, user.id)
+        .await?
+        .with_context(|| format!("{email} is not an active member of {}", tenant.slug))?;
+    let keys = config.token_keys()?;
+    let claims = keys
+        .claims_for(&principal, config.token_ttl_secs)
+        .context("no user")?;
+    Ok(keys.sign(&claims)?)
 }

@@ -43,15 +43,7 @@ async fn migrations_run_up_down_and_up_again() {
         0
     );
     db.close().await.unwrap();
-    if let Some((base, name)) = pg {
-        let admin = coachql::db::connect(&format!("{base}/postgres"), 1)
-            .await
-            .unwrap();
-        admin
-            .execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
-            .await
-            .unwrap();
-    }
+    common::drop_database(pg).await;
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ mod m0003_learning;
 mod m0004_workshops_commerce;
 mod m0005_coaching;
 mod m0006_analytics;
+pub mod m0007_row_level_security;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_workshops_commerce::Migration),
             Box::new(m0005_coaching::Migration),
             Box::new(m0006_analytics::Migration),
+            Box::new(m0007_row_level_security::Migration),
         ]
     }
 }

@@ -38,6 +38,19 @@ pub async fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<(String,
     }
 }
 
+/// Drops a database made by [`fresh_database`] (PostgreSQL only).
+pub async fn drop_database(pg: Option<(String, String)>) {
+    if let Some((base, name)) = pg {
+        let admin = coachql::db::connect(&format!("{base}/postgres"), 1)
+            .await
+            .unwrap();
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await
+            .unwrap();
+    }
+}
+
 impl TestServer {
     /// Migrated and seeded with the demo data.
     pub async fn start() -> Self {
@@ -124,15 +137,7 @@ impl TestServer {
             let _ = tx.send(());
         }
         self.db.clone().close().await.ok();
-        if let Some((base, name)) = self.pg.take() {
-            let admin = coachql::db::connect(&format!("{base}/postgres"), 1)
-                .await
-                .unwrap();
-            admin
-                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .await
-                .unwrap();
-        }
+        drop_database(self.pg.take()).await;
     }
 }
 

@@ -1,6 +1,9 @@
 //! Identity and authorization: roles, the request's `Principal`, and the
 //! signed tokens that carry it. Knows nothing of HTTP or GraphQL.
 
+pub mod password;
+pub mod policy;
+
 use std::{fmt, str::FromStr};
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -99,8 +102,12 @@ pub enum AuthError {
     InvalidToken,
     #[error("the token has expired")]
     Expired,
+    #[error("the token is not valid yet")]
+    NotYetValid,
     #[error("unknown role {0:?}")]
     UnknownRole(String),
+    #[error("token keys: {0}")]
+    Keys(String),
     #[error("cannot sign token: {0}")]
     Signing(String),
 }
@@ -112,61 +119,176 @@ pub struct Claims {
     pub sub: Uuid,
     /// Tenant id the token acts in.
     pub tenant: Uuid,
+    /// Roles at issue time; informative only: requests take the roles of
+    /// the user's live memberships.
+    #[serde(default)]
     pub roles: Vec<Role>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<Uuid>,
     pub iat: i64,
     pub exp: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iss: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aud: Option<String>,
 }
 
-impl Claims {
-    pub fn principal(&self) -> Principal {
-        Principal {
-            tenant_id: self.tenant,
-            user_id: Some(self.sub),
-            roles: self.roles.clone(),
-            organization_id: self.org,
-        }
-    }
+/// How tokens are signed and checked.
+#[derive(Clone, Debug, Default)]
+pub struct KeyConfig {
+    /// `HS256` (default), `RS256` or `ES256`.
+    pub algorithm: String,
+    /// HS256 key.
+    pub secret: String,
+    /// RS256 / ES256 public key (PEM), to verify.
+    pub public_key_pem: Option<String>,
+    /// RS256 / ES256 private key (PKCS#8 PEM), to sign; without it this
+    /// server only verifies tokens issued elsewhere.
+    pub private_key_pem: Option<String>,
+    /// Required `iss`, when set (and written into issued tokens).
+    pub issuer: Option<String>,
+    /// Required `aud`, when set (and written into issued tokens).
+    pub audience: Option<String>,
 }
 
-/// HS256 signing and verification. Only the configured algorithm is
-/// accepted, so `alg: none` and algorithm-confusion tokens fail.
+/// Signing and verification with exactly one configured algorithm, so
+/// `alg: none` and algorithm-confusion tokens fail.
 #[derive(Clone)]
 pub struct TokenKeys {
-    encoding: EncodingKey,
+    algorithm: Algorithm,
+    encoding: Option<EncodingKey>,
     decoding: DecodingKey,
     validation: Validation,
+    issuer: Option<String>,
+    audience: Option<String>,
 }
 
 impl fmt::Debug for TokenKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("TokenKeys(HS256, ***)")
+        write!(f, "TokenKeys({:?}, ***)", self.algorithm)
     }
 }
 
 impl TokenKeys {
+    pub fn new(cfg: &KeyConfig) -> Result<Self, AuthError> {
+        let keys_err = |e: jsonwebtoken::errors::Error| AuthError::Keys(e.to_string());
+        let (algorithm, encoding, decoding) = match cfg.algorithm.to_ascii_uppercase().as_str() {
+            "" | "HS256" => {
+                if cfg.secret.len() < 16 {
+                    return Err(AuthError::Keys(
+                        "the HS256 secret must be at least 16 bytes".into(),
+                    ));
+                }
+                (
+                    Algorithm::HS256,
+                    Some(EncodingKey::from_secret(cfg.secret.as_bytes())),
+                    DecodingKey::from_secret(cfg.secret.as_bytes()),
+                )
+            }
+            alg @ ("RS256" | "ES256") => {
+                let public = cfg
+                    .public_key_pem
+                    .as_deref()
+                    .ok_or_else(|| AuthError::Keys(format!("{alg} needs a public key")))?;
+                let rsa = alg == "RS256";
+                let decoding = if rsa {
+                    DecodingKey::from_rsa_pem(public.as_bytes())
+                } else {
+                    DecodingKey::from_ec_pem(public.as_bytes())
+                }
+                .map_err(keys_err)?;
+                let encoding = match cfg.private_key_pem.as_deref() {
+                    Some(pem) if rsa => {
+                        Some(EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(keys_err)?)
+                    }
+                    Some(pem) => Some(EncodingKey::from_ec_pem(pem.as_bytes()).map_err(keys_err)?),
+                    None => None,
+                };
+                let algorithm = if rsa {
+                    Algorithm::RS256
+                } else {
+                    Algorithm::ES256
+                };
+                (algorithm, encoding, decoding)
+            }
+            other => return Err(AuthError::Keys(format!("unsupported algorithm {other:?}"))),
+        };
+        let mut validation = Validation::new(algorithm);
+        validation.leeway = 30;
+        validation.validate_nbf = true;
+        let mut required = vec!["exp", "sub"];
+        required.extend(cfg.issuer.as_ref().map(|_| "iss"));
+        required.extend(cfg.audience.as_ref().map(|_| "aud"));
+        validation.set_required_spec_claims(&required);
+        match &cfg.audience {
+            Some(aud) => validation.set_audience(&[aud]),
+            None => validation.validate_aud = false,
+        }
+        if let Some(iss) = &cfg.issuer {
+            validation.set_issuer(&[iss]);
+        }
+        Ok(Self {
+            algorithm,
+            encoding,
+            decoding,
+            validation,
+            issuer: cfg.issuer.clone(),
+            audience: cfg.audience.clone(),
+        })
+    }
+
+    /// HS256 with `secret` (tests and development).
     pub fn hs256(secret: &[u8]) -> Self {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 30;
+        validation.validate_nbf = true;
+        validation.validate_aud = false;
         validation.set_required_spec_claims(&["exp", "sub"]);
         Self {
-            encoding: EncodingKey::from_secret(secret),
+            algorithm: Algorithm::HS256,
+            encoding: Some(EncodingKey::from_secret(secret)),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            issuer: None,
+            audience: None,
         }
     }
 
+    /// Claims for `principal`'s user, valid for `ttl_secs` from now, with the
+    /// configured issuer and audience.
+    pub fn claims_for(&self, principal: &Principal, ttl_secs: i64) -> Option<Claims> {
+        let now = chrono::Utc::now().timestamp();
+        Some(Claims {
+            sub: principal.user_id?,
+            tenant: principal.tenant_id,
+            roles: principal.roles.clone(),
+            org: principal.organization_id,
+            iat: now,
+            exp: now + ttl_secs,
+            nbf: None,
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+        })
+    }
+
     pub fn sign(&self, claims: &Claims) -> Result<String, AuthError> {
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+        let key = self
+            .encoding
+            .as_ref()
+            .ok_or_else(|| AuthError::Signing("no private key configured".into()))?;
+        jsonwebtoken::encode(&Header::new(self.algorithm), claims, key)
             .map_err(|e| AuthError::Signing(e.to_string()))
     }
 
     pub fn verify(&self, token: &str) -> Result<Claims, AuthError> {
+        use jsonwebtoken::errors::ErrorKind;
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
             .map(|d| d.claims)
             .map_err(|e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => AuthError::Expired,
+                ErrorKind::ExpiredSignature => AuthError::Expired,
+                ErrorKind::ImmatureSignature => AuthError::NotYetValid,
                 _ => AuthError::InvalidToken,
             })
     }
@@ -185,6 +307,9 @@ mod tests {
             org: None,
             iat: now,
             exp: now + exp_offset,
+            nbf: None,
+            iss: None,
+            aud: None,
         }
     }
 

@@ -71,7 +71,12 @@ impl ApiError {
 
 impl From<store::StoreError> for ApiError {
     fn from(e: store::StoreError) -> Self {
-        ApiError::internal(e)
+        match e {
+            store::StoreError::Conflict(field) => {
+                ApiError::new(ErrorCode::Conflict, format!("{field} is already taken"))
+            }
+            e => ApiError::internal(e),
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! The GraphQL layer: types, queries, dataloaders and the schema. Resolvers
 //! reach data only through `store::Scope`.
 
+pub mod account;
 mod catalog;
 pub mod connection;
 pub mod error;

@@ -12,8 +12,7 @@ use async_graphql::{
         ResolverContext, Schema, SchemaError, TypeRef,
     },
 };
-use auth::Principal;
-use store::Store;
+use auth::{Principal, policy::FieldAccess};
 
 use crate::{
     catalog::{self, Rel, TypeSpec},
@@ -86,9 +85,9 @@ pub struct Api {
 
 impl Api {
     /// The per-request data: the principal and a loader confined to the
-    /// principal's tenant.
-    pub fn request_ctx(&self, store: &Store, principal: Principal) -> RequestCtx {
-        let scope = store.scope(principal.tenant_id);
+    /// scope's tenant and read rules.
+    pub fn request_ctx(&self, scope: store::Scope) -> RequestCtx {
+        let principal = scope.principal().clone();
         RequestCtx {
             loader: DataLoader::new(
                 RowLoader {
@@ -107,7 +106,7 @@ fn shared<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a Arc<Shared
     ctx.data::<Arc<Shared>>()
 }
 
-fn req<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a RequestCtx> {
+pub(crate) fn req<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a RequestCtx> {
     ctx.data::<RequestCtx>().map_err(|_| {
         ApiError::new(
             ErrorCode::Unauthenticated,
@@ -115,6 +114,24 @@ fn req<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a RequestCtx> {
         )
         .into()
     })
+}
+
+/// The row of `table` with `id`, if the caller may read it.
+pub(crate) async fn load_one(
+    ctx: &ResolverContext<'_>,
+    table: &'static str,
+    id: uuid::Uuid,
+) -> async_graphql::Result<Option<FieldValue<'static>>> {
+    let rows = load(
+        ctx,
+        RowKey {
+            table,
+            column: "id",
+            value: id,
+        },
+    )
+    .await?;
+    Ok(rows.first().cloned().map(FieldValue::owned_any))
 }
 
 fn row<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a AnyRow> {
@@ -144,21 +161,31 @@ fn column_fields(obj: Object, spec: &TypeSpec, ops: &dyn TableOps) -> Object {
         .description("Opaque global id (use with `node(id:)`)."),
     );
     for col in ops.columns() {
-        if col.name == "id" || col.name == "tenant_id" {
+        let secret = auth::policy::SECRET_COLUMNS.contains(&(spec.table, col.name));
+        if col.name == "id" || col.name == "tenant_id" || secret {
             continue;
         }
         let ty_name = value::type_name(&col.ty);
-        let ty = if col.nullable {
+        let ty = if col.nullable || auth::policy::is_restricted(spec.table, col.name) {
             TypeRef::named(ty_name)
         } else {
             TypeRef::named_nn(ty_name)
         };
-        let (name, col_ty) = (col.name, col.ty.clone());
+        let (table, name, col_ty) = (spec.table, col.name, col.ty.clone());
         let mut field = Field::new(value::camel(name), ty, move |ctx| {
             let col_ty = col_ty.clone();
             FieldFuture::new(async move {
+                let principal = &req(&ctx)?.principal;
                 let v = row(&ctx)?.get(name).unwrap_or(sea_orm::Value::Int(None));
-                Ok(Some(value::to_graphql(v, &col_ty)))
+                Ok(Some(
+                    match auth::policy::field_access(table, name, principal) {
+                        FieldAccess::Visible => value::to_graphql(v, &col_ty),
+                        FieldAccess::Hidden => Value::Null,
+                        FieldAccess::Redacted(keys) => {
+                            value::redact(value::to_graphql(v, &col_ty), keys)
+                        }
+                    },
+                ))
             })
         });
         if let Some(d) = spec.column_doc(name) {
@@ -305,6 +332,7 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
     });
     let mut query = Object::new("Query").description("Read the tenant's data.");
     let mut builder_types: Vec<Object> = vec![connection::page_info_type()];
+    builder_types.extend(crate::account::types());
     for spec in &sh.specs {
         let ops = sh.ops(spec.table).map_err(|e| SchemaError(e.message))?;
         let mut obj = Object::new(spec.type_name)
@@ -330,11 +358,14 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
         .argument(InputValue::new("id", TypeRef::named_nn(TypeRef::ID)))
         .description("Any object by its global id; null if it does not exist or is not visible."),
     );
+    query = crate::account::query_fields(query);
     let node = Interface::new("Node")
         .description("An object with a global id (Relay).")
         .field(InterfaceField::new("id", TypeRef::named_nn(TypeRef::ID)));
-    let mut builder = Schema::build("Query", None, None)
+    let mut builder = Schema::build("Query", Some("Mutation"), None)
         .register(node)
+        .register(crate::account::role_enum())
+        .register(crate::account::mutation())
         .limit_depth(options.max_depth)
         .limit_complexity(options.max_complexity)
         .data(sh.clone());

@@ -85,6 +85,28 @@ pub fn to_graphql(v: Db, ty: &ColumnType) -> Value {
     }
 }
 
+/// A JSON array of objects without `keys` in each element (answers removed
+/// from quiz questions for learners).
+pub fn redact(v: Value, keys: &[&str]) -> Value {
+    match v {
+        Value::List(items) => Value::List(
+            items
+                .into_iter()
+                .map(|item| match item {
+                    Value::Object(mut map) => {
+                        for k in keys {
+                            map.shift_remove(*k);
+                        }
+                        Value::Object(map)
+                    }
+                    other => other,
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 /// camelCase of a snake_case column name.
 pub fn camel(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());

@@ -1,16 +1,24 @@
 //! Tenant-scoped data access. A [`Scope`] is the only way the API reaches
-//! business data: every query it builds carries the tenant condition, and it
-//! never hands out the connection, so a resolver cannot forget the tenant.
+//! business data: every query it builds carries the tenant condition and the
+//! caller's read rules (`auth::policy`), and it never hands out the
+//! connection, so a resolver cannot forget either.
 
+use std::sync::Arc;
+
+use auth::{Principal, Role, policy};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbBackend, DbErr, EntityTrait, Iterable, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, EntityTrait, Iterable, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    Select, Statement, TransactionTrait,
     sea_query::{Expr, IntoCondition, Query},
 };
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// A unique value is already taken (safe to show: names the field only).
+    #[error("{0} is already taken")]
+    Conflict(&'static str),
     #[error("no column {column:?} on {table}")]
     UnknownColumn { table: String, column: String },
     #[error(transparent)]
@@ -21,23 +29,123 @@ pub enum StoreError {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
+    /// PostgreSQL role tenant requests switch to (subject to row-level
+    /// security); `None` when the pool already logs in as such a role.
+    app_role: Option<String>,
+}
+
+/// Where a scope's statements run.
+#[derive(Clone, Debug)]
+enum Conn {
+    Pool(DatabaseConnection),
+    /// A request transaction carrying `app.tenant_id` and the RLS role.
+    Txn(Arc<DatabaseTransaction>),
+}
+
+/// Runs `$body` with `$c` bound to the scope's connection.
+macro_rules! on_conn {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            Conn::Pool($c) => $body,
+            Conn::Txn(t) => {
+                let $c = t.as_ref();
+                $body
+            }
+        }
+    };
 }
 
 impl Store {
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// `app_role`: see [`Store::app_role`]; ignored on SQLite.
+    pub fn new(db: DatabaseConnection, app_role: Option<String>) -> Self {
+        let app_role = app_role.filter(|r| !r.is_empty());
+        Self { db, app_role }
     }
 
     pub fn backend(&self) -> DbBackend {
         self.db.get_database_backend()
     }
 
-    /// Data access confined to `tenant_id`.
-    pub fn scope(&self, tenant_id: Uuid) -> Scope {
-        Scope {
-            db: self.db.clone(),
-            tenant_id,
+    /// Data access confined to the principal's tenant and read rules. On
+    /// PostgreSQL this opens the request's transaction, switched to the
+    /// row-level-security role with `app.tenant_id` / `app.user_id` /
+    /// `app.admin` set for it alone; it rolls back when the last clone of
+    /// the scope is dropped unless committed.
+    pub async fn scope(&self, principal: Principal) -> Result<Scope, StoreError> {
+        if self.backend() != DbBackend::Postgres {
+            return Ok(Scope {
+                conn: Conn::Pool(self.db.clone()),
+                principal,
+            });
         }
+        let txn = self.db.begin().await?;
+        let user = principal.user_id.map(|u| u.to_string()).unwrap_or_default();
+        let admin = policy::is_admin(&principal).to_string();
+        let role_sql = if self.app_role.is_some() {
+            "set_config('role', $4, true), "
+        } else {
+            ""
+        };
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            format!(
+                "SELECT {role_sql}set_config('app.tenant_id', $1, true), \
+                 set_config('app.user_id', $2, true), set_config('app.admin', $3, true)"
+            ),
+            [
+                principal.tenant_id.to_string().into(),
+                user.into(),
+                admin.into(),
+                self.app_role.clone().unwrap_or_default().into(),
+            ]
+            .into_iter()
+            .take(if self.app_role.is_some() { 4 } else { 3 }),
+        ))
+        .await?;
+        Ok(Scope {
+            conn: Conn::Txn(Arc::new(txn)),
+            principal,
+        })
+    }
+
+    /// The principal of `user_id` in `tenant_id`, from their unexpired
+    /// memberships; `None` if there are none or the account is not active.
+    /// Roles come from the database, not the token, so a revoked or expired
+    /// membership takes effect at once.
+    pub async fn principal(
+        &self,
+        tenant_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<Option<Principal>, StoreError> {
+        let active = entity::users::Entity::find_by_id(user_id)
+            .filter(entity::users::Column::Status.eq("active"))
+            .one(&self.db)
+            .await?
+            .is_some();
+        if !active {
+            return Ok(None);
+        }
+        let memberships = self.active_memberships(tenant_id, user_id).await?;
+        if memberships.is_empty() {
+            return Ok(None);
+        }
+        let roles: Vec<Role> = memberships
+            .iter()
+            .filter_map(|m| m.role.parse().ok())
+            .collect();
+        // An org admin acts for the organization they administer; anyone
+        // else for the organization of their first membership that has one.
+        let organization_id = memberships
+            .iter()
+            .find(|m| m.role == Role::OrgAdmin.as_str() && m.organization_id.is_some())
+            .or_else(|| memberships.iter().find(|m| m.organization_id.is_some()))
+            .and_then(|m| m.organization_id);
+        Ok(Some(Principal {
+            tenant_id,
+            user_id: Some(user_id),
+            roles,
+            organization_id,
+        }))
     }
 
     /// A tenant by slug, or by id when `key` is a UUID.
@@ -59,6 +167,62 @@ impl Store {
             .filter(Column::Email.eq(email.trim().to_lowercase()))
             .one(&self.db)
             .await?)
+    }
+
+    /// Creates a global user with a password and a learner membership in
+    /// `tenant_id` (seed 003's `handle_new_user`: new sign-ups are students),
+    /// in one transaction. `Conflict("email")` if the email is registered.
+    pub async fn sign_up(
+        &self,
+        tenant_id: Uuid,
+        email: &str,
+        password_hash: String,
+        full_name: Option<String>,
+    ) -> Result<Uuid, StoreError> {
+        use sea_orm::{ActiveModelTrait, Set};
+        let email = email.trim().to_lowercase();
+        let txn = self.db.begin().await?;
+        let taken = entity::users::Entity::find()
+            .filter(entity::users::Column::Email.eq(email.as_str()))
+            .one(&txn)
+            .await?
+            .is_some();
+        if taken {
+            return Err(StoreError::Conflict("email"));
+        }
+        let id = Uuid::new_v4();
+        let now = chrono_now();
+        let user = entity::users::ActiveModel {
+            id: Set(id),
+            email: Set(email),
+            password_hash: Set(Some(password_hash)),
+            full_name: Set(full_name),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        };
+        // A concurrent sign-up with the same email loses on the unique index.
+        if let Err(e) = user.insert(&txn).await {
+            return Err(match e.sql_err() {
+                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
+                    StoreError::Conflict("email")
+                }
+                _ => e.into(),
+            });
+        }
+        entity::user_roles::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            tenant_id: Set(tenant_id),
+            user_id: Set(id),
+            role: Set(Role::Learner.as_str().to_owned()),
+            granted_at: Set(now),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        txn.commit().await?;
+        Ok(id)
     }
 
     /// A user's memberships in a tenant that have not expired.
@@ -119,27 +283,47 @@ fn tenant_condition<E: EntityTrait>(tenant_id: Uuid) -> Condition {
     }
 }
 
-/// Access to one tenant's data.
+/// Access to one tenant's data, as one principal.
 #[derive(Clone, Debug)]
 pub struct Scope {
-    db: DatabaseConnection,
-    tenant_id: Uuid,
+    conn: Conn,
+    principal: Principal,
 }
 
 impl Scope {
     pub fn tenant_id(&self) -> Uuid {
-        self.tenant_id
+        self.principal.tenant_id
+    }
+
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// Ends the request: rolls its transaction back (reads need no commit)
+    /// if this is the last handle to it; otherwise the last one to drop does.
+    pub async fn release(self) {
+        if let Conn::Txn(t) = self.conn
+            && let Ok(t) = Arc::try_unwrap(t)
+            && let Err(e) = t.rollback().await
+        {
+            // A dropped connection: the server rolls back on its own.
+            let _ = e;
+        }
     }
 
     pub fn backend(&self) -> DbBackend {
-        self.db.get_database_backend()
+        on_conn!(&self.conn, |c| c.get_database_backend())
     }
 
-    /// A query over `E`, already confined to this tenant.
+    /// A query over `E`, already confined to this tenant and to the rows
+    /// the principal may read.
     pub fn select<E: EntityTrait>(&self) -> Scoped<E> {
+        let table = sea_orm::IdenStatic::as_str(&E::default());
         Scoped {
-            select: E::find().filter(tenant_condition::<E>(self.tenant_id)),
-            db: self.db.clone(),
+            select: E::find()
+                .filter(tenant_condition::<E>(self.principal.tenant_id))
+                .filter(policy::read_filter(table, &self.principal)),
+            conn: self.conn.clone(),
         }
     }
 }
@@ -147,7 +331,7 @@ impl Scope {
 /// A tenant-confined query; conditions can only narrow it.
 pub struct Scoped<E: EntityTrait> {
     select: Select<E>,
-    db: DatabaseConnection,
+    conn: Conn,
 }
 
 impl<E: EntityTrait> Scoped<E> {
@@ -167,18 +351,18 @@ impl<E: EntityTrait> Scoped<E> {
     }
 
     pub async fn all(self) -> Result<Vec<E::Model>, StoreError> {
-        Ok(self.select.all(&self.db).await?)
+        Ok(on_conn!(&self.conn, |c| self.select.all(c).await)?)
     }
 
     pub async fn one(self) -> Result<Option<E::Model>, StoreError> {
-        Ok(self.select.one(&self.db).await?)
+        Ok(on_conn!(&self.conn, |c| self.select.one(c).await)?)
     }
 
     pub async fn count(self) -> Result<u64, StoreError>
     where
         E::Model: Sync,
     {
-        Ok(self.select.count(&self.db).await?)
+        Ok(on_conn!(&self.conn, |c| self.select.count(c).await)?)
     }
 }
 
@@ -186,5 +370,36 @@ impl Store {
     /// Round-trips to the database (for `/health`).
     pub async fn ping(&self) -> Result<(), StoreError> {
         Ok(self.db.ping().await?)
+    }
+}
+
+#[cfg(feature = "test-hooks")]
+impl<E: EntityTrait> Scoped<E> {
+    /// The SQL this query would run.
+    pub fn sql(&self) -> String {
+        use sea_orm::QueryTrait;
+        let backend = on_conn!(&self.conn, |c| c.get_database_backend());
+        self.select.build(backend).to_string()
+    }
+}
+
+/// Test hooks: raw SQL on a scope's own connection, to prove what the
+/// database enforces when the gateway's conditions are bypassed.
+#[cfg(feature = "test-hooks")]
+impl Scope {
+    /// `SELECT COUNT(*)` of `table` with no tenant condition at all.
+    pub async fn unscoped_count(&self, table: &str) -> Result<i64, StoreError> {
+        let sql = format!("SELECT COUNT(*) AS n FROM \"{table}\"");
+        let row = on_conn!(&self.conn, |c| {
+            c.query_one_raw(Statement::from_string(
+                c.get_database_backend(),
+                sql.clone(),
+            ))
+            .await
+        })?;
+        Ok(row
+            .map(|r| r.try_get::<i64>("", "n"))
+            .transpose()?
+            .unwrap_or(0))
     }
 }

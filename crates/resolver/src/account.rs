@@ -1,0 +1,309 @@
+//! Identity operations: `signUp`, `login` and `me`.
+
+use async_graphql::{
+    Value,
+    dynamic::{Enum, Field, FieldFuture, FieldValue, InputValue, Object, TypeRef},
+};
+use auth::{Principal, Role, TokenKeys, password};
+use store::{Store, StoreError};
+
+use crate::error::{ApiError, ErrorCode};
+
+/// What the identity operations need; added to every request's data.
+#[derive(Clone)]
+pub struct Accounts {
+    pub store: Store,
+    pub keys: TokenKeys,
+    pub token_ttl_secs: i64,
+}
+
+/// A signed token and what it grants.
+struct AuthPayload {
+    token: String,
+    expires_at: i64,
+    principal: Principal,
+}
+
+fn role_name(r: Role) -> String {
+    r.as_str().to_ascii_uppercase()
+}
+
+pub fn role_enum() -> Enum {
+    Role::ALL.into_iter().fold(
+        Enum::new("Role").description("A membership role (DESIGN.md §2)."),
+        |e, r| e.item(role_name(r)),
+    )
+}
+
+fn same_failure() -> ApiError {
+    // One answer for unknown email, wrong password, unknown tenant and no
+    // membership: nothing about which accounts exist leaks.
+    ApiError::new(
+        ErrorCode::Unauthenticated,
+        "invalid email, password or tenant",
+    )
+}
+
+fn issue(acc: &Accounts, principal: Principal) -> Result<AuthPayload, ApiError> {
+    let claims = acc
+        .keys
+        .claims_for(&principal, acc.token_ttl_secs)
+        .ok_or_else(|| ApiError::internal("principal without user"))?;
+    let token = acc.keys.sign(&claims).map_err(ApiError::internal)?;
+    Ok(AuthPayload {
+        token,
+        expires_at: claims.exp,
+        principal,
+    })
+}
+
+fn valid_email(email: &str) -> bool {
+    let email = email.trim();
+    email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.contains('@')
+        })
+}
+
+/// Runs argon2 off the async threads (it is deliberately slow).
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(ApiError::internal)
+}
+
+async fn sign_up(
+    acc: &Accounts,
+    tenant: &str,
+    email: &str,
+    pw: String,
+    name: Option<String>,
+) -> Result<AuthPayload, ApiError> {
+    if !valid_email(email) {
+        return Err(ApiError::bad_input("email is not a valid address"));
+    }
+    if pw.chars().count() < password::MIN_LENGTH || pw.len() > 1024 {
+        return Err(ApiError::bad_input(format!(
+            "password must have at least {} characters",
+            password::MIN_LENGTH
+        )));
+    }
+    let tenant = acc
+        .store
+        .tenant(tenant)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such tenant"))?;
+    let hash = blocking(move || password::hash(&pw))
+        .await?
+        .map_err(ApiError::internal)?;
+    let user = match acc.store.sign_up(tenant.id, email, hash, name).await {
+        Err(StoreError::Conflict(field)) => {
+            return Err(ApiError::new(
+                ErrorCode::Conflict,
+                format!("{field} is already registered"),
+            ));
+        }
+        other => other?,
+    };
+    let principal = acc
+        .store
+        .principal(tenant.id, user)
+        .await?
+        .ok_or_else(|| ApiError::internal("new user has no membership"))?;
+    issue(acc, principal)
+}
+
+async fn login(
+    acc: &Accounts,
+    tenant: &str,
+    email: &str,
+    pw: String,
+) -> Result<AuthPayload, ApiError> {
+    let tenant = acc.store.tenant(tenant).await?;
+    let user = acc.store.user_by_email(email).await?;
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    // Always one argon2 verification, whether or not the user exists.
+    let ok = blocking(move || password::verify(&pw, stored.as_deref())).await?;
+    let (Some(tenant), Some(user), true) = (tenant, user, ok) else {
+        return Err(same_failure());
+    };
+    let principal = acc
+        .store
+        .principal(tenant.id, user.id)
+        .await?
+        .ok_or_else(same_failure)?;
+    issue(acc, principal)
+}
+
+fn accounts<'a>(
+    ctx: &async_graphql::dynamic::ResolverContext<'a>,
+) -> async_graphql::Result<&'a Accounts> {
+    ctx.data::<Accounts>()
+        .map_err(|_| ApiError::internal("accounts not configured").into())
+}
+
+fn arg(
+    ctx: &async_graphql::dynamic::ResolverContext<'_>,
+    name: &str,
+) -> async_graphql::Result<String> {
+    Ok(ctx.args.try_get(name)?.string()?.to_owned())
+}
+
+fn payload_of<'a>(
+    ctx: &async_graphql::dynamic::ResolverContext<'a>,
+) -> async_graphql::Result<&'a AuthPayload> {
+    let parent: &'a FieldValue<'a> = ctx.parent_value;
+    parent.try_downcast_ref::<AuthPayload>()
+}
+
+fn principal_fields(obj: Object, get: fn(&FieldValue<'_>) -> Option<Principal>) -> Object {
+    obj.field(
+        Field::new("roles", TypeRef::named_nn_list_nn("Role"), move |ctx| {
+            FieldFuture::new(async move {
+                let p = get(ctx.parent_value)
+                    .unwrap_or_else(|| Principal::anonymous(Default::default()));
+                Ok(Some(Value::List(
+                    p.roles
+                        .iter()
+                        .map(|r| Value::Enum(async_graphql::Name::new(role_name(*r))))
+                        .collect(),
+                )))
+            })
+        })
+        .description("Roles of the active memberships in this tenant."),
+    )
+    .field(
+        Field::new("userId", TypeRef::named("UUID"), move |ctx| {
+            FieldFuture::new(async move {
+                Ok(get(ctx.parent_value)
+                    .and_then(|p| p.user_id)
+                    .map(|u| Value::from(u.to_string())))
+            })
+        })
+        .description("The user's id."),
+    )
+    .field(
+        Field::new("tenantId", TypeRef::named_nn("UUID"), move |ctx| {
+            FieldFuture::new(async move {
+                Ok(get(ctx.parent_value).map(|p| Value::from(p.tenant_id.to_string())))
+            })
+        })
+        .description("The tenant the token acts in."),
+    )
+}
+
+/// `AuthPayload`, `Viewer` and the `Role` enum.
+pub fn types() -> Vec<Object> {
+    let payload = Object::new("AuthPayload")
+        .description("A signed bearer token and what it grants.")
+        .field(
+            Field::new("token", TypeRef::named_nn(TypeRef::STRING), |ctx| {
+                FieldFuture::new(
+                    async move { Ok(Some(Value::from(payload_of(&ctx)?.token.clone()))) },
+                )
+            })
+            .description("Send as `Authorization: Bearer <token>`."),
+        )
+        .field(
+            Field::new("expiresAt", TypeRef::named_nn("DateTime"), |ctx| {
+                FieldFuture::new(async move {
+                    let exp = payload_of(&ctx)?.expires_at;
+                    let at = chrono::DateTime::from_timestamp(exp, 0).unwrap_or_default();
+                    Ok(Some(Value::from(at.to_rfc3339())))
+                })
+            })
+            .description("When the token stops being accepted."),
+        );
+    let payload = principal_fields(payload, |v| {
+        v.downcast_ref::<AuthPayload>().map(|p| p.principal.clone())
+    });
+    let viewer = Object::new("Viewer")
+        .description("The caller: their user, tenant and roles.")
+        .field(
+            Field::new("user", TypeRef::named("User"), |ctx| {
+                FieldFuture::new(async move {
+                    let p = ctx.parent_value.try_downcast_ref::<Principal>()?;
+                    let Some(id) = p.user_id else { return Ok(None) };
+                    crate::schema::load_one(&ctx, "users", id).await
+                })
+            })
+            .description("The caller's profile."),
+        )
+        .field(
+            Field::new("tenant", TypeRef::named_nn("Tenant"), |ctx| {
+                FieldFuture::new(async move {
+                    let p = ctx.parent_value.try_downcast_ref::<Principal>()?;
+                    crate::schema::load_one(&ctx, "tenants", p.tenant_id).await
+                })
+            })
+            .description("The tenant the request acts in."),
+        )
+        .field(
+            Field::new("organization", TypeRef::named("Organization"), |ctx| {
+                FieldFuture::new(async move {
+                    let p = ctx.parent_value.try_downcast_ref::<Principal>()?;
+                    let Some(org) = p.organization_id else {
+                        return Ok(None);
+                    };
+                    crate::schema::load_one(&ctx, "organizations", org).await
+                })
+            })
+            .description("The organization the caller acts for, if any."),
+        );
+    let viewer = principal_fields(viewer, |v| v.downcast_ref::<Principal>().cloned());
+    vec![payload, viewer]
+}
+
+pub fn query_fields(query: Object) -> Object {
+    query.field(
+        Field::new("me", TypeRef::named("Viewer"), |ctx| {
+            FieldFuture::new(async move {
+                let r = crate::schema::req(&ctx)?;
+                if !r.principal.is_authenticated() {
+                    return Err(ApiError::new(
+                        ErrorCode::Unauthenticated,
+                        "sign in to see yourself",
+                    )
+                    .into());
+                }
+                Ok(Some(FieldValue::owned_any(r.principal.clone())))
+            })
+        })
+        .description("The caller (requires a token)."),
+    )
+}
+
+pub fn mutation() -> Object {
+    Object::new("Mutation")
+        .description("Change the tenant's data.")
+        .field(
+            Field::new("signUp", TypeRef::named_nn("AuthPayload"), |ctx| {
+                FieldFuture::new(async move {
+                    let acc = accounts(&ctx)?;
+                    let name = ctx.args.get("fullName").and_then(|v| v.string().ok().map(str::to_owned));
+                    let p = sign_up(acc, &arg(&ctx, "tenant")?, &arg(&ctx, "email")?, arg(&ctx, "password")?, name).await?;
+                    Ok(Some(FieldValue::owned_any(p)))
+                })
+            })
+            .argument(InputValue::new("tenant", TypeRef::named_nn(TypeRef::STRING)).description("Tenant slug."))
+            .argument(InputValue::new("email", TypeRef::named_nn(TypeRef::STRING)))
+            .argument(InputValue::new("password", TypeRef::named_nn(TypeRef::STRING)).description("At least 8 characters."))
+            .argument(InputValue::new("fullName", TypeRef::named(TypeRef::STRING)))
+            .description("Create an account as a learner of the tenant; returns a token. CONFLICT if the email is registered."),
+        )
+        .field(
+            Field::new("login", TypeRef::named_nn("AuthPayload"), |ctx| {
+                FieldFuture::new(async move {
+                    let acc = accounts(&ctx)?;
+                    let p = login(acc, &arg(&ctx, "tenant")?, &arg(&ctx, "email")?, arg(&ctx, "password")?).await?;
+                    Ok(Some(FieldValue::owned_any(p)))
+                })
+            })
+            .argument(InputValue::new("tenant", TypeRef::named_nn(TypeRef::STRING)).description("Tenant slug."))
+            .argument(InputValue::new("email", TypeRef::named_nn(TypeRef::STRING)))
+            .argument(InputValue::new("password", TypeRef::named_nn(TypeRef::STRING)))
+            .description("Exchange credentials for a token acting in the tenant. One UNAUTHENTICATED answer for every failure."),
+        )
+}

@@ -1,0 +1,159 @@
+//! Authentication over HTTP: sign-up, login, `me`, and the tokens a request
+//! is refused with.
+
+mod common;
+
+use common::{TestServer, code};
+use serde_json::{Value, json};
+
+const LOGIN: &str = "mutation($t: String!, $e: String!, $p: String!) {
+    login(tenant: $t, email: $e, password: $p) { token roles tenantId userId expiresAt } }";
+const SIGN_UP: &str = "mutation($t: String!, $e: String!, $p: String!) {
+    signUp(tenant: $t, email: $e, password: $p, fullName: \"New Learner\") { token roles } }";
+const ME: &str = "{ me { roles userId user { email fullName } tenant { slug } } }";
+
+#[tokio::test]
+async fn sign_up_then_me_then_login() {
+    let s = TestServer::start().await;
+    let vars = json!({"t": "insideout", "e": "New.Person@Example.com", "p": "long enough pw"});
+    let data = s.data("", SIGN_UP, vars.clone()).await;
+    assert_eq!(data["signUp"]["roles"], json!(["LEARNER"]));
+    let token = data["signUp"]["token"].as_str().unwrap().to_owned();
+    let me = s.data(&token, ME, json!({})).await;
+    assert_eq!(me["me"]["user"]["email"], "new.person@example.com");
+    assert_eq!(me["me"]["tenant"]["slug"], "insideout");
+    assert_eq!(me["me"]["roles"], json!(["LEARNER"]));
+
+    // The same email again, in any case: CONFLICT.
+    let again = s
+        .gql(
+            "",
+            SIGN_UP,
+            json!({"t": "northstar", "e": "new.person@EXAMPLE.com", "p": "long enough pw"}),
+        )
+        .await;
+    assert_eq!(code(&again), "CONFLICT", "{again}");
+
+    let login = s
+        .data(
+            "",
+            LOGIN,
+            json!({"t": "insideout", "e": "new.person@example.com", "p": "long enough pw"}),
+        )
+        .await;
+    assert!(login["login"]["token"].as_str().unwrap().len() > 20);
+    assert!(!login.to_string().contains("long enough pw"));
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn sign_up_validates_its_input() {
+    let s = TestServer::start().await;
+    for (vars, expected) in [
+        (
+            json!({"t": "insideout", "e": "not-an-email", "p": "long enough pw"}),
+            "BAD_USER_INPUT",
+        ),
+        (
+            json!({"t": "insideout", "e": "a@b.example", "p": "short"}),
+            "BAD_USER_INPUT",
+        ),
+        (
+            json!({"t": "no-such-tenant", "e": "a@b.example", "p": "long enough pw"}),
+            "NOT_FOUND",
+        ),
+        (
+            json!({"t": "insideout", "e": "leo@learner.example", "p": "long enough pw"}),
+            "CONFLICT",
+        ),
+    ] {
+        let body = s.gql("", SIGN_UP, vars.clone()).await;
+        assert_eq!(code(&body), expected, "{vars}: {body}");
+    }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn login_fails_the_same_way_whatever_is_wrong() {
+    let s = TestServer::start().await;
+    // Demo users' password is "coachql-demo".
+    let ok = s
+        .data(
+            "",
+            LOGIN,
+            json!({"t": "insideout", "e": "leo@learner.example", "p": "coachql-demo"}),
+        )
+        .await;
+    assert_eq!(ok["login"]["roles"], json!(["LEARNER"]));
+    let mut messages = std::collections::BTreeSet::new();
+    for (t, e, p) in [
+        ("insideout", "leo@learner.example", "wrong password"),
+        ("insideout", "nobody@nowhere.example", "coachql-demo"),
+        ("no-such-tenant", "leo@learner.example", "coachql-demo"),
+        // A member of northstar only.
+        ("insideout", "nora@northstar.example", "coachql-demo"),
+        // Membership in insideout expired.
+        ("insideout", "nick@northstar.example", "coachql-demo"),
+    ] {
+        let body = s.gql("", LOGIN, json!({"t": t, "e": e, "p": p})).await;
+        assert_eq!(code(&body), "UNAUTHENTICATED", "{t} {e}: {body}");
+        assert!(body["data"].is_null() || body["data"]["login"].is_null());
+        messages.insert(body["errors"][0]["message"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(
+        messages.len(),
+        1,
+        "one message for every failure: {messages:?}"
+    );
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn tokens_are_refused_unless_valid_and_backed_by_a_live_membership() {
+    let s = TestServer::start().await;
+    let keys = s.config.token_keys().unwrap();
+    let sign = |user: &str, tenant: &str, exp_offset: i64| {
+        let now = chrono::Utc::now().timestamp();
+        keys.sign(&auth::Claims {
+            sub: user.parse().unwrap(),
+            tenant: tenant.parse().unwrap(),
+            // Claimed roles are ignored: the memberships decide.
+            roles: vec![auth::Role::PlatformAdmin],
+            org: None,
+            iat: now,
+            exp: now + exp_offset,
+            nbf: None,
+            iss: None,
+            aud: None,
+        })
+        .unwrap()
+    };
+    const INSIDEOUT: &str = "10000000-0000-4000-8000-000000000001";
+    const LEO: &str = "20000000-0000-4000-8000-000000000008";
+    const NICK: &str = "20000000-0000-4000-8000-000000000011";
+    const NORA: &str = "20000000-0000-4000-8000-000000000010";
+
+    // A valid token claiming admin gets only the learner's roles.
+    let me = s.data(&sign(LEO, INSIDEOUT, 600), ME, json!({})).await;
+    assert_eq!(me["me"]["roles"], json!(["LEARNER"]));
+
+    let foreign = TestServer::start_with(|c| {
+        c.jwt_secret = coachql::config::Secret("another secret of 32 bytes......".into())
+    })
+    .await;
+    let forged = foreign.token("insideout", "leo@learner.example").await;
+    foreign.stop().await;
+    for token in [
+        sign(LEO, INSIDEOUT, -3600), // expired
+        sign(NICK, INSIDEOUT, 600),  // membership expired
+        sign(NORA, INSIDEOUT, 600),  // no membership in this tenant
+        forged,                      // signed with another key
+        "not-a-token".to_owned(),
+    ] {
+        let body = s.gql(&token, ME, json!({})).await;
+        assert_eq!(code(&body), "UNAUTHENTICATED", "{body}");
+    }
+    let body: Value = s.gql("tenant:insideout", ME, json!({})).await;
+    assert_eq!(code(&body), "UNAUTHENTICATED");
+    s.stop().await;
+}
