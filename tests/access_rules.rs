@@ -732,3 +732,127 @@ async fn answers_are_for_staff_only() {
     );
     s.stop().await;
 }
+
+#[test]
+fn security_md_lists_every_rule() {
+    let doc =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/SECURITY.md")).unwrap();
+    for rule in auth::policy::RULES.iter() {
+        let row = format!("| `{}` | `{}` |", rule.table, rule.name);
+        assert!(doc.contains(&row), "docs/SECURITY.md lacks {row}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_token_only_public_data_is_readable() {
+    let s = TestServer::start().await;
+    for root in [
+        "payments",
+        "userAttempts",
+        "enrollments",
+        "users",
+        "coaches",
+        "pointTransactions",
+    ] {
+        let body = s
+            .gql(
+                "tenant:insideout",
+                &format!("{{ {root} {{ totalCount }} }}"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(common::code(&body), "UNAUTHENTICATED", "{root}: {body}");
+    }
+    // Nested too: a public course's enrollments are not public.
+    let body = s
+        .gql(
+            "tenant:insideout",
+            "{ courses(first: 1) { nodes { enrollments { totalCount } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(common::code(&body), "UNAUTHENTICATED", "{body}");
+    for root in [
+        "courses",
+        "workshops",
+        "talentProfiles",
+        "reviews",
+        "dataItems",
+        "frameworkAssessments",
+    ] {
+        s.data(
+            "tenant:insideout",
+            &format!("{{ {root} {{ totalCount }} }}"),
+            json!({}),
+        )
+        .await;
+    }
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn anyone_can_verify_a_certificate_by_number() {
+    let s = TestServer::start().await;
+    let leo = s.token("insideout", email(LEO)).await;
+    let mine = s
+        .data(
+            &leo,
+            "{ certificates { nodes { certificateNumber } } }",
+            json!({}),
+        )
+        .await;
+    let number = mine["certificates"]["nodes"][0]["certificateNumber"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let q = "query($n: String!) { verifyCertificate(number: $n) { certificateNumber certificateType recipientName valid } }";
+    let data = s.data("tenant:insideout", q, json!({"n": number})).await;
+    assert_eq!(data["verifyCertificate"]["certificateNumber"], number);
+    assert_eq!(data["verifyCertificate"]["valid"], true);
+    assert!(
+        data["verifyCertificate"]["recipientName"]
+            .as_str()
+            .unwrap()
+            .contains("Leo")
+    );
+    let none = s
+        .data("tenant:insideout", q, json!({"n": "CERT-NOPE"}))
+        .await;
+    assert!(none["verifyCertificate"].is_null());
+    // The same number in the other tenant verifies nothing.
+    let other = s.data("tenant:northstar", q, json!({"n": number})).await;
+    assert!(other["verifyCertificate"].is_null());
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn a_forbidden_object_answers_like_a_missing_one() {
+    let s = TestServer::start().await;
+    let admin = s.token("insideout", email(ADA)).await;
+    let leo = s.token("insideout", email(LEO)).await;
+    // An attempt that is not Leo's.
+    let all = s
+        .data(
+            &admin,
+            "{ userAttempts { nodes { id userId } } }",
+            json!({}),
+        )
+        .await;
+    let other = all["userAttempts"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["userId"] != LEO)
+        .unwrap()["id"]
+        .clone();
+    let q = "query($id: ID!) { node(id: $id) { id } }";
+    assert!(s.data(&leo, q, json!({"id": other})).await["node"].is_null());
+    let missing = {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(format!("UserAttempt:{}", uuid::Uuid::new_v4()))
+    };
+    assert!(s.data(&leo, q, json!({"id": missing})).await["node"].is_null());
+    assert!(!s.data(&admin, q, json!({"id": other})).await["node"].is_null());
+    s.stop().await;
+}

@@ -711,3 +711,10 @@ pub fn field_access(table: &str, column: &str, p: &Principal) -> FieldAccess {
         None => FieldAccess::Visible,
     }
 }
+
+/// Whether anonymous callers (naming their tenant with `X-Tenant`) may read
+/// some rows of `table`: a rule admits `Anyone`. Reading any other table
+/// without a token is `UNAUTHENTICATED`, not an empty answer.
+pub fn is_public(table: &str) -> bool {
+    rules_for(table).any(|r| r.who == Who::Anyone)
+}

@@ -10,6 +10,7 @@ mod loader;
 mod schema;
 mod table;
 pub mod value;
+mod verification;
 
 pub use error::{ApiError, ErrorCode};
 pub use schema::{Api, RequestCtx, SchemaOptions, build};

@@ -116,6 +116,16 @@ pub(crate) fn req<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a Re
     })
 }
 
+/// Refuses anonymous reads of tables the seeds do not make public.
+fn require_access(ctx: &ResolverContext<'_>, table: &str) -> async_graphql::Result<()> {
+    let r = req(ctx)?;
+    if r.principal.is_authenticated() || auth::policy::is_public(table) {
+        Ok(())
+    } else {
+        Err(ApiError::new(ErrorCode::Unauthenticated, "sign in to read this").into())
+    }
+}
+
 /// The row of `table` with `id`, if the caller may read it.
 pub(crate) async fn load_one(
     ctx: &ResolverContext<'_>,
@@ -205,6 +215,7 @@ fn relation_field(rel: &Rel, target_type: &'static str) -> Field {
             doc,
         } => Field::new(field, TypeRef::named(target_type), move |ctx| {
             FieldFuture::new(async move {
+                require_access(&ctx, target)?;
                 let Some(fk) = row(&ctx)?.uuid(column) else {
                     return Ok(None);
                 };
@@ -231,6 +242,7 @@ fn relation_field(rel: &Rel, target_type: &'static str) -> Field {
             TypeRef::named_nn(format!("{target_type}Connection")),
             move |ctx| {
                 FieldFuture::new(async move {
+                    require_access(&ctx, target)?;
                     let sh = shared(&ctx)?;
                     let args = PageArgs::from_ctx(&ctx, sh.page)?;
                     let id = row(&ctx)?.id();
@@ -259,6 +271,7 @@ fn root_connection(spec: &TypeSpec, field: &'static str) -> Field {
         TypeRef::named_nn(format!("{ty}Connection")),
         move |ctx| {
             FieldFuture::new(async move {
+                require_access(&ctx, table)?;
                 let sh = shared(&ctx)?;
                 let r = req(&ctx)?;
                 let args = PageArgs::from_ctx(&ctx, sh.page)?;
@@ -333,6 +346,7 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
     let mut query = Object::new("Query").description("Read the tenant's data.");
     let mut builder_types: Vec<Object> = vec![connection::page_info_type()];
     builder_types.extend(crate::account::types());
+    builder_types.extend(crate::verification::types());
     for spec in &sh.specs {
         let ops = sh.ops(spec.table).map_err(|e| SchemaError(e.message))?;
         let mut obj = Object::new(spec.type_name)
@@ -359,6 +373,7 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
         .description("Any object by its global id; null if it does not exist or is not visible."),
     );
     query = crate::account::query_fields(query);
+    query = crate::verification::query_fields(query);
     let node = Interface::new("Node")
         .description("An object with a global id (Relay).")
         .field(InterfaceField::new("id", TypeRef::named_nn(TypeRef::ID)));

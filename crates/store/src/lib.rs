@@ -299,6 +299,31 @@ impl Scope {
         &self.principal
     }
 
+    /// Seed 001: "anyone can verify" a certificate by its number. The one
+    /// read that bypasses the read rules: a lookup by the exact number within
+    /// the tenant, returning the certificate and its recipient's name only.
+    pub async fn verify_certificate(
+        &self,
+        number: &str,
+    ) -> Result<Option<(entity::certificates::Model, Option<String>)>, StoreError> {
+        use entity::certificates::{Column, Entity};
+        let found = on_conn!(&self.conn, |c| {
+            Entity::find()
+                .filter(Column::TenantId.eq(self.principal.tenant_id))
+                .filter(Column::CertificateNumber.eq(number.trim()))
+                .one(c)
+                .await
+        })?;
+        let Some(cert) = found else { return Ok(None) };
+        let name = on_conn!(&self.conn, |c| entity::users::Entity::find_by_id(
+            cert.user_id
+        )
+        .one(c)
+        .await)?
+        .and_then(|u| u.full_name);
+        Ok(Some((cert, name)))
+    }
+
     /// Ends the request: rolls its transaction back (reads need no commit)
     /// if this is the last handle to it; otherwise the last one to drop does.
     pub async fn release(self) {

@@ -1,0 +1,75 @@
+//! `verifyCertificate`: the public check of a certificate number.
+
+use async_graphql::{
+    Value,
+    dynamic::{Field, FieldFuture, FieldValue, InputValue, Object, TypeRef},
+};
+
+struct Verification {
+    cert: entity::certificates::Model,
+    recipient: Option<String>,
+}
+
+fn field(
+    name: &'static str,
+    ty: TypeRef,
+    desc: &'static str,
+    get: fn(&Verification) -> Value,
+) -> Field {
+    Field::new(name, ty, move |ctx| {
+        FieldFuture::new(async move {
+            let v = ctx.parent_value.try_downcast_ref::<Verification>()?;
+            Ok(Some(get(v)))
+        })
+    })
+    .description(desc)
+}
+
+pub fn types() -> Vec<Object> {
+    vec![
+        Object::new("CertificateVerification")
+            .description("What anyone may learn about a certificate from its number (seed 001: anyone can verify).")
+            .field(field("certificateNumber", TypeRef::named_nn(TypeRef::STRING), "The number checked.", |v| {
+                Value::from(v.cert.certificate_number.clone())
+            }))
+            .field(field("certificateType", TypeRef::named_nn(TypeRef::STRING), "workshop, program or assessment.", |v| {
+                Value::from(v.cert.certificate_type.clone())
+            }))
+            .field(field("recipientName", TypeRef::named(TypeRef::STRING), "The holder's name.", |v| {
+                v.recipient.clone().map(Value::from).unwrap_or(Value::Null)
+            }))
+            .field(field("issueDate", TypeRef::named_nn("Date"), "When it was issued.", |v| {
+                Value::from(v.cert.issue_date.to_string())
+            }))
+            .field(field("expiryDate", TypeRef::named("Date"), "When it expires, if ever.", |v| {
+                v.cert.expiry_date.map(|d| Value::from(d.to_string())).unwrap_or(Value::Null)
+            }))
+            .field(field("skillsDemonstrated", TypeRef::named_nn("JSON"), "Competencies it attests.", |v| {
+                Value::from_json(v.cert.skills_demonstrated.clone()).unwrap_or(Value::Null)
+            }))
+            .field(field(
+                "valid",
+                TypeRef::named_nn(TypeRef::BOOLEAN),
+                "Verified by the issuer and not expired today.",
+                |v| {
+                    let today = chrono::Utc::now().date_naive();
+                    Value::from(v.cert.is_verified && v.cert.expiry_date.is_none_or(|d| d >= today))
+                },
+            )),
+    ]
+}
+
+pub fn query_fields(query: Object) -> Object {
+    query.field(
+        Field::new("verifyCertificate", TypeRef::named("CertificateVerification"), |ctx| {
+            FieldFuture::new(async move {
+                let r = crate::schema::req(&ctx)?;
+                let number = ctx.args.try_get("number")?.string()?.to_owned();
+                let found = r.scope.verify_certificate(&number).await.map_err(crate::ApiError::from)?;
+                Ok(found.map(|(cert, recipient)| FieldValue::owned_any(Verification { cert, recipient })))
+            })
+        })
+        .argument(InputValue::new("number", TypeRef::named_nn(TypeRef::STRING)).description("e.g. CERT-WORKSHOP-20261120-…"))
+        .description("Check a certificate by its number; null if the tenant issued none with it. Needs no token (X-Tenant)."),
+    )
+}

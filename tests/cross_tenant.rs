@@ -1,0 +1,383 @@
+//! With a token for one tenant, nothing of another tenant comes back from any
+//! field of the schema. The test enumerates the schema by introspection —
+//! every root connection and every relation of every type, `node(id:)`,
+//! `totalCount`, cursors, certificate verification and every mutation that
+//! takes an id — so fields added later are covered without editing it.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::TestServer;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+
+const INSIDEOUT: &str = "10000000-0000-4000-8000-000000000001";
+const NORTHSTAR: &str = "10000000-0000-4000-8000-000000000002";
+
+/// Root connections (field → node type) and, per type, its relation fields
+/// (name, target type, is a connection).
+struct Shape {
+    roots: Vec<(String, String)>,
+    relations: BTreeMap<String, Vec<(String, String, bool)>>,
+    id_mutations: Vec<(String, String)>,
+}
+
+fn named(t: &Value) -> (String, bool) {
+    // Unwrap NON_NULL / LIST to the named type.
+    let mut t = t;
+    let mut list = false;
+    while t["name"].is_null() {
+        if t["kind"] == "LIST" {
+            list = true;
+        }
+        t = &t["ofType"];
+    }
+    (t["name"].as_str().unwrap().to_owned(), list)
+}
+
+async fn shape(s: &TestServer) -> Shape {
+    let q = "{ __schema { queryType { name } mutationType { name } types { name kind
+        fields { name args { name type { kind name ofType { kind name ofType { kind name } } } }
+                 type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";
+    let data = s.data("", q, json!({})).await;
+    let types = data["__schema"]["types"].as_array().unwrap();
+    let node_types: BTreeSet<String> = types
+        .iter()
+        .filter(|t| {
+            t["kind"] == "OBJECT"
+                && t["fields"]
+                    .as_array()
+                    .is_some_and(|f| f.iter().any(|f| f["name"] == "id"))
+        })
+        .filter_map(|t| t["name"].as_str().map(str::to_owned))
+        .filter(|n| !n.starts_with("__"))
+        .collect();
+    let conn_target = |ty: &str| {
+        ty.strip_suffix("Connection")
+            .filter(|t| node_types.contains(*t))
+            .map(str::to_owned)
+    };
+    let mut shape = Shape {
+        roots: vec![],
+        relations: BTreeMap::new(),
+        id_mutations: vec![],
+    };
+    for t in types {
+        let name = t["name"].as_str().unwrap_or_default();
+        let Some(fields) = t["fields"].as_array() else {
+            continue;
+        };
+        for f in fields {
+            let fname = f["name"].as_str().unwrap().to_owned();
+            let (ty, _) = named(&f["type"]);
+            if name == "Query" {
+                if let Some(target) = conn_target(&ty) {
+                    shape.roots.push((fname, target));
+                }
+            } else if name == "Mutation" {
+                let takes_id = f["args"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|a| named(&a["type"]).0 == "ID");
+                if takes_id {
+                    shape.id_mutations.push((fname, ty));
+                }
+            } else if node_types.contains(name) {
+                if let Some(target) = conn_target(&ty) {
+                    shape
+                        .relations
+                        .entry(name.to_owned())
+                        .or_default()
+                        .push((fname, target, true));
+                } else if node_types.contains(&ty) {
+                    shape
+                        .relations
+                        .entry(name.to_owned())
+                        .or_default()
+                        .push((fname, ty, false));
+                }
+            }
+        }
+    }
+    assert!(shape.roots.len() >= 51, "expected every table at the root");
+    shape
+}
+
+/// Every (type name, uuid) of `tenant`'s rows, from the database.
+async fn rows_of(s: &TestServer, tenant: &str, other: &str) -> BTreeSet<String> {
+    let be = s.db.get_database_backend();
+    let text = |col: &str| match be {
+        sea_orm::DbBackend::Postgres => format!("{col}::text"),
+        _ => format!(
+            "lower(substr(hex({col}),1,8)||'-'||substr(hex({col}),9,4)||'-'||substr(hex({col}),13,4)||'-'||substr(hex({col}),17,4)||'-'||substr(hex({col}),21))"
+        ),
+    };
+    let lit = |u: &str| match be {
+        sea_orm::DbBackend::Postgres => format!("'{u}'"),
+        _ => format!("X'{}'", u.replace('-', "")),
+    };
+    let mut ids = BTreeSet::new();
+    for table in entity::registry::TABLES {
+        let sql = match *table {
+            "tenants" => format!(
+                "SELECT {} AS id FROM tenants WHERE id = {}",
+                text("id"),
+                lit(tenant)
+            ),
+            // Users of `tenant` that are not members of `other`.
+            "users" => format!(
+                "SELECT {} AS id FROM users WHERE id IN (SELECT user_id FROM user_roles WHERE tenant_id = {}) \
+                 AND id NOT IN (SELECT user_id FROM user_roles WHERE tenant_id = {})",
+                text("id"),
+                lit(tenant),
+                lit(other)
+            ),
+            t => format!(
+                "SELECT {} AS id FROM \"{t}\" WHERE tenant_id = {}",
+                text("id"),
+                lit(tenant)
+            ),
+        };
+        for r in
+            s.db.query_all_raw(Statement::from_string(be, sql))
+                .await
+                .unwrap()
+        {
+            ids.insert(r.try_get::<String>("", "id").unwrap());
+        }
+    }
+    ids
+}
+
+fn collect_ids(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m {
+                if k == "id" {
+                    if let Some(s) = v.as_str() {
+                        out.push(decode(s).1);
+                    }
+                } else {
+                    collect_ids(v, out);
+                }
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_ids(v, out)),
+        _ => {}
+    }
+}
+
+fn decode(global: &str) -> (String, String) {
+    use base64::Engine;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(global)
+        .unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    let (t, id) = text.split_once(':').unwrap();
+    (t.to_owned(), id.to_owned())
+}
+
+fn encode(ty: &str, id: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{ty}:{id}"))
+}
+
+async fn no_leaks(
+    s: &TestServer,
+    shape: &Shape,
+    (slug, tenant): (&str, &str),
+    (other_slug, other): (&str, &str),
+    admin: &str,
+    other_admin: &str,
+) {
+    let token = s.token(slug, admin).await;
+    let foreign = rows_of(s, other, tenant).await;
+    assert!(foreign.len() > 50, "the other tenant has data");
+    let mut leaks = vec![];
+
+    // Every root connection with every relation one level down.
+    for (root, ty) in &shape.roots {
+        let rels: String = shape
+            .relations
+            .get(ty)
+            .map(|rs| {
+                rs.iter()
+                    .map(|(f, _, many)| {
+                        if *many {
+                            format!(" {f}(first: 100) {{ totalCount nodes {{ id }} }}")
+                        } else {
+                            format!(" {f} {{ id }}")
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let q = format!(
+            "{{ {root}(first: 100) {{ totalCount edges {{ cursor }} nodes {{ id{rels} }} }} }}"
+        );
+        let body = s.gql(&token, &q, json!({})).await;
+        assert!(body.get("errors").is_none(), "{root}: {body}");
+        let mut ids = vec![];
+        collect_ids(&body["data"], &mut ids);
+        leaks.extend(
+            ids.into_iter()
+                .filter(|id| foreign.contains(id))
+                .map(|id| format!("{root}: {id}")),
+        );
+
+        // A cursor from the other tenant only positions within this one.
+        let theirs = s
+            .gql(
+                &s.token(other_slug, other_admin).await,
+                &format!("{{ {root}(first: 1) {{ edges {{ cursor }} }} }}"),
+                json!({}),
+            )
+            .await;
+        if let Some(cursor) = theirs["data"][root]["edges"][0]["cursor"].as_str() {
+            let q = format!(
+                "{{ {root}(first: 100, after: \"{cursor}\") {{ totalCount nodes {{ id }} }} }}"
+            );
+            let body = s.gql(&token, &q, json!({})).await;
+            let mut ids = vec![];
+            collect_ids(&body["data"], &mut ids);
+            leaks.extend(
+                ids.into_iter()
+                    .filter(|id| foreign.contains(id))
+                    .map(|id| format!("{root} after foreign cursor: {id}")),
+            );
+        }
+    }
+
+    // node(id:) on every foreign row, under every type that could hold it.
+    let types: BTreeSet<&String> = shape.roots.iter().map(|(_, t)| t).collect();
+    let ids: Vec<&String> = foreign.iter().collect();
+    for chunk in ids.chunks(15) {
+        let mut q = String::from("{");
+        for (i, id) in chunk.iter().enumerate() {
+            for (j, ty) in types.iter().enumerate() {
+                q.push_str(&format!(
+                    " n{i}_{j}: node(id: \"{}\") {{ id }}",
+                    encode(ty, id)
+                ));
+            }
+        }
+        q.push('}');
+        let body = s.gql(&token, &q, json!({})).await;
+        assert!(body.get("errors").is_none(), "{body}");
+        for (k, v) in body["data"].as_object().unwrap() {
+            if !v.is_null() {
+                leaks.push(format!("node {k}: {v}"));
+            }
+        }
+    }
+
+    // Certificates of the other tenant do not verify here.
+    let numbers =
+        s.db.query_all_raw(Statement::from_string(
+            s.db.get_database_backend(),
+            "SELECT certificate_number AS n FROM certificates",
+        ))
+        .await
+        .unwrap();
+    for r in numbers {
+        let n: String = r.try_get("", "n").unwrap();
+        let q = "query($n: String!) { verifyCertificate(number: $n) { certificateNumber } }";
+        let data = s.data(&token, q, json!({"n": n})).await;
+        let ours = s
+            .data(&s.token(other_slug, other_admin).await, q, json!({"n": n}))
+            .await;
+        if !data["verifyCertificate"].is_null() && !ours["verifyCertificate"].is_null() {
+            leaks.push(format!("certificate {n} verifies in both tenants"));
+        }
+    }
+
+    // Every mutation taking an id, aimed at the other tenant's rows, finds nothing.
+    for (m, _) in &shape.id_mutations {
+        for id in foreign.iter().take(20) {
+            let body = s
+                .gql(
+                    &token,
+                    &format!("mutation {{ {m}(id: \"{id}\") {{ __typename }} }}"),
+                    json!({}),
+                )
+                .await;
+            if body.get("errors").is_none() && !body["data"][m].is_null() {
+                leaks.push(format!("mutation {m} on {id}"));
+            }
+        }
+    }
+    assert!(
+        leaks.is_empty(),
+        "{slug} token reached {other_slug} rows: {leaks:#?}"
+    );
+}
+
+#[tokio::test]
+async fn no_field_of_the_schema_reaches_another_tenant() {
+    let s = TestServer::start().await;
+    let shape = shape(&s).await;
+    no_leaks(
+        &s,
+        &shape,
+        ("northstar", NORTHSTAR),
+        ("insideout", INSIDEOUT),
+        "nora@northstar.example",
+        "ada@insideout.example",
+    )
+    .await;
+    no_leaks(
+        &s,
+        &shape,
+        ("insideout", INSIDEOUT),
+        ("northstar", NORTHSTAR),
+        "ada@insideout.example",
+        "nora@northstar.example",
+    )
+    .await;
+    // The platform admin is a member of both: each token still sees one tenant.
+    no_leaks(
+        &s,
+        &shape,
+        ("northstar", NORTHSTAR),
+        ("insideout", INSIDEOUT),
+        "admin@coachql.dev",
+        "ada@insideout.example",
+    )
+    .await;
+    s.stop().await;
+}
+
+#[tokio::test]
+async fn totals_count_only_the_tokens_tenant() {
+    let s = TestServer::start().await;
+    let token = s.token("northstar", "admin@coachql.dev").await;
+    let be = s.db.get_database_backend();
+    let tenant = match be {
+        sea_orm::DbBackend::Postgres => format!("'{NORTHSTAR}'"),
+        _ => format!("X'{}'", NORTHSTAR.replace('-', "")),
+    };
+    for (root, table) in [
+        ("courses", "courses"),
+        ("pointTransactions", "point_transactions"),
+        ("workshops", "workshops"),
+        ("dataItems", "data_items"),
+    ] {
+        let data = s
+            .data(&token, &format!("{{ {root} {{ totalCount }} }}"), json!({}))
+            .await;
+        let n: i64 =
+            s.db.query_one_raw(Statement::from_string(
+                be,
+                format!("SELECT COUNT(*) AS n FROM {table} WHERE tenant_id = {tenant}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get("", "n")
+            .unwrap();
+        assert_eq!(data[root]["totalCount"], n, "{root}");
+    }
+    s.stop().await;
+}
