@@ -31,6 +31,15 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/", get(|| async { Redirect::temporary("/graphql") }))
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/health", get(health))
+        .route(
+            "/metrics",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+                    crate::metrics::render(),
+                )
+            }),
+        )
         .with_state(state)
 }
 
@@ -202,6 +211,7 @@ fn classify(errors: &mut [ServerError]) {
 
 /// Runs one request, in its own scope (on PostgreSQL its own transaction).
 async fn execute(state: &AppState, principal: &Option<Principal>, mut req: Request) -> Response {
+    crate::metrics::request();
     req = req.data(state.accounts.clone());
     let mut scope = None;
     if let Some(p) = principal {

@@ -11,6 +11,7 @@ use sea_orm::DatabaseConnection;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod metrics;
 pub mod seed;
 
 use config::{Config, DEV_JWT_SECRET};
@@ -63,6 +64,8 @@ pub async fn serve(
     if config.jwt_secret.0 == DEV_JWT_SECRET {
         tracing::warn!("using the development token secret: set COACHQL_JWT_SECRET in production");
     }
+    let mut db = db;
+    metrics::instrument(&mut db);
     let store = store::Store::new(db, Some(config.db_role.clone()));
     let keys = config.token_keys()?;
     let state = Arc::new(http::AppState {

@@ -59,7 +59,9 @@ impl TestServer {
 
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
         let _ = tracing_subscriber::fmt()
-            .with_env_filter("coachql=warn,resolver=warn")
+            .with_env_filter(
+                std::env::var("TEST_LOG").unwrap_or_else(|_| "coachql=warn,resolver=warn".into()),
+            )
             .with_test_writer()
             .try_init();
         let dir = tempfile::tempdir().unwrap();

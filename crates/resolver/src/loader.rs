@@ -13,6 +13,10 @@ use crate::{
     table::{AnyRow, Catalog},
 };
 
+/// A key that matches no row and is answered without SQL (see the to-one
+/// relation resolver).
+pub const NO_ROW: Uuid = Uuid::nil();
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RowKey {
     pub table: &'static str,
@@ -31,7 +35,7 @@ impl Loader<RowKey> for RowLoader {
 
     async fn load(&self, keys: &[RowKey]) -> Result<HashMap<RowKey, Self::Value>, Self::Error> {
         let mut groups: HashMap<(&'static str, &'static str), Vec<Uuid>> = HashMap::new();
-        for k in keys {
+        for k in keys.iter().filter(|k| k.value != NO_ROW) {
             groups.entry((k.table, k.column)).or_default().push(k.value);
         }
         let mut out: HashMap<RowKey, Vec<AnyRow>> =

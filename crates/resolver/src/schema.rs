@@ -216,9 +216,12 @@ fn relation_field(rel: &Rel, target_type: &'static str) -> Field {
         } => Field::new(field, TypeRef::named(target_type), move |ctx| {
             FieldFuture::new(async move {
                 require_access(&ctx, target)?;
-                let Some(fk) = row(&ctx)?.uuid(column) else {
-                    return Ok(None);
-                };
+                // async-graphql's dynamic executor resolves a nested
+                // object's fields one after another, so a row that skipped
+                // this load would start its next relation a batch early and
+                // split that batch. A NULL reference waits on the same batch
+                // (with a key that costs no SQL) to keep siblings in step.
+                let fk = row(&ctx)?.uuid(column).unwrap_or(crate::loader::NO_ROW);
                 let rows = load(
                     &ctx,
                     RowKey {

@@ -1,0 +1,94 @@
+//! Every relation resolves through the dataloader: the SQL statements of a
+//! request grow with the depth of the query, never with the number of rows.
+//! (One test in this binary: the statement counter is process-wide.)
+
+mod common;
+
+use common::TestServer;
+use serde_json::json;
+
+async fn statements(s: &TestServer) -> u64 {
+    let text = s
+        .get("/metrics")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("coachql_sql_statements_total "))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// Statements issued by one request.
+async fn cost(s: &TestServer, token: &str, query: &str, first: i64) -> (u64, serde_json::Value) {
+    let before = statements(s).await;
+    let data = s.data(token, query, json!({"first": first})).await;
+    (statements(s).await - before, data)
+}
+
+fn count_nodes(v: &serde_json::Value) -> usize {
+    match v {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| if k == "id" { 1 } else { count_nodes(v) })
+            .sum(),
+        serde_json::Value::Array(a) => a.iter().map(count_nodes).sum(),
+        _ => 0,
+    }
+}
+
+#[tokio::test]
+async fn statements_grow_with_depth_not_rows() {
+    let s = TestServer::start().await;
+    let token = s.token("insideout", "ada@insideout.example").await;
+    // (query, relation fields in it)
+    let queries = [
+        (
+            "query($first: Int) { courses(first: $first) { totalCount nodes { id title
+               organization { id name }
+               lessons { nodes { id title
+                 contentBlocks { nodes { id type } }
+                 quizzes { nodes { id title
+                   quizAttempts { nodes { id score student { id email } } } } } } } } } }",
+            6,
+        ),
+        (
+            "query($first: Int) { talentProfiles(first: $first) { nodes { id tagline
+               talentTestimonials { nodes { id quote } }
+               user { id fullName
+                 engagementsAsExpert { nodes { id focusArea
+                   engagementSessions { nodes { id status } } } } } } } }",
+            4,
+        ),
+        (
+            "query($first: Int) { users(first: $first) { nodes { id email
+               memberships { nodes { id role organization { id name } } }
+               enrollments { nodes { id course { id title lessons { nodes { id } } } } }
+               pointTransactions { nodes { id points } } } } }",
+            7,
+        ),
+    ];
+    for (q, levels) in queries {
+        let (one, small) = cost(&s, &token, q, 1).await;
+        let (many, big) = cost(&s, &token, q, 50).await;
+        let (rows_one, rows_many) = (count_nodes(&small), count_nodes(&big));
+        assert!(
+            rows_many > rows_one,
+            "the larger page has more rows: {rows_one} vs {rows_many}"
+        );
+        // At most one statement per relation field (a page with no value to
+        // fetch for a relation issues none), plus a fixed overhead however
+        // many rows: authentication (the user and their live memberships),
+        // the root page and its count, and on PostgreSQL the set_config.
+        let bound = levels + 5;
+        assert!(
+            one <= bound && many <= bound,
+            "{one} / {many} statements for {levels} relations ({rows_one} / {rows_many} rows): {q}"
+        );
+    }
+    s.stop().await;
+}
