@@ -5,6 +5,7 @@ pub mod account;
 mod catalog;
 pub mod connection;
 pub mod error;
+pub mod filter;
 pub mod ids;
 mod loader;
 mod schema;

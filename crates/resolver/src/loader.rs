@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::{
     error::ApiError,
+    filter::SharedQuery,
     table::{AnyRow, Catalog},
 };
 
@@ -22,6 +23,8 @@ pub struct RowKey {
     pub table: &'static str,
     pub column: &'static str,
     pub value: Uuid,
+    /// The list's filter and order (nested connections with arguments).
+    pub list: SharedQuery,
 }
 
 pub struct RowLoader {
@@ -34,27 +37,33 @@ impl Loader<RowKey> for RowLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[RowKey]) -> Result<HashMap<RowKey, Self::Value>, Self::Error> {
-        let mut groups: HashMap<(&'static str, &'static str), Vec<Uuid>> = HashMap::new();
+        let mut groups: HashMap<(&'static str, &'static str, SharedQuery), Vec<Uuid>> =
+            HashMap::new();
         for k in keys.iter().filter(|k| k.value != NO_ROW) {
-            groups.entry((k.table, k.column)).or_default().push(k.value);
+            groups
+                .entry((k.table, k.column, k.list.clone()))
+                .or_default()
+                .push(k.value);
         }
         let mut out: HashMap<RowKey, Vec<AnyRow>> =
             keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-        for ((table, column), values) in groups {
+        for ((table, column, list), values) in groups {
             let ops = self
                 .catalog
                 .get(table)
                 .ok_or_else(|| Arc::new(ApiError::internal(format!("no table {table}"))))?;
-            for (value, row) in ops
-                .load_by(&self.scope, column, values)
+            let loaded = ops
+                .load_by(&self.scope, column, values, &list)
                 .await
-                .map_err(Arc::new)?
-            {
-                if let Some(rows) = out.get_mut(&RowKey {
+                .map_err(Arc::new)?;
+            for (value, row) in loaded {
+                let key = RowKey {
                     table,
                     column,
                     value,
-                }) {
+                    list: list.clone(),
+                };
+                if let Some(rows) = out.get_mut(&key) {
                     rows.push(row);
                 }
             }

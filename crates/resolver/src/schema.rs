@@ -8,8 +8,8 @@ use async_graphql::{
     Value,
     dataloader::DataLoader,
     dynamic::{
-        Field, FieldFuture, FieldValue, InputValue, Interface, InterfaceField, Object,
-        ResolverContext, Schema, SchemaError, TypeRef,
+        Enum, Field, FieldFuture, FieldValue, InputObject, InputValue, Interface, InterfaceField,
+        Object, ResolverContext, Schema, SchemaError, TypeRef,
     },
 };
 use auth::{Principal, policy::FieldAccess};
@@ -18,6 +18,7 @@ use crate::{
     catalog::{self, Rel, TypeSpec},
     connection::{self, Cursor, Page, PageArgs, PageLimits},
     error::{ApiError, ErrorCode},
+    filter::{self, ListQuery, SharedQuery},
     ids,
     loader::{RowKey, RowLoader},
     table::{AnyRow, Catalog, PageQuery, TableOps},
@@ -66,11 +67,11 @@ impl Shared {
             .unwrap_or("Node")
     }
 
-    fn cursor(&self, row: &AnyRow) -> String {
+    fn cursor(&self, row: &AnyRow, list: &SharedQuery) -> String {
         let sort = self
             .catalog
             .get(row.table)
-            .map(|o| o.sort_key(row))
+            .map(|o| o.sort_key(row, list))
             .unwrap_or_default();
         Cursor { sort, id: row.id() }.encode()
     }
@@ -116,6 +117,42 @@ pub(crate) fn req<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a Re
     })
 }
 
+/// The `filter` / `orderBy` arguments of a list of `table` rows.
+fn list_query(
+    ctx: &ResolverContext<'_>,
+    sh: &Shared,
+    table: &str,
+    type_name: &str,
+) -> Result<SharedQuery, ApiError> {
+    let columns = sh.ops(table)?.columns();
+    let filter = match ctx.args.get("filter") {
+        Some(v) if !v.is_null() => Some(filter::parse_filter(v, type_name, columns)?),
+        _ => None,
+    };
+    let order = match ctx.args.get("orderBy") {
+        Some(v) if !v.is_null() => filter::parse_order(v, columns)?,
+        _ => vec![],
+    };
+    let list = ListQuery::new(filter, order);
+    Ok((!list.is_default()).then(|| Arc::new(list)))
+}
+
+/// `filter` and `orderBy` on a list of `type_name`.
+fn list_arguments(field: Field, type_name: &str) -> Field {
+    field
+        .argument(
+            InputValue::new("filter", TypeRef::named(format!("{type_name}Filter")))
+                .description("Only items meeting these conditions."),
+        )
+        .argument(
+            InputValue::new(
+                "orderBy",
+                TypeRef::named_nn_list(format!("{type_name}Order")),
+            )
+            .description("Sort keys, before the default order; NULLs sort last."),
+        )
+}
+
 /// Refuses anonymous reads of tables the seeds do not make public.
 fn require_access(ctx: &ResolverContext<'_>, table: &str) -> async_graphql::Result<()> {
     let r = req(ctx)?;
@@ -138,6 +175,7 @@ pub(crate) async fn load_one(
             table,
             column: "id",
             value: id,
+            list: None,
         },
     )
     .await?;
@@ -228,6 +266,7 @@ fn relation_field(rel: &Rel, target_type: &'static str) -> Field {
                         table: target,
                         column: "id",
                         value: fk,
+                        list: None,
                     },
                 )
                 .await?;
@@ -240,75 +279,90 @@ fn relation_field(rel: &Rel, target_type: &'static str) -> Field {
             column,
             target,
             doc,
-        } => connection::page_arguments(Field::new(
-            field,
-            TypeRef::named_nn(format!("{target_type}Connection")),
-            move |ctx| {
-                FieldFuture::new(async move {
-                    require_access(&ctx, target)?;
-                    let sh = shared(&ctx)?;
-                    let args = PageArgs::from_ctx(&ctx, sh.page)?;
-                    let id = row(&ctx)?.id();
-                    let rows = load(
-                        &ctx,
-                        RowKey {
-                            table: target,
-                            column,
-                            value: id,
-                        },
-                    )
-                    .await?;
-                    let page = connection::slice(target_type, &rows, &args, |r| sh.cursor(r))?;
-                    Ok(Some(FieldValue::owned_any(page)))
-                })
-            },
-        ))
+        } => list_arguments(
+            connection::page_arguments(Field::new(
+                field,
+                TypeRef::named_nn(format!("{target_type}Connection")),
+                move |ctx| {
+                    FieldFuture::new(async move {
+                        require_access(&ctx, target)?;
+                        let sh = shared(&ctx)?;
+                        let args = PageArgs::from_ctx(&ctx, sh.page)?;
+                        let list = list_query(&ctx, sh, target, target_type)?;
+                        let id = row(&ctx)?.id();
+                        let rows = load(
+                            &ctx,
+                            RowKey {
+                                table: target,
+                                column,
+                                value: id,
+                                list: list.clone(),
+                            },
+                        )
+                        .await?;
+                        let page =
+                            connection::slice(target_type, &rows, &args, |r| sh.cursor(r, &list))?;
+                        Ok(Some(FieldValue::owned_any(page)))
+                    })
+                },
+            )),
+            target_type,
+        )
         .description(doc),
     }
 }
 
 fn root_connection(spec: &TypeSpec, field: &'static str) -> Field {
     let (table, ty) = (spec.table, spec.type_name);
-    connection::page_arguments(Field::new(
-        field,
-        TypeRef::named_nn(format!("{ty}Connection")),
-        move |ctx| {
-            FieldFuture::new(async move {
-                require_access(&ctx, table)?;
-                let sh = shared(&ctx)?;
-                let r = req(&ctx)?;
-                let args = PageArgs::from_ctx(&ctx, sh.page)?;
-                let backward = args.last.is_some();
-                let size = args.first.or(args.last).unwrap_or(sh.page.default_size);
-                let query = PageQuery {
-                    fetch: size as u64 + 1,
-                    backward,
-                    after: args.after.map(|c| (c.sort, c.id)),
-                    before: args.before.map(|c| (c.sort, c.id)),
-                };
-                let with_total = ctx.look_ahead().field("totalCount").exists();
-                let had_after = query.after.is_some();
-                let had_before = query.before.is_some();
-                let (mut rows, total) = sh.ops(table)?.page(&r.scope, query, with_total).await?;
-                let more = rows.len() > size;
-                if more {
-                    if backward {
-                        rows.remove(0);
-                    } else {
-                        rows.truncate(size);
+    list_arguments(
+        connection::page_arguments(Field::new(
+            field,
+            TypeRef::named_nn(format!("{ty}Connection")),
+            move |ctx| {
+                FieldFuture::new(async move {
+                    require_access(&ctx, table)?;
+                    let sh = shared(&ctx)?;
+                    let r = req(&ctx)?;
+                    let args = PageArgs::from_ctx(&ctx, sh.page)?;
+                    let list = list_query(&ctx, sh, table, ty)?;
+                    let backward = args.last.is_some();
+                    let size = args.first.or(args.last).unwrap_or(sh.page.default_size);
+                    let query = PageQuery {
+                        list: list.clone(),
+                        fetch: size as u64 + 1,
+                        backward,
+                        after: args.after.map(|c| (c.sort, c.id)),
+                        before: args.before.map(|c| (c.sort, c.id)),
+                    };
+                    let with_total = ctx.look_ahead().field("totalCount").exists();
+                    let had_after = query.after.is_some();
+                    let had_before = query.before.is_some();
+                    let (mut rows, total) =
+                        sh.ops(table)?.page(&r.scope, query, with_total).await?;
+                    let more = rows.len() > size;
+                    if more {
+                        if backward {
+                            rows.remove(0);
+                        } else {
+                            rows.truncate(size);
+                        }
                     }
-                }
-                let page = Page {
-                    type_name: ty,
-                    edges: rows.into_iter().map(|row| (sh.cursor(&row), row)).collect(),
-                    has_next: if backward { had_before } else { more },
-                    has_previous: if backward { more } else { had_after },
-                    total,
-                };
-                Ok(Some(FieldValue::owned_any(page)))
-            })
-        },
-    ))
+                    let page = Page {
+                        type_name: ty,
+                        edges: rows
+                            .into_iter()
+                            .map(|row| (sh.cursor(&row, &list), row))
+                            .collect(),
+                        has_next: if backward { had_before } else { more },
+                        has_previous: if backward { more } else { had_after },
+                        total,
+                    };
+                    Ok(Some(FieldValue::owned_any(page)))
+                })
+            },
+        )),
+        ty,
+    )
     .description(spec.description)
 }
 
@@ -329,6 +383,7 @@ async fn node_by_id(
             table: spec.table,
             column: "id",
             value: id,
+            list: None,
         },
     )
     .await?;
@@ -350,6 +405,9 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
     let mut builder_types: Vec<Object> = vec![connection::page_info_type()];
     builder_types.extend(crate::account::types());
     builder_types.extend(crate::verification::types());
+    let (filter_inputs, sort_direction) = filter::shared_types();
+    let mut inputs: Vec<InputObject> = filter_inputs;
+    let mut enums: Vec<Enum> = vec![sort_direction];
     for spec in &sh.specs {
         let ops = sh.ops(spec.table).map_err(|e| SchemaError(e.message))?;
         let mut obj = Object::new(spec.type_name)
@@ -361,6 +419,11 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
         }
         builder_types.push(obj);
         builder_types.extend(connection::connection_types(spec.type_name));
+        let (f, fields, order) = filter::table_types(spec.type_name, ops.columns(), |c| {
+            auth::policy::SECRET_COLUMNS.contains(&(spec.table, c))
+        });
+        inputs.extend([f, order]);
+        enums.push(fields);
         if let Some(field) = spec.root_field {
             query = query.field(root_connection(spec, field));
         }
@@ -391,6 +454,12 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
         builder = builder.register(s);
     }
     for t in builder_types {
+        builder = builder.register(t);
+    }
+    for t in inputs {
+        builder = builder.register(t);
+    }
+    for t in enums {
         builder = builder.register(t);
     }
     let schema = builder.register(query).finish()?;

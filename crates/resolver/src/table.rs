@@ -8,11 +8,12 @@ use futures::future::BoxFuture;
 use sea_orm::{
     ColumnTrait, ColumnType, Condition, EntityTrait, IdenStatic, Iterable, ModelTrait, Order,
     Value as Db,
+    sea_query::{Expr, NullOrdering},
 };
 use store::{Scope, column};
 use uuid::Uuid;
 
-use crate::error::ApiError;
+use crate::{error::ApiError, filter::SharedQuery};
 
 /// Reads a column of a type-erased model by name.
 type Getter = fn(&(dyn Any + Send + Sync), &str) -> Option<Db>;
@@ -56,6 +57,8 @@ pub struct ColumnMeta {
 /// A page request, already validated.
 #[derive(Clone, Debug)]
 pub struct PageQuery {
+    /// Filter and order from the arguments.
+    pub list: SharedQuery,
     /// Rows to fetch (one more than the page, to learn if there is more).
     pub fetch: u64,
     /// Walk backwards from `before` (a `last` page).
@@ -78,6 +81,7 @@ pub trait TableOps: Send + Sync + 'static {
         scope: &'a Scope,
         column: &'a str,
         keys: Vec<Uuid>,
+        list: &'a SharedQuery,
     ) -> BoxFuture<'a, Result<Vec<(Uuid, AnyRow)>, ApiError>>;
     /// One page in the table's order, and the total when asked for.
     fn page<'a>(
@@ -86,8 +90,8 @@ pub trait TableOps: Send + Sync + 'static {
         query: PageQuery,
         with_total: bool,
     ) -> BoxFuture<'a, PageResult>;
-    /// The sort key of a row, as written into cursors.
-    fn sort_key(&self, row: &AnyRow) -> Vec<serde_json::Value>;
+    /// The sort key of a row under `list`'s order, as written into cursors.
+    fn sort_key(&self, row: &AnyRow, list: &SharedQuery) -> Vec<serde_json::Value>;
 }
 
 pub struct EntityTable<E: EntityTrait> {
@@ -143,39 +147,102 @@ where
         }
     }
 
-    /// `(c1, c2, …) > (v1, v2, …)` (or `<`), spelled out so both backends
-    /// use the composite index.
+    /// The full order of a list: the requested keys, then the table's
+    /// default order, then `id`.
+    fn order_for(&self, list: &SharedQuery) -> Vec<(E::Column, Order)> {
+        let mut out: Vec<(E::Column, Order)> = Vec::new();
+        if let Some(l) = list {
+            for (name, dir) in &l.order {
+                if let Ok(c) = column::<E>(name) {
+                    out.push((c, dir.clone()));
+                }
+            }
+        }
+        for c in &self.order {
+            if !out.iter().any(|(o, _)| o.as_str() == c.as_str()) {
+                out.push((*c, Order::Asc));
+            }
+        }
+        out
+    }
+
+    /// Rows strictly after (or, `after == false`, before) the cursor row in
+    /// `order`, with NULLs sorting last in both directions: the
+    /// lexicographic comparison spelled out so both backends use the index.
     fn keyset(
         &self,
+        order: &[(E::Column, Order)],
         values: &[serde_json::Value],
         id: Uuid,
-        greater: bool,
+        after: bool,
     ) -> Result<Condition, ApiError> {
-        let mut vals: Vec<Db> = Vec::new();
-        for (c, v) in self
-            .order
-            .iter()
-            .zip(values.iter().chain([&serde_json::json!(id)]))
-        {
-            vals.push(
-                from_json(c.def().get_column_type(), v)
-                    .ok_or_else(|| ApiError::bad_input("invalid cursor"))?,
-            );
+        let invalid = || ApiError::bad_input("invalid cursor for this list");
+        if values.len() + 1 != order.len() {
+            return Err(invalid());
         }
+        let all_values: Vec<&serde_json::Value> = values.iter().collect();
+        let id_json = serde_json::json!(id);
         let mut any = Condition::any();
-        for (i, (col, val)) in self.order.iter().zip(&vals).enumerate() {
-            let mut all = Condition::all();
-            for (prev, prev_val) in self.order.iter().zip(&vals).take(i) {
-                all = all.add(prev.eq(prev_val.clone()));
-            }
-            all = all.add(if greater {
-                col.gt(val.clone())
+        let mut ties = Condition::all();
+        for (i, (col, dir)) in order.iter().enumerate() {
+            let v = all_values.get(i).copied().unwrap_or(&id_json);
+            let (past, tie) = if v.is_null() {
+                // NULLs come last: after a NULL only other NULLs (by the next
+                // keys); before it every non-NULL.
+                if after {
+                    (
+                        Condition::all().add(Expr::cust("1 = 0")),
+                        Condition::all().add(col.is_null()),
+                    )
+                } else {
+                    (
+                        Condition::all().add(col.is_not_null()),
+                        Condition::all().add(col.is_null()),
+                    )
+                }
             } else {
-                col.lt(val.clone())
-            });
-            any = any.add(all);
+                let db = from_json(col.def().get_column_type(), v).ok_or_else(invalid)?;
+                let ascending = matches!(dir, Order::Asc);
+                let beyond = if ascending == after {
+                    col.gt(db.clone())
+                } else {
+                    col.lt(db.clone())
+                };
+                let past = if after {
+                    Condition::any().add(beyond).add(col.is_null())
+                } else {
+                    Condition::all().add(beyond).add(col.is_not_null())
+                };
+                (past, Condition::all().add(col.eq(db)))
+            };
+            any = any.add(ties.clone().add(past));
+            ties = ties.add(tie);
         }
         Ok(any)
+    }
+
+    /// The scoped query for `list`: filter applied, ordered (reversed for a
+    /// backward page), NULLs last.
+    fn listed(
+        &self,
+        scope: &Scope,
+        list: &SharedQuery,
+        backward: bool,
+    ) -> Result<store::Scoped<E>, ApiError> {
+        let mut q = scope.select::<E>();
+        if let Some(f) = list.as_ref().and_then(|l| l.filter.as_ref()) {
+            q = q.filter(crate::filter::condition::<E>(f, scope.backend())?);
+        }
+        for (c, dir) in self.order_for(list) {
+            let (dir, nulls) = match (dir, backward) {
+                (Order::Asc, false) => (Order::Asc, NullOrdering::Last),
+                (Order::Asc, true) => (Order::Desc, NullOrdering::First),
+                (_, false) => (Order::Desc, NullOrdering::Last),
+                (_, true) => (Order::Asc, NullOrdering::First),
+            };
+            q = q.order_by_with_nulls(c, dir, nulls);
+        }
+        Ok(q)
     }
 }
 
@@ -233,13 +300,11 @@ where
         scope: &'a Scope,
         column_name: &'a str,
         keys: Vec<Uuid>,
+        list: &'a SharedQuery,
     ) -> BoxFuture<'a, Result<Vec<(Uuid, AnyRow)>, ApiError>> {
         Box::pin(async move {
             let col = column::<E>(column_name)?;
-            let mut q = scope.select::<E>().filter(col.is_in(keys));
-            for c in &self.order {
-                q = q.order_by(*c, Order::Asc);
-            }
+            let q = self.listed(scope, list, false)?.filter(col.is_in(keys));
             Ok(q.all()
                 .await?
                 .into_iter()
@@ -259,24 +324,17 @@ where
     ) -> BoxFuture<'a, PageResult> {
         Box::pin(async move {
             let total = if with_total {
-                Some(scope.select::<E>().count().await?)
+                Some(self.listed(scope, &query.list, false)?.count().await?)
             } else {
                 None
             };
-            let mut q = scope.select::<E>();
+            let order = self.order_for(&query.list);
+            let mut q = self.listed(scope, &query.list, query.backward)?;
             if let Some((vals, id)) = &query.after {
-                q = q.filter(self.keyset(vals, *id, true)?);
+                q = q.filter(self.keyset(&order, vals, *id, true)?);
             }
             if let Some((vals, id)) = &query.before {
-                q = q.filter(self.keyset(vals, *id, false)?);
-            }
-            let dir = if query.backward {
-                Order::Desc
-            } else {
-                Order::Asc
-            };
-            for c in &self.order {
-                q = q.order_by(*c, dir.clone());
+                q = q.filter(self.keyset(&order, vals, *id, false)?);
             }
             let mut rows: Vec<AnyRow> = q
                 .limit(query.fetch)
@@ -292,11 +350,12 @@ where
         })
     }
 
-    fn sort_key(&self, row: &AnyRow) -> Vec<serde_json::Value> {
-        self.order
+    fn sort_key(&self, row: &AnyRow, list: &SharedQuery) -> Vec<serde_json::Value> {
+        let order = self.order_for(list);
+        order
             .iter()
-            .take(self.order.len() - 1)
-            .map(|c| to_json(row.get(c.as_str()).unwrap_or(Db::Int(None))))
+            .take(order.len() - 1)
+            .map(|(c, _)| to_json(row.get(c.as_str()).unwrap_or(Db::Int(None))))
             .collect()
     }
 }

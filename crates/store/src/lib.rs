@@ -370,6 +370,16 @@ impl<E: EntityTrait> Scoped<E> {
         self
     }
 
+    pub fn order_by_with_nulls(
+        mut self,
+        col: E::Column,
+        order: Order,
+        nulls: sea_orm::sea_query::NullOrdering,
+    ) -> Self {
+        self.select = self.select.order_by_with_nulls(col, order, nulls);
+        self
+    }
+
     pub fn limit(mut self, n: u64) -> Self {
         self.select = self.select.limit(n);
         self
