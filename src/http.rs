@@ -230,9 +230,17 @@ async fn execute(state: &AppState, principal: &Option<Principal>, mut req: Reque
             }
         }
     }
+    let mutation = matches!(operation_type(&req), Ok(Some(OperationType::Mutation)));
     let mut resp = state.api.schema.execute(req).await;
-    if let Some(s) = scope {
-        s.release().await;
+    if let Some(s) = scope
+        && let Err(e) = s.release(mutation).await
+    {
+        let e = ApiError::from(e);
+        let mut err = ServerError::new(e.message, None);
+        err.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", e.code.as_str());
+        return Response::from_errors(vec![err]);
     }
     classify(&mut resp.errors);
     resp

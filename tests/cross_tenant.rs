@@ -20,7 +20,8 @@ const NORTHSTAR: &str = "10000000-0000-4000-8000-000000000002";
 struct Shape {
     roots: Vec<(String, String)>,
     relations: BTreeMap<String, Vec<(String, String, bool)>>,
-    id_mutations: Vec<(String, String)>,
+    /// Mutations taking an id: (field, argument, type the id names).
+    id_mutations: Vec<(String, String, String)>,
 }
 
 fn named(t: &Value) -> (String, bool) {
@@ -76,13 +77,16 @@ async fn shape(s: &TestServer) -> Shape {
                     shape.roots.push((fname, target));
                 }
             } else if name == "Mutation" {
-                let takes_id = f["args"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|a| named(&a["type"]).0 == "ID");
-                if takes_id {
-                    shape.id_mutations.push((fname, ty));
+                for a in f["args"].as_array().unwrap() {
+                    if named(&a["type"]).0 == "ID" {
+                        // `workshopId` names a Workshop.
+                        let arg = a["name"].as_str().unwrap().to_owned();
+                        let mut ty = arg.strip_suffix("Id").unwrap_or(&arg).to_owned();
+                        if let Some(first) = ty.get_mut(0..1) {
+                            first.make_ascii_uppercase();
+                        }
+                        shape.id_mutations.push((fname.clone(), arg, ty));
+                    }
                 }
             } else if node_types.contains(name) {
                 if let Some(target) = conn_target(&ty) {
@@ -293,18 +297,16 @@ async fn no_leaks(
         }
     }
 
-    // Every mutation taking an id, aimed at the other tenant's rows, finds nothing.
-    for (m, _) in &shape.id_mutations {
-        for id in foreign.iter().take(20) {
-            let body = s
-                .gql(
-                    &token,
-                    &format!("mutation {{ {m}(id: \"{id}\") {{ __typename }} }}"),
-                    json!({}),
-                )
-                .await;
-            if body.get("errors").is_none() && !body["data"][m].is_null() {
-                leaks.push(format!("mutation {m} on {id}"));
+    // Every mutation taking an id, aimed at each of the other tenant's rows,
+    // finds nothing (and so changes nothing).
+    assert!(!shape.id_mutations.is_empty());
+    for (m, arg, ty) in &shape.id_mutations {
+        for id in &foreign {
+            let global = encode(ty, id);
+            let q = format!("mutation {{ {m}({arg}: \"{global}\") {{ __typename }} }}");
+            let body = s.gql(&token, &q, json!({})).await;
+            if body["errors"][0]["extensions"]["code"] != "NOT_FOUND" {
+                leaks.push(format!("mutation {m} on {ty} {id}: {body}"));
             }
         }
     }

@@ -56,7 +56,7 @@ async fn every_entity_is_reached_only_through_the_tenant_scope() {
     }
     entity::for_each_entity!(check);
     assert_eq!(checked, entity::registry::TABLES.len());
-    scope.release().await;
+    scope.release(false).await.unwrap();
     db.close().await.unwrap();
     common::drop_database(pg).await;
 }
@@ -138,7 +138,7 @@ async fn postgres_row_level_security_confines_unscoped_queries() {
                 leaked.push(format!("{t}: sees {seen}, owns {own}"));
             }
         }
-        scope.release().await;
+        scope.release(false).await.unwrap();
     }
     assert!(
         leaked.is_empty(),
@@ -160,6 +160,6 @@ async fn postgres_row_level_security_confines_unscoped_queries() {
         .try_get("", "n")
         .unwrap();
     assert_eq!(scope.unscoped_count("user_attempts").await.unwrap(), own);
-    scope.release().await;
+    scope.release(false).await.unwrap();
     s.stop().await;
 }

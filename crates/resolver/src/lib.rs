@@ -8,6 +8,7 @@ pub mod error;
 pub mod filter;
 pub mod ids;
 mod loader;
+mod mutations;
 mod schema;
 mod table;
 pub mod value;

@@ -446,7 +446,7 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
     let mut builder = Schema::build("Query", Some("Mutation"), None)
         .register(node)
         .register(crate::account::role_enum())
-        .register(crate::account::mutation())
+        .register(crate::mutations::fields(crate::account::mutation()))
         .limit_depth(options.max_depth)
         .limit_complexity(options.max_complexity)
         .data(sh.clone());

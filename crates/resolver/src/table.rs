@@ -28,6 +28,18 @@ pub struct AnyRow {
 }
 
 impl AnyRow {
+    /// A row of entity `E`.
+    pub fn new<E: EntityTrait>(model: E::Model) -> Self
+    where
+        E::Model: Sync,
+    {
+        AnyRow {
+            table: E::default().as_str(),
+            model: Arc::new(model),
+            getter: getter::<E>,
+        }
+    }
+
     /// The value of column `name`, or `None` if the table has no such column.
     pub fn get(&self, name: &str) -> Option<Db> {
         (self.getter)(self.model.as_ref(), name)
@@ -140,11 +152,7 @@ where
     }
 
     fn row(model: E::Model) -> AnyRow {
-        AnyRow {
-            table: E::default().as_str(),
-            model: Arc::new(model),
-            getter: getter::<E>,
-        }
+        AnyRow::new::<E>(model)
     }
 
     /// The full order of a list: the requested keys, then the table's

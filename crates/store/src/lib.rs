@@ -324,16 +324,45 @@ impl Scope {
         Ok(Some((cert, name)))
     }
 
-    /// Ends the request: rolls its transaction back (reads need no commit)
-    /// if this is the last handle to it; otherwise the last one to drop does.
-    pub async fn release(self) {
+    /// Ends the request. A query's transaction is rolled back (reads need
+    /// no commit); a mutation's is committed (`commit`), each mutation field
+    /// having already committed or rolled back its own savepoint. Only the
+    /// last handle does this; otherwise the last one to drop rolls back.
+    pub async fn release(self, commit: bool) -> Result<(), StoreError> {
         if let Conn::Txn(t) = self.conn
             && let Ok(t) = Arc::try_unwrap(t)
-            && let Err(e) = t.rollback().await
         {
-            // A dropped connection: the server rolls back on its own.
-            let _ = e;
+            if commit {
+                t.commit().await?;
+            } else {
+                // A dropped connection: the server rolls back on its own.
+                let _ = t.rollback().await;
+            }
         }
+        Ok(())
+    }
+
+    /// A write transaction for one operation: a savepoint inside the
+    /// request's transaction on PostgreSQL (so row-level security applies),
+    /// a transaction of its own on SQLite. Nothing is kept unless
+    /// [`Write::commit`] is called.
+    pub async fn write(&self) -> Result<Write, StoreError> {
+        let txn = match &self.conn {
+            // SQLite: take the write lock at BEGIN, so a read-then-write
+            // operation never fails to upgrade under concurrent writers.
+            Conn::Pool(db) => {
+                db.begin_with_options(sea_orm::TransactionOptions {
+                    sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                    ..Default::default()
+                })
+                .await?
+            }
+            Conn::Txn(t) => t.begin().await?,
+        };
+        Ok(Write {
+            txn: Arc::new(txn),
+            principal: self.principal.clone(),
+        })
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -436,5 +465,93 @@ impl Scope {
             .map(|r| r.try_get::<i64>("", "n"))
             .transpose()?
             .unwrap_or(0))
+    }
+}
+
+/// One operation's writes, confined to the principal's tenant. Reads
+/// through it see its own uncommitted writes.
+pub struct Write {
+    txn: Arc<DatabaseTransaction>,
+    principal: Principal,
+}
+
+impl Write {
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    pub fn tenant_id(&self) -> Uuid {
+        self.principal.tenant_id
+    }
+
+    /// A read inside this transaction, with the tenant and the read rules.
+    pub fn select<E: EntityTrait>(&self) -> Scoped<E> {
+        Scope {
+            conn: Conn::Txn(self.txn.clone()),
+            principal: self.principal.clone(),
+        }
+        .select::<E>()
+    }
+
+    /// A read inside this transaction with the tenant condition only: for
+    /// business rules that must see rows the caller may not (a workshop's
+    /// capacity, another learner's registration count).
+    pub fn select_unrestricted<E: EntityTrait>(&self) -> Scoped<E> {
+        Scoped {
+            select: E::find().filter(tenant_condition::<E>(self.principal.tenant_id)),
+            conn: Conn::Txn(self.txn.clone()),
+        }
+    }
+
+    /// Inserts `am` into this tenant: `tenant_id` is set here, whatever the
+    /// caller put in it.
+    pub async fn insert<A>(
+        &self,
+        mut am: A,
+    ) -> Result<<A::Entity as EntityTrait>::Model, StoreError>
+    where
+        A: sea_orm::ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+        <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+    {
+        let col = column::<A::Entity>("tenant_id")?;
+        am.set(col, self.principal.tenant_id.into());
+        Ok(am.insert(self.txn.as_ref()).await?)
+    }
+
+    /// `UPDATE` of this tenant's rows of `E` matching `cond`: `set` pairs of
+    /// column and value (or expression). Returns the number of rows changed,
+    /// so conditional updates (`… AND capacity_remaining > 0`) are atomic
+    /// checks.
+    pub async fn update<E: EntityTrait>(
+        &self,
+        set: Vec<(E::Column, sea_orm::sea_query::Expr)>,
+        cond: Condition,
+    ) -> Result<u64, StoreError> {
+        let mut q = E::update_many()
+            .filter(tenant_condition::<E>(self.principal.tenant_id))
+            .filter(cond);
+        for (c, v) in set {
+            q = q.col_expr(c, v);
+        }
+        Ok(q.exec(self.txn.as_ref()).await?.rows_affected)
+    }
+
+    /// Discards the writes.
+    pub async fn rollback(self) -> Result<(), StoreError> {
+        match Arc::try_unwrap(self.txn) {
+            Ok(t) => Ok(t.rollback().await?),
+            // Rolled back when the last handle drops.
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// Keeps the writes.
+    pub async fn commit(self) -> Result<(), StoreError> {
+        match Arc::try_unwrap(self.txn) {
+            Ok(t) => Ok(t.commit().await?),
+            Err(_) => Err(StoreError::Db(DbErr::Custom(
+                "a read of this write is still open".into(),
+            ))),
+        }
     }
 }
