@@ -209,6 +209,15 @@ fn classify(errors: &mut [ServerError]) {
     }
 }
 
+/// A response carrying only `e` (nothing was executed or kept).
+fn failed(e: ApiError) -> Response {
+    let mut err = ServerError::new(e.message, None);
+    err.extensions
+        .get_or_insert_with(Default::default)
+        .set("code", e.code.as_str());
+    Response::from_errors(vec![err])
+}
+
 /// Runs one request, in its own scope (on PostgreSQL its own transaction).
 async fn execute(state: &AppState, principal: &Option<Principal>, mut req: Request) -> Response {
     crate::metrics::request();
@@ -221,12 +230,7 @@ async fn execute(state: &AppState, principal: &Option<Principal>, mut req: Reque
                 scope = Some(s);
             }
             Err(e) => {
-                let e = ApiError::from(e);
-                let mut err = ServerError::new(e.message, None);
-                err.extensions
-                    .get_or_insert_with(Default::default)
-                    .set("code", e.code.as_str());
-                return Response::from_errors(vec![err]);
+                return failed(e.into());
             }
         }
     }
@@ -235,12 +239,7 @@ async fn execute(state: &AppState, principal: &Option<Principal>, mut req: Reque
     if let Some(s) = scope
         && let Err(e) = s.release(mutation).await
     {
-        let e = ApiError::from(e);
-        let mut err = ServerError::new(e.message, None);
-        err.extensions
-            .get_or_insert_with(Default::default)
-            .set("code", e.code.as_str());
-        return Response::from_errors(vec![err]);
+        return failed(e.into());
     }
     classify(&mut resp.errors);
     resp
