@@ -110,3 +110,68 @@ async fn database_constraints_hold() {
     assert_eq!(row.try_get::<i32>("", "hi").unwrap(), 70);
     s.stop().await;
 }
+
+/// The generated `overall_score` reads through the API as the database
+/// computes it.
+#[tokio::test]
+async fn overall_score_matches_the_generated_column() {
+    let s = common::TestServer::start().await;
+    let token = s.token("insideout", "ada@insideout.example").await;
+    let data = s
+        .data(
+            &token,
+            "{ adaptabilityAssessments { nodes { id overallScore individualScore leadershipScore culturalScore embeddingScore velocityScore } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    let nodes = data["adaptabilityAssessments"]["nodes"].as_array().unwrap();
+    let (mut complete, mut partial) = (0, 0);
+    for n in nodes {
+        let dims: Vec<Option<i64>> = [
+            "individualScore",
+            "leadershipScore",
+            "culturalScore",
+            "embeddingScore",
+            "velocityScore",
+        ]
+        .iter()
+        .map(|k| n[*k].as_i64())
+        .collect();
+        if dims.iter().all(Option::is_some) {
+            complete += 1;
+            assert_eq!(
+                n["overallScore"].as_i64(),
+                Some(dims.iter().flatten().sum::<i64>() / 5)
+            );
+        } else {
+            partial += 1;
+            assert!(n["overallScore"].is_null());
+        }
+    }
+    assert!(
+        complete > 0 && partial > 0,
+        "demo data has both: {complete} complete, {partial} partial"
+    );
+    // And the database's generated column agrees, value for value.
+    let tenant = match s.db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => "'10000000-0000-4000-8000-000000000001'".to_owned(),
+        _ => "X'10000000000040008000000000000001'".to_owned(),
+    };
+    let rows = s
+        .db
+        .query_all_raw(Statement::from_string(
+            s.db.get_database_backend(),
+            format!("SELECT overall_score AS o FROM adaptability_assessments WHERE tenant_id = {tenant} ORDER BY 1"),
+        ))
+        .await
+        .unwrap();
+    let mut from_db: Vec<Option<i64>> = rows
+        .iter()
+        .map(|r| r.try_get::<Option<i32>>("", "o").unwrap().map(i64::from))
+        .collect();
+    let mut from_api: Vec<Option<i64>> = nodes.iter().map(|n| n["overallScore"].as_i64()).collect();
+    from_db.sort();
+    from_api.sort();
+    assert_eq!(from_api, from_db);
+    s.stop().await;
+}

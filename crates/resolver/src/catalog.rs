@@ -2264,3 +2264,45 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
     ];
     Ok((catalog, specs))
 }
+
+/// A field computed from a row's columns.
+pub struct Computed {
+    pub name: &'static str,
+    pub type_name: &'static str,
+    pub doc: &'static str,
+    pub value: fn(&crate::table::AnyRow) -> async_graphql::Value,
+}
+
+/// `(d1 + … + d5) / 5` over the five dimension scores, NULL until all are
+/// set: the expression of the generated column `overall_score`, which the
+/// generated entity does not map.
+fn overall_score(row: &crate::table::AnyRow) -> async_graphql::Value {
+    let mut sum = 0i64;
+    for d in [
+        "individual",
+        "leadership",
+        "cultural",
+        "embedding",
+        "velocity",
+    ] {
+        match row.get(&format!("{d}_score")) {
+            Some(sea_orm::Value::Int(Some(v))) => sum += i64::from(v),
+            _ => return async_graphql::Value::Null,
+        }
+    }
+    async_graphql::Value::from(sum / 5)
+}
+
+/// Computed fields, by table.
+pub fn computed(table: &str) -> &'static [Computed] {
+    match table {
+        "adaptability_assessments" => &[Computed {
+            name: "overallScore",
+            type_name: "Int",
+            doc: "Average of the five dimension scores (0–100); null until all five are set \
+                  (seed 001's generated column).",
+            value: overall_score,
+        }],
+        _ => &[],
+    }
+}

@@ -414,6 +414,15 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
             .description(spec.description)
             .implement("Node");
         obj = column_fields(obj, spec, ops.as_ref());
+        for c in catalog::computed(spec.table) {
+            let get = c.value;
+            obj = obj.field(
+                Field::new(c.name, TypeRef::named(c.type_name), move |ctx| {
+                    FieldFuture::new(async move { Ok(Some(get(row(&ctx)?))) })
+                })
+                .description(c.doc),
+            );
+        }
         for rel in &spec.relations {
             obj = obj.field(relation_field(rel, sh.type_of(rel.target())));
         }
