@@ -21,7 +21,7 @@ struct Shape {
     roots: Vec<(String, String)>,
     relations: BTreeMap<String, Vec<(String, String, bool)>>,
     /// Mutations taking an id: (field, argument, type the id names).
-    id_mutations: Vec<(String, String, String)>,
+    id_mutations: Vec<(String, String, String, String)>,
 }
 
 fn named(t: &Value) -> (String, bool) {
@@ -77,6 +77,24 @@ async fn shape(s: &TestServer) -> Shape {
                     shape.roots.push((fname, target));
                 }
             } else if name == "Mutation" {
+                // Placeholders for the other required arguments, by type.
+                let others: String = f["args"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|a| a["type"]["kind"] == "NON_NULL" && named(&a["type"]).0 != "ID")
+                    .map(|a| {
+                        let v = match named(&a["type"]).0.as_str() {
+                            "Int" => "0",
+                            "Float" => "0.5",
+                            "Boolean" => "false",
+                            "JSON" => "{}",
+                            "Decimal" => "\"1\"",
+                            _ => "\"x\"",
+                        };
+                        format!(" {}: {v}", a["name"].as_str().unwrap())
+                    })
+                    .collect();
                 for a in f["args"].as_array().unwrap() {
                     if named(&a["type"]).0 == "ID" {
                         // `workshopId` names a Workshop.
@@ -85,7 +103,9 @@ async fn shape(s: &TestServer) -> Shape {
                         if let Some(first) = ty.get_mut(0..1) {
                             first.make_ascii_uppercase();
                         }
-                        shape.id_mutations.push((fname.clone(), arg, ty));
+                        shape
+                            .id_mutations
+                            .push((fname.clone(), arg, ty, others.clone()));
                     }
                 }
             } else if node_types.contains(name) {
@@ -298,15 +318,37 @@ async fn no_leaks(
     }
 
     // Every mutation taking an id, aimed at each of the other tenant's rows,
-    // finds nothing (and so changes nothing).
+    // changes nothing and answers exactly as for an id that never existed
+    // (so it tells nothing about the other tenant either).
     assert!(!shape.id_mutations.is_empty());
-    for (m, arg, ty) in &shape.id_mutations {
+    for (m, arg, ty, others) in &shape.id_mutations {
+        let call = |id: &str| {
+            format!(
+                "mutation {{ {m}({arg}: \"{}\"{others}) {{ __typename }} }}",
+                encode(ty, id)
+            )
+        };
+        let answer = |body: &Value| {
+            (
+                body["data"].clone(),
+                body["errors"][0]["extensions"]["code"].clone(),
+                body["errors"][0]["message"].clone(),
+            )
+        };
+        let baseline = answer(
+            &s.gql(&token, &call(&uuid::Uuid::new_v4().to_string()), json!({}))
+                .await,
+        );
+        assert!(
+            baseline.0.is_null() && !baseline.1.is_null(),
+            "{m} on a missing id: {baseline:?}"
+        );
         for id in &foreign {
-            let global = encode(ty, id);
-            let q = format!("mutation {{ {m}({arg}: \"{global}\") {{ __typename }} }}");
-            let body = s.gql(&token, &q, json!({})).await;
-            if body["errors"][0]["extensions"]["code"] != "NOT_FOUND" {
-                leaks.push(format!("mutation {m} on {ty} {id}: {body}"));
+            let got = answer(&s.gql(&token, &call(id), json!({})).await);
+            if got != baseline {
+                leaks.push(format!(
+                    "mutation {m} on {ty} {id}: {got:?} (missing id: {baseline:?})"
+                ));
             }
         }
     }

@@ -2,6 +2,8 @@
 //! functions over a `store::Write`, transactional and safe under
 //! concurrency. Knows nothing of GraphQL.
 
+pub mod adaptability;
+pub mod learning;
 pub mod workshops;
 
 use store::StoreError;

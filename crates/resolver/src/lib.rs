@@ -9,6 +9,8 @@ pub mod filter;
 pub mod ids;
 mod loader;
 mod mutations;
+mod mutations_adaptability;
+mod mutations_learning;
 mod schema;
 mod table;
 pub mod value;

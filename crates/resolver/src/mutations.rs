@@ -29,7 +29,11 @@ impl From<domain::DomainError> for ApiError {
 }
 
 /// The row id behind a global id of `type_name`.
-fn id_arg(ctx: &ResolverContext<'_>, name: &str, type_name: &str) -> Result<Uuid, ApiError> {
+pub(crate) fn id_arg(
+    ctx: &ResolverContext<'_>,
+    name: &str,
+    type_name: &str,
+) -> Result<Uuid, ApiError> {
     let raw = ctx
         .args
         .get(name)
@@ -44,7 +48,7 @@ fn id_arg(ctx: &ResolverContext<'_>, name: &str, type_name: &str) -> Result<Uuid
 }
 
 /// Runs `op` in a write transaction of the caller's scope.
-async fn in_write<T>(
+pub(crate) async fn in_write<T>(
     ctx: &ResolverContext<'_>,
     op: impl for<'w> FnOnce(&'w Write) -> BoxFuture<'w, domain::Result<T>>,
 ) -> Result<T, ApiError> {

@@ -405,6 +405,7 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
     let mut builder_types: Vec<Object> = vec![connection::page_info_type()];
     builder_types.extend(crate::account::types());
     builder_types.extend(crate::verification::types());
+    builder_types.extend(crate::mutations_adaptability::types());
     let (filter_inputs, sort_direction) = filter::shared_types();
     let mut inputs: Vec<InputObject> = filter_inputs;
     let mut enums: Vec<Enum> = vec![sort_direction];
@@ -449,13 +450,16 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
     );
     query = crate::account::query_fields(query);
     query = crate::verification::query_fields(query);
+    query = crate::mutations_adaptability::query_fields(query);
     let node = Interface::new("Node")
         .description("An object with a global id (Relay).")
         .field(InterfaceField::new("id", TypeRef::named_nn(TypeRef::ID)));
     let mut builder = Schema::build("Query", Some("Mutation"), None)
         .register(node)
         .register(crate::account::role_enum())
-        .register(crate::mutations::fields(crate::account::mutation()))
+        .register(crate::mutations_adaptability::fields(
+            crate::mutations_learning::fields(crate::mutations::fields(crate::account::mutation())),
+        ))
         .limit_depth(options.max_depth)
         .limit_complexity(options.max_complexity)
         .data(sh.clone());

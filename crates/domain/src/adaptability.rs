@@ -1,0 +1,323 @@
+//! Adaptability assessments (seed 001): answering recomputes the five
+//! weighted dimension scores (the seed's trigger), from which the database
+//! generates `overall_score`; `org_trend` is `get_org_adaptability_trend`.
+
+use entity::{adaptability_assessments as assessments, assessment_answers as answers};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, Condition,
+    prelude::Decimal,
+    sea_query::{Expr, ExprTrait},
+};
+use store::Write;
+use uuid::Uuid;
+
+use crate::{DomainError, Result, now};
+
+pub const DIMENSIONS: [&str; 5] = [
+    "individual",
+    "leadership",
+    "cultural",
+    "embedding",
+    "velocity",
+];
+const ANSWER_TYPES: [&str; 4] = ["scale", "multiChoice", "fearToConfidence", "text"];
+
+/// One answer as submitted.
+pub struct Answer {
+    pub question_id: String,
+    pub dimension: String,
+    pub answer_type: String,
+    /// 0–100; required except for `text` answers.
+    pub value: Option<i32>,
+    pub text: Option<String>,
+    /// Weight in the dimension's average (default 1).
+    pub weight: Option<Decimal>,
+}
+
+fn validate(a: &Answer) -> Result<()> {
+    if a.question_id.trim().is_empty() || a.question_id.len() > 100 {
+        return Err(DomainError::BadInput(
+            "questionId must be 1–100 characters".into(),
+        ));
+    }
+    if !DIMENSIONS.contains(&a.dimension.as_str()) {
+        return Err(DomainError::BadInput(format!(
+            "dimension must be one of {}",
+            DIMENSIONS.join(", ")
+        )));
+    }
+    if !ANSWER_TYPES.contains(&a.answer_type.as_str()) {
+        return Err(DomainError::BadInput(format!(
+            "answerType must be one of {}",
+            ANSWER_TYPES.join(", ")
+        )));
+    }
+    match a.value {
+        Some(v) if !(0..=100).contains(&v) => {
+            return Err(DomainError::BadInput("value must be 0–100".into()));
+        }
+        None if a.answer_type != "text" => {
+            return Err(DomainError::BadInput("value is required".into()));
+        }
+        _ => {}
+    }
+    if a.weight
+        .is_some_and(|w| w <= Decimal::ZERO || w > Decimal::from(100))
+    {
+        return Err(DomainError::BadInput(
+            "weight must be greater than 0 and at most 100".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Records (or replaces) the caller's answer on their own in-progress
+/// assessment and recomputes its dimension scores.
+pub async fn answer(w: &Write, assessment_id: Uuid, a: Answer) -> Result<assessments::Model> {
+    validate(&a)?;
+    let me = w
+        .principal()
+        .user_id
+        .ok_or_else(|| DomainError::Forbidden("sign in to answer".into()))?;
+    let assessment = w
+        .select::<assessments::Entity>()
+        .filter(assessments::Column::Id.eq(assessment_id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("assessment"))?;
+    // Seed 001: users create and update their own in-progress assessments.
+    if assessment.user_id != me {
+        return Err(DomainError::Forbidden(
+            "only the person assessed may answer".into(),
+        ));
+    }
+    if assessment.status != "in_progress" {
+        return Err(DomainError::Conflict(
+            "the assessment is no longer in progress".into(),
+        ));
+    }
+    let at = now();
+    let weight = a.weight.unwrap_or(Decimal::ONE);
+    let replaced = w
+        .update::<answers::Entity>(
+            vec![
+                (answers::Column::Dimension, Expr::val(a.dimension.clone())),
+                (
+                    answers::Column::AnswerType,
+                    Expr::val(a.answer_type.clone()),
+                ),
+                (answers::Column::AnswerValue, Expr::val(a.value)),
+                (answers::Column::AnswerText, Expr::val(a.text.clone())),
+                (answers::Column::QuestionWeight, Expr::val(weight)),
+                (answers::Column::UpdatedAt, Expr::val(at)),
+            ],
+            Condition::all()
+                .add(answers::Column::AssessmentId.eq(assessment_id))
+                .add(answers::Column::QuestionId.eq(a.question_id.clone())),
+        )
+        .await?;
+    if replaced == 0 {
+        w.insert(answers::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            assessment_id: Set(assessment_id),
+            question_id: Set(a.question_id),
+            dimension: Set(a.dimension),
+            answer_type: Set(a.answer_type),
+            answer_value: Set(a.value),
+            answer_text: Set(a.text),
+            question_weight: Set(weight),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        })
+        .await?;
+    }
+    recompute(w, assessment_id).await
+}
+
+/// Each dimension's score = Σ(value × weight) / Σ(weight) over its numeric
+/// answers, rounded; NULL while a dimension has none.
+async fn recompute(w: &Write, assessment_id: Uuid) -> Result<assessments::Model> {
+    let all = w
+        .select_unrestricted::<answers::Entity>()
+        .filter(answers::Column::AssessmentId.eq(assessment_id))
+        .all()
+        .await?;
+    let mut set = vec![(assessments::Column::UpdatedAt, Expr::val(now()))];
+    for (dim, col) in DIMENSIONS.iter().zip([
+        assessments::Column::IndividualScore,
+        assessments::Column::LeadershipScore,
+        assessments::Column::CulturalScore,
+        assessments::Column::EmbeddingScore,
+        assessments::Column::VelocityScore,
+    ]) {
+        let (mut sum, mut weights) = (Decimal::ZERO, Decimal::ZERO);
+        for a in all.iter().filter(|a| a.dimension == *dim) {
+            if let Some(v) = a.answer_value {
+                sum += Decimal::from(v) * a.question_weight;
+                weights += a.question_weight;
+            }
+        }
+        let score: Option<i32> = (weights > Decimal::ZERO).then(|| {
+            // Half away from zero, as SQL's round() does (not banker's).
+            let avg = (sum / weights)
+                .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+            i32::try_from(avg.mantissa() / 10i128.pow(avg.scale()))
+                .unwrap_or(0)
+                .clamp(0, 100)
+        });
+        set.push((col, Expr::val(score)));
+    }
+    w.update::<assessments::Entity>(
+        set,
+        Condition::all().add(assessments::Column::Id.eq(assessment_id)),
+    )
+    .await?;
+    w.select::<assessments::Entity>()
+        .filter(assessments::Column::Id.eq(assessment_id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("assessment"))
+}
+
+/// Marks the caller's assessment completed; every dimension must be scored.
+pub async fn complete(w: &Write, assessment_id: Uuid) -> Result<assessments::Model> {
+    let me = w
+        .principal()
+        .user_id
+        .ok_or_else(|| DomainError::Forbidden("sign in".into()))?;
+    let a = w
+        .select::<assessments::Entity>()
+        .filter(assessments::Column::Id.eq(assessment_id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("assessment"))?;
+    if a.user_id != me {
+        return Err(DomainError::Forbidden(
+            "only the person assessed may complete it".into(),
+        ));
+    }
+    let scored = [
+        a.individual_score,
+        a.leadership_score,
+        a.cultural_score,
+        a.embedding_score,
+        a.velocity_score,
+    ];
+    if scored.iter().any(Option::is_none) {
+        return Err(DomainError::Conflict(
+            "answer every dimension before completing".into(),
+        ));
+    }
+    let changed = w
+        .update::<assessments::Entity>(
+            vec![
+                (assessments::Column::Status, Expr::val("completed")),
+                (assessments::Column::CompletedAt, Expr::val(now())),
+                (assessments::Column::UpdatedAt, Expr::val(now())),
+            ],
+            Condition::all()
+                .add(assessments::Column::Id.eq(assessment_id))
+                .add(Expr::col(assessments::Column::Status).eq("in_progress")),
+        )
+        .await?;
+    if changed == 0 {
+        return Err(DomainError::Conflict(
+            "the assessment is no longer in progress".into(),
+        ));
+    }
+    w.select::<assessments::Entity>()
+        .filter(assessments::Column::Id.eq(assessment_id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("assessment"))
+}
+
+/// One month of an organization's completed assessments.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrendPoint {
+    /// First day of the month (UTC).
+    pub month: chrono::NaiveDate,
+    pub assessments: u32,
+    pub avg_overall: Option<f64>,
+    /// Averages per dimension, in [`DIMENSIONS`] order.
+    pub avg_dimensions: [Option<f64>; 5],
+}
+
+/// Seed 001's `get_org_adaptability_trend(org, months)`: monthly averages
+/// of the organization's completed assessments over the last `months`
+/// months, newest first — of the assessments the caller may read (org
+/// admins their organization's, admins all).
+pub async fn org_trend(scope: &store::Scope, org: Uuid, months: u32) -> Result<Vec<TrendPoint>> {
+    use chrono::{Datelike, Months, NaiveDate};
+    if !(1..=120).contains(&months) {
+        return Err(DomainError::BadInput("months must be 1–120".into()));
+    }
+    let today = chrono::Utc::now().date_naive();
+    let first_of = |d: NaiveDate| NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap_or(d);
+    let since = first_of(today)
+        .checked_sub_months(Months::new(months - 1))
+        .unwrap_or(today);
+    let rows = scope
+        .select::<assessments::Entity>()
+        .filter(assessments::Column::OrganizationId.eq(org))
+        .filter(assessments::Column::Status.eq("completed"))
+        .filter(
+            assessments::Column::CompletedAt.gte(
+                since
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap_or_default()
+                    .and_utc()
+                    .fixed_offset(),
+            ),
+        )
+        .all()
+        .await?;
+    let mut by_month: std::collections::BTreeMap<NaiveDate, Vec<assessments::Model>> =
+        Default::default();
+    for r in rows {
+        if let Some(at) = r.completed_at {
+            by_month
+                .entry(first_of(at.naive_utc().date()))
+                .or_default()
+                .push(r);
+        }
+    }
+    let avg = |xs: Vec<i32>| {
+        (!xs.is_empty()).then(|| f64::from(xs.iter().sum::<i32>()) / xs.len() as f64)
+    };
+    Ok(by_month
+        .into_iter()
+        .rev()
+        .map(|(month, rs)| {
+            let dims =
+                |f: fn(&assessments::Model) -> Option<i32>| avg(rs.iter().filter_map(f).collect());
+            let overall: Vec<i32> = rs
+                .iter()
+                .filter_map(|r| {
+                    let d = [
+                        r.individual_score?,
+                        r.leadership_score?,
+                        r.cultural_score?,
+                        r.embedding_score?,
+                        r.velocity_score?,
+                    ];
+                    Some(d.iter().sum::<i32>() / 5)
+                })
+                .collect();
+            TrendPoint {
+                month,
+                assessments: rs.len() as u32,
+                avg_overall: avg(overall),
+                avg_dimensions: [
+                    dims(|r| r.individual_score),
+                    dims(|r| r.leadership_score),
+                    dims(|r| r.cultural_score),
+                    dims(|r| r.embedding_score),
+                    dims(|r| r.velocity_score),
+                ],
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,376 @@
+//! Learning (seed 003): enrolling in a course and submitting a quiz attempt
+//! (seed `assessments`), scored on the server, with the student's progress
+//! on the quiz kept up to date — all in one write transaction.
+
+use entity::{
+    assessment_attempts as attempts, courses, enrollments, lessons, quizzes, student_progress,
+};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, Condition, Order,
+    prelude::{Decimal, Json},
+    sea_query::{Expr, ExprTrait, Func},
+};
+use store::Write;
+use uuid::Uuid;
+
+use crate::{DomainError, Result, now};
+
+fn me(w: &Write, what: &str) -> Result<Uuid> {
+    w.principal()
+        .user_id
+        .ok_or_else(|| DomainError::Forbidden(format!("sign in to {what}")))
+}
+
+fn is_unique_violation(e: &store::StoreError) -> bool {
+    matches!(
+        e,
+        store::StoreError::Db(e)
+            if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+    )
+}
+
+/// Enrolls the caller in a published course they can see.
+/// `NOT_FOUND` when the course is not visible, `CONFLICT` when it is not
+/// published or the caller is already enrolled.
+pub async fn enroll(w: &Write, course_id: Uuid) -> Result<enrollments::Model> {
+    let student = me(w, "enroll")?;
+    let course = w
+        .select::<courses::Entity>()
+        .filter(courses::Column::Id.eq(course_id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("course"))?;
+    if !course.is_published {
+        return Err(DomainError::Conflict(
+            "the course is not open for enrollment".into(),
+        ));
+    }
+    let already = w
+        .select_unrestricted::<enrollments::Entity>()
+        .filter(enrollments::Column::CourseId.eq(course_id))
+        .filter(enrollments::Column::StudentId.eq(student))
+        .one()
+        .await?;
+    if already.is_some() {
+        return Err(DomainError::Conflict(
+            "already enrolled in this course".into(),
+        ));
+    }
+    let am = enrollments::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        student_id: Set(student),
+        course_id: Set(course_id),
+        enrolled_at: Set(now()),
+        completed_at: Set(None),
+        progress: Set(Json::Object(Default::default())),
+        progress_percent: Set(Decimal::ZERO),
+        ..Default::default()
+    };
+    match w.insert(am).await {
+        Ok(m) => Ok(m),
+        // The same student enrolling twice at once: one wins.
+        Err(e) if is_unique_violation(&e) => Err(DomainError::Conflict(
+            "already enrolled in this course".into(),
+        )),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The text of an answer or a correct answer, for comparison.
+fn answer_text(v: &Json) -> Option<String> {
+    match v {
+        Json::String(s) => Some(s.clone()),
+        Json::Bool(b) => Some(b.to_string()),
+        Json::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+struct Graded {
+    points_earned: i32,
+    total_points: i32,
+    score: i32,
+    feedback: Json,
+}
+
+/// Grades `answers` (question id → answer) against the quiz's questions:
+/// multiple choice and true/false by exact match, short answers by a
+/// case-insensitive match of the trimmed text. Unanswered questions earn
+/// nothing.
+fn grade(questions: &Json, answers: &Json) -> Graded {
+    let mut earned: i64 = 0;
+    let mut total: i64 = 0;
+    let mut feedback = vec![];
+    for q in questions.as_array().map(Vec::as_slice).unwrap_or_default() {
+        let Some(id) = q.get("id").and_then(answer_text) else {
+            continue;
+        };
+        let points = q.get("points").and_then(Json::as_i64).unwrap_or(1);
+        let points = Ord::max(points, 0);
+        total += points;
+        let expected = q.get("correct_answer").and_then(answer_text);
+        let given = answers.get(id.as_str()).and_then(answer_text);
+        let correct = match (&expected, &given) {
+            (Some(e), Some(g)) => match q.get("type").and_then(Json::as_str) {
+                Some("short_answer") => e.trim().to_lowercase() == g.trim().to_lowercase(),
+                _ => e == g,
+            },
+            _ => false,
+        };
+        if correct {
+            earned += points;
+        }
+        let f = Json::from_iter([
+            ("correct", Json::Bool(correct)),
+            (
+                "correct_answer",
+                q.get("correct_answer").cloned().unwrap_or(Json::Null),
+            ),
+        ]);
+        feedback.push((id, f));
+    }
+    let score = if total > 0 {
+        ((earned as f64 / total as f64) * 100.0).round() as i32
+    } else {
+        0
+    };
+    Graded {
+        points_earned: i32::try_from(earned).unwrap_or(i32::MAX),
+        total_points: i32::try_from(total).unwrap_or(i32::MAX),
+        score: score.clamp(0, 100),
+        feedback: Json::from_iter(feedback),
+    }
+}
+
+/// Submits and scores the caller's next attempt at a quiz they can see.
+/// `NOT_FOUND` when the quiz is not visible; `FORBIDDEN` when the caller is
+/// neither enrolled in its course nor staff; `CONFLICT` when no attempts are
+/// left (or another attempt was submitted at the same time); `BAD_USER_INPUT`
+/// for answers that are not an object keyed by the quiz's question ids, or
+/// a time over the quiz's limit.
+pub async fn submit_quiz_attempt(
+    w: &Write,
+    quiz_id: Uuid,
+    answers: Json,
+    time_spent_secs: Option<i32>,
+) -> Result<attempts::Model> {
+    let student = me(w, "submit a quiz attempt")?;
+    let quiz = w
+        .select::<quizzes::Entity>()
+        .filter(quizzes::Column::Id.eq(quiz_id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("quiz"))?;
+    let lesson = match quiz.lesson_id {
+        Some(id) => {
+            w.select_unrestricted::<lessons::Entity>()
+                .filter(lessons::Column::Id.eq(id))
+                .one()
+                .await?
+        }
+        None => None,
+    };
+    let course_id = quiz.course_id.or(lesson.as_ref().map(|l| l.course_id));
+    if !auth::policy::is_staff(w.principal()) {
+        let enrolled = match course_id {
+            Some(c) => w
+                .select_unrestricted::<enrollments::Entity>()
+                .filter(enrollments::Column::CourseId.eq(c))
+                .filter(enrollments::Column::StudentId.eq(student))
+                .one()
+                .await?
+                .is_some(),
+            None => false,
+        };
+        if !enrolled {
+            return Err(DomainError::Forbidden(
+                "enroll in the course to take its quizzes".into(),
+            ));
+        }
+    }
+
+    // The answers: an object keyed by this quiz's question ids.
+    let Some(given) = answers.as_object() else {
+        return Err(DomainError::BadInput(
+            "`answers` must be an object of question id to answer".into(),
+        ));
+    };
+    let question_ids: Vec<String> = quiz
+        .questions
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|q| q.get("id").and_then(answer_text))
+        .collect();
+    if let Some(bad) = given.keys().find(|k| !question_ids.contains(k)) {
+        return Err(DomainError::BadInput(format!(
+            "`answers` names `{bad}`, which is not a question of this quiz"
+        )));
+    }
+    if let Some(t) = time_spent_secs {
+        if t < 0 {
+            return Err(DomainError::BadInput(
+                "`timeSpent` cannot be negative".into(),
+            ));
+        }
+        if let Some(limit) = quiz.time_limit
+            && i64::from(t) > i64::from(limit) * 60
+        {
+            return Err(DomainError::BadInput(format!(
+                "the quiz has a time limit of {limit} minutes"
+            )));
+        }
+    }
+
+    // The attempt number; the UNIQUE (tenant, assessment, student, number)
+    // makes two attempts submitted at once collide instead of both counting.
+    let previous = w
+        .select_unrestricted::<attempts::Entity>()
+        .filter(attempts::Column::AssessmentId.eq(quiz_id))
+        .filter(attempts::Column::StudentId.eq(student))
+        .order_by(attempts::Column::AttemptNumber, Order::Desc)
+        .all()
+        .await?;
+    let count = previous.len() as i64;
+    let last = previous.first().map_or(0, |a| i64::from(a.attempt_number));
+    let number = Ord::max(last, count) + 1;
+    if let Some(max) = quiz.max_attempts
+        && number > i64::from(max)
+    {
+        return Err(DomainError::Conflict(format!(
+            "no attempts left: this quiz allows {max}"
+        )));
+    }
+    let number =
+        i32::try_from(number).map_err(|_| DomainError::Conflict("too many attempts".into()))?;
+
+    let g = grade(&quiz.questions, &answers);
+    let passed = g.score >= quiz.minimum_passing_score;
+    let at = now();
+    let am = attempts::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        assessment_id: Set(quiz_id),
+        student_id: Set(student),
+        attempt_number: Set(number),
+        answers: Set(answers),
+        score: Set(Some(g.score)),
+        points_earned: Set(Some(g.points_earned)),
+        total_points: Set(Some(g.total_points)),
+        passed: Set(Some(passed)),
+        time_spent: Set(time_spent_secs),
+        started_at: Set(time_spent_secs.map_or(at, |t| at - chrono::Duration::seconds(t.into()))),
+        submitted_at: Set(Some(at)),
+        feedback: Set(Some(g.feedback)),
+        ..Default::default()
+    };
+    let saved = match w.insert(am).await {
+        Ok(m) => m,
+        Err(e) if is_unique_violation(&e) => {
+            return Err(DomainError::Conflict(
+                "another attempt was submitted at the same time, retry".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+
+    record_progress(
+        w,
+        student,
+        course_id,
+        quiz.lesson_id,
+        quiz_id,
+        g.score,
+        passed,
+        time_spent_secs.unwrap_or(0),
+    )
+    .await?;
+    Ok(saved)
+}
+
+/// The student's progress row on the quiz: one more attempt, the best
+/// score so far, completed once passed (a later failed retry does not undo
+/// it). Found by (student, quiz), since the table has no unique key.
+#[allow(clippy::too_many_arguments)]
+async fn record_progress(
+    w: &Write,
+    student: Uuid,
+    course_id: Option<Uuid>,
+    lesson_id: Option<Uuid>,
+    quiz_id: Uuid,
+    score: i32,
+    passed: bool,
+    time_spent: i32,
+) -> Result<()> {
+    use student_progress as sp;
+    let at = now();
+    let existing = w
+        .select_unrestricted::<sp::Entity>()
+        .filter(sp::Column::StudentId.eq(student))
+        .filter(sp::Column::AssessmentId.eq(quiz_id))
+        .order_by(sp::Column::CreatedAt, Order::Asc)
+        .one()
+        .await?;
+    match existing {
+        Some(row) => {
+            let (status, completion): (Expr, Expr) = if passed {
+                (Expr::val("completed"), Expr::val(100))
+            } else {
+                (
+                    Expr::case(Expr::col(sp::Column::Status).eq("completed"), "completed")
+                        .finally("in_progress")
+                        .into(),
+                    Expr::col(sp::Column::CompletionPercentage),
+                )
+            };
+            w.update::<sp::Entity>(
+                vec![
+                    (
+                        sp::Column::AttemptsCount,
+                        Expr::col(sp::Column::AttemptsCount).add(1),
+                    ),
+                    (
+                        sp::Column::BestScore,
+                        Func::greatest([
+                            Func::coalesce([Expr::col(sp::Column::BestScore), Expr::val(score)])
+                                .into(),
+                            Expr::val(score),
+                        ])
+                        .into(),
+                    ),
+                    (sp::Column::Status, status),
+                    (sp::Column::CompletionPercentage, completion),
+                    (sp::Column::LastAccessed, Expr::val(at)),
+                    (
+                        sp::Column::TimeSpent,
+                        Expr::col(sp::Column::TimeSpent).add(time_spent),
+                    ),
+                    (sp::Column::UpdatedAt, Expr::val(at)),
+                ],
+                Condition::all().add(sp::Column::Id.eq(row.id)),
+            )
+            .await?;
+        }
+        None => {
+            let am = sp::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                student_id: Set(student),
+                course_id: Set(course_id),
+                lesson_id: Set(lesson_id),
+                assessment_id: Set(Some(quiz_id)),
+                status: Set(if passed { "completed" } else { "in_progress" }.into()),
+                completion_percentage: Set(if passed { 100 } else { 0 }),
+                last_accessed: Set(Some(at)),
+                time_spent: Set(time_spent),
+                attempts_count: Set(1),
+                best_score: Set(Some(score)),
+                created_at: Set(at),
+                updated_at: Set(at),
+                ..Default::default()
+            };
+            w.insert(am).await?;
+        }
+    }
+    Ok(())
+}
