@@ -4,6 +4,7 @@
 
 pub mod adaptability;
 pub mod learning;
+pub mod marketplace;
 pub mod workshops;
 
 use store::StoreError;

@@ -11,6 +11,7 @@ mod loader;
 mod mutations;
 mod mutations_adaptability;
 mod mutations_learning;
+mod mutations_marketplace;
 mod schema;
 mod table;
 pub mod value;

@@ -457,8 +457,10 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
     let mut builder = Schema::build("Query", Some("Mutation"), None)
         .register(node)
         .register(crate::account::role_enum())
-        .register(crate::mutations_adaptability::fields(
-            crate::mutations_learning::fields(crate::mutations::fields(crate::account::mutation())),
+        .register(crate::mutations_marketplace::fields(
+            crate::mutations_adaptability::fields(crate::mutations_learning::fields(
+                crate::mutations::fields(crate::account::mutation()),
+            )),
         ))
         .limit_depth(options.max_depth)
         .limit_complexity(options.max_complexity)
