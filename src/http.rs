@@ -219,7 +219,12 @@ fn failed(e: ApiError) -> Response {
 }
 
 /// Runs one request, in its own scope (on PostgreSQL its own transaction).
-async fn execute(state: &AppState, principal: &Option<Principal>, mut req: Request) -> Response {
+async fn execute(
+    state: &AppState,
+    principal: &Option<Principal>,
+    mut req: Request,
+    mutation: bool,
+) -> Response {
     crate::metrics::request();
     req = req.data(state.accounts.clone());
     let mut scope = None;
@@ -234,7 +239,6 @@ async fn execute(state: &AppState, principal: &Option<Principal>, mut req: Reque
             }
         }
     }
-    let mutation = matches!(operation_type(&req), Ok(Some(OperationType::Mutation)));
     let mut resp = state.api.schema.execute(req).await;
     if let Some(s) = scope
         && let Err(e) = s.release(mutation).await
@@ -294,6 +298,9 @@ async fn run(
             return reply(status, media, &error_body(e.code, &e.message));
         }
     };
+    // Parsed once here: the type decides GET's 405 and whether the request's
+    // transaction is committed.
+    let mut mutations = Vec::new();
     for req in batch.iter() {
         match operation_type(req) {
             Err(msg) => return document_error(media, ErrorCode::GraphqlParseFailed, &msg),
@@ -304,15 +311,17 @@ async fn run(
                     .insert(header::ALLOW, HeaderValue::from_static("POST"));
                 return resp;
             }
-            Ok(_) => {}
+            Ok(ty) => mutations.push(ty == Some(OperationType::Mutation)),
         }
     }
     let out = match batch {
-        BatchRequest::Single(req) => BatchResponse::Single(execute(state, &principal, req).await),
+        BatchRequest::Single(req) => BatchResponse::Single(
+            execute(state, &principal, req, mutations.first() == Some(&true)).await,
+        ),
         BatchRequest::Batch(reqs) => {
             let mut all = Vec::with_capacity(reqs.len());
-            for r in reqs {
-                all.push(execute(state, &principal, r).await);
+            for (r, mutation) in reqs.into_iter().zip(mutations) {
+                all.push(execute(state, &principal, r, mutation).await);
             }
             BatchResponse::Batch(all)
         }

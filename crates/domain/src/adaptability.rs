@@ -80,12 +80,7 @@ pub async fn answer(w: &Write, assessment_id: Uuid, a: Answer) -> Result<assessm
         .principal()
         .user_id
         .ok_or_else(|| DomainError::Forbidden("sign in to answer".into()))?;
-    let assessment = w
-        .select::<assessments::Entity>()
-        .filter(assessments::Column::Id.eq(assessment_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("assessment"))?;
+    let assessment = crate::visible::<assessments::Entity>(w, assessment_id, "assessment").await?;
     // Seed 001: users create and update their own in-progress assessments.
     if assessment.user_id != me {
         return Err(DomainError::Forbidden(
@@ -174,11 +169,7 @@ async fn recompute(w: &Write, assessment_id: Uuid) -> Result<assessments::Model>
         Condition::all().add(assessments::Column::Id.eq(assessment_id)),
     )
     .await?;
-    w.select::<assessments::Entity>()
-        .filter(assessments::Column::Id.eq(assessment_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("assessment"))
+    crate::visible::<assessments::Entity>(w, assessment_id, "assessment").await
 }
 
 /// Marks the caller's assessment completed; every dimension must be scored.
@@ -187,12 +178,7 @@ pub async fn complete(w: &Write, assessment_id: Uuid) -> Result<assessments::Mod
         .principal()
         .user_id
         .ok_or_else(|| DomainError::Forbidden("sign in".into()))?;
-    let a = w
-        .select::<assessments::Entity>()
-        .filter(assessments::Column::Id.eq(assessment_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("assessment"))?;
+    let a = crate::visible::<assessments::Entity>(w, assessment_id, "assessment").await?;
     if a.user_id != me {
         return Err(DomainError::Forbidden(
             "only the person assessed may complete it".into(),
@@ -227,11 +213,7 @@ pub async fn complete(w: &Write, assessment_id: Uuid) -> Result<assessments::Mod
             "the assessment is no longer in progress".into(),
         ));
     }
-    w.select::<assessments::Entity>()
-        .filter(assessments::Column::Id.eq(assessment_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("assessment"))
+    crate::visible::<assessments::Entity>(w, assessment_id, "assessment").await
 }
 
 /// One month of an organization's completed assessments.

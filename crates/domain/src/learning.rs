@@ -35,12 +35,7 @@ fn is_unique_violation(e: &store::StoreError) -> bool {
 /// published or the caller is already enrolled.
 pub async fn enroll(w: &Write, course_id: Uuid) -> Result<enrollments::Model> {
     let student = me(w, "enroll")?;
-    let course = w
-        .select::<courses::Entity>()
-        .filter(courses::Column::Id.eq(course_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("course"))?;
+    let course = crate::visible::<courses::Entity>(w, course_id, "course").await?;
     if !course.is_published {
         return Err(DomainError::Conflict(
             "the course is not open for enrollment".into(),
@@ -156,12 +151,7 @@ pub async fn submit_quiz_attempt(
     time_spent_secs: Option<i32>,
 ) -> Result<attempts::Model> {
     let student = me(w, "submit a quiz attempt")?;
-    let quiz = w
-        .select::<quizzes::Entity>()
-        .filter(quizzes::Column::Id.eq(quiz_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("quiz"))?;
+    let quiz = crate::visible::<quizzes::Entity>(w, quiz_id, "quiz").await?;
     let lesson = match quiz.lesson_id {
         Some(id) => {
             w.select_unrestricted::<lessons::Entity>()

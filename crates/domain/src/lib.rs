@@ -35,3 +35,23 @@ pub type Result<T> = std::result::Result<T, DomainError>;
 pub(crate) fn now() -> sea_orm::prelude::DateTimeWithTimeZone {
     chrono::Utc::now().fixed_offset()
 }
+
+/// The row of `E` with `id`, read through the caller's rules: a row the
+/// caller may not see is `NotFound(what)`, exactly like a missing one.
+pub(crate) async fn visible<E>(
+    w: &store::Write,
+    id: uuid::Uuid,
+    what: &'static str,
+) -> Result<E::Model>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+{
+    use sea_orm::ColumnTrait;
+    let col = store::column::<E>("id")?;
+    w.select::<E>()
+        .filter(col.eq(id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound(what))
+}

@@ -49,12 +49,7 @@ pub async fn complete_session(
         ));
     }
     let user = me(w)?;
-    let session = w
-        .select::<sessions::Entity>()
-        .filter(sessions::Column::Id.eq(session_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("engagement session"))?;
+    let session = crate::visible::<sessions::Entity>(w, session_id, "engagement session").await?;
     let engagement = w
         .select_unrestricted::<engagements::Entity>()
         .filter(engagements::Column::Id.eq(session.engagement_id))
@@ -114,11 +109,7 @@ pub async fn complete_session(
             "the session's duration exceeds the engagement's hours".into(),
         ));
     }
-    w.select::<sessions::Entity>()
-        .filter(sessions::Column::Id.eq(session_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("engagement session"))
+    crate::visible::<sessions::Entity>(w, session_id, "engagement session").await
 }
 
 /// The client rates their engagement 1–5; the expert's rating becomes the
@@ -132,12 +123,7 @@ pub async fn rate_engagement(
         return Err(DomainError::BadInput("score must be 1–5".into()));
     }
     let user = me(w)?;
-    let engagement = w
-        .select::<engagements::Entity>()
-        .filter(engagements::Column::Id.eq(engagement_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("engagement"))?;
+    let engagement = crate::visible::<engagements::Entity>(w, engagement_id, "engagement").await?;
     if engagement.client_id != user {
         return Err(DomainError::Forbidden(
             "only the engagement's client may rate it".into(),
@@ -172,11 +158,7 @@ pub async fn rate_engagement(
         Condition::all().add(talent_profiles::Column::UserId.eq(engagement.expert_id)),
     )
     .await?;
-    w.select::<engagements::Entity>()
-        .filter(engagements::Column::Id.eq(engagement_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("engagement"))
+    crate::visible::<engagements::Entity>(w, engagement_id, "engagement").await
 }
 
 /// An admin approves a pending review; its target's rating and review
@@ -185,12 +167,7 @@ pub async fn approve_review(w: &Write, review_id: Uuid) -> Result<reviews::Model
     if !auth::policy::is_admin(w.principal()) {
         return Err(DomainError::Forbidden("only admins approve reviews".into()));
     }
-    let review = w
-        .select::<reviews::Entity>()
-        .filter(reviews::Column::Id.eq(review_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("review"))?;
+    let review = crate::visible::<reviews::Entity>(w, review_id, "review").await?;
     let at = now();
     let changed = w
         .update::<reviews::Entity>(
@@ -269,9 +246,5 @@ pub async fn approve_review(w: &Write, review_id: Uuid) -> Result<reviews::Model
         // Engagement reviews carry no aggregate.
         _ => {}
     }
-    w.select::<reviews::Entity>()
-        .filter(reviews::Column::Id.eq(review_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("review"))
+    crate::visible::<reviews::Entity>(w, review_id, "review").await
 }

@@ -24,12 +24,7 @@ fn me(w: &Write) -> Result<Uuid> {
 /// `CONFLICT` when it is full, not open, or the caller is registered.
 pub async fn register(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
     let user = me(w)?;
-    let workshop = w
-        .select::<workshops::Entity>()
-        .filter(workshops::Column::Id.eq(workshop_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("workshop"))?;
+    let workshop = crate::visible::<workshops::Entity>(w, workshop_id, "workshop").await?;
     if workshop.status != "published" {
         return Err(DomainError::Conflict(
             "the workshop is not open for registration".into(),
