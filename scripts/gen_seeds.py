@@ -72,6 +72,7 @@ PREFIX = {
     "engagements": "68000000",
     "engagement_sessions": "69000000",
     "reviews": "6a000000",
+    "review_votes": "6b000000",
     # coaching
     "coaches": "70000000",
     "clients": "71000000",
@@ -109,7 +110,7 @@ for _t in [
 for _t in [
     "adaptability_assessments", "assessment_answers", "workshops", "payments", "certificates",
     "workshop_registrations", "talent_profiles", "talent_testimonials", "engagements",
-    "engagement_sessions", "reviews",
+    "engagement_sessions", "reviews", "review_votes",
 ]:
     FILE_OF[_t] = "workshops_commerce"
 for _t in ["coaches", "clients", "coaching_models", "coach_model_associations", "data_items", "data_chunks"]:
@@ -602,6 +603,18 @@ row_of("user_attempts", leo_attempt)["frontend_insights"] = insights
 row_of("user_attempts", leo_attempt)["insights_generated_at"] = ts("2026-10-14 19:05:12")
 # Lina: 9 of 12, different gaps.
 add_attempt(T1, 9, CORE_I, CORE_I_Q, CORE_I_QUESTIONS, answers_with_misses({1, 3, 10}), "2026-11-04 12:20", 1135)
+
+
+# --- in-progress attempts: started, not yet submitted (`completed_at` NULL, score 0), so
+# docs/API.md can demonstrate submitFrameworkAssessmentAttempt on a known id.
+def add_in_progress_attempts():
+    for tenant, user_nn, fa, started in [(T1, 13, CORE_I, "2026-11-21 17:30")]:
+        attempt = add("user_attempts", tenant, user_id=user(user_nn), assessment_id=fa, score=0,
+                      created_at=ts(started))
+        row_of("user_attempts", attempt)["completed_at"] = None
+
+
+add_in_progress_attempts()
 
 # --- northstar: a short version of the same assessment (same slug, its own tenant)
 NS_QUESTIONS = [CORE_I_QUESTIONS[i] for i in (0, 3, 6, 9)]
@@ -1539,11 +1552,32 @@ for (nn, rtype, target, rating, title, text, detail, verified, status, helpful, 
     if rtype == "expert" and status == "approved":
         approved[target].append(rating)
 
+def add_review_votes():
+    """Community votes (m0011 `review_votes`): one row per voter and review, so each
+    review's helpful / not-helpful counts equal its votes. Voters are the tenant's
+    members other than the author, in user order."""
+    members = sorted({nn for t, nn, _role, _org, _granted, expires in ROLES if t == T1 and expires is None})
+    for r in TABLES["reviews"]:
+        author = int(r["user_id"][-12:])
+        voters = [nn for nn in members if nn != author]
+        ballots = [True] * r["helpful_count"] + [False] * r["not_helpful_count"]
+        assert len(ballots) <= len(voters), r["id"]
+        for nn, helpful in zip(voters, ballots):
+            add("review_votes", T1, review_id=r["id"], user_id=user(nn), helpful=helpful,
+                created_at=r["updated_at"])
+
+
+add_review_votes()
+
+# One formula (docs/SCHEMA_MAP.md §1, domain::marketplace::recompute_expert_rating): the
+# mean over the expert's client satisfaction scores and approved expert review ratings.
 for nn, profile in [(6, ELI_PROFILE), (12, PRIYA_PROFILE)]:
     ratings = approved[user(nn)]
+    scores = [e[8] for e in ENG if e[2] == nn and e[8] is not None]
+    both = ratings + scores
     r = row_of("talent_profiles", profile)
     r["review_count"] = len(ratings)
-    r["rating"] = dec(sum(ratings) / len(ratings)) if ratings else "0.00"
+    r["rating"] = dec(sum(both) / len(both)) if both else "0.00"
 
 # ====================================================================
 # coaching (seed 002)

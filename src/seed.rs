@@ -47,8 +47,9 @@ pub enum SeedError {
 /// An active model with the row's columns Set and all others NotSet (so the
 /// database default applies). sea-orm's own `from_json` fills absent columns
 /// with placeholder values that do not all deserialize (timestamps), so the
-/// placeholders here are chosen per column type.
-fn active_from_json<E>(row: &Value) -> Result<E::ActiveModel, DbErr>
+/// placeholders here are chosen per column type. Public for the benchmark's
+/// dataset generator, which builds its rows the same way.
+pub fn active_from_json<E>(row: &Value) -> Result<E::ActiveModel, DbErr>
 where
     E: EntityTrait,
     E::Model: IntoActiveModel<E::ActiveModel> + serde::de::DeserializeOwned,
@@ -161,8 +162,10 @@ where
     Ok(())
 }
 
-/// Loads every seed file in one transaction; returns how many rows were new.
-pub async fn load(db: &DatabaseConnection) -> Result<u64, SeedError> {
+/// Every seed file's rows merged by table name (`table` and `table@update`
+/// keys, each an array of rows). Public for the benchmark, which copies the
+/// demo shape into more tenants.
+pub fn demo_tables() -> Result<Map<String, Value>, SeedError> {
     let mut by_table: Map<String, Value> = Map::new();
     for (file, text) in FILES {
         let doc: Map<String, Value> =
@@ -180,32 +183,48 @@ pub async fn load(db: &DatabaseConnection) -> Result<u64, SeedError> {
             }
         }
     }
+    Ok(by_table)
+}
+
+/// Loads every seed file in one transaction; returns how many rows were new.
+pub async fn load(db: &DatabaseConnection) -> Result<u64, SeedError> {
+    let txn = db.begin().await?;
+    let inserted = load_tables(&txn, &demo_tables()?).await?;
+    txn.commit().await?;
+    Ok(inserted)
+}
+
+/// Inserts rows shaped like [`demo_tables`] (parents first, then the
+/// `@update` rows) on `db`, normally a transaction; returns how many rows
+/// were new.
+pub async fn load_tables(
+    db: &impl sea_orm::ConnectionTrait,
+    by_table: &Map<String, Value>,
+) -> Result<u64, SeedError> {
     let rows_of = |key: &str| -> Vec<Value> {
         match by_table.get(key) {
             Some(Value::Array(rows)) => rows.clone(),
             _ => vec![],
         }
     };
-    let txn = db.begin().await?;
     let mut inserted = 0;
     macro_rules! load_all {
         ($($m:ident),* $(,)?) => {
             $(
                 let rows = rows_of(stringify!($m));
                 if !rows.is_empty() {
-                    inserted += insert_rows::<entity::$m::Entity>(&txn, stringify!($m), &rows).await?;
+                    inserted += insert_rows::<entity::$m::Entity>(db, stringify!($m), &rows).await?;
                 }
             )*
             $(
                 let key = concat!(stringify!($m), "@update");
                 let rows = rows_of(key);
                 if !rows.is_empty() {
-                    update_rows::<entity::$m::Entity>(&txn, key, &rows).await?;
+                    update_rows::<entity::$m::Entity>(db, key, &rows).await?;
                 }
             )*
         };
     }
     entity::for_each_entity!(load_all);
-    txn.commit().await?;
     Ok(inserted)
 }

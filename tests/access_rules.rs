@@ -404,6 +404,13 @@ fn cases() -> Vec<Case> {
             "user_id = '{me}'",
         ),
         case(
+            "issuers_see_issued_certificates",
+            "certificates",
+            "certificates",
+            IVAN,
+            "user_id = '{me}' OR issued_by = '{me}'",
+        ),
+        case(
             "approved_reviews",
             "reviews",
             "reviews",
@@ -416,6 +423,13 @@ fn cases() -> Vec<Case> {
             "reviews",
             LEO,
             "status = 'approved' OR user_id = '{me}'",
+        ),
+        case(
+            "own_review_votes",
+            "review_votes",
+            "reviewVotes",
+            CLARA,
+            "user_id = '{me}'",
         ),
         case("coach_directory", "coaches", "coaches", LEO, "true"),
         case(

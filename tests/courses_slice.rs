@@ -162,6 +162,24 @@ async fn node_resolves_global_ids_only_within_the_tenant() {
     // Not an id at all.
     let body = s.gql(&ours, q, json!({"id": "nope"})).await;
     assert_eq!(code(&body), "BAD_USER_INPUT");
+
+    // `nodes`: same order, null in place of what the caller cannot see.
+    let q = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Course { title } ... on Lesson { course { id } } } }";
+    let ids = json!([lesson_id, course["id"], lesson_id]);
+    let got = s.data(&ours, q, json!({"ids": ids})).await;
+    assert_eq!(got["nodes"][0]["course"]["id"], course["id"]);
+    assert_eq!(got["nodes"][1]["title"], course["title"]);
+    assert_eq!(got["nodes"][2]["id"], *lesson_id);
+    let body = s.gql(&theirs, q, json!({"ids": ids})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    assert_eq!(body["data"]["nodes"], json!([null, null, null]));
+    let body = s
+        .gql(&ours, q, json!({"ids": [course["id"], "nope"]}))
+        .await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
+    let many: Vec<_> = (0..101).map(|_| course["id"].clone()).collect();
+    let body = s.gql(&ours, q, json!({"ids": many})).await;
+    assert_eq!(code(&body), "BAD_USER_INPUT");
     s.stop().await;
 }
 

@@ -11,6 +11,8 @@ mod m0004_workshops_commerce;
 mod m0005_coaching;
 mod m0006_analytics;
 pub mod m0007_row_level_security;
+mod m0008_attempt_in_progress;
+mod m0011_review_votes;
 
 pub struct Migrator;
 
@@ -25,6 +27,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_coaching::Migration),
             Box::new(m0006_analytics::Migration),
             Box::new(m0007_row_level_security::Migration),
+            Box::new(m0008_attempt_in_progress::Migration),
+            Box::new(m0011_review_votes::Migration),
         ]
     }
 }

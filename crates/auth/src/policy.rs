@@ -543,6 +543,13 @@ static BASE: &[Rule] = &[
         |p| mine("user_id", p)
     ),
     rule!(
+        "issuers_see_issued_certificates",
+        "certificates",
+        Who::Role(Role::Instructor),
+        "001 certificates: issued_by instructor/admin",
+        |p| mine("issued_by", p)
+    ),
+    rule!(
         "approved_reviews",
         "reviews",
         Who::Anyone,
@@ -554,6 +561,13 @@ static BASE: &[Rule] = &[
         "reviews",
         Who::Member,
         "001 users see own reviews",
+        |p| mine("user_id", p)
+    ),
+    rule!(
+        "own_review_votes",
+        "review_votes",
+        Who::Member,
+        "001 community voting: users see their own votes",
         |p| mine("user_id", p)
     ),
     // Seed 002: coaching. Visibility: private (creator), coach_only (coach

@@ -217,14 +217,18 @@ pub async fn complete(w: &Write, assessment_id: Uuid) -> Result<assessments::Mod
 }
 
 /// One month of an organization's completed assessments.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct TrendPoint {
     /// First day of the month (UTC).
     pub month: chrono::NaiveDate,
     pub assessments: u32,
     pub avg_overall: Option<f64>,
-    /// Averages per dimension, in [`DIMENSIONS`] order.
-    pub avg_dimensions: [Option<f64>; 5],
+    pub avg_individual: Option<f64>,
+    pub avg_leadership: Option<f64>,
+    pub avg_cultural: Option<f64>,
+    pub avg_embedding: Option<f64>,
+    pub avg_velocity: Option<f64>,
 }
 
 /// Seed 001's `get_org_adaptability_trend(org, months)`: monthly averages
@@ -292,13 +296,11 @@ pub async fn org_trend(scope: &store::Scope, org: Uuid, months: u32) -> Result<V
                 month,
                 assessments: rs.len() as u32,
                 avg_overall: avg(overall),
-                avg_dimensions: [
-                    dims(|r| r.individual_score),
-                    dims(|r| r.leadership_score),
-                    dims(|r| r.cultural_score),
-                    dims(|r| r.embedding_score),
-                    dims(|r| r.velocity_score),
-                ],
+                avg_individual: dims(|r| r.individual_score),
+                avg_leadership: dims(|r| r.leadership_score),
+                avg_cultural: dims(|r| r.cultural_score),
+                avg_embedding: dims(|r| r.embedding_score),
+                avg_velocity: dims(|r| r.velocity_score),
             }
         })
         .collect())

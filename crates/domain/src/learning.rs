@@ -14,20 +14,12 @@ use sea_orm::{
 use store::Write;
 use uuid::Uuid;
 
-use crate::{DomainError, Result, now};
+use crate::{DomainError, Result, is_unique_violation, now};
 
 fn me(w: &Write, what: &str) -> Result<Uuid> {
     w.principal()
         .user_id
         .ok_or_else(|| DomainError::Forbidden(format!("sign in to {what}")))
-}
-
-fn is_unique_violation(e: &store::StoreError) -> bool {
-    matches!(
-        e,
-        store::StoreError::Db(e)
-            if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
-    )
 }
 
 /// Enrolls the caller in a published course they can see.
@@ -178,6 +170,12 @@ pub async fn submit_quiz_attempt(
                 "enroll in the course to take its quizzes".into(),
             ));
         }
+        // A lesson's quiz needs the lesson's prerequisites completed.
+        if let (Some(lesson), Some(course)) = (&lesson, course_id) {
+            let course = crate::visible::<courses::Entity>(w, course, "quiz").await?;
+            let state = crate::progress::CourseState::load(w, course, student).await?;
+            crate::progress::check_prerequisites(&state, lesson)?;
+        }
     }
 
     // The answers: an object keyed by this quiz's question ids.
@@ -276,6 +274,24 @@ pub async fn submit_quiz_attempt(
         time_spent_secs.unwrap_or(0),
     )
     .await?;
+    // Seed 004: a quiz passed for the first time earns points (and may
+    // earn achievements); retrying a passed quiz earns nothing more.
+    if passed && !previous.iter().any(|a| a.passed == Some(true)) {
+        crate::analytics::record(
+            w,
+            student,
+            crate::analytics::QUIZ_PASSED_POINTS,
+            "quiz_passed",
+            Some(serde_json::json!({"quiz_id": quiz_id, "score": g.score})),
+        )
+        .await?;
+    }
+    if let Some(course) = course_id {
+        crate::progress::refresh_enrollment(w, course, student).await?;
+    }
+    if let (Some(lesson), true) = (quiz.lesson_id, passed) {
+        crate::roadmaps::lesson_completed(w, student, lesson).await?;
+    }
     Ok(saved)
 }
 
@@ -295,10 +311,17 @@ async fn record_progress(
 ) -> Result<()> {
     use student_progress as sp;
     let at = now();
+    // A lesson quiz's progress is the lesson's row; a course quiz has its own.
+    let of_this = match lesson_id {
+        Some(l) => Condition::all().add(sp::Column::LessonId.eq(l)),
+        None => Condition::all()
+            .add(sp::Column::AssessmentId.eq(quiz_id))
+            .add(sp::Column::LessonId.is_null()),
+    };
     let existing = w
         .select_unrestricted::<sp::Entity>()
         .filter(sp::Column::StudentId.eq(student))
-        .filter(sp::Column::AssessmentId.eq(quiz_id))
+        .filter(of_this)
         .order_by(sp::Column::CreatedAt, Order::Asc)
         .one()
         .await?;
@@ -331,6 +354,7 @@ async fn record_progress(
                     ),
                     (sp::Column::Status, status),
                     (sp::Column::CompletionPercentage, completion),
+                    (sp::Column::AssessmentId, Expr::val(quiz_id)),
                     (sp::Column::LastAccessed, Expr::val(at)),
                     (
                         sp::Column::TimeSpent,

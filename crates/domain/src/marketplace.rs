@@ -1,25 +1,43 @@
-//! Expert marketplace (seed 001): completing a session spends engagement
-//! hours (one atomic conditional `UPDATE`, never past `hours_total`); the
-//! client's satisfaction score feeds the expert's rating (the seed's trigger
-//! "updates expert rating when client_satisfaction_score is added"); an
-//! approved review recomputes its target's rating and review count.
+//! Expert marketplace (seed 001).
+//!
+//! - Talent: experts keep their own profile and testimonials; the seed's
+//!   "Search Talent by Expertise" is one tenant-scoped statement.
+//! - Engagements: clients open them with an expert; sessions are scheduled
+//!   and completed within the hour budget (one atomic conditional `UPDATE`,
+//!   never past `hours_total`); status follows pending → active ⇄ paused →
+//!   completed / cancelled.
+//! - Reviews: one per reviewer and target, moderated (pending → approved /
+//!   rejected, approved → flagged → approved / rejected), voted on once per
+//!   user, answered by the target's owner.
+//! - Ratings: seed 001 has two triggers writing `talent_profiles.rating`
+//!   (client satisfaction scores and approved expert reviews). Here one
+//!   function, [`recompute_expert_rating`], writes it from both sources:
+//!   the mean of every satisfaction score of the expert's engagements and
+//!   every rating of their approved expert reviews; `review_count` counts
+//!   the approved expert reviews. Workshops average their approved reviews.
 
-use entity::{engagement_sessions as sessions, engagements, reviews, talent_profiles, workshops};
+use entity::{
+    engagement_sessions as sessions, engagements, review_votes as votes, reviews,
+    talent_profiles as profiles, talent_testimonials as testimonials, workshop_registrations,
+    workshops,
+};
 use sea_orm::{
-    ColumnTrait, Condition,
-    prelude::Decimal,
+    ActiveValue::{NotSet, Set},
+    ColumnTrait, Condition, DbBackend, Order,
+    prelude::{DateTimeWithTimeZone, Decimal},
     sea_query::{Expr, ExprTrait},
 };
-use store::Write;
+use serde::Deserialize;
+use store::{Scope, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, now};
+use crate::{DomainError, Result, caller as me, insert_unique, now, one_of};
 
-fn me(w: &Write) -> Result<Uuid> {
-    w.principal()
-        .user_id
-        .ok_or_else(|| DomainError::Forbidden("sign in".into()))
-}
+const AVAILABILITY: &[&str] = &["available", "limited", "booked"];
+const COACHING_STYLES: &[&str] = &["directive", "facilitative", "hybrid"];
+const STAGES: &[&str] = &["assess", "reframe", "embed", "scale"];
+const SESSION_TYPES: &[&str] = &["coaching", "workshop", "consultation", "follow_up"];
+const ENGAGEMENT_STATUSES: &[&str] = &["pending", "active", "paused", "completed", "cancelled"];
 
 /// The average of `xs`, to 2 places (half away from zero, as SQL's round()).
 fn average(xs: &[i32]) -> Decimal {
@@ -31,6 +49,581 @@ fn average(xs: &[i32]) -> Decimal {
         .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
 }
 
+/// `v` if it is greater than 0 (or at least 0 with `zero_ok`), below
+/// `10^(p-2)` and has at most 2 decimals: a `decimal(p, 2)` column.
+fn amount(field: &str, v: Decimal, p: u32, zero_ok: bool) -> Result<Decimal> {
+    let max = Decimal::from(10_i64.pow(p - 2)) - Decimal::new(1, 2);
+    let low_ok = if zero_ok {
+        v >= Decimal::ZERO
+    } else {
+        v > Decimal::ZERO
+    };
+    if low_ok && v <= max && v.normalize().scale() <= 2 {
+        Ok(v)
+    } else {
+        Err(DomainError::BadInput(format!(
+            "{field} must be {} 0 and at most {max}, with at most 2 decimals",
+            if zero_ok { "at least" } else { "greater than" }
+        )))
+    }
+}
+
+/// `s` trimmed, refused when empty.
+fn text(field: &str, s: &str) -> Result<String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(DomainError::BadInput(format!("{field} must not be empty")));
+    }
+    Ok(t.to_owned())
+}
+
+// ---------------------------------------------------------------------
+// Ratings
+// ---------------------------------------------------------------------
+
+/// The one writer of `talent_profiles.rating` / `review_count`: the mean
+/// over the expert's client satisfaction scores and approved expert review
+/// ratings together, and the number of approved expert reviews.
+pub async fn recompute_expert_rating(w: &Write, expert: Uuid) -> Result<()> {
+    let mut ratings: Vec<i32> = w
+        .select_unrestricted::<engagements::Entity>()
+        .filter(engagements::Column::ExpertId.eq(expert))
+        .filter(engagements::Column::ClientSatisfactionScore.is_not_null())
+        .all()
+        .await?
+        .into_iter()
+        .filter_map(|e| e.client_satisfaction_score)
+        .collect();
+    let reviewed: Vec<i32> = w
+        .select_unrestricted::<reviews::Entity>()
+        .filter(reviews::Column::Status.eq("approved"))
+        .filter(reviews::Column::ReviewType.eq("expert"))
+        .filter(reviews::Column::ExpertId.eq(expert))
+        .all()
+        .await?
+        .iter()
+        .map(|r| r.rating)
+        .collect();
+    let count = reviewed.len() as i32;
+    ratings.extend(reviewed);
+    w.update::<profiles::Entity>(
+        vec![
+            (profiles::Column::Rating, Expr::val(average(&ratings))),
+            (profiles::Column::ReviewCount, Expr::val(count)),
+            (profiles::Column::UpdatedAt, Expr::val(now())),
+        ],
+        Condition::all().add(profiles::Column::UserId.eq(expert)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A workshop's rating and review count from its approved reviews.
+async fn recompute_workshop_rating(w: &Write, workshop: Uuid) -> Result<()> {
+    let ratings: Vec<i32> = w
+        .select_unrestricted::<reviews::Entity>()
+        .filter(reviews::Column::Status.eq("approved"))
+        .filter(reviews::Column::ReviewType.eq("workshop"))
+        .filter(reviews::Column::WorkshopId.eq(workshop))
+        .all()
+        .await?
+        .iter()
+        .map(|r| r.rating)
+        .collect();
+    w.update::<workshops::Entity>(
+        vec![
+            (workshops::Column::Rating, Expr::val(average(&ratings))),
+            (
+                workshops::Column::ReviewCount,
+                Expr::val(ratings.len() as i32),
+            ),
+            (workshops::Column::UpdatedAt, Expr::val(now())),
+        ],
+        Condition::all().add(workshops::Column::Id.eq(workshop)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Recomputes the aggregate a review counts towards (engagement reviews
+/// carry none).
+async fn recompute_target(w: &Write, review: &reviews::Model) -> Result<()> {
+    match (review.expert_id, review.workshop_id) {
+        (Some(expert), _) => recompute_expert_rating(w, expert).await,
+        (_, Some(workshop)) => recompute_workshop_rating(w, workshop).await,
+        _ => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------
+// Talent
+// ---------------------------------------------------------------------
+
+/// The fields of the caller's talent profile; absent ones keep their value
+/// (or the column default on creation).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ProfileInput {
+    pub tagline: Option<String>,
+    pub bio: Option<String>,
+    pub expertise: Option<Vec<String>>,
+    pub industries: Option<Vec<String>>,
+    pub transformation_stages: Option<Vec<String>>,
+    pub coaching_style: Option<String>,
+    pub years_experience: Option<i32>,
+    pub transformation_success_rate: Option<i32>,
+    pub behavior_change_score: Option<i32>,
+    pub client_retention_rate: Option<i32>,
+    pub cultures_transformed: Option<i32>,
+    pub hourly_rate: Option<Decimal>,
+    pub availability: Option<String>,
+    pub is_public: Option<bool>,
+    pub accepting_clients: Option<bool>,
+}
+
+fn percent(field: &str, v: Option<i32>) -> Result<Option<i32>> {
+    match v {
+        Some(x) if !(0..=100).contains(&x) => Err(DomainError::BadInput(format!(
+            "{field} must be between 0 and 100"
+        ))),
+        _ => Ok(v),
+    }
+}
+
+fn non_negative(field: &str, v: Option<i32>) -> Result<Option<i32>> {
+    match v {
+        Some(x) if x < 0 => Err(DomainError::BadInput(format!("{field} must be at least 0"))),
+        _ => Ok(v),
+    }
+}
+
+/// A list of distinct, trimmed, non-empty strings as a JSON array.
+fn string_list(field: &str, v: Vec<String>, allowed: Option<&[&str]>) -> Result<serde_json::Value> {
+    let mut out: Vec<String> = Vec::new();
+    for s in v {
+        let s = text(field, &s)?;
+        if let Some(allowed) = allowed {
+            one_of(field, &s, allowed)?;
+        }
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    Ok(serde_json::json!(out))
+}
+
+/// Sets `$field` of the active model from `$v` when given.
+macro_rules! set_some {
+    ($am:ident, $($field:ident = $v:expr),* $(,)?) => {
+        $(if let Some(v) = $v { $am.$field = Set(v); })*
+    };
+}
+
+/// Creates or updates the caller's own talent profile (seed 001: "experts
+/// create/update own profile"; experts are coaches, admins may too).
+pub async fn upsert_profile(w: &Write, input: ProfileInput) -> Result<profiles::Model> {
+    let user = me(w)?;
+    let p = w.principal();
+    if !p.has_role(auth::Role::Coach) && !auth::policy::is_admin(p) {
+        return Err(DomainError::Forbidden(
+            "only experts (coaches) keep a talent profile".into(),
+        ));
+    }
+    let i = input;
+    let expertise = i
+        .expertise
+        .map(|v| string_list("expertise", v, None))
+        .transpose()?;
+    let industries = i
+        .industries
+        .map(|v| string_list("industries", v, None))
+        .transpose()?;
+    let stages = i
+        .transformation_stages
+        .map(|v| string_list("transformationStages", v, Some(STAGES)))
+        .transpose()?;
+    let style = i
+        .coaching_style
+        .map(|s| one_of("coachingStyle", &s, COACHING_STYLES))
+        .transpose()?;
+    let availability = i
+        .availability
+        .map(|s| one_of("availability", &s, AVAILABILITY))
+        .transpose()?;
+    let rate = i
+        .hourly_rate
+        .map(|r| amount("hourlyRate", r, 10, true))
+        .transpose()?;
+    let success = percent("transformationSuccessRate", i.transformation_success_rate)?;
+    let change = percent("behaviorChangeScore", i.behavior_change_score)?;
+    let retention = percent("clientRetentionRate", i.client_retention_rate)?;
+    let years = non_negative("yearsExperience", i.years_experience)?;
+    let cultures = non_negative("culturesTransformed", i.cultures_transformed)?;
+    let existing = w
+        .select_unrestricted::<profiles::Entity>()
+        .filter(profiles::Column::UserId.eq(user))
+        .one()
+        .await?;
+    let at = now();
+    let mut am = profiles::ActiveModel {
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    set_some!(
+        am,
+        tagline = i.tagline.map(Some),
+        bio = i.bio.map(Some),
+        expertise = expertise,
+        industries = industries,
+        transformation_stages = stages,
+        coaching_style = style.map(Some),
+        availability = availability,
+        hourly_rate = rate.map(Some),
+        transformation_success_rate = success.map(Some),
+        behavior_change_score = change.map(Some),
+        client_retention_rate = retention.map(Some),
+        years_experience = years.map(Some),
+        cultures_transformed = cultures,
+        is_public = i.is_public,
+        accepting_clients = i.accepting_clients,
+    );
+    match existing {
+        Some(old) => {
+            am.id = Set(old.id);
+            am.user_id = Set(user);
+            am.tenant_id = Set(old.tenant_id);
+            let set: Vec<(profiles::Column, Expr)> = changed(&am);
+            w.update::<profiles::Entity>(
+                set,
+                Condition::all().add(profiles::Column::Id.eq(old.id)),
+            )
+            .await?;
+            crate::visible::<profiles::Entity>(w, old.id, "talent profile").await
+        }
+        None => {
+            am.id = Set(Uuid::new_v4());
+            am.user_id = Set(user);
+            am.created_at = Set(at);
+            for (col, default) in [
+                (&mut am.expertise, serde_json::json!([])),
+                (&mut am.industries, serde_json::json!([])),
+                (&mut am.transformation_stages, serde_json::json!([])),
+            ] {
+                if matches!(col, NotSet) {
+                    *col = Set(default);
+                }
+            }
+            insert_unique(w, am, "you already have a talent profile").await
+        }
+    }
+}
+
+/// The set columns of `am` other than its keys, as `UPDATE` pairs.
+fn changed(am: &profiles::ActiveModel) -> Vec<(profiles::Column, Expr)> {
+    use sea_orm::{ActiveModelTrait, Iterable};
+    profiles::Column::iter()
+        .filter(|c| {
+            !matches!(
+                c,
+                profiles::Column::Id
+                    | profiles::Column::TenantId
+                    | profiles::Column::UserId
+                    | profiles::Column::CreatedAt
+            )
+        })
+        .filter_map(|c| match am.get(c) {
+            sea_orm::ActiveValue::Set(v) | sea_orm::ActiveValue::Unchanged(v) => {
+                Some((c, Expr::val(v)))
+            }
+            NotSet => None,
+        })
+        .collect()
+}
+
+/// A testimonial for a talent profile.
+#[derive(Debug)]
+pub struct NewTestimonial {
+    pub client_name: String,
+    pub client_company: Option<String>,
+    pub quote: String,
+    pub metric: Option<String>,
+    pub is_featured: bool,
+}
+
+/// Adds a testimonial to a profile the caller owns (admins: any visible
+/// profile; theirs count as verified).
+pub async fn add_testimonial(
+    w: &Write,
+    profile_id: Uuid,
+    t: NewTestimonial,
+) -> Result<testimonials::Model> {
+    let user = me(w)?;
+    let profile = crate::visible::<profiles::Entity>(w, profile_id, "talent profile").await?;
+    let admin = auth::policy::is_admin(w.principal());
+    if profile.user_id != user && !admin {
+        return Err(DomainError::Forbidden(
+            "only the profile's expert adds testimonials".into(),
+        ));
+    }
+    let am = testimonials::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        talent_profile_id: Set(profile.id),
+        client_name: Set(text("clientName", &t.client_name)?),
+        client_company: Set(t.client_company),
+        quote: Set(text("quote", &t.quote)?),
+        metric: Set(t.metric),
+        verified: Set(admin),
+        is_featured: Set(t.is_featured),
+        created_at: Set(now()),
+        ..Default::default()
+    };
+    Ok(w.insert(am).await?)
+}
+
+/// The seed's "Search Talent by Expertise".
+#[derive(Debug, Default)]
+pub struct TalentSearch {
+    /// Any of these (array overlap); empty: no condition.
+    pub expertise: Vec<String>,
+    pub min_rating: Option<Decimal>,
+    /// Any of these availabilities; empty: no condition.
+    pub availability: Vec<String>,
+    pub first: u64,
+}
+
+/// Public profiles accepting clients whose expertise overlaps, rated at
+/// least `min_rating`, best rated first (then most reviewed, then id): one
+/// statement, through the caller's read rules.
+pub async fn search_talent(s: &Scope, q: TalentSearch) -> Result<Vec<profiles::Model>> {
+    for a in &q.availability {
+        one_of("availability", a, AVAILABILITY)?;
+    }
+    if let Some(r) = q.min_rating
+        && !(Decimal::ZERO..=Decimal::from(5)).contains(&r)
+    {
+        return Err(DomainError::BadInput(
+            "minRating must be between 0 and 5".into(),
+        ));
+    }
+    let mut sel = s
+        .select::<profiles::Entity>()
+        .filter(profiles::Column::IsPublic.eq(true))
+        .filter(profiles::Column::AcceptingClients.eq(true));
+    if !q.expertise.is_empty() {
+        sel = sel.filter(overlaps(
+            s.backend(),
+            "talent_profiles",
+            "expertise",
+            &q.expertise,
+        ));
+    }
+    if let Some(r) = q.min_rating {
+        sel = sel.filter(profiles::Column::Rating.gte(r));
+    }
+    if !q.availability.is_empty() {
+        sel = sel.filter(profiles::Column::Availability.is_in(q.availability));
+    }
+    Ok(sel
+        .order_by(profiles::Column::Rating, Order::Desc)
+        .order_by(profiles::Column::ReviewCount, Order::Desc)
+        .order_by(profiles::Column::Id, Order::Asc)
+        .limit(q.first)
+        .all()
+        .await?)
+}
+
+/// The JSON array `table.col` shares an element with `values` (the seeds'
+/// `&&`): `@>` per value on PostgreSQL (served by the GIN index),
+/// `json_each` on SQLite.
+fn overlaps(backend: DbBackend, table: &str, col: &str, values: &[String]) -> Condition {
+    let col = format!("\"{table}\".\"{col}\"");
+    if backend == DbBackend::Postgres {
+        values.iter().fold(Condition::any(), |c, v| {
+            c.add(Expr::cust_with_values(
+                format!("{col} @> CAST($1 AS jsonb)"),
+                [serde_json::json!([v]).to_string()],
+            ))
+        })
+    } else {
+        let marks = vec!["?"; values.len()].join(", ");
+        Condition::all().add(Expr::cust_with_values(
+            format!("EXISTS (SELECT 1 FROM json_each({col}) WHERE json_each.value IN ({marks}))"),
+            values.iter().cloned(),
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------
+// Engagements and sessions
+// ---------------------------------------------------------------------
+
+/// A new engagement with the expert of a talent profile.
+#[derive(Debug)]
+pub struct NewEngagement {
+    pub focus_area: String,
+    pub hours_total: Decimal,
+    pub hourly_rate: Option<Decimal>,
+    pub deliverables: Option<serde_json::Value>,
+    pub milestones: Option<serde_json::Value>,
+}
+
+fn json_array(field: &str, v: Option<serde_json::Value>) -> Result<serde_json::Value> {
+    match v {
+        None => Ok(serde_json::json!([])),
+        Some(a @ serde_json::Value::Array(_)) => Ok(a),
+        Some(_) => Err(DomainError::BadInput(format!(
+            "{field} must be a JSON array"
+        ))),
+    }
+}
+
+/// The caller, as client (seed 001: "clients create"; admins too), opens a
+/// pending engagement with the profile's expert in the caller's
+/// organization; `hours_used` starts at 0.
+pub async fn create_engagement(
+    w: &Write,
+    profile_id: Uuid,
+    e: NewEngagement,
+) -> Result<engagements::Model> {
+    let user = me(w)?;
+    let p = w.principal();
+    let profile = crate::visible::<profiles::Entity>(w, profile_id, "talent profile").await?;
+    if !p.has_role(auth::Role::Client) && !auth::policy::is_admin(p) {
+        return Err(DomainError::Forbidden(
+            "only clients open engagements".into(),
+        ));
+    }
+    if profile.user_id == user {
+        return Err(DomainError::Forbidden("you cannot engage yourself".into()));
+    }
+    let am = engagements::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        client_id: Set(user),
+        expert_id: Set(profile.user_id),
+        organization_id: Set(p.organization_id),
+        focus_area: Set(text("focusArea", &e.focus_area)?),
+        hours_total: Set(amount("hoursTotal", e.hours_total, 7, false)?),
+        hours_used: Set(Decimal::ZERO),
+        hourly_rate: Set(match e.hourly_rate {
+            Some(r) => Some(amount("hourlyRate", r, 10, true)?),
+            None => profile.hourly_rate,
+        }),
+        status: Set("pending".into()),
+        deliverables: Set(json_array("deliverables", e.deliverables)?),
+        milestones: Set(json_array("milestones", e.milestones)?),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+        ..Default::default()
+    };
+    if !profile.accepting_clients || profile.availability == "booked" {
+        return Err(DomainError::Conflict(
+            "the expert is not accepting clients".into(),
+        ));
+    }
+    Ok(w.insert(am).await?)
+}
+
+/// An engagement the caller is a party to (admins: any visible one), with
+/// whether the caller is its expert.
+async fn party_engagement(w: &Write, id: Uuid, what: &str) -> Result<(engagements::Model, bool)> {
+    let user = me(w)?;
+    let e = crate::visible::<engagements::Entity>(w, id, "engagement").await?;
+    if e.client_id != user && e.expert_id != user && !auth::policy::is_admin(w.principal()) {
+        return Err(DomainError::Forbidden(format!(
+            "only the engagement's client or expert may {what}"
+        )));
+    }
+    let expert = e.expert_id == user;
+    Ok((e, expert))
+}
+
+/// Moves an engagement along pending → active (the expert accepts; admins
+/// too) / cancelled, active → paused / completed / cancelled, paused →
+/// active / cancelled (seed 001: "both parties update"). `CONFLICT` for any
+/// other move, atomically against a concurrent one.
+pub async fn set_engagement_status(
+    w: &Write,
+    engagement_id: Uuid,
+    status: String,
+) -> Result<engagements::Model> {
+    let status = one_of("status", &status, ENGAGEMENT_STATUSES)?;
+    let (e, is_expert) = party_engagement(w, engagement_id, "change its status").await?;
+    let allowed = match e.status.as_str() {
+        "pending" => ["active", "cancelled"].as_slice(),
+        "active" => &["paused", "completed", "cancelled"],
+        "paused" => &["active", "cancelled"],
+        _ => &[],
+    };
+    if !allowed.contains(&status.as_str()) {
+        return Err(DomainError::Conflict(format!(
+            "an engagement cannot go from {} to {status}",
+            e.status
+        )));
+    }
+    if e.status == "pending"
+        && status == "active"
+        && !is_expert
+        && !auth::policy::is_admin(w.principal())
+    {
+        return Err(DomainError::Forbidden(
+            "only the expert accepts a pending engagement".into(),
+        ));
+    }
+    let changed = w
+        .update::<engagements::Entity>(
+            vec![
+                (engagements::Column::Status, Expr::val(status)),
+                (engagements::Column::UpdatedAt, Expr::val(now())),
+            ],
+            Condition::all()
+                .add(engagements::Column::Id.eq(engagement_id))
+                .add(engagements::Column::Status.eq(e.status.clone())),
+        )
+        .await?;
+    if changed == 0 {
+        return Err(DomainError::Conflict(
+            "the engagement changed meanwhile".into(),
+        ));
+    }
+    crate::visible::<engagements::Entity>(w, engagement_id, "engagement").await
+}
+
+/// Schedules a session of a pending or active engagement the caller is a
+/// party to, while hours are left.
+pub async fn schedule_session(
+    w: &Write,
+    engagement_id: Uuid,
+    session_type: String,
+    scheduled_at: DateTimeWithTimeZone,
+) -> Result<sessions::Model> {
+    let session_type = one_of("sessionType", &session_type, SESSION_TYPES)?;
+    let (e, _) = party_engagement(w, engagement_id, "schedule its sessions").await?;
+    if !["pending", "active"].contains(&e.status.as_str()) {
+        return Err(DomainError::Conflict(format!(
+            "the engagement is {}",
+            e.status
+        )));
+    }
+    if e.hours_used >= e.hours_total {
+        return Err(DomainError::Conflict(
+            "the engagement has no hours left".into(),
+        ));
+    }
+    let at = now();
+    let am = sessions::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        engagement_id: Set(e.id),
+        session_type: Set(session_type),
+        scheduled_at: Set(scheduled_at),
+        action_items: Set(serde_json::json!([])),
+        status: Set("scheduled".into()),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    Ok(w.insert(am).await?)
+}
+
 /// Completes a scheduled session of an engagement the caller is a party to
 /// (or any, for admins) and adds its hours to the engagement's `hours_used`.
 pub async fn complete_session(
@@ -39,31 +632,10 @@ pub async fn complete_session(
     duration_hours: Decimal,
     notes: Option<String>,
 ) -> Result<sessions::Model> {
-    if duration_hours <= Decimal::ZERO
-        || duration_hours > Decimal::new(99_999, 2)
-        || duration_hours.normalize().scale() > 2
-    {
-        return Err(DomainError::BadInput(
-            "durationHours must be greater than 0 and at most 999.99, with at most 2 decimals"
-                .into(),
-        ));
-    }
-    let user = me(w)?;
+    let duration_hours = amount("durationHours", duration_hours, 5, false)?;
+    me(w)?;
     let session = crate::visible::<sessions::Entity>(w, session_id, "engagement session").await?;
-    let engagement = w
-        .select_unrestricted::<engagements::Entity>()
-        .filter(engagements::Column::Id.eq(session.engagement_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("engagement"))?;
-    if engagement.client_id != user
-        && engagement.expert_id != user
-        && !auth::policy::is_admin(w.principal())
-    {
-        return Err(DomainError::Forbidden(
-            "only the engagement's client or expert may complete its sessions".into(),
-        ));
-    }
+    party_engagement(w, session.engagement_id, "complete its sessions").await?;
     if session.status != "scheduled" {
         return Err(DomainError::Conflict("the session is not scheduled".into()));
     }
@@ -96,7 +668,7 @@ pub async fn complete_session(
                 (engagements::Column::UpdatedAt, Expr::val(at)),
             ],
             Condition::all()
-                .add(engagements::Column::Id.eq(engagement.id))
+                .add(engagements::Column::Id.eq(session.engagement_id))
                 .add(
                     Expr::col(engagements::Column::HoursUsed)
                         .add(duration_hours)
@@ -112,8 +684,8 @@ pub async fn complete_session(
     crate::visible::<sessions::Entity>(w, session_id, "engagement session").await
 }
 
-/// The client rates their engagement 1–5; the expert's rating becomes the
-/// average satisfaction score over their rated engagements.
+/// The client rates their engagement 1–5; the expert's rating is
+/// recomputed ([`recompute_expert_rating`]).
 pub async fn rate_engagement(
     w: &Write,
     engagement_id: Uuid,
@@ -129,122 +701,290 @@ pub async fn rate_engagement(
             "only the engagement's client may rate it".into(),
         ));
     }
-    let at = now();
     w.update::<engagements::Entity>(
         vec![
             (
                 engagements::Column::ClientSatisfactionScore,
                 Expr::val(score),
             ),
-            (engagements::Column::UpdatedAt, Expr::val(at)),
+            (engagements::Column::UpdatedAt, Expr::val(now())),
         ],
         Condition::all().add(engagements::Column::Id.eq(engagement_id)),
     )
     .await?;
-    let scores: Vec<i32> = w
-        .select_unrestricted::<engagements::Entity>()
-        .filter(engagements::Column::ExpertId.eq(engagement.expert_id))
-        .filter(engagements::Column::ClientSatisfactionScore.is_not_null())
-        .all()
-        .await?
-        .into_iter()
-        .filter_map(|e| e.client_satisfaction_score)
-        .collect();
-    w.update::<talent_profiles::Entity>(
-        vec![
-            (talent_profiles::Column::Rating, Expr::val(average(&scores))),
-            (talent_profiles::Column::UpdatedAt, Expr::val(at)),
-        ],
-        Condition::all().add(talent_profiles::Column::UserId.eq(engagement.expert_id)),
-    )
-    .await?;
+    recompute_expert_rating(w, engagement.expert_id).await?;
     crate::visible::<engagements::Entity>(w, engagement_id, "engagement").await
 }
 
-/// An admin approves a pending review; its target's rating and review
-/// count are recomputed from the approved reviews.
-pub async fn approve_review(w: &Write, review_id: Uuid) -> Result<reviews::Model> {
-    if !auth::policy::is_admin(w.principal()) {
-        return Err(DomainError::Forbidden("only admins approve reviews".into()));
+// ---------------------------------------------------------------------
+// Reviews
+// ---------------------------------------------------------------------
+
+/// What a review is about: exactly one.
+#[derive(Debug, Clone, Copy)]
+pub enum ReviewTarget {
+    TalentProfile(Uuid),
+    Workshop(Uuid),
+    Engagement(Uuid),
+}
+
+impl ReviewTarget {
+    /// The one target among the optional ids, else `BadInput`.
+    pub fn exactly_one(
+        profile: Option<Uuid>,
+        workshop: Option<Uuid>,
+        engagement: Option<Uuid>,
+    ) -> Result<Self> {
+        match (profile, workshop, engagement) {
+            (Some(p), None, None) => Ok(Self::TalentProfile(p)),
+            (None, Some(w), None) => Ok(Self::Workshop(w)),
+            (None, None, Some(e)) => Ok(Self::Engagement(e)),
+            _ => Err(DomainError::BadInput(
+                "give exactly one of talentProfileId, workshopId, engagementId".into(),
+            )),
+        }
     }
+}
+
+/// A review's content.
+#[derive(Debug)]
+pub struct NewReview {
+    pub rating: i32,
+    pub title: Option<String>,
+    pub review_text: String,
+    /// Content quality, delivery, value, impact (each 1–5, optional).
+    pub detailed: [Option<i32>; 4],
+}
+
+/// The caller reviews a target they bought (seed 001: "users create for
+/// verified purchases"): a workshop they hold a live registration for, an
+/// expert they have an engagement with as client, or their own engagement.
+/// One review per reviewer and target (`CONFLICT`); it starts pending.
+pub async fn create_review(
+    w: &Write,
+    target: ReviewTarget,
+    r: NewReview,
+) -> Result<reviews::Model> {
+    let user = me(w)?;
+    for v in std::iter::once(Some(r.rating)).chain(r.detailed) {
+        if v.is_some_and(|v| !(1..=5).contains(&v)) {
+            return Err(DomainError::BadInput("ratings must be 1–5".into()));
+        }
+    }
+    let review_text = text("reviewText", &r.review_text)?;
+    let (kind, workshop, expert, engagement, bought) = match target {
+        ReviewTarget::TalentProfile(id) => {
+            let p = crate::visible::<profiles::Entity>(w, id, "talent profile").await?;
+            let bought = w
+                .select_unrestricted::<engagements::Entity>()
+                .filter(engagements::Column::ClientId.eq(user))
+                .filter(engagements::Column::ExpertId.eq(p.user_id))
+                .count()
+                .await?
+                > 0;
+            ("expert", None, Some(p.user_id), None, bought)
+        }
+        ReviewTarget::Workshop(id) => {
+            let wk = crate::visible::<workshops::Entity>(w, id, "workshop").await?;
+            let bought = w
+                .select_unrestricted::<workshop_registrations::Entity>()
+                .filter(workshop_registrations::Column::WorkshopId.eq(wk.id))
+                .filter(workshop_registrations::Column::UserId.eq(user))
+                .filter(workshop_registrations::Column::Status.ne("cancelled"))
+                .count()
+                .await?
+                > 0;
+            ("workshop", Some(wk.id), None, None, bought)
+        }
+        ReviewTarget::Engagement(id) => {
+            let e = crate::visible::<engagements::Entity>(w, id, "engagement").await?;
+            ("engagement", None, None, Some(e.id), e.client_id == user)
+        }
+    };
+    if !bought {
+        return Err(DomainError::Forbidden(
+            "only verified customers review: register, engage or be the engagement's client first"
+                .into(),
+        ));
+    }
+    let at = now();
+    let [cq, dl, vl, im] = r.detailed;
+    let am = reviews::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user),
+        review_type: Set(kind.into()),
+        workshop_id: Set(workshop),
+        expert_id: Set(expert),
+        engagement_id: Set(engagement),
+        rating: Set(r.rating),
+        title: Set(r
+            .title
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())),
+        review_text: Set(review_text),
+        content_quality_rating: Set(cq),
+        delivery_rating: Set(dl),
+        value_rating: Set(vl),
+        impact_rating: Set(im),
+        verified_purchase: Set(true),
+        status: Set("pending".into()),
+        helpful_count: Set(0),
+        not_helpful_count: Set(0),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    insert_unique(w, am, "you already reviewed this").await
+}
+
+/// Moves a review from one of `from` to `to`, atomically, and recomputes
+/// its target's rating.
+async fn moderate(w: &Write, review_id: Uuid, from: &[&str], to: &str) -> Result<reviews::Model> {
     let review = crate::visible::<reviews::Entity>(w, review_id, "review").await?;
+    let changed = w
+        .update::<reviews::Entity>(
+            vec![
+                (reviews::Column::Status, Expr::val(to)),
+                (reviews::Column::UpdatedAt, Expr::val(now())),
+            ],
+            Condition::all()
+                .add(reviews::Column::Id.eq(review_id))
+                .add(reviews::Column::Status.is_in(from.iter().copied())),
+        )
+        .await?;
+    if changed == 0 {
+        return Err(DomainError::Conflict(format!(
+            "the review is {}, not {}",
+            review.status,
+            from.join(" or ")
+        )));
+    }
+    recompute_target(w, &review).await?;
+    // A flagged review leaves the reporter's view; they still get the row
+    // they just changed.
+    w.select_unrestricted::<reviews::Entity>()
+        .filter(reviews::Column::Id.eq(review_id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("review"))
+}
+
+fn admin_only(w: &Write, what: &str) -> Result<()> {
+    if auth::policy::is_admin(w.principal()) {
+        Ok(())
+    } else {
+        Err(DomainError::Forbidden(format!(
+            "only admins {what} reviews"
+        )))
+    }
+}
+
+/// An admin approves a pending or flagged review; its target's rating and
+/// review count are recomputed.
+pub async fn approve_review(w: &Write, review_id: Uuid) -> Result<reviews::Model> {
+    admin_only(w, "approve")?;
+    moderate(w, review_id, &["pending", "flagged"], "approved").await
+}
+
+/// An admin rejects a pending or flagged review.
+pub async fn reject_review(w: &Write, review_id: Uuid) -> Result<reviews::Model> {
+    admin_only(w, "reject")?;
+    moderate(w, review_id, &["pending", "flagged"], "rejected").await
+}
+
+/// Any signed-in member reports an approved review: it is flagged for
+/// moderation, no longer public and no longer counted in ratings.
+pub async fn flag_review(w: &Write, review_id: Uuid) -> Result<reviews::Model> {
+    me(w)?;
+    moderate(w, review_id, &["approved"], "flagged").await
+}
+
+/// The caller votes an approved review (not their own) helpful or not,
+/// once; the matching counter goes up by exactly one.
+pub async fn vote_review(w: &Write, review_id: Uuid, helpful: bool) -> Result<reviews::Model> {
+    let user = me(w)?;
+    let review = crate::visible::<reviews::Entity>(w, review_id, "review").await?;
+    if review.user_id == user {
+        return Err(DomainError::Forbidden(
+            "you cannot vote on your own review".into(),
+        ));
+    }
+    if review.status != "approved" {
+        return Err(DomainError::Conflict(
+            "only approved reviews take votes".into(),
+        ));
+    }
+    let vote = votes::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        review_id: Set(review.id),
+        user_id: Set(user),
+        helpful: Set(helpful),
+        created_at: Set(now()),
+        ..Default::default()
+    };
+    insert_unique(w, vote, "you already voted on this review").await?;
+    let col = if helpful {
+        reviews::Column::HelpfulCount
+    } else {
+        reviews::Column::NotHelpfulCount
+    };
+    w.update::<reviews::Entity>(
+        vec![(col, Expr::col(col).add(1))],
+        Condition::all().add(reviews::Column::Id.eq(review.id)),
+    )
+    .await?;
+    crate::visible::<reviews::Entity>(w, review_id, "review").await
+}
+
+/// The review's target's owner (the expert reviewed, the workshop's
+/// instructor, the engagement's expert; admins too) answers it, once.
+pub async fn respond_to_review(
+    w: &Write,
+    review_id: Uuid,
+    response: String,
+) -> Result<reviews::Model> {
+    let user = me(w)?;
+    let response = text("text", &response)?;
+    let review = crate::visible::<reviews::Entity>(w, review_id, "review").await?;
+    let owner = match (review.expert_id, review.workshop_id, review.engagement_id) {
+        (Some(expert), _, _) => Some(expert),
+        (_, Some(id), _) => w
+            .select_unrestricted::<workshops::Entity>()
+            .filter(workshops::Column::Id.eq(id))
+            .one()
+            .await?
+            .and_then(|wk| wk.instructor_id),
+        (_, _, Some(id)) => w
+            .select_unrestricted::<engagements::Entity>()
+            .filter(engagements::Column::Id.eq(id))
+            .one()
+            .await?
+            .map(|e| e.expert_id),
+        _ => None,
+    };
+    if owner != Some(user) && !auth::policy::is_admin(w.principal()) {
+        return Err(DomainError::Forbidden(
+            "only the reviewed expert or instructor responds".into(),
+        ));
+    }
     let at = now();
     let changed = w
         .update::<reviews::Entity>(
             vec![
-                (reviews::Column::Status, Expr::val("approved")),
+                (reviews::Column::ResponseText, Expr::val(response)),
+                (reviews::Column::ResponseBy, Expr::val(user)),
+                (reviews::Column::RespondedAt, Expr::val(at)),
                 (reviews::Column::UpdatedAt, Expr::val(at)),
             ],
             Condition::all()
                 .add(reviews::Column::Id.eq(review_id))
-                .add(reviews::Column::Status.eq("pending")),
+                .add(reviews::Column::ResponseText.is_null()),
         )
         .await?;
     if changed == 0 {
-        return Err(DomainError::Conflict("the review is not pending".into()));
-    }
-    let approved = |target: Condition| {
-        w.select_unrestricted::<reviews::Entity>()
-            .filter(reviews::Column::Status.eq("approved"))
-            .filter(target)
-            .all()
-    };
-    match (
-        review.review_type.as_str(),
-        review.expert_id,
-        review.workshop_id,
-    ) {
-        ("expert", Some(expert), _) => {
-            let ratings: Vec<i32> = approved(
-                Condition::all()
-                    .add(reviews::Column::ReviewType.eq("expert"))
-                    .add(reviews::Column::ExpertId.eq(expert)),
-            )
-            .await?
-            .iter()
-            .map(|r| r.rating)
-            .collect();
-            w.update::<talent_profiles::Entity>(
-                vec![
-                    (
-                        talent_profiles::Column::Rating,
-                        Expr::val(average(&ratings)),
-                    ),
-                    (
-                        talent_profiles::Column::ReviewCount,
-                        Expr::val(ratings.len() as i32),
-                    ),
-                    (talent_profiles::Column::UpdatedAt, Expr::val(at)),
-                ],
-                Condition::all().add(talent_profiles::Column::UserId.eq(expert)),
-            )
-            .await?;
-        }
-        ("workshop", _, Some(workshop)) => {
-            let ratings: Vec<i32> = approved(
-                Condition::all()
-                    .add(reviews::Column::ReviewType.eq("workshop"))
-                    .add(reviews::Column::WorkshopId.eq(workshop)),
-            )
-            .await?
-            .iter()
-            .map(|r| r.rating)
-            .collect();
-            w.update::<workshops::Entity>(
-                vec![
-                    (workshops::Column::Rating, Expr::val(average(&ratings))),
-                    (
-                        workshops::Column::ReviewCount,
-                        Expr::val(ratings.len() as i32),
-                    ),
-                    (workshops::Column::UpdatedAt, Expr::val(at)),
-                ],
-                Condition::all().add(workshops::Column::Id.eq(workshop)),
-            )
-            .await?;
-        }
-        // Engagement reviews carry no aggregate.
-        _ => {}
+        return Err(DomainError::Conflict(
+            "the review already has a response".into(),
+        ));
     }
     crate::visible::<reviews::Entity>(w, review_id, "review").await
 }

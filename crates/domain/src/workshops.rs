@@ -1,18 +1,27 @@
-//! Workshop registration (seed 001): the triggers that decrement
-//! `capacity_remaining` on registration and give the seat back on
-//! cancellation, as one atomic conditional `UPDATE` each — never overbooked,
-//! even with many registrations at once.
+//! Workshops (seed 001): the triggers that decrement `capacity_remaining`
+//! on registration and give the seat back on cancellation, as one atomic
+//! conditional `UPDATE` each — never overbooked, even with many
+//! registrations at once; instructors' and admins' workshop management
+//! (create, update, publish, cancel, attendance, completion with
+//! certificates), attendees' feedback, and ranked full-text search.
 
-use entity::{workshop_registrations as reg, workshops};
+use auth::{Role, policy::is_admin};
+use chrono::{NaiveDate, NaiveTime};
+use entity::{users, workshop_registrations as reg, workshops};
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, Condition,
+    ColumnTrait, Condition, DbBackend, Order,
+    prelude::Decimal,
     sea_query::{Expr, ExprTrait},
 };
-use store::Write;
+use store::{Scope, Write};
 use uuid::Uuid;
 
 use crate::{DomainError, Result, now};
+
+pub const PILLARS: &[&str] = &["adaptability", "coaching", "marketplace"];
+pub const LEVELS: &[&str] = &["beginner", "intermediate", "advanced"];
+pub const FORMATS: &[&str] = &["live", "hybrid", "recorded"];
 
 fn me(w: &Write) -> Result<Uuid> {
     w.principal()
@@ -164,4 +173,592 @@ pub async fn cancel(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
         .one()
         .await?
         .ok_or(DomainError::NotFound("registration"))
+}
+
+fn bad(m: impl Into<String>) -> DomainError {
+    DomainError::BadInput(m.into())
+}
+
+fn conflict(m: impl Into<String>) -> DomainError {
+    DomainError::Conflict(m.into())
+}
+
+/// `v` must be one of `allowed`.
+pub(crate) fn one_of(name: &str, v: &str, allowed: &[&str]) -> Result<()> {
+    if allowed.contains(&v) {
+        Ok(())
+    } else {
+        Err(bad(format!("{name} must be one of {}", allowed.join(", "))))
+    }
+}
+
+/// A `decimal(10,2)` amount: non-negative, at most 2 decimals, below 10^8.
+pub(crate) fn money(name: &str, v: Decimal) -> Result<Decimal> {
+    if v < Decimal::ZERO || v.normalize().scale() > 2 || v >= Decimal::new(100_000_000, 0) {
+        return Err(bad(format!(
+            "{name} must be at least 0 and below 100000000, with at most 2 decimals"
+        )));
+    }
+    Ok(v)
+}
+
+/// The columns of a workshop an instructor sets; `None` leaves one as it is
+/// (on create, the required ones must be given).
+#[derive(Debug, Default)]
+pub struct WorkshopFields {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    /// Admins only: whose workshop it is (default: the caller).
+    pub instructor_id: Option<Uuid>,
+    pub pillar: Option<String>,
+    pub level: Option<String>,
+    pub format: Option<String>,
+    pub schedule_date: Option<NaiveDate>,
+    pub schedule_time: Option<NaiveTime>,
+    /// Seats (`capacity_total`).
+    pub capacity: Option<i32>,
+    pub price_amount: Option<Decimal>,
+    pub price_early_bird: Option<Decimal>,
+    pub outcomes: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    pub is_featured: Option<bool>,
+}
+
+fn text(name: &str, v: &Option<String>, max: usize) -> Result<()> {
+    match v {
+        Some(t) if t.trim().is_empty() || t.chars().count() > max => Err(bad(format!(
+            "{name} must not be blank and at most {max} characters"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+fn labels(name: &str, v: &Option<Vec<String>>) -> Result<Option<serde_json::Value>> {
+    let Some(items) = v else { return Ok(None) };
+    if items.len() > 50 || items.iter().any(|i| i.trim().is_empty() || i.len() > 200) {
+        return Err(bad(format!(
+            "{name} must be at most 50 non-blank entries of at most 200 characters"
+        )));
+    }
+    Ok(Some(serde_json::Value::from(
+        items
+            .iter()
+            .map(|i| i.trim().to_owned())
+            .collect::<Vec<_>>(),
+    )))
+}
+
+impl WorkshopFields {
+    /// The seed's CHECKs (and the enums) on the given fields; the early-bird
+    /// price may not exceed the price (`price` is the one that will apply).
+    fn check(&self, price: Decimal) -> Result<()> {
+        text("title", &self.title, 200)?;
+        text("description", &self.description, 10_000)?;
+        for (name, v, allowed) in [
+            ("pillar", &self.pillar, PILLARS),
+            ("level", &self.level, LEVELS),
+            ("format", &self.format, FORMATS),
+        ] {
+            if let Some(v) = v {
+                one_of(name, v, allowed)?;
+            }
+        }
+        if self.capacity.is_some_and(|c| c < 0) {
+            return Err(bad("capacity must be at least 0"));
+        }
+        if let Some(p) = self.price_amount {
+            money("priceAmount", p)?;
+        }
+        if let Some(e) = self.price_early_bird {
+            money("priceEarlyBird", e)?;
+            if e > price {
+                return Err(bad("priceEarlyBird must not exceed priceAmount"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A user of this tenant (a member), whoever may read their profile.
+pub(crate) async fn member(w: &Write, user_id: Uuid) -> Result<users::Model> {
+    w.select_unrestricted::<users::Entity>()
+        .filter(users::Column::Id.eq(user_id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("user"))
+}
+
+fn may_teach(w: &Write) -> Result<Uuid> {
+    let p = w.principal();
+    let user = me(w)?;
+    if is_admin(p) || p.has_role(Role::Instructor) {
+        Ok(user)
+    } else {
+        Err(DomainError::Forbidden(
+            "only instructors and admins manage workshops".into(),
+        ))
+    }
+}
+
+/// The workshop, for its instructor or an admin (seed 001: "instructors
+/// create/update own; admins manage all"). Invisible: NOT_FOUND; visible
+/// but someone else's: FORBIDDEN.
+pub(crate) async fn managed(w: &Write, workshop_id: Uuid) -> Result<workshops::Model> {
+    let user = may_teach(w)?;
+    let ws = crate::visible::<workshops::Entity>(w, workshop_id, "workshop").await?;
+    if ws.instructor_id != Some(user) && !is_admin(w.principal()) {
+        return Err(DomainError::Forbidden(
+            "only the workshop's instructor or an admin may manage it".into(),
+        ));
+    }
+    Ok(ws)
+}
+
+async fn instructor_for(w: &Write, asked: Option<Uuid>, caller: Uuid) -> Result<Option<Uuid>> {
+    match asked {
+        None => Ok(None),
+        Some(id) if id == caller => Ok(Some(id)),
+        Some(id) if is_admin(w.principal()) => Ok(Some(member(w, id).await?.id)),
+        Some(_) => Err(DomainError::Forbidden(
+            "only admins assign a workshop to another instructor".into(),
+        )),
+    }
+}
+
+async fn reload(w: &Write, id: Uuid) -> Result<workshops::Model> {
+    w.select_unrestricted::<workshops::Entity>()
+        .filter(workshops::Column::Id.eq(id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("workshop"))
+}
+
+/// A new draft workshop (instructors: their own; admins: anyone's).
+pub async fn create(w: &Write, f: WorkshopFields) -> Result<workshops::Model> {
+    let caller = may_teach(w)?;
+    let price = f.price_amount.unwrap_or(Decimal::ZERO);
+    f.check(price)?;
+    let instructor = instructor_for(w, f.instructor_id, caller)
+        .await?
+        .unwrap_or(caller);
+    let need = |v: Option<String>, name: &str| v.ok_or_else(|| bad(format!("{name} is required")));
+    let capacity = f.capacity.ok_or_else(|| bad("capacity is required"))?;
+    let at = now();
+    let am = workshops::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        outcomes: Set(labels("outcomes", &f.outcomes)?.unwrap_or_else(|| serde_json::json!([]))),
+        tags: Set(labels("tags", &f.tags)?.unwrap_or_else(|| serde_json::json!([]))),
+        title: Set(need(f.title, "title")?.trim().to_owned()),
+        description: Set(need(f.description, "description")?.trim().to_owned()),
+        instructor_id: Set(Some(instructor)),
+        pillar: Set(need(f.pillar, "pillar")?),
+        level: Set(need(f.level, "level")?),
+        format: Set(need(f.format, "format")?),
+        schedule_date: Set(f.schedule_date),
+        schedule_time: Set(f.schedule_time),
+        capacity_total: Set(capacity),
+        capacity_remaining: Set(capacity),
+        price_amount: Set(price),
+        price_early_bird: Set(f.price_early_bird),
+        status: Set("draft".into()),
+        is_featured: Set(f.is_featured.unwrap_or(false)),
+        rating: Set(Decimal::ZERO),
+        review_count: Set(0),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    };
+    Ok(w.insert(am).await?)
+}
+
+/// Changes the given fields of a draft or published workshop. Capacity
+/// keeps the seats already taken: `capacity_remaining` moves with
+/// `capacity_total`, and a capacity below the seats taken is CONFLICT.
+pub async fn update(w: &Write, workshop_id: Uuid, f: WorkshopFields) -> Result<workshops::Model> {
+    let ws = managed(w, workshop_id).await?;
+    let caller = me(w)?;
+    let price = f.price_amount.unwrap_or(ws.price_amount);
+    let early = f.price_early_bird.or(ws.price_early_bird);
+    WorkshopFields {
+        price_early_bird: early,
+        ..Default::default()
+    }
+    .check(price)?;
+    f.check(price)?;
+    let instructor = instructor_for(w, f.instructor_id, caller).await?;
+    if !matches!(ws.status.as_str(), "draft" | "published") {
+        return Err(conflict(
+            "only a draft or published workshop can be changed",
+        ));
+    }
+    use workshops::Column as C;
+    let mut set: Vec<(C, Expr)> = vec![(C::UpdatedAt, Expr::val(now()))];
+    let mut put = |c: C, v: Option<Expr>| {
+        if let Some(v) = v {
+            set.push((c, v));
+        }
+    };
+    put(C::Title, f.title.map(|t| Expr::val(t.trim().to_owned())));
+    put(
+        C::Description,
+        f.description.map(|t| Expr::val(t.trim().to_owned())),
+    );
+    put(C::InstructorId, instructor.map(|i| Expr::val(Some(i))));
+    put(C::Pillar, f.pillar.map(Expr::val));
+    put(C::Level, f.level.map(Expr::val));
+    put(C::Format, f.format.map(Expr::val));
+    put(C::ScheduleDate, f.schedule_date.map(|d| Expr::val(Some(d))));
+    put(C::ScheduleTime, f.schedule_time.map(|t| Expr::val(Some(t))));
+    put(C::PriceAmount, f.price_amount.map(Expr::val));
+    put(
+        C::PriceEarlyBird,
+        f.price_early_bird.map(|p| Expr::val(Some(p))),
+    );
+    put(C::Outcomes, labels("outcomes", &f.outcomes)?.map(Expr::val));
+    put(C::Tags, labels("tags", &f.tags)?.map(Expr::val));
+    put(C::IsFeatured, f.is_featured.map(Expr::val));
+    let mut cond = Condition::all()
+        .add(C::Id.eq(workshop_id))
+        .add(C::Status.is_in(["draft", "published"]));
+    if let Some(cap) = f.capacity {
+        // Both sides read the old row: remaining += new total - old total.
+        put(
+            C::CapacityRemaining,
+            Some(
+                Expr::col(C::CapacityRemaining)
+                    .add(cap)
+                    .sub(Expr::col(C::CapacityTotal)),
+            ),
+        );
+        put(C::CapacityTotal, Some(Expr::val(cap)));
+        cond = cond.add(
+            Expr::col(C::CapacityTotal)
+                .sub(Expr::col(C::CapacityRemaining))
+                .lte(cap),
+        );
+    }
+    if w.update::<workshops::Entity>(set, cond).await? == 0 {
+        return Err(conflict(
+            "the capacity is below the seats already taken, or the workshop is closed",
+        ));
+    }
+    reload(w, workshop_id).await
+}
+
+/// Flips `status` from one of `from` to `to` (with `extra` columns), or
+/// CONFLICT with `why`.
+async fn transition(
+    w: &Write,
+    workshop_id: Uuid,
+    from: &[&str],
+    to: &str,
+    extra: Vec<(workshops::Column, Expr)>,
+    why: &str,
+) -> Result<()> {
+    let mut set = vec![
+        (workshops::Column::Status, Expr::val(to)),
+        (workshops::Column::UpdatedAt, Expr::val(now())),
+    ];
+    set.extend(extra);
+    let changed = w
+        .update::<workshops::Entity>(
+            set,
+            Condition::all()
+                .add(workshops::Column::Id.eq(workshop_id))
+                .add(workshops::Column::Status.is_in(from.iter().copied())),
+        )
+        .await?;
+    if changed == 0 {
+        return Err(conflict(why));
+    }
+    Ok(())
+}
+
+fn all_seats() -> Vec<(workshops::Column, Expr)> {
+    vec![(
+        workshops::Column::CapacityRemaining,
+        Expr::col(workshops::Column::CapacityTotal),
+    )]
+}
+
+/// Draft → published, with every seat open.
+pub async fn publish(w: &Write, workshop_id: Uuid) -> Result<workshops::Model> {
+    managed(w, workshop_id).await?;
+    transition(
+        w,
+        workshop_id,
+        &["draft"],
+        "published",
+        all_seats(),
+        "only a draft workshop can be published",
+    )
+    .await?;
+    reload(w, workshop_id).await
+}
+
+/// Draft or published → cancelled; its active registrations are cancelled
+/// and their seats given back (the seed's per-registration trigger).
+pub async fn cancel_workshop(w: &Write, workshop_id: Uuid) -> Result<workshops::Model> {
+    managed(w, workshop_id).await?;
+    transition(
+        w,
+        workshop_id,
+        &["draft", "published"],
+        "cancelled",
+        all_seats(),
+        "only a draft or published workshop can be cancelled",
+    )
+    .await?;
+    let at = now();
+    w.update::<reg::Entity>(
+        vec![
+            (reg::Column::Status, Expr::val("cancelled")),
+            (reg::Column::CancelledAt, Expr::val(at)),
+            (reg::Column::UpdatedAt, Expr::val(at)),
+        ],
+        Condition::all()
+            .add(reg::Column::WorkshopId.eq(workshop_id))
+            .add(reg::Column::Status.eq("registered")),
+    )
+    .await?;
+    reload(w, workshop_id).await
+}
+
+async fn registration(w: &Write, id: Uuid) -> Result<reg::Model> {
+    w.select_unrestricted::<reg::Entity>()
+        .filter(reg::Column::Id.eq(id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("workshop registration"))
+}
+
+/// The workshop's instructor (or an admin) records whether a registrant
+/// attended a published workshop.
+pub async fn mark_attendance(
+    w: &Write,
+    registration_id: Uuid,
+    attended: bool,
+) -> Result<reg::Model> {
+    let r = crate::visible::<reg::Entity>(w, registration_id, "workshop registration").await?;
+    let ws = managed(w, r.workshop_id).await?;
+    if ws.status != "published" {
+        return Err(conflict("attendance is taken for published workshops only"));
+    }
+    let changed = w
+        .update::<reg::Entity>(
+            vec![
+                (reg::Column::Attended, Expr::val(attended)),
+                (reg::Column::UpdatedAt, Expr::val(now())),
+            ],
+            Condition::all()
+                .add(reg::Column::Id.eq(registration_id))
+                .add(reg::Column::Status.eq("registered")),
+        )
+        .await?;
+    if changed == 0 {
+        return Err(conflict(
+            "only an active registration's attendance can be marked",
+        ));
+    }
+    registration(w, registration_id).await
+}
+
+/// What completing a workshop did.
+#[derive(Debug)]
+pub struct Completion {
+    pub workshop: workshops::Model,
+    /// Attendees' registrations, now completed, each with its certificate.
+    pub completed: Vec<reg::Model>,
+    pub certificates: Vec<entity::certificates::Model>,
+    /// Registrants who did not attend, now `no_show`.
+    pub no_shows: u64,
+}
+
+/// Published → archived: attendees' registrations become `completed`
+/// and each attendee gets a workshop certificate (skills: the workshop's
+/// outcomes); registrants who did not attend become `no_show`.
+pub async fn complete(w: &Write, workshop_id: Uuid) -> Result<Completion> {
+    let ws = managed(w, workshop_id).await?;
+    transition(
+        w,
+        workshop_id,
+        &["published"],
+        "archived",
+        vec![],
+        "only a published workshop can be completed",
+    )
+    .await?;
+    let attendees = w
+        .select_unrestricted::<reg::Entity>()
+        .filter(reg::Column::WorkshopId.eq(workshop_id))
+        .filter(reg::Column::Status.eq("registered"))
+        .filter(reg::Column::Attended.eq(true))
+        .order_by(reg::Column::RegisteredAt, Order::Asc)
+        .all()
+        .await?;
+    let skills = ws.outcomes.as_array().cloned().unwrap_or_default();
+    let at = now();
+    let (mut completed, mut certificates) = (vec![], vec![]);
+    for r in attendees {
+        let cert = crate::commerce::issue(
+            w,
+            crate::commerce::Grant {
+                user_id: r.user_id,
+                certificate_type: "workshop",
+                workshop_id: Some(workshop_id),
+                assessment_id: None,
+                skills: serde_json::Value::Array(skills.clone()),
+                expiry_date: None,
+            },
+        )
+        .await?;
+        w.update::<reg::Entity>(
+            vec![
+                (reg::Column::Status, Expr::val("completed")),
+                (reg::Column::CompletedAt, Expr::val(at)),
+                (reg::Column::CertificateId, Expr::val(Some(cert.id))),
+                (reg::Column::UpdatedAt, Expr::val(at)),
+            ],
+            Condition::all().add(reg::Column::Id.eq(r.id)),
+        )
+        .await?;
+        completed.push(registration(w, r.id).await?);
+        certificates.push(cert);
+    }
+    let no_shows = w
+        .update::<reg::Entity>(
+            vec![
+                (reg::Column::Status, Expr::val("no_show")),
+                (reg::Column::UpdatedAt, Expr::val(at)),
+            ],
+            Condition::all()
+                .add(reg::Column::WorkshopId.eq(workshop_id))
+                .add(reg::Column::Status.eq("registered")),
+        )
+        .await?;
+    Ok(Completion {
+        workshop: reload(w, workshop_id).await?,
+        completed,
+        certificates,
+        no_shows,
+    })
+}
+
+/// A registrant who attended rates the workshop 1–5 with an optional
+/// review, stored on their registration (seed 001: `rating`, `review`);
+/// giving feedback again replaces it.
+pub async fn feedback(
+    w: &Write,
+    workshop_id: Uuid,
+    rating: i32,
+    review: Option<String>,
+) -> Result<reg::Model> {
+    if !(1..=5).contains(&rating) {
+        return Err(bad("rating must be 1–5"));
+    }
+    let review = review
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    if review.as_ref().is_some_and(|r| r.chars().count() > 5000) {
+        return Err(bad("feedback must be at most 5000 characters"));
+    }
+    let user = me(w)?;
+    let r = w
+        .select::<reg::Entity>()
+        .filter(reg::Column::WorkshopId.eq(workshop_id))
+        .filter(reg::Column::UserId.eq(user))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("registration"))?;
+    if !r.attended || !matches!(r.status.as_str(), "registered" | "completed") {
+        return Err(conflict("only registrants who attended can give feedback"));
+    }
+    w.update::<reg::Entity>(
+        vec![
+            (reg::Column::Rating, Expr::val(Some(rating))),
+            (reg::Column::Review, Expr::val(review)),
+            (reg::Column::UpdatedAt, Expr::val(now())),
+        ],
+        Condition::all().add(reg::Column::Id.eq(r.id)),
+    )
+    .await?;
+    registration(w, r.id).await
+}
+
+/// What to look for.
+#[derive(Debug)]
+pub struct Search {
+    pub query: String,
+    pub pillar: Option<String>,
+    pub level: Option<String>,
+    pub first: u64,
+}
+
+/// The words of `q` as an FTS5 query: each one quoted (no operators), all
+/// required — as `plainto_tsquery` does.
+fn fts5_query(q: &str) -> String {
+    q.split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The workshops the caller may read (published ones for the public; own
+/// drafts for instructors; all for admins) matching `query` in title or
+/// description, best first, with their rank (higher is better).
+/// PostgreSQL: `ts_rank` over the `to_tsvector('english', …)` expression
+/// the GIN index is built on; SQLite: `bm25` over the `workshops_fts` FTS5
+/// table (negated, so higher is better).
+pub async fn search(s: &Scope, q: Search) -> Result<Vec<(workshops::Model, f64)>> {
+    if let Some(p) = &q.pillar {
+        one_of("pillar", p, PILLARS)?;
+    }
+    if let Some(l) = &q.level {
+        one_of("level", l, LEVELS)?;
+    }
+    let words = fts5_query(&q.query);
+    if words.is_empty() || q.query.len() > 500 {
+        return Err(bad("query must contain a word (at most 500 characters)"));
+    }
+    let (matches, rank) = match s.backend() {
+        DbBackend::Postgres => {
+            // The exact expression of idx_workshops_search, so the index serves it.
+            let doc = "to_tsvector('english', coalesce(\"title\", '') || ' ' || coalesce(\"description\", ''))";
+            (
+                Expr::cust_with_values(
+                    format!("{doc} @@ plainto_tsquery('english', $1)"),
+                    [q.query.clone()],
+                ),
+                Expr::cust_with_values(
+                    format!("ts_rank({doc}, plainto_tsquery('english', $1))::float8"),
+                    [q.query],
+                ),
+            )
+        }
+        _ => (
+            Expr::cust_with_values(
+                "\"workshops\".rowid IN (SELECT rowid FROM workshops_fts WHERE workshops_fts MATCH ?)",
+                [words.clone()],
+            ),
+            Expr::cust_with_values(
+                "-(SELECT bm25(workshops_fts) FROM workshops_fts \
+                 WHERE workshops_fts MATCH ? AND rowid = \"workshops\".rowid)",
+                [words],
+            ),
+        ),
+    };
+    let mut sel = s.select::<workshops::Entity>().filter(matches);
+    if let Some(p) = q.pillar {
+        sel = sel.filter(workshops::Column::Pillar.eq(p));
+    }
+    if let Some(l) = q.level {
+        sel = sel.filter(workshops::Column::Level.eq(l));
+    }
+    Ok(sel
+        .order_by_expr(Expr::cust("\"_score\""), Order::Desc)
+        .order_by(workshops::Column::Title, Order::Asc)
+        .limit(q.first)
+        .all_scored(rank)
+        .await?)
 }

@@ -16,7 +16,7 @@ macro_rules! for_each_entity {
             student_progress, personalized_roadmaps, learning_progress,
             adaptability_assessments, assessment_answers, workshops, payments, certificates,
             workshop_registrations, talent_profiles, talent_testimonials, engagements,
-            engagement_sessions, reviews,
+            engagement_sessions, reviews, review_votes,
             coaches, clients, coaching_models, coach_model_associations, data_items, data_chunks,
             skills, user_skills, learner_velocity_analytics, user_points, point_transactions,
             achievements, user_achievements, daily_activity, predictive_analytics_cache,

@@ -2,7 +2,7 @@
 
 use async_graphql::{
     Value,
-    dynamic::{Enum, Field, FieldFuture, FieldValue, InputValue, Object, TypeRef},
+    dynamic::{Enum, EnumItem, Field, FieldFuture, FieldValue, InputValue, Object, TypeRef},
 };
 use auth::{Principal, Role, TokenKeys, password};
 use store::{Store, StoreError};
@@ -28,10 +28,23 @@ fn role_name(r: Role) -> String {
     r.as_str().to_ascii_uppercase()
 }
 
-pub fn role_enum() -> Enum {
+fn role_enum() -> Enum {
     Role::ALL.into_iter().fold(
         Enum::new("Role").description("A membership role (DESIGN.md §2)."),
-        |e, r| e.item(role_name(r)),
+        |e, r| {
+            let doc = match r {
+                Role::PlatformAdmin => {
+                    "Operates the platform; admin in every tenant it is a member of."
+                }
+                Role::TenantAdmin => "Administers one tenant (coaching company / LMS site).",
+                Role::OrgAdmin => "Administers one client organization inside a tenant.",
+                Role::Instructor => "Teaches courses and runs workshops.",
+                Role::Coach => "Coaches clients; an expert in the talent marketplace.",
+                Role::Client => "A coaching client.",
+                Role::Learner => "Takes courses, assessments and workshops.",
+            };
+            e.item(EnumItem::new(role_name(r)).description(doc))
+        },
     )
 }
 
@@ -195,7 +208,7 @@ fn principal_fields(obj: Object, get: fn(&FieldValue<'_>) -> Option<Principal>) 
 }
 
 /// `AuthPayload`, `Viewer` and the `Role` enum.
-pub fn types() -> Vec<Object> {
+fn types() -> Vec<Object> {
     let payload = Object::new("AuthPayload")
         .description("A signed bearer token and what it grants.")
         .field(
@@ -256,7 +269,7 @@ pub fn types() -> Vec<Object> {
     vec![payload, viewer]
 }
 
-pub fn query_fields(query: Object) -> Object {
+fn query_fields(query: Object) -> Object {
     query.field(
         Field::new("me", TypeRef::named("Viewer"), |ctx| {
             FieldFuture::new(async move {
@@ -275,9 +288,17 @@ pub fn query_fields(query: Object) -> Object {
     )
 }
 
-pub fn mutation() -> Object {
-    Object::new("Mutation")
-        .description("Change the tenant's data.")
+/// `signUp`, `login`, `me` and their types.
+pub(crate) fn module(mut p: crate::ops::Parts) -> crate::ops::Parts {
+    p.objects.extend(types());
+    p.enums.push(role_enum());
+    p.query = query_fields(p.query);
+    p.mutation = mutation(p.mutation);
+    p
+}
+
+fn mutation(mutation: Object) -> Object {
+    mutation
         .field(
             Field::new("signUp", TypeRef::named_nn("AuthPayload"), |ctx| {
                 FieldFuture::new(async move {
@@ -288,9 +309,9 @@ pub fn mutation() -> Object {
                 })
             })
             .argument(InputValue::new("tenant", TypeRef::named_nn(TypeRef::STRING)).description("Tenant slug."))
-            .argument(InputValue::new("email", TypeRef::named_nn(TypeRef::STRING)))
+            .argument(InputValue::new("email", TypeRef::named_nn(TypeRef::STRING)).description("Your email address; one account per address."))
             .argument(InputValue::new("password", TypeRef::named_nn(TypeRef::STRING)).description("At least 8 characters."))
-            .argument(InputValue::new("fullName", TypeRef::named(TypeRef::STRING)))
+            .argument(InputValue::new("fullName", TypeRef::named(TypeRef::STRING)).description("Your name as shown to others."))
             .description("Create an account as a learner of the tenant; returns a token. CONFLICT if the email is registered."),
         )
         .field(
@@ -302,8 +323,8 @@ pub fn mutation() -> Object {
                 })
             })
             .argument(InputValue::new("tenant", TypeRef::named_nn(TypeRef::STRING)).description("Tenant slug."))
-            .argument(InputValue::new("email", TypeRef::named_nn(TypeRef::STRING)))
-            .argument(InputValue::new("password", TypeRef::named_nn(TypeRef::STRING)))
+            .argument(InputValue::new("email", TypeRef::named_nn(TypeRef::STRING)).description("The account's email address."))
+            .argument(InputValue::new("password", TypeRef::named_nn(TypeRef::STRING)).description("The account's password."))
             .description("Exchange credentials for a token acting in the tenant. One UNAUTHENTICATED answer for every failure."),
         )
 }

@@ -133,6 +133,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         table::<engagements::Entity>(&["created_at"])?,
         table::<engagement_sessions::Entity>(&["scheduled_at"])?,
         table::<reviews::Entity>(&["created_at"])?,
+        table::<review_votes::Entity>(&["created_at"])?,
         // Seed 002, the coaching data platform (m0005).
         table::<coaches::Entity>(&["name"])?,
         table::<clients::Entity>(&["name"])?,
@@ -589,7 +590,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "user_attempts",
             type_name: "UserAttempt",
-            description: "A user's completed attempt at a framework assessment, with its score and cached insights (seed 000).",
+            description: "A user's attempt at a framework assessment, with its score and cached insights (seed 000); in progress (score 0) until `completedAt` is set.",
             root_field: Some("userAttempts"),
             relations: vec![
                 one("user", "user_id", "users", "Who made the attempt."),
@@ -622,8 +623,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "insights_generated_at",
                     "When the frontend insights were stored.",
                 ),
-                ("completed_at", "When the attempt was completed."),
-                ("created_at", "When the record was created."),
+                (
+                    "completed_at",
+                    "When the attempt was submitted; null while in progress.",
+                ),
+                ("created_at", "When the attempt was started."),
             ],
         },
         TypeSpec {
@@ -1826,6 +1830,22 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("responded_at", "When the response was written."),
                 ("created_at", "When the record was created."),
                 ("updated_at", "When the record was last changed."),
+            ],
+        },
+        TypeSpec {
+            table: "review_votes",
+            type_name: "ReviewVote",
+            description: "One user's helpful / not-helpful vote on a review; one per user and review (m0011).",
+            root_field: Some("reviewVotes"),
+            relations: vec![
+                one("review", "review_id", "reviews", "The review voted on."),
+                one("user", "user_id", "users", "The voter."),
+            ],
+            docs: &[
+                ("review_id", "The review voted on (references reviews)."),
+                ("user_id", "The voter (references users)."),
+                ("helpful", "True for helpful, false for not helpful."),
+                ("created_at", "When the vote was cast."),
             ],
         },
         // ---------------------------------------------------------------

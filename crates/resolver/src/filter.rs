@@ -12,7 +12,7 @@ use std::{
 
 use async_graphql::{
     Value,
-    dynamic::{Enum, InputObject, InputValue, TypeRef, ValueAccessor},
+    dynamic::{Enum, EnumItem, InputObject, InputValue, TypeRef, ValueAccessor},
 };
 use sea_orm::{
     ColumnTrait, ColumnType, Condition, DbBackend, EntityTrait, Order, Value as Db,
@@ -151,10 +151,10 @@ pub fn shared_types() -> (Vec<InputObject>, Enum) {
         .description("A condition on one top-level key of a JSON object (e.g. `metadata.experience_years >= 10`).")
         .field(InputValue::new("key", TypeRef::named_nn(TypeRef::STRING)).description("Letters, digits and `_`."))
         .field(InputValue::new("eq", TypeRef::named("JSON")).description("Equal to this JSON value."))
-        .field(InputValue::new("gt", TypeRef::named(TypeRef::FLOAT)))
-        .field(InputValue::new("gte", TypeRef::named(TypeRef::FLOAT)))
-        .field(InputValue::new("lt", TypeRef::named(TypeRef::FLOAT)))
-        .field(InputValue::new("lte", TypeRef::named(TypeRef::FLOAT)))
+        .field(InputValue::new("gt", TypeRef::named(TypeRef::FLOAT)).description("Greater than (numeric value)."))
+        .field(InputValue::new("gte", TypeRef::named(TypeRef::FLOAT)).description("At least (numeric value)."))
+        .field(InputValue::new("lt", TypeRef::named(TypeRef::FLOAT)).description("Less than (numeric value)."))
+        .field(InputValue::new("lte", TypeRef::named(TypeRef::FLOAT)).description("At most (numeric value)."))
         .field(InputValue::new("contains", TypeRef::named("JSON")).description("The key's array or object contains this."));
     let json = InputObject::new("JSONFilter")
         .description("Conditions on a JSON column (the seeds' arrays and metadata).")
@@ -162,7 +162,7 @@ pub fn shared_types() -> (Vec<InputObject>, Enum) {
         .field(InputValue::new("overlaps", TypeRef::named_nn_list("JSON")).description("An array sharing at least one element with this list; PostgreSQL `&&` on arrays."))
         .field(InputValue::new("hasKey", TypeRef::named(TypeRef::STRING)).description("An object with this top-level key."))
         .field(InputValue::new("at", TypeRef::named_nn_list("JSONKeyFilter")).description("Conditions on top-level keys."))
-        .field(InputValue::new("isNull", TypeRef::named(TypeRef::BOOLEAN)));
+        .field(InputValue::new("isNull", TypeRef::named(TypeRef::BOOLEAN)).description("true: only NULL; false: only non-NULL."));
     let inputs = vec![
         scalar("UUIDFilter", "UUID", false, false),
         scalar("StringFilter", TypeRef::STRING, true, true),
@@ -175,15 +175,18 @@ pub fn shared_types() -> (Vec<InputObject>, Enum) {
         scalar("TimeFilter", "Time", true, false),
         InputObject::new("IDFilter")
             .description("Conditions on a global id.")
-            .field(InputValue::new("eq", TypeRef::named(TypeRef::ID)))
-            .field(InputValue::new("in", TypeRef::named_nn_list(TypeRef::ID))),
+            .field(InputValue::new("eq", TypeRef::named(TypeRef::ID)).description("This id."))
+            .field(
+                InputValue::new("in", TypeRef::named_nn_list(TypeRef::ID))
+                    .description("One of these ids."),
+            ),
         json_key,
         json,
     ];
     let dir = Enum::new("SortDirection")
         .description("Sort order.")
-        .item("ASC")
-        .item("DESC");
+        .item(EnumItem::new("ASC").description("Smallest first."))
+        .item(EnumItem::new("DESC").description("Largest first."));
     (inputs, dir)
 }
 
@@ -202,7 +205,10 @@ pub fn table_types(
         .description(format!(
             "Conditions on `{type_name}` rows; all given must hold."
         ))
-        .field(InputValue::new("id", TypeRef::named("IDFilter")))
+        .field(
+            InputValue::new("id", TypeRef::named("IDFilter"))
+                .description("Conditions on the global id."),
+        )
         .field(
             InputValue::new("and", TypeRef::named_nn_list(filter_name.as_str()))
                 .description("All of these."),
@@ -220,23 +226,26 @@ pub fn table_types(
         .iter()
         .filter(|c| c.name != "id" && c.name != "tenant_id" && !hidden(c.name))
     {
-        filter = filter.field(InputValue::new(
-            value::camel(c.name),
-            TypeRef::named(filter_type(&c.ty)),
-        ));
+        let field = value::camel(c.name);
+        filter = filter.field(
+            InputValue::new(field.as_str(), TypeRef::named(filter_type(&c.ty)))
+                .description(format!("Conditions on `{field}`.")),
+        );
         if orderable(&c.ty) {
-            fields = fields.item(screaming(c.name));
+            fields = fields
+                .item(EnumItem::new(screaming(c.name)).description(format!("Sort by `{field}`.")));
         }
     }
     let order = InputObject::new(format!("{type_name}Order"))
         .description(format!("One sort key of a `{type_name}` list."))
-        .field(InputValue::new(
-            "field",
-            TypeRef::named_nn(format!("{type_name}OrderField")),
-        ))
+        .field(
+            InputValue::new("field", TypeRef::named_nn(format!("{type_name}OrderField")))
+                .description("The column to sort by."),
+        )
         .field(
             InputValue::new("direction", TypeRef::named("SortDirection"))
-                .default_value(Value::Enum(async_graphql::Name::new("ASC"))),
+                .default_value(Value::Enum(async_graphql::Name::new("ASC")))
+                .description("Ascending (default) or descending."),
         );
     (filter, fields, order)
 }

@@ -403,9 +403,6 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
     });
     let mut query = Object::new("Query").description("Read the tenant's data.");
     let mut builder_types: Vec<Object> = vec![connection::page_info_type()];
-    builder_types.extend(crate::account::types());
-    builder_types.extend(crate::verification::types());
-    builder_types.extend(crate::mutations_adaptability::types());
     let (filter_inputs, sort_direction) = filter::shared_types();
     let mut inputs: Vec<InputObject> = filter_inputs;
     let mut enums: Vec<Enum> = vec![sort_direction];
@@ -445,23 +442,68 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
                 node_by_id(&ctx, &id).await
             })
         })
-        .argument(InputValue::new("id", TypeRef::named_nn(TypeRef::ID)))
+        .argument(
+            InputValue::new("id", TypeRef::named_nn(TypeRef::ID))
+                .description("A global id, as any object's `id` field gives it."),
+        )
         .description("Any object by its global id; null if it does not exist or is not visible."),
     );
-    query = crate::account::query_fields(query);
-    query = crate::verification::query_fields(query);
-    query = crate::mutations_adaptability::query_fields(query);
+    query = query.field(
+        Field::new(
+            "nodes",
+            TypeRef::NonNull(Box::new(TypeRef::List(Box::new(TypeRef::named("Node"))))),
+            |ctx| {
+                FieldFuture::new(async move {
+                    let max = shared(&ctx)?.page.max_size;
+                    let list = ctx.args.try_get("ids")?.list()?;
+                    if list.len() > max {
+                        return Err(ApiError::bad_input(format!("at most {max} ids")).into());
+                    }
+                    let ids = list
+                        .iter()
+                        .map(|v| v.string().map(str::to_owned))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let found =
+                        futures::future::try_join_all(ids.iter().map(|id| node_by_id(&ctx, id)))
+                            .await?;
+                    Ok(Some(FieldValue::list(
+                        found.into_iter().map(|n| n.unwrap_or(FieldValue::NULL)),
+                    )))
+                })
+            },
+        )
+        .argument(
+            InputValue::new("ids", TypeRef::named_nn_list_nn(TypeRef::ID))
+                .description("Global ids (at most the maximum page size)."),
+        )
+        .description(
+            "Objects by their global ids, in the same order; null in place of any that does not \
+             exist or is not visible.",
+        ),
+    );
+    let parts = crate::ops::MODULES.iter().fold(
+        crate::ops::Parts {
+            query,
+            mutation: Object::new("Mutation").description("Change the tenant's data."),
+            objects: vec![],
+            inputs: vec![],
+            enums: vec![],
+        },
+        |parts, module| module(parts),
+    );
+    builder_types.extend(parts.objects);
+    inputs.extend(parts.inputs);
+    enums.extend(parts.enums);
     let node = Interface::new("Node")
         .description("An object with a global id (Relay).")
-        .field(InterfaceField::new("id", TypeRef::named_nn(TypeRef::ID)));
+        .field(
+            InterfaceField::new("id", TypeRef::named_nn(TypeRef::ID))
+                .description("Opaque global id (use with `node(id:)`)."),
+        );
     let mut builder = Schema::build("Query", Some("Mutation"), None)
         .register(node)
-        .register(crate::account::role_enum())
-        .register(crate::mutations_marketplace::fields(
-            crate::mutations_adaptability::fields(crate::mutations_learning::fields(
-                crate::mutations::fields(crate::account::mutation()),
-            )),
-        ))
+        .register(parts.mutation)
+        .extension(NullableNodes)
         .limit_depth(options.max_depth)
         .limit_complexity(options.max_complexity)
         .data(sh.clone());
@@ -477,9 +519,45 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
     for t in enums {
         builder = builder.register(t);
     }
-    let schema = builder.register(query).finish()?;
+    let schema = builder.register(parts.query).finish()?;
     Ok(Api {
         schema,
         catalog: sh.catalog.clone(),
     })
+}
+
+/// Lets `nodes` answer null for an id that does not resolve: the dynamic
+/// executor has no null item for an interface list (it asks every item for
+/// its object type), so the missing item's type error becomes the null the
+/// Relay contract promises. Nothing else is touched.
+struct NullableNodes;
+
+impl async_graphql::extensions::ExtensionFactory for NullableNodes {
+    fn create(&self) -> Arc<dyn async_graphql::extensions::Extension> {
+        Arc::new(NullableNodesExt)
+    }
+}
+
+struct NullableNodesExt;
+
+#[async_graphql::async_trait::async_trait]
+impl async_graphql::extensions::Extension for NullableNodesExt {
+    async fn resolve(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        info: async_graphql::extensions::ResolveInfo<'_>,
+        next: async_graphql::extensions::NextResolve<'_>,
+    ) -> async_graphql::ServerResult<Option<Value>> {
+        let missing_node = info.parent_type == "[Node]" && info.name == "nodes";
+        match next.run(ctx, info).await {
+            Err(e)
+                if missing_node
+                    && e.message
+                        .starts_with("internal: invalid value for interface") =>
+            {
+                Ok(None)
+            }
+            other => other,
+        }
+    }
 }

@@ -25,7 +25,7 @@ fn field(
     .description(desc)
 }
 
-pub fn types() -> Vec<Object> {
+fn types() -> Vec<Object> {
     vec![
         Object::new("CertificateVerification")
             .description("What anyone may learn about a certificate from its number (seed 001: anyone can verify).")
@@ -59,7 +59,14 @@ pub fn types() -> Vec<Object> {
     ]
 }
 
-pub fn query_fields(query: Object) -> Object {
+/// `verifyCertificate` and its result type.
+pub(crate) fn module(mut p: crate::ops::Parts) -> crate::ops::Parts {
+    p.objects.extend(types());
+    p.query = query_fields(p.query);
+    p
+}
+
+fn query_fields(query: Object) -> Object {
     query.field(
         Field::new("verifyCertificate", TypeRef::named("CertificateVerification"), |ctx| {
             FieldFuture::new(async move {

@@ -117,14 +117,8 @@ impl Store {
         tenant_id: Uuid,
         user_id: Uuid,
     ) -> Result<Option<Principal>, StoreError> {
-        let active = entity::users::Entity::find_by_id(user_id)
-            .filter(entity::users::Column::Status.eq("active"))
-            .one(&self.db)
-            .await?
-            .is_some();
-        if !active {
-            return Ok(None);
-        }
+        // One statement: the memberships only count while the account is
+        // active (seed 001 users.status).
         let memberships = self.active_memberships(tenant_id, user_id).await?;
         if memberships.is_empty() {
             return Ok(None);
@@ -225,17 +219,25 @@ impl Store {
         Ok(id)
     }
 
-    /// A user's memberships in a tenant that have not expired.
+    /// A user's memberships in a tenant that have not expired, none unless
+    /// the account is active.
     pub async fn active_memberships(
         &self,
         tenant_id: Uuid,
         user_id: Uuid,
     ) -> Result<Vec<entity::user_roles::Model>, StoreError> {
         use entity::user_roles::{Column, Entity};
+        use entity::users;
         let now = chrono_now();
+        let active_user = sea_orm::sea_query::Query::select()
+            .column(users::Column::Id)
+            .from(users::Entity)
+            .and_where(users::Column::Id.eq(user_id))
+            .and_where(users::Column::Status.eq("active"))
+            .to_owned();
         Ok(Entity::find()
             .filter(Column::TenantId.eq(tenant_id))
-            .filter(Column::UserId.eq(user_id))
+            .filter(Column::UserId.in_subquery(active_user))
             .filter(
                 Condition::any()
                     .add(Column::ExpiresAt.is_null())
@@ -369,6 +371,16 @@ impl Scope {
         on_conn!(&self.conn, |c| c.get_database_backend())
     }
 
+    /// A query over `E` confined to this tenant only, for a business rule
+    /// that spans the tenant whatever the caller may read row by row (the
+    /// weekly leaderboard, which applies each learner's privacy instead).
+    pub fn select_unrestricted<E: EntityTrait>(&self) -> Scoped<E> {
+        Scoped {
+            select: E::find().filter(tenant_condition::<E>(self.principal.tenant_id)),
+            conn: self.conn.clone(),
+        }
+    }
+
     /// A query over `E`, already confined to this tenant and to the rows
     /// the principal may read.
     pub fn select<E: EntityTrait>(&self) -> Scoped<E> {
@@ -414,6 +426,38 @@ impl<E: EntityTrait> Scoped<E> {
         self
     }
 
+    /// Orders by an expression (a computed score, e.g. a full-text rank).
+    pub fn order_by_expr(mut self, e: Expr, order: Order) -> Self {
+        self.select = self.select.order_by(e, order);
+        self
+    }
+
+    /// The rows, each with the value of `score` (a `REAL`/`float8`
+    /// expression over the row, e.g. a full-text rank).
+    pub async fn all_scored(self, score: Expr) -> Result<Vec<(E::Model, f64)>, StoreError> {
+        let select = self.select.expr_as(score, "_score");
+        let rows = on_conn!(&self.conn, |c| select
+            .into_model::<Scored<E::Model>>()
+            .all(c)
+            .await)?;
+        Ok(rows.into_iter().map(|Scored(m, s)| (m, s)).collect())
+    }
+
+    /// Runs an aggregate or projection of the confined rows: `shape`
+    /// chooses the columns, grouping and order (`select_only`,
+    /// `column_as`, `group_by`, …) and may add conditions; the tenant and
+    /// read-rule conditions already on the query stay.
+    pub async fn project<T>(
+        self,
+        shape: impl FnOnce(Select<E>) -> Select<E>,
+    ) -> Result<Vec<T>, StoreError>
+    where
+        T: sea_orm::FromQueryResult + Send + Sync,
+    {
+        let q = shape(self.select).into_model::<T>();
+        Ok(on_conn!(&self.conn, |c| q.all(c).await)?)
+    }
+
     pub async fn all(self) -> Result<Vec<E::Model>, StoreError> {
         Ok(on_conn!(&self.conn, |c| self.select.all(c).await)?)
     }
@@ -427,6 +471,18 @@ impl<E: EntityTrait> Scoped<E> {
         E::Model: Sync,
     {
         Ok(on_conn!(&self.conn, |c| self.select.count(c).await)?)
+    }
+}
+
+/// A model with the `_score` column of [`Scoped::all_scored`].
+struct Scored<M>(M, f64);
+
+impl<M: sea_orm::FromQueryResult> sea_orm::FromQueryResult for Scored<M> {
+    fn from_query_result(res: &sea_orm::QueryResult, pre: &str) -> Result<Self, DbErr> {
+        Ok(Scored(
+            M::from_query_result(res, pre)?,
+            res.try_get::<f64>(pre, "_score")?,
+        ))
     }
 }
 
@@ -503,6 +559,29 @@ impl Write {
         }
     }
 
+    /// Inserts `am` into this tenant unless a row with the same values in
+    /// the unique key `key` exists (`ON CONFLICT (key) DO NOTHING`).
+    /// Returns whether it was inserted: of concurrent inserts of one key
+    /// exactly one gets `true`, so it can gate a once-only effect.
+    pub async fn insert_or_ignore<A>(
+        &self,
+        mut am: A,
+        key: impl IntoIterator<Item = <A::Entity as EntityTrait>::Column>,
+    ) -> Result<bool, StoreError>
+    where
+        A: sea_orm::ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+    {
+        let col = column::<A::Entity>("tenant_id")?;
+        am.set(col, self.principal.tenant_id.into());
+        let mut key: Vec<_> = key.into_iter().collect();
+        key.insert(0, col);
+        let done = <A::Entity as EntityTrait>::insert(am)
+            .on_conflict_do_nothing_on(key)
+            .exec_without_returning(self.txn.as_ref())
+            .await?;
+        Ok(matches!(done, sea_orm::TryInsertResult::Inserted(n) if n > 0))
+    }
+
     /// Inserts `am` into this tenant: `tenant_id` is set here, whatever the
     /// caller put in it.
     pub async fn insert<A>(
@@ -534,6 +613,17 @@ impl Write {
             q = q.col_expr(c, v);
         }
         Ok(q.exec(self.txn.as_ref()).await?.rows_affected)
+    }
+
+    /// `DELETE` of this tenant's rows of `E` matching `cond`; returns the
+    /// number of rows removed.
+    pub async fn delete<E: EntityTrait>(&self, cond: Condition) -> Result<u64, StoreError> {
+        Ok(E::delete_many()
+            .filter(tenant_condition::<E>(self.principal.tenant_id))
+            .filter(cond)
+            .exec(self.txn.as_ref())
+            .await?
+            .rows_affected)
     }
 
     /// Discards the writes.

@@ -34,6 +34,7 @@ pub mod personalized_roadmaps;
 pub mod point_transactions;
 pub mod predictive_analytics_cache;
 pub mod quizzes;
+pub mod review_votes;
 pub mod reviews;
 pub mod skill_tags;
 pub mod skills;

@@ -32,6 +32,7 @@ pub use super::personalized_roadmaps::Entity as PersonalizedRoadmaps;
 pub use super::point_transactions::Entity as PointTransactions;
 pub use super::predictive_analytics_cache::Entity as PredictiveAnalyticsCache;
 pub use super::quizzes::Entity as Quizzes;
+pub use super::review_votes::Entity as ReviewVotes;
 pub use super::reviews::Entity as Reviews;
 pub use super::skill_tags::Entity as SkillTags;
 pub use super::skills::Entity as Skills;

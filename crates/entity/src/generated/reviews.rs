@@ -12,13 +12,17 @@ pub struct Model {
         unique_key = "uq_reviews_tenant_id_id"
     )]
     pub id: Uuid,
-    #[sea_orm(unique_key = "uq_reviews_tenant_id_id")]
+    #[sea_orm(unique_key = "uq_reviews_tenant_id_user_id_engagement_id")]
     pub tenant_id: Uuid,
+    #[sea_orm(unique_key = "uq_reviews_tenant_id_user_id_engagement_id")]
     pub user_id: Uuid,
     #[sea_orm(column_type = "Text")]
     pub review_type: String,
+    #[sea_orm(unique_key = "uq_reviews_tenant_id_user_id_workshop_id")]
     pub workshop_id: Option<Uuid>,
+    #[sea_orm(unique_key = "uq_reviews_tenant_id_user_id_expert_id")]
     pub expert_id: Option<Uuid>,
+    #[sea_orm(unique_key = "uq_reviews_tenant_id_user_id_engagement_id")]
     pub engagement_id: Option<Uuid>,
     pub rating: i32,
     #[sea_orm(column_type = "Text", nullable)]
@@ -52,6 +56,8 @@ pub enum Relation {
         on_delete = "Cascade"
     )]
     Engagements,
+    #[sea_orm(has_many = "super::review_votes::Entity")]
+    ReviewVotes,
     #[sea_orm(
         belongs_to = "super::tenants::Entity",
         from = "Column::TenantId",
@@ -97,6 +103,12 @@ pub enum Relation {
 impl Related<super::engagements::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Engagements.def()
+    }
+}
+
+impl Related<super::review_votes::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ReviewVotes.def()
     }
 }
 

@@ -84,6 +84,8 @@ pub enum Relation {
     PredictiveAnalyticsCache,
     #[sea_orm(has_many = "super::quizzes::Entity")]
     Quizzes,
+    #[sea_orm(has_many = "super::review_votes::Entity")]
+    ReviewVotes,
     #[sea_orm(has_many = "super::reviews::Entity")]
     Reviews,
     #[sea_orm(has_many = "super::skill_tags::Entity")]
@@ -309,6 +311,12 @@ impl Related<super::predictive_analytics_cache::Entity> for Entity {
 impl Related<super::quizzes::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::Quizzes.def()
+    }
+}
+
+impl Related<super::review_votes::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ReviewVotes.def()
     }
 }
 

@@ -64,6 +64,8 @@ pub enum Relation {
     PointTransactions,
     #[sea_orm(has_many = "super::predictive_analytics_cache::Entity")]
     PredictiveAnalyticsCache,
+    #[sea_orm(has_many = "super::review_votes::Entity")]
+    ReviewVotes,
     #[sea_orm(has_many = "super::student_progress::Entity")]
     StudentProgress,
     #[sea_orm(has_many = "super::talent_profiles::Entity")]
@@ -167,6 +169,12 @@ impl Related<super::point_transactions::Entity> for Entity {
 impl Related<super::predictive_analytics_cache::Entity> for Entity {
     fn to() -> RelationDef {
         Relation::PredictiveAnalyticsCache.def()
+    }
+}
+
+impl Related<super::review_votes::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::ReviewVotes.def()
     }
 }
 

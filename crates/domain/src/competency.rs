@@ -1,0 +1,729 @@
+//! Framework competency assessments (seed 000): starting an attempt,
+//! submitting it (each response checked against the question's correct
+//! answer, a 0–100 score and a per-competency breakdown), the insights the
+//! seed's "Competency Analysis Flow" assembles from skill tags, tag insights,
+//! tag actions and leverage strengths, `get_learning_paths_for_assessment`
+//! and `store_frontend_insights`.
+//!
+//! An attempt is in progress while `completed_at` is NULL (score 0); a
+//! partial unique index keeps one in progress per user and assessment.
+//! The seed does not say where a competency is weak or strong: weak is a
+//! competency score below [`WEAK_BELOW`], strong at or above [`STRONG_FROM`].
+//! Leverage strengths need no threshold: a row applies when the
+//! competency's score lies in its `score_range_min..=score_range_max`.
+
+use std::collections::{HashMap, HashSet};
+
+use entity::{
+    assessment_questions as questions, competency_display_names as display_names,
+    competency_leverage_strengths as leverage, framework_assessments as assessments,
+    learning_path_categories as categories, learning_resources as resources, skill_tags,
+    tag_actions, tag_insights, user_attempts as attempts, user_responses as responses,
+};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, Order, prelude::Json, sea_query::Expr,
+};
+use serde::Serialize;
+use store::{Scope, Scoped, Write};
+use uuid::Uuid;
+
+use crate::{DomainError, Result, now};
+
+/// A competency scoring below this is a weak area (the seed is silent).
+pub const WEAK_BELOW: i32 = 60;
+/// A competency scoring at least this is a strong area (the seed is silent).
+pub const STRONG_FROM: i32 = 80;
+/// Largest `frontendInsights` document accepted, in bytes of JSON.
+pub const MAX_INSIGHTS_BYTES: usize = 64 * 1024;
+/// `context_level` of insights and leverage rows when nothing else fits
+/// (the seed's column default).
+const DEFAULT_CONTEXT: &str = "beginner";
+
+/// Reads through the caller's tenant and read rules, in a request scope or
+/// inside a write (which sees its own writes).
+pub trait Reader: Sync {
+    fn rows<E: EntityTrait>(&self) -> Scoped<E>;
+}
+
+impl Reader for Scope {
+    fn rows<E: EntityTrait>(&self) -> Scoped<E> {
+        self.select::<E>()
+    }
+}
+
+impl Reader for Write {
+    fn rows<E: EntityTrait>(&self) -> Scoped<E> {
+        self.select::<E>()
+    }
+}
+
+fn me(w: &Write) -> Result<Uuid> {
+    w.principal()
+        .user_id
+        .ok_or_else(|| DomainError::Forbidden("sign in to take an assessment".into()))
+}
+
+/// One answer of a submission.
+#[derive(Clone, Debug)]
+pub struct Response {
+    pub question_id: Uuid,
+    /// The selected option: 0 (A) … 3 (D).
+    pub answer: i64,
+    /// Seconds spent on the question.
+    pub response_time: Option<i64>,
+}
+
+/// One competency's share of an attempt.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CompetencyScore {
+    pub competency_area: String,
+    pub display_name: String,
+    pub correct: i32,
+    pub total: i32,
+    /// `round(100 × correct / total)`.
+    pub score: i32,
+}
+
+/// A tag insight (weakness or strength) that applies to an attempt.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagInsight {
+    pub skill_tag: String,
+    pub competency_area: String,
+    pub text: String,
+}
+
+/// A development step for a skill tag of a weak area.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TagAction {
+    pub skill_tag: String,
+    pub competency_area: String,
+    pub text: String,
+}
+
+/// A leverage-strength message whose score range holds the competency's score.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Leverage {
+    pub competency_area: String,
+    pub score: i32,
+    pub text: String,
+}
+
+/// The insights of an attempt.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Insights {
+    pub weaknesses: Vec<TagInsight>,
+    pub strengths: Vec<TagInsight>,
+    pub actions: Vec<TagAction>,
+    pub leverage: Vec<Leverage>,
+}
+
+/// A learning resource of a path (the seed's `json_build_object` keys).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PathResource {
+    pub title: String,
+    pub description: Option<String>,
+    pub resource_type: String,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    pub competency_areas: Json,
+}
+
+/// A row of `get_learning_paths_for_assessment`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LearningPath {
+    pub category_id: Uuid,
+    pub category_title: String,
+    pub category_description: Option<String>,
+    pub category_icon: Option<String>,
+    pub resources: Vec<PathResource>,
+}
+
+/// A completed attempt with everything derived from it.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssessmentResult {
+    pub attempt_id: Uuid,
+    pub score: i32,
+    pub breakdown: Vec<CompetencyScore>,
+    pub weak_areas: Vec<String>,
+    pub strong_areas: Vec<String>,
+    pub insights: Insights,
+    pub learning_paths: Vec<LearningPath>,
+}
+
+/// Starts the caller's attempt at an active framework assessment.
+/// `NOT_FOUND` if the assessment is not visible; `CONFLICT` if it is not
+/// active, has no questions, or the caller already has an attempt at it in
+/// progress.
+pub async fn start(w: &Write, assessment_id: Uuid) -> Result<attempts::Model> {
+    let user = me(w)?;
+    let a = crate::visible::<assessments::Entity>(w, assessment_id, "framework assessment").await?;
+    if !a.is_active {
+        return Err(DomainError::Conflict("the assessment is not active".into()));
+    }
+    let asked = w
+        .select_unrestricted::<questions::Entity>()
+        .filter(questions::Column::AssessmentId.eq(assessment_id))
+        .count()
+        .await?;
+    if asked == 0 {
+        return Err(DomainError::Conflict(
+            "the assessment has no questions".into(),
+        ));
+    }
+    let open = in_progress(w, user, assessment_id).await?;
+    if open.is_some() {
+        return Err(in_progress_conflict());
+    }
+    let at = now();
+    let am = attempts::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        user_id: Set(user),
+        assessment_id: Set(assessment_id),
+        score: Set(0),
+        time_spent: Set(None),
+        frontend_insights: Set(None),
+        insights_generated_at: Set(None),
+        completed_at: Set(None),
+        created_at: Set(at),
+        ..Default::default()
+    };
+    match w.insert(am).await {
+        Ok(m) => Ok(m),
+        // Two starts at once: the partial unique index lets one through.
+        Err(e) if crate::is_unique_violation(&e) => Err(in_progress_conflict()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn in_progress_conflict() -> DomainError {
+    DomainError::Conflict("an attempt at this assessment is already in progress".into())
+}
+
+async fn in_progress(
+    w: &Write,
+    user: Uuid,
+    assessment_id: Uuid,
+) -> Result<Option<attempts::Model>> {
+    Ok(w.select_unrestricted::<attempts::Entity>()
+        .filter(attempts::Column::UserId.eq(user))
+        .filter(attempts::Column::AssessmentId.eq(assessment_id))
+        .filter(attempts::Column::CompletedAt.is_null())
+        .one()
+        .await?)
+}
+
+/// The caller's own attempt: `NOT_FOUND` if invisible, `FORBIDDEN` for a
+/// caller who may read it (an admin) but does not own it.
+async fn own_attempt(w: &Write, attempt_id: Uuid, what: &str) -> Result<attempts::Model> {
+    let user = me(w)?;
+    let attempt = crate::visible::<attempts::Entity>(w, attempt_id, "attempt").await?;
+    if attempt.user_id != user {
+        return Err(DomainError::Forbidden(format!(
+            "only the attempt's owner can {what}"
+        )));
+    }
+    Ok(attempt)
+}
+
+/// Submits the caller's in-progress attempt: one response row per answered
+/// question (`is_correct` against `correct_answer`), the score (correct
+/// answers over all questions, unanswered ones wrong), `completed_at` and
+/// `time_spent` (seconds since the start). `NOT_FOUND` if the attempt is not
+/// visible, `FORBIDDEN` unless the caller owns it, `CONFLICT` if it is
+/// already submitted, `BAD_USER_INPUT` for a question not in the assessment,
+/// a question answered twice, an answer outside 0–3 or a negative time.
+pub async fn submit(w: &Write, attempt_id: Uuid, given: Vec<Response>) -> Result<AssessmentResult> {
+    let attempt = own_attempt(w, attempt_id, "submit it").await?;
+    if attempt.completed_at.is_some() {
+        return Err(already_submitted());
+    }
+    let qs = w
+        .select_unrestricted::<questions::Entity>()
+        .filter(questions::Column::AssessmentId.eq(attempt.assessment_id))
+        .all()
+        .await?;
+    let by_id: HashMap<Uuid, &questions::Model> = qs.iter().map(|q| (q.id, q)).collect();
+    let mut seen = HashSet::new();
+    for r in &given {
+        if !by_id.contains_key(&r.question_id) {
+            return Err(DomainError::BadInput(
+                "`responses` names a question that is not in this assessment".into(),
+            ));
+        }
+        if !seen.insert(r.question_id) {
+            return Err(DomainError::BadInput(
+                "`responses` answers the same question twice".into(),
+            ));
+        }
+        if !(0..=3).contains(&r.answer) {
+            return Err(DomainError::BadInput(
+                "`answer` must be 0, 1, 2 or 3".into(),
+            ));
+        }
+        if r.response_time
+            .is_some_and(|t| !(0..=i64::from(i32::MAX)).contains(&t))
+        {
+            return Err(DomainError::BadInput(
+                "`responseTime` must be a number of seconds, not negative".into(),
+            ));
+        }
+    }
+    let correct = given
+        .iter()
+        .filter(|r| {
+            by_id
+                .get(&r.question_id)
+                .is_some_and(|q| i64::from(q.correct_answer) == r.answer)
+        })
+        .count();
+    let score = percent(correct, qs.len());
+    let at = now();
+    let spent = (at - attempt.created_at)
+        .num_seconds()
+        .clamp(0, i64::from(i32::MAX)) as i32;
+    // Completing is the atomic check: a concurrent submit changes nothing.
+    let changed = w
+        .update::<attempts::Entity>(
+            vec![
+                (attempts::Column::Score, Expr::val(score)),
+                (attempts::Column::CompletedAt, Expr::val(at)),
+                (attempts::Column::TimeSpent, Expr::val(spent)),
+            ],
+            Condition::all()
+                .add(attempts::Column::Id.eq(attempt_id))
+                .add(attempts::Column::CompletedAt.is_null()),
+        )
+        .await?;
+    if changed == 0 {
+        return Err(already_submitted());
+    }
+    for r in given {
+        let is_correct = by_id
+            .get(&r.question_id)
+            .is_some_and(|q| i64::from(q.correct_answer) == r.answer);
+        w.insert(responses::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            attempt_id: Set(attempt_id),
+            question_id: Set(r.question_id),
+            selected_answer: Set(r.answer as i32),
+            is_correct: Set(is_correct),
+            response_time: Set(r.response_time.map(|t| t as i32)),
+            created_at: Set(at),
+            ..Default::default()
+        })
+        .await?;
+    }
+    result(w, attempt_id).await
+}
+
+fn already_submitted() -> DomainError {
+    DomainError::Conflict("the attempt is already submitted".into())
+}
+
+/// `round(100 × part / whole)`, 0 for an empty whole.
+fn percent(part: usize, whole: usize) -> i32 {
+    if whole == 0 {
+        return 0;
+    }
+    ((part as f64 * 100.0) / whole as f64).round() as i32
+}
+
+/// `store_frontend_insights`: replaces the attempt's cached
+/// `frontend_insights` with `doc` and stamps `insights_generated_at`.
+/// `NOT_FOUND` if the attempt is not visible, `FORBIDDEN` unless the caller
+/// owns it, `CONFLICT` while it is in progress, `BAD_USER_INPUT` unless
+/// `doc` is a JSON object of at most [`MAX_INSIGHTS_BYTES`].
+pub async fn store_frontend_insights(
+    w: &Write,
+    attempt_id: Uuid,
+    doc: Json,
+) -> Result<attempts::Model> {
+    let attempt = own_attempt(w, attempt_id, "store its insights").await?;
+    if !doc.is_object() {
+        return Err(DomainError::BadInput(
+            "`frontendInsights` must be a JSON object".into(),
+        ));
+    }
+    if doc.to_string().len() > MAX_INSIGHTS_BYTES {
+        return Err(DomainError::BadInput(format!(
+            "`frontendInsights` is larger than {MAX_INSIGHTS_BYTES} bytes"
+        )));
+    }
+    if attempt.completed_at.is_none() {
+        return Err(DomainError::Conflict(
+            "submit the attempt before storing its insights".into(),
+        ));
+    }
+    w.update::<attempts::Entity>(
+        vec![
+            (attempts::Column::FrontendInsights, Expr::val(doc)),
+            (attempts::Column::InsightsGeneratedAt, Expr::val(now())),
+        ],
+        Condition::all().add(attempts::Column::Id.eq(attempt_id)),
+    )
+    .await?;
+    crate::visible::<attempts::Entity>(w, attempt_id, "attempt").await
+}
+
+/// A completed attempt scored per competency.
+struct Scored {
+    attempt: attempts::Model,
+    framework: String,
+    /// The questions' assessment level (e.g. core-i).
+    level: Option<String>,
+    /// The context level of insights: the assessment's difficulty, lowercased.
+    context: String,
+    breakdown: Vec<CompetencyScore>,
+    weak: Vec<String>,
+    strong: Vec<String>,
+}
+
+/// Reads and scores a completed attempt the caller may read (4 statements).
+/// `NOT_FOUND` if it (or its assessment) is not visible, `CONFLICT` while in
+/// progress.
+async fn scored(r: &impl Reader, attempt_id: Uuid) -> Result<Scored> {
+    let attempt = r
+        .rows::<attempts::Entity>()
+        .filter(attempts::Column::Id.eq(attempt_id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("attempt"))?;
+    if attempt.completed_at.is_none() {
+        return Err(DomainError::Conflict(
+            "the attempt is still in progress".into(),
+        ));
+    }
+    let a = r
+        .rows::<assessments::Entity>()
+        .filter(assessments::Column::Id.eq(attempt.assessment_id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("framework assessment"))?;
+    let qs = r
+        .rows::<questions::Entity>()
+        .filter(questions::Column::AssessmentId.eq(a.id))
+        .order_by(questions::Column::QuestionOrder, Order::Asc)
+        .all()
+        .await?;
+    let right: HashSet<Uuid> = r
+        .rows::<responses::Entity>()
+        .filter(responses::Column::AttemptId.eq(attempt_id))
+        .filter(responses::Column::IsCorrect.eq(true))
+        .all()
+        .await?
+        .into_iter()
+        .map(|x| x.question_id)
+        .collect();
+    // Competencies in the order the questions first ask them.
+    let mut breakdown: Vec<CompetencyScore> = vec![];
+    for q in &qs {
+        let i = match breakdown
+            .iter()
+            .position(|c| c.competency_area == q.competency_area)
+        {
+            Some(i) => i,
+            None => {
+                breakdown.push(CompetencyScore {
+                    competency_area: q.competency_area.clone(),
+                    display_name: q.competency_area.clone(),
+                    correct: 0,
+                    total: 0,
+                    score: 0,
+                });
+                breakdown.len() - 1
+            }
+        };
+        breakdown[i].total += 1;
+        breakdown[i].correct += i32::from(right.contains(&q.id));
+    }
+    for c in &mut breakdown {
+        c.score = percent(c.correct as usize, c.total as usize);
+    }
+    let area = |pick: fn(i32) -> bool| {
+        breakdown
+            .iter()
+            .filter(|c| pick(c.score))
+            .map(|c| c.competency_area.clone())
+            .collect()
+    };
+    let weak = area(|s| s < WEAK_BELOW);
+    let strong = area(|s| s >= STRONG_FROM);
+    Ok(Scored {
+        framework: a.framework,
+        level: qs.iter().find_map(|q| q.assessment_level.clone()),
+        context: a
+            .difficulty
+            .map_or_else(|| DEFAULT_CONTEXT.to_owned(), |d| d.to_lowercase()),
+        attempt,
+        breakdown,
+        weak,
+        strong,
+    })
+}
+
+fn areas(s: &Scored) -> Vec<String> {
+    s.breakdown
+        .iter()
+        .map(|c| c.competency_area.clone())
+        .collect()
+}
+
+/// Display names of the breakdown's competencies (`competency_display_names`).
+async fn name_competencies(r: &impl Reader, s: &mut Scored) -> Result<()> {
+    let names: HashMap<String, String> = r
+        .rows::<display_names::Entity>()
+        .filter(display_names::Column::Framework.eq(s.framework.as_str()))
+        .filter(display_names::Column::IsActive.eq(true))
+        .filter(display_names::Column::CompetencyKey.is_in(areas(s)))
+        .all()
+        .await?
+        .into_iter()
+        .map(|n| (n.competency_key, n.display_name))
+        .collect();
+    for c in &mut s.breakdown {
+        if let Some(n) = names.get(&c.competency_area) {
+            c.display_name = n.clone();
+        }
+    }
+    Ok(())
+}
+
+/// Rows for `context`, or for the default context where a key has none.
+fn in_context<T>(
+    rows: Vec<T>,
+    context: &str,
+    key: impl Fn(&T) -> String,
+    ctx: fn(&T) -> Option<&str>,
+) -> Vec<T> {
+    let level = |t: &T| ctx(t).unwrap_or(DEFAULT_CONTEXT).to_owned();
+    let exact: HashSet<String> = rows
+        .iter()
+        .filter(|t| level(t) == context)
+        .map(&key)
+        .collect();
+    rows.into_iter()
+        .filter(|t| {
+            let l = level(t);
+            l == context || (l == DEFAULT_CONTEXT && !exact.contains(&key(t)))
+        })
+        .collect()
+}
+
+/// The seed's Competency Analysis Flow (4 statements): active skill tags of
+/// the framework and level in the weak and strong areas; their weakness
+/// insights (weak areas) and strength insights (strong areas) for the
+/// assessment's context level (falling back to `beginner`); the active
+/// actions of weak areas' tags; and the active leverage strengths whose
+/// score range holds a competency's score, by priority.
+async fn insights(r: &impl Reader, s: &Scored) -> Result<Insights> {
+    let mut out = Insights::default();
+    let focus: Vec<String> = s.weak.iter().chain(&s.strong).cloned().collect();
+    if !focus.is_empty() {
+        let mut tags = r
+            .rows::<skill_tags::Entity>()
+            .filter(skill_tags::Column::Framework.eq(s.framework.as_str()))
+            .filter(skill_tags::Column::IsActive.eq(true))
+            .filter(skill_tags::Column::CompetencyArea.is_in(focus));
+        if let Some(level) = &s.level {
+            tags = tags.filter(skill_tags::Column::AssessmentLevel.eq(level.as_str()));
+        }
+        let mut tags = tags.all().await?;
+        let rank = |area: &str| s.breakdown.iter().position(|c| c.competency_area == area);
+        tags.sort_by(|a, b| {
+            (rank(&a.competency_area), a.sort_order, &a.name).cmp(&(
+                rank(&b.competency_area),
+                b.sort_order,
+                &b.name,
+            ))
+        });
+        let ids: Vec<Uuid> = tags.iter().map(|t| t.id).collect();
+        let texts = in_context(
+            r.rows::<tag_insights::Entity>()
+                .filter(tag_insights::Column::SkillTagId.is_in(ids.clone()))
+                .all()
+                .await?,
+            &s.context,
+            |i| format!("{}:{}", i.skill_tag_id, i.insight_type),
+            |i| i.context_level.as_deref(),
+        );
+        let actions: HashMap<Uuid, String> = r
+            .rows::<tag_actions::Entity>()
+            .filter(tag_actions::Column::SkillTagId.is_in(ids))
+            .filter(tag_actions::Column::IsActive.eq(true))
+            .all()
+            .await?
+            .into_iter()
+            .map(|a| (a.skill_tag_id, a.action_text))
+            .collect();
+        for t in &tags {
+            let weak = s.weak.contains(&t.competency_area);
+            let kind = if weak { "weakness" } else { "strength" };
+            if let Some(i) = texts
+                .iter()
+                .find(|i| i.skill_tag_id == t.id && i.insight_type == kind)
+            {
+                let insight = TagInsight {
+                    skill_tag: t.name.clone(),
+                    competency_area: t.competency_area.clone(),
+                    text: i.insight_text.clone(),
+                };
+                if weak {
+                    &mut out.weaknesses
+                } else {
+                    &mut out.strengths
+                }
+                .push(insight);
+            }
+            if let (true, Some(text)) = (weak, actions.get(&t.id)) {
+                out.actions.push(TagAction {
+                    skill_tag: t.name.clone(),
+                    competency_area: t.competency_area.clone(),
+                    text: text.clone(),
+                });
+            }
+        }
+    }
+    let score_of: HashMap<&str, i32> = s
+        .breakdown
+        .iter()
+        .map(|c| (c.competency_area.as_str(), c.score))
+        .collect();
+    let rows = r
+        .rows::<leverage::Entity>()
+        .filter(leverage::Column::Framework.eq(s.framework.as_str()))
+        .filter(leverage::Column::IsActive.eq(true))
+        .filter(leverage::Column::CompetencyArea.is_in(areas(s)))
+        .order_by(leverage::Column::PriorityOrder, Order::Asc)
+        .order_by(leverage::Column::Id, Order::Asc)
+        .all()
+        .await?;
+    for l in in_context(
+        rows,
+        &s.context,
+        |l| l.competency_area.clone(),
+        |l| l.context_level.as_deref(),
+    ) {
+        let score = score_of
+            .get(l.competency_area.as_str())
+            .copied()
+            .unwrap_or(0);
+        if (l.score_range_min..=l.score_range_max).contains(&score) {
+            out.leverage.push(Leverage {
+                competency_area: l.competency_area,
+                score,
+                text: l.leverage_text,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// `get_learning_paths_for_assessment(weak_areas, score)` (2 statements):
+/// active categories of the assessment's level (the seed's body fixes
+/// `core-i`, the only level it had) whose `competency_areas` overlap the weak
+/// areas, by priority then title, each with its active resources by type
+/// then title. No weak areas, no paths.
+async fn learning_paths(r: &impl Reader, s: &Scored) -> Result<Vec<LearningPath>> {
+    if s.weak.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut q = r
+        .rows::<categories::Entity>()
+        .filter(categories::Column::IsActive.eq(true))
+        .order_by(categories::Column::PriorityOrder, Order::Asc)
+        .order_by(categories::Column::CategoryTitle, Order::Asc);
+    if let Some(level) = &s.level {
+        q = q.filter(categories::Column::AssessmentLevel.eq(level.as_str()));
+    }
+    let overlaps = |areas: &Json| {
+        areas.as_array().is_some_and(|a| {
+            a.iter()
+                .any(|v| v.as_str().is_some_and(|v| s.weak.iter().any(|w| w == v)))
+        })
+    };
+    let cats: Vec<categories::Model> = q
+        .all()
+        .await?
+        .into_iter()
+        .filter(|c| overlaps(&c.competency_areas))
+        .collect();
+    if cats.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut by_cat: HashMap<Uuid, Vec<PathResource>> = HashMap::new();
+    for res in r
+        .rows::<resources::Entity>()
+        .filter(resources::Column::CategoryId.is_in(cats.iter().map(|c| c.id)))
+        .filter(resources::Column::IsActive.eq(true))
+        .order_by(resources::Column::ResourceType, Order::Asc)
+        .order_by(resources::Column::Title, Order::Asc)
+        .all()
+        .await?
+    {
+        by_cat
+            .entry(res.category_id)
+            .or_default()
+            .push(PathResource {
+                title: res.title,
+                description: res.description,
+                resource_type: res.resource_type,
+                url: res.url,
+                author: res.author_instructor,
+                competency_areas: res.competency_areas,
+            });
+    }
+    Ok(cats
+        .into_iter()
+        .map(|c| LearningPath {
+            resources: by_cat.remove(&c.id).unwrap_or_default(),
+            category_id: c.id,
+            category_title: c.category_title,
+            category_description: c.category_description,
+            category_icon: c.category_icon,
+        })
+        .collect())
+}
+
+/// Everything about a completed attempt in one go (11 statements): score,
+/// breakdown with display names, weak and strong areas, insights and
+/// learning paths. `NOT_FOUND` if not visible, `CONFLICT` while in progress.
+pub async fn result(r: &impl Reader, attempt_id: Uuid) -> Result<AssessmentResult> {
+    let mut s = scored(r, attempt_id).await?;
+    name_competencies(r, &mut s).await?;
+    let insights = insights(r, &s).await?;
+    let learning_paths = learning_paths(r, &s).await?;
+    Ok(AssessmentResult {
+        attempt_id: s.attempt.id,
+        score: s.attempt.score,
+        breakdown: s.breakdown,
+        weak_areas: s.weak,
+        strong_areas: s.strong,
+        insights,
+        learning_paths,
+    })
+}
+
+/// The insights of a completed attempt the caller may read.
+pub async fn attempt_insights(s: &Scope, attempt_id: Uuid) -> Result<Insights> {
+    let scored = scored(s, attempt_id).await?;
+    insights(s, &scored).await
+}
+
+/// The learning paths for a completed attempt the caller may read.
+pub async fn paths_for_attempt(s: &Scope, attempt_id: Uuid) -> Result<Vec<LearningPath>> {
+    let scored = scored(s, attempt_id).await?;
+    learning_paths(s, &scored).await
+}
+
+/// [`result`] through a request scope.
+pub async fn attempt_result(s: &Scope, attempt_id: Uuid) -> Result<AssessmentResult> {
+    result(s, attempt_id).await
+}

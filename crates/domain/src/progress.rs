@@ -1,0 +1,508 @@
+//! Lesson progress (seed 003 `student_progress`, `enrollments`, lesson
+//! `prerequisites`): starting and completing lessons in prerequisite order,
+//! the enrollment's progress and completion kept in step, and the computed
+//! course progress summary.
+//!
+//! A student's progress on a lesson is one `student_progress` row with the
+//! lesson (and its quiz, if any); the course's final quiz has a row with no
+//! lesson. A lesson is completed when its row's status is `completed`.
+
+use std::collections::{HashMap, HashSet};
+
+use entity::{
+    assessment_attempts as attempts, courses, enrollments, lessons, quizzes, student_progress as sp,
+};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, Condition, Order,
+    prelude::{DateTimeWithTimeZone, Decimal},
+    sea_query::{Expr, ExprTrait},
+};
+use serde::Serialize;
+use store::Write;
+use uuid::Uuid;
+
+use crate::{DomainError, Reads, Result, me, now, uuids};
+
+/// What a student has done in one course, read through the caller's rules.
+pub(crate) struct CourseState {
+    pub course: courses::Model,
+    /// The course's lessons in order (published ones are required).
+    pub lessons: Vec<lessons::Model>,
+    /// Quizzes of the course: lesson quizzes and the final.
+    pub quizzes: Vec<quizzes::Model>,
+    /// The student's progress rows in the course, by lesson (`None`: the
+    /// final quiz's row).
+    pub rows: HashMap<Option<Uuid>, sp::Model>,
+    /// The student's attempts per quiz: (best score, count).
+    pub scores: HashMap<Uuid, (i32, i32)>,
+    pub enrollment: Option<enrollments::Model>,
+}
+
+impl CourseState {
+    pub async fn load<R: Reads>(r: &R, course: courses::Model, student: Uuid) -> Result<Self> {
+        let lessons = r
+            .rows::<lessons::Entity>()
+            .filter(lessons::Column::CourseId.eq(course.id))
+            .order_by(lessons::Column::OrderIndex, Order::Asc)
+            .order_by(lessons::Column::Id, Order::Asc)
+            .all()
+            .await?;
+        let lesson_ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
+        let quizzes = r
+            .rows::<quizzes::Entity>()
+            .filter(
+                Condition::any()
+                    .add(quizzes::Column::CourseId.eq(course.id))
+                    .add(quizzes::Column::LessonId.is_in(lesson_ids)),
+            )
+            .order_by(quizzes::Column::CreatedAt, Order::Asc)
+            .order_by(quizzes::Column::Id, Order::Asc)
+            .all()
+            .await?;
+        let rows = r
+            .rows::<sp::Entity>()
+            .filter(sp::Column::StudentId.eq(student))
+            .filter(sp::Column::CourseId.eq(course.id))
+            .order_by(sp::Column::CreatedAt, Order::Desc)
+            .all()
+            .await?
+            .into_iter()
+            // The oldest row of a lesson wins (the one the quiz updates).
+            .map(|row| (row.lesson_id, row))
+            .collect();
+        let mut scores: HashMap<Uuid, (i32, i32)> = HashMap::new();
+        let quiz_ids: Vec<Uuid> = quizzes.iter().map(|q| q.id).collect();
+        for a in r
+            .rows::<attempts::Entity>()
+            .filter(attempts::Column::StudentId.eq(student))
+            .filter(attempts::Column::AssessmentId.is_in(quiz_ids))
+            .all()
+            .await?
+        {
+            let e = scores.entry(a.assessment_id).or_insert((0, 0));
+            e.0 = Ord::max(e.0, a.score.unwrap_or(0));
+            e.1 += 1;
+        }
+        let enrollment = r
+            .rows::<enrollments::Entity>()
+            .filter(enrollments::Column::CourseId.eq(course.id))
+            .filter(enrollments::Column::StudentId.eq(student))
+            .one()
+            .await?;
+        Ok(Self {
+            course,
+            lessons,
+            quizzes,
+            rows,
+            scores,
+            enrollment,
+        })
+    }
+
+    pub fn required(&self) -> impl Iterator<Item = &lessons::Model> {
+        self.lessons.iter().filter(|l| l.is_published)
+    }
+
+    pub fn is_completed(&self, lesson: Uuid) -> bool {
+        self.rows
+            .get(&Some(lesson))
+            .is_some_and(|r| r.status == "completed")
+    }
+
+    /// Prerequisites of `lesson` the student has not completed.
+    pub fn unmet(&self, lesson: &lessons::Model) -> Vec<Uuid> {
+        uuids(&lesson.prerequisites)
+            .into_iter()
+            .filter(|p| !self.is_completed(*p))
+            .collect()
+    }
+
+    /// The lesson's quiz, if it has one.
+    pub fn quiz_of(&self, lesson: &lessons::Model) -> Option<&quizzes::Model> {
+        self.quizzes
+            .iter()
+            .find(|q| Some(q.id) == lesson.assessment_id)
+            .or_else(|| self.quizzes.iter().find(|q| q.lesson_id == Some(lesson.id)))
+    }
+
+    pub fn final_quiz(&self) -> Option<&quizzes::Model> {
+        self.quizzes
+            .iter()
+            .find(|q| Some(q.id) == self.course.final_assessment_id)
+            .or_else(|| {
+                self.quizzes
+                    .iter()
+                    .find(|q| q.course_id == Some(self.course.id))
+            })
+    }
+
+    pub fn passed(&self, quiz: &quizzes::Model) -> bool {
+        self.scores
+            .get(&quiz.id)
+            .is_some_and(|(best, _)| *best >= quiz.minimum_passing_score)
+    }
+
+    /// The first required lesson not completed whose prerequisites are met
+    /// (or, if all remaining are blocked, the first one not completed).
+    pub fn next_lesson(&self) -> Option<&lessons::Model> {
+        let open = || self.required().filter(|l| !self.is_completed(l.id));
+        open()
+            .find(|l| self.unmet(l).is_empty())
+            .or_else(|| open().next())
+    }
+
+    /// All required lessons done and the final quiz (when mandatory) passed.
+    pub fn is_complete(&self) -> bool {
+        self.required().all(|l| self.is_completed(l.id))
+            && self
+                .final_quiz()
+                .is_none_or(|q| !q.is_mandatory || self.passed(q))
+    }
+}
+
+/// The lesson, its course's state for the caller, checked as a learner:
+/// enrolled (staff preview without), published, prerequisites completed.
+async fn lesson_for_progress(
+    w: &Write,
+    lesson_id: Uuid,
+    what: &str,
+) -> Result<(Uuid, lessons::Model, CourseState)> {
+    let student = me(w.principal(), what)?;
+    let lesson = crate::visible::<lessons::Entity>(w, lesson_id, "lesson").await?;
+    let course = crate::visible::<courses::Entity>(w, lesson.course_id, "lesson").await?;
+    let state = CourseState::load(w, course, student).await?;
+    if !auth::policy::is_staff(w.principal()) {
+        if state.enrollment.is_none() {
+            return Err(DomainError::Forbidden(
+                "enroll in the course to take its lessons".into(),
+            ));
+        }
+        if !lesson.is_published {
+            return Err(DomainError::Conflict("the lesson is not published".into()));
+        }
+        check_prerequisites(&state, &lesson)?;
+    }
+    Ok((student, lesson, state))
+}
+
+/// `CONFLICT` naming the first unmet prerequisite of `lesson`.
+pub(crate) fn check_prerequisites(state: &CourseState, lesson: &lessons::Model) -> Result<()> {
+    let unmet = state.unmet(lesson);
+    if unmet.is_empty() {
+        return Ok(());
+    }
+    let names: Vec<&str> = state
+        .lessons
+        .iter()
+        .filter(|l| unmet.contains(&l.id))
+        .map(|l| l.title.as_str())
+        .collect();
+    Err(DomainError::Conflict(format!(
+        "complete the prerequisite lessons first: {}",
+        if names.is_empty() {
+            "(unavailable lessons)".to_owned()
+        } else {
+            names.join(", ")
+        }
+    )))
+}
+
+/// Starts (or resumes) a lesson: the student's progress row becomes
+/// `in_progress` (a completed lesson stays completed) and is touched.
+pub async fn start_lesson(w: &Write, lesson_id: Uuid) -> Result<sp::Model> {
+    let (student, lesson, state) = lesson_for_progress(w, lesson_id, "start a lesson").await?;
+    let quiz = state.quiz_of(&lesson).map(|q| q.id);
+    let row = touch(w, &state, student, &lesson, quiz, 0, false).await?;
+    refresh_enrollment(w, lesson.course_id, student).await?;
+    Ok(row)
+}
+
+/// Completes a lesson, adding `time_spent` seconds. `CONFLICT` while its
+/// mandatory quiz is not passed.
+pub async fn complete_lesson(w: &Write, lesson_id: Uuid, time_spent: i32) -> Result<sp::Model> {
+    if time_spent < 0 {
+        return Err(DomainError::BadInput(
+            "`timeSpent` cannot be negative".into(),
+        ));
+    }
+    let (student, lesson, state) = lesson_for_progress(w, lesson_id, "complete a lesson").await?;
+    let quiz = state.quiz_of(&lesson);
+    if let Some(q) = quiz
+        && q.is_mandatory
+        && !state.passed(q)
+    {
+        return Err(DomainError::Conflict(format!(
+            "pass the lesson's quiz ({}) first",
+            q.title
+        )));
+    }
+    let row = touch(
+        w,
+        &state,
+        student,
+        &lesson,
+        quiz.map(|q| q.id),
+        time_spent,
+        true,
+    )
+    .await?;
+    refresh_enrollment(w, lesson.course_id, student).await?;
+    crate::roadmaps::lesson_completed(w, student, lesson.id).await?;
+    Ok(row)
+}
+
+/// Creates or updates the student's row on `lesson`.
+async fn touch(
+    w: &Write,
+    state: &CourseState,
+    student: Uuid,
+    lesson: &lessons::Model,
+    quiz: Option<Uuid>,
+    time_spent: i32,
+    complete: bool,
+) -> Result<sp::Model> {
+    let at = now();
+    let (status, pct): (Expr, Expr) = if complete {
+        (Expr::val("completed"), Expr::val(100))
+    } else {
+        (
+            Expr::case(Expr::col(sp::Column::Status).eq("completed"), "completed")
+                .finally("in_progress")
+                .into(),
+            Expr::col(sp::Column::CompletionPercentage),
+        )
+    };
+    let id = match state.rows.get(&Some(lesson.id)) {
+        Some(row) => {
+            w.update::<sp::Entity>(
+                vec![
+                    (sp::Column::Status, status),
+                    (sp::Column::CompletionPercentage, pct),
+                    (
+                        sp::Column::TimeSpent,
+                        Expr::col(sp::Column::TimeSpent).add(time_spent),
+                    ),
+                    (
+                        sp::Column::AssessmentId,
+                        Expr::val(quiz.or(row.assessment_id)),
+                    ),
+                    (sp::Column::LastAccessed, Expr::val(at)),
+                    (sp::Column::UpdatedAt, Expr::val(at)),
+                ],
+                Condition::all().add(sp::Column::Id.eq(row.id)),
+            )
+            .await?;
+            row.id
+        }
+        None => {
+            w.insert(sp::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                student_id: Set(student),
+                course_id: Set(Some(lesson.course_id)),
+                lesson_id: Set(Some(lesson.id)),
+                assessment_id: Set(quiz),
+                status: Set(if complete { "completed" } else { "in_progress" }.into()),
+                completion_percentage: Set(if complete { 100 } else { 0 }),
+                last_accessed: Set(Some(at)),
+                time_spent: Set(time_spent),
+                attempts_count: Set(0),
+                created_at: Set(at),
+                updated_at: Set(at),
+                ..Default::default()
+            })
+            .await?
+            .id
+        }
+    };
+    w.select::<sp::Entity>()
+        .filter(sp::Column::Id.eq(id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("progress"))
+}
+
+/// Recomputes the student's enrollment in the course from their progress:
+/// `progress_percent` (required lessons completed), `progress` (completed
+/// lessons, current lesson, totals, final passed) and `completed_at`, set
+/// once every required lesson is done and the mandatory final quiz is
+/// passed (never cleared again). No enrollment (staff): nothing to do.
+pub(crate) async fn refresh_enrollment(w: &Write, course_id: Uuid, student: Uuid) -> Result<()> {
+    let course = w
+        .select_unrestricted::<courses::Entity>()
+        .filter(courses::Column::Id.eq(course_id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("course"))?;
+    let state = CourseState::load(w, course, student).await?;
+    let Some(enrollment) = &state.enrollment else {
+        return Ok(());
+    };
+    let required: Vec<Uuid> = state.required().map(|l| l.id).collect();
+    let done: Vec<String> = required
+        .iter()
+        .filter(|l| state.is_completed(**l))
+        .map(Uuid::to_string)
+        .collect();
+    let pct = if required.is_empty() {
+        Decimal::ZERO
+    } else {
+        (Decimal::from(done.len() as i64 * 100) / Decimal::from(required.len() as i64)).round_dp(2)
+    };
+    let final_passed = state.final_quiz().is_some_and(|q| state.passed(q));
+    let progress = serde_json::json!({
+        "completed_lessons": done,
+        "current_lesson_id": state.next_lesson().map(|l| l.id.to_string()),
+        "lessons_total": required.len(),
+        "final_assessment_passed": final_passed,
+    });
+    let completed: Option<DateTimeWithTimeZone> = enrollment
+        .completed_at
+        .or_else(|| state.is_complete().then(now));
+    w.update::<enrollments::Entity>(
+        vec![
+            (enrollments::Column::ProgressPercent, Expr::val(pct)),
+            (enrollments::Column::Progress, Expr::val(progress)),
+            (enrollments::Column::CompletedAt, Expr::val(completed)),
+        ],
+        Condition::all().add(enrollments::Column::Id.eq(enrollment.id)),
+    )
+    .await?;
+    Ok(())
+}
+
+/// One lesson in a [`CourseProgress`].
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LessonProgress {
+    pub lesson_id: Uuid,
+    pub title: String,
+    pub order_index: i32,
+    /// completed, in_progress, not_started, or blocked (prerequisites unmet).
+    pub status: String,
+    pub completion_percentage: i32,
+    pub time_spent: i32,
+    pub quiz_id: Option<Uuid>,
+    pub best_score: Option<i32>,
+    pub attempts: i32,
+    pub quiz_passed: Option<bool>,
+    pub unmet_prerequisite_ids: Vec<Uuid>,
+}
+
+/// One quiz in a [`CourseProgress`].
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuizProgress {
+    pub quiz_id: Uuid,
+    pub title: String,
+    pub lesson_id: Option<Uuid>,
+    pub minimum_passing_score: i32,
+    pub best_score: Option<i32>,
+    pub attempts: i32,
+    pub passed: bool,
+}
+
+/// A student's progress through a course (computed).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CourseProgress {
+    pub course_id: Uuid,
+    pub student_id: Uuid,
+    pub enrolled_at: Option<DateTimeWithTimeZone>,
+    pub completed_at: Option<DateTimeWithTimeZone>,
+    pub lessons_total: i32,
+    pub lessons_completed: i32,
+    pub percentage: f64,
+    pub quizzes_total: i32,
+    pub quizzes_passed: i32,
+    pub final_assessment_passed: bool,
+    pub time_spent: i32,
+    pub next_lesson_id: Option<Uuid>,
+    pub lessons: Vec<LessonProgress>,
+    pub quizzes: Vec<QuizProgress>,
+}
+
+/// The progress summary of `student` (default: the caller) in a course.
+/// Another student's needs staff: an admin or the course's instructor
+/// (`FORBIDDEN` otherwise). `NOT_FOUND` for an invisible course.
+pub async fn course_progress<R: Reads>(
+    r: &R,
+    course_id: Uuid,
+    student: Option<Uuid>,
+) -> Result<CourseProgress> {
+    let caller = me(r.who(), "see course progress")?;
+    let course = crate::seen::<courses::Entity, R>(r, course_id, "course").await?;
+    let student = student.unwrap_or(caller);
+    if student != caller && !auth::policy::is_admin(r.who()) && course.instructor_id != Some(caller)
+    {
+        return Err(DomainError::Forbidden(
+            "only the course's instructor or an admin sees another student's progress".into(),
+        ));
+    }
+    let s = CourseState::load(r, course, student).await?;
+    let score = |q: &quizzes::Model| s.scores.get(&q.id).copied();
+    let lessons: Vec<LessonProgress> = s
+        .required()
+        .map(|l| {
+            let row = s.rows.get(&Some(l.id));
+            let unmet = s.unmet(l);
+            let status = match row.map(|r| r.status.as_str()) {
+                Some("completed") => "completed",
+                _ if !unmet.is_empty() => "blocked",
+                Some("in_progress") => "in_progress",
+                _ => "not_started",
+            };
+            let quiz = s.quiz_of(l);
+            LessonProgress {
+                lesson_id: l.id,
+                title: l.title.clone(),
+                order_index: l.order_index,
+                status: status.into(),
+                completion_percentage: row.map_or(0, |r| r.completion_percentage),
+                time_spent: row.map_or(0, |r| r.time_spent),
+                quiz_id: quiz.map(|q| q.id),
+                best_score: quiz.and_then(score).map(|x| x.0),
+                attempts: quiz.and_then(score).map_or(0, |x| x.1),
+                quiz_passed: quiz.map(|q| s.passed(q)),
+                unmet_prerequisite_ids: unmet,
+            }
+        })
+        .collect();
+    let required: HashSet<Uuid> = lessons.iter().map(|l| l.lesson_id).collect();
+    let quizzes: Vec<QuizProgress> = s
+        .quizzes
+        .iter()
+        .filter(|q| q.lesson_id.is_none_or(|l| required.contains(&l)))
+        .map(|q| QuizProgress {
+            quiz_id: q.id,
+            title: q.title.clone(),
+            lesson_id: q.lesson_id,
+            minimum_passing_score: q.minimum_passing_score,
+            best_score: score(q).map(|x| x.0),
+            attempts: score(q).map_or(0, |x| x.1),
+            passed: s.passed(q),
+        })
+        .collect();
+    let done = lessons.iter().filter(|l| l.status == "completed").count() as i32;
+    let total = lessons.len() as i32;
+    Ok(CourseProgress {
+        course_id,
+        student_id: student,
+        enrolled_at: s.enrollment.as_ref().map(|e| e.enrolled_at),
+        completed_at: s.enrollment.as_ref().and_then(|e| e.completed_at),
+        lessons_total: total,
+        lessons_completed: done,
+        percentage: if total == 0 {
+            0.0
+        } else {
+            (f64::from(done) * 10000.0 / f64::from(total)).round() / 100.0
+        },
+        quizzes_total: quizzes.len() as i32,
+        quizzes_passed: quizzes.iter().filter(|q| q.passed).count() as i32,
+        final_assessment_passed: s.final_quiz().is_some_and(|q| s.passed(q)),
+        time_spent: s.rows.values().map(|r| r.time_spent).sum(),
+        next_lesson_id: s.next_lesson().map(|l| l.id),
+        lessons,
+        quizzes,
+    })
+}
