@@ -1,0 +1,302 @@
+//! `coachql-bench`: generates a dataset, starts the real server, drives each
+//! operation over HTTP at fixed concurrency, runs each read's SQL floor at
+//! the same concurrency, and reports (see docs/BENCHMARKS.md).
+
+mod dataset;
+mod driver;
+mod ops;
+mod report;
+mod server;
+
+use std::{sync::Arc, time::Duration};
+
+use anyhow::{Context, bail};
+use clap::Parser;
+
+use dataset::Backend;
+
+#[derive(Parser)]
+#[command(
+    name = "coachql-bench",
+    about = "Benchmark coachql against a generated dataset"
+)]
+struct Cli {
+    /// Dataset size as a multiple of the demo data (1, 10, 100, 1000, …).
+    #[arg(long)]
+    scale: Option<u32>,
+    #[arg(long, value_enum, default_value = "postgres")]
+    backend: Backend,
+    /// Measured time per operation (e.g. 10s, 500ms, 1m).
+    #[arg(long, value_parser = parse_duration)]
+    duration: Option<Duration>,
+    /// Warm-up per operation, not measured.
+    #[arg(long, value_parser = parse_duration)]
+    warmup: Option<Duration>,
+    /// Concurrent workers (each with its own connection).
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Operations to run, comma-separated (default: all implemented).
+    #[arg(long, value_delimiter = ',')]
+    ops: Vec<String>,
+    /// PostgreSQL server URL (the dataset is database coachql_bench_<scale>).
+    #[arg(
+        long,
+        env = "BENCH_PG_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432"
+    )]
+    url: String,
+    /// Smoke test: scale 2 (at most 10), 2 s per operation.
+    #[arg(long)]
+    quick: bool,
+    /// Regenerate the dataset even if a matching one exists.
+    #[arg(long)]
+    regen: bool,
+    /// How many users (learners across tenants) the workers act as.
+    #[arg(long, default_value_t = 256)]
+    users: usize,
+    /// Server pool size (default: the concurrency, like the floor's pool).
+    #[arg(long)]
+    server_pool: Option<u32>,
+    /// Skip the floor runs.
+    #[arg(long)]
+    no_floor: bool,
+    /// Skip the check that target/release/coachql is newer than the sources.
+    #[arg(long)]
+    no_build_check: bool,
+    /// Server binary to run instead of target/release/coachql (not checked).
+    #[arg(long)]
+    server_bin: Option<std::path::PathBuf>,
+    /// Only generate (or check) the dataset.
+    #[arg(long)]
+    generate_only: bool,
+    /// Also write the results as JSON to this file.
+    #[arg(long)]
+    json: Option<std::path::PathBuf>,
+    /// Instead of measuring: write the first `--sample-requests` requests of
+    /// one worker per read op (variables, gateway response, floor JSON) to
+    /// this file, a JSON array, to compare the gateway with the floor.
+    #[arg(long)]
+    sample: Option<std::path::PathBuf>,
+    /// Requests per op written by `--sample` (the worker cycles through
+    /// the users who can run the op).
+    #[arg(long, default_value_t = 1)]
+    sample_requests: u64,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| c.is_ascii_alphabetic()).unwrap_or(s.len()));
+    let n: f64 = num.parse().map_err(|_| format!("bad duration {s:?}"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "ms" => n / 1000.0,
+        "m" => n * 60.0,
+        _ => return Err(format!("bad duration unit in {s:?} (use ms, s or m)")),
+    };
+    Ok(Duration::from_secs_f64(secs))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let scale = match (cli.quick, cli.scale) {
+        (true, s) => s.unwrap_or(2).clamp(1, 10),
+        (false, s) => s.unwrap_or(10).max(1),
+    };
+    let duration = cli
+        .duration
+        .unwrap_or(Duration::from_secs(if cli.quick { 2 } else { 10 }));
+    let warmup = cli
+        .warmup
+        .unwrap_or(Duration::from_millis(if cli.quick { 500 } else { 2000 }));
+    let ops: Vec<&'static ops::Op> = if cli.ops.is_empty() {
+        ops::OPS.iter().collect()
+    } else {
+        cli.ops
+            .iter()
+            .map(|name| {
+                ops::OPS.iter().find(|o| o.name == name).with_context(|| {
+                    let known: Vec<_> = ops::OPS.iter().map(|o| o.name).collect();
+                    format!("unknown op {name:?}; implemented: {}", known.join(", "))
+                })
+            })
+            .collect::<anyhow::Result<_>>()?
+    };
+    if !cli.no_build_check && !cli.generate_only && cli.server_bin.is_none() {
+        server::check_fresh(&server::Server::release_bin())?;
+    }
+
+    let shape = dataset::Shape::of(scale);
+    eprintln!(
+        "dataset: scale {scale} on {:?}: {} demo copies ({} tenants), {} growth units per tenant",
+        cli.backend,
+        shape.copies,
+        2 + 2 * shape.copies,
+        shape.units_per_tenant
+    );
+    let (db, ds) = dataset::prepare(cli.backend, &cli.url, scale, cli.regen).await?;
+    let db_url = dataset::url_for(cli.backend, &cli.url, scale);
+    let learners: usize = ds.tenants.iter().map(|t| t.learners.len()).sum();
+    let courses: usize = ds.tenants.iter().map(|t| t.courses.len()).sum();
+    eprintln!(
+        "dataset: {} tenants, {learners} learners, {courses} published courses, {} generated rows",
+        ds.tenants.len(),
+        ds.rows
+    );
+    if cli.generate_only {
+        return Ok(());
+    }
+
+    // Users: learners dealt round robin across tenants, each with a token.
+    let config = coachql::config::Config {
+        jwt_secret: coachql::config::Secret(server::JWT_SECRET.into()),
+        ..Default::default()
+    };
+    let mut users = Vec::new();
+    let mut round = 0;
+    while users.len() < cli.users {
+        let before = users.len();
+        for (t, tenant) in ds.tenants.iter().enumerate() {
+            if users.len() >= cli.users {
+                break;
+            }
+            if let Some(l) = tenant.learners.get(round) {
+                // Demo learners with expired memberships get no token: skipped.
+                let tid = tenant.id.to_string();
+                if let Ok(token) = coachql::issue_token(&config, &db, &tid, &l.email).await {
+                    users.push(driver::User {
+                        tenant: t,
+                        learner: round,
+                        token,
+                    });
+                }
+            }
+        }
+        if users.len() == before {
+            break;
+        }
+        round += 1;
+    }
+    db.close().await?;
+    if users.is_empty() {
+        bail!("the dataset has no learners");
+    }
+    let ds = Arc::new(ds);
+    let users = Arc::new(users);
+
+    let pool = cli.server_pool.unwrap_or(cli.concurrency as u32);
+    let bin = match &cli.server_bin {
+        Some(p) => std::fs::canonicalize(p).with_context(|| p.display().to_string())?,
+        None => server::Server::release_bin(),
+    };
+    let srv = server::Server::start(&bin, &db_url, pool).await?;
+    eprintln!("server pid {} at {}", srv.pid(), srv.base);
+    if let Some(path) = &cli.sample {
+        let result = async {
+            let mut samples = Vec::new();
+            for &op in ops.iter().filter(|op| !op.write) {
+                let plan = driver::Plan::new(ds.clone(), users.clone(), op, 1);
+                if !plan.eligible() {
+                    continue;
+                }
+                for i in 0..cli.sample_requests {
+                    samples.push(driver::sample(&plan, i, &srv.base, cli.backend, &db_url).await?);
+                }
+            }
+            std::fs::write(path, serde_json::to_string_pretty(&samples)?)?;
+            eprintln!("{} samples written to {}", samples.len(), path.display());
+            anyhow::Ok(())
+        }
+        .await;
+        srv.stop();
+        return result;
+    }
+    let client = reqwest::Client::new();
+    let mut rows = Vec::new();
+    let result = async {
+        for &op in &ops {
+            let plan = Arc::new(driver::Plan::new(
+                ds.clone(),
+                users.clone(),
+                op,
+                cli.concurrency,
+            ));
+            if !plan.eligible() {
+                bail!(
+                    "op {}: fewer users who can run it than workers (a write needs one user per \
+                     worker): raise --scale or --users, or lower --concurrency",
+                    op.name
+                );
+            }
+            eprintln!(
+                "{}: gateway, {} workers, {:?} + {:?} warm-up",
+                op.name, cli.concurrency, duration, warmup
+            );
+            // Counters around the measured part only: the warm-up is a
+            // separate run, so the deltas cover exactly the timed requests.
+            driver::gateway(
+                plan.clone(),
+                &srv.base,
+                cli.concurrency,
+                warmup,
+                Duration::ZERO,
+            )
+            .await?;
+            let before = srv.counters(&client).await?;
+            let gw = driver::gateway(
+                plan.clone(),
+                &srv.base,
+                cli.concurrency,
+                Duration::ZERO,
+                duration,
+            )
+            .await?;
+            let after = srv.counters(&client).await?;
+            let floor = if cli.no_floor || op.write {
+                None
+            } else {
+                eprintln!("{}: floor", op.name);
+                driver::floor(
+                    plan.clone(),
+                    cli.backend,
+                    &db_url,
+                    cli.concurrency,
+                    warmup,
+                    duration,
+                )
+                .await?
+            };
+            rows.push(report::Row::new(
+                op,
+                cli.backend,
+                scale,
+                cli.concurrency,
+                &gw,
+                before,
+                after,
+                floor.as_ref(),
+                srv.memory(),
+            ));
+        }
+        Ok(())
+    }
+    .await;
+    let memory = srv.memory();
+    srv.stop();
+    result?;
+    let out = report::Report {
+        rows,
+        memory,
+        duration_s: duration.as_secs_f64(),
+        concurrency: cli.concurrency,
+        server_pool: pool,
+    };
+    print!("{}", out.markdown());
+    if let Some(path) = &cli.json {
+        std::fs::write(path, serde_json::to_string_pretty(&out)?)?;
+    }
+    if out.rows.iter().any(|r| r.errors > 0) {
+        bail!("some operations failed (see the errors column)");
+    }
+    Ok(())
+}
