@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use async_graphql::{
-    BatchRequest, BatchResponse, Request, Response, ServerError, parser::types::OperationType,
+    BatchRequest, BatchResponse, Request, Response, ServerError,
+    parser::types::{ExecutableDocument, OperationType},
 };
 use auth::{Principal, TokenKeys};
 use axum::{
@@ -24,6 +25,44 @@ pub struct AppState {
     pub store: Store,
     pub keys: TokenKeys,
     pub accounts: resolver::account::Accounts,
+    pub documents: Documents,
+}
+
+/// Parsed documents by their text. Clients send the same few documents
+/// over and over; parsing (pest) was the largest single cost of a request
+/// in the server's profile, and cloning a parsed document is far cheaper.
+/// Bounded: when full it starts over, so an attacker sending endless
+/// distinct documents costs a parse each, as without the cache.
+#[derive(Default)]
+pub struct Documents(std::sync::Mutex<std::collections::HashMap<String, ExecutableDocument>>);
+
+impl Documents {
+    const MAX_ENTRIES: usize = 512;
+    const MAX_LEN: usize = 32 * 1024;
+
+    /// Parses `req`'s document (or takes it from the cache) and hands it to
+    /// the request, so execution does not parse it again.
+    fn parse(&self, req: &mut Request) -> Result<(), String> {
+        let cached = self.0.lock().ok().and_then(|m| m.get(&req.query).cloned());
+        let doc = match cached {
+            Some(doc) => doc,
+            None => {
+                let doc =
+                    async_graphql::parser::parse_query(&req.query).map_err(|e| e.to_string())?;
+                if req.query.len() <= Self::MAX_LEN
+                    && let Ok(mut m) = self.0.lock()
+                {
+                    if m.len() >= Self::MAX_ENTRIES {
+                        m.clear();
+                    }
+                    m.insert(req.query.clone(), doc.clone());
+                }
+                doc
+            }
+        };
+        req.set_parsed_query(doc);
+        Ok(())
+    }
 }
 
 pub fn router(state: Arc<AppState>) -> Router {
@@ -137,10 +176,12 @@ fn document_error(media: &'static str, code: ErrorCode, message: &str) -> HttpRe
 
 /// Who is asking: a verified bearer token, or an anonymous caller naming its
 /// tenant with `X-Tenant` (slug or id), or nobody (introspection only).
+/// The caller, and for a token its request scope already opened (see
+/// [`Store::authenticate`]).
 async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<Option<Principal>, ApiError> {
+) -> Result<Option<(Principal, Option<store::Scope>)>, ApiError> {
     let unauthenticated = |m: &str| ApiError::new(ErrorCode::Unauthenticated, m);
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let token = value
@@ -157,12 +198,12 @@ async fn authenticate(
             .map_err(|e| unauthenticated(&e.to_string()))?;
         // Roles and organization come from the live memberships: a revoked
         // or expired membership, or a suspended account, ends access at once.
-        let principal = state
+        let scope = state
             .store
-            .principal(claims.tenant, claims.sub)
+            .authenticate(claims.tenant, claims.sub)
             .await?
             .ok_or_else(|| unauthenticated("no active membership in this tenant"))?;
-        return Ok(Some(principal));
+        return Ok(Some((scope.principal().clone(), Some(scope))));
     }
     if let Some(value) = headers.get("x-tenant") {
         let key = value
@@ -173,7 +214,7 @@ async fn authenticate(
             .tenant(key.trim())
             .await?
             .ok_or_else(|| unauthenticated("unknown tenant"))?;
-        return Ok(Some(Principal::anonymous(tenant.id)));
+        return Ok(Some((Principal::anonymous(tenant.id), None)));
     }
     Ok(None)
 }
@@ -219,9 +260,11 @@ fn failed(e: ApiError) -> Response {
 }
 
 /// Runs one request, in its own scope (on PostgreSQL its own transaction).
+/// `opened`: the scope authentication opened, for the first request.
 async fn execute(
     state: &AppState,
     principal: &Option<Principal>,
+    opened: Option<store::Scope>,
     mut req: Request,
     mutation: bool,
 ) -> Response {
@@ -229,7 +272,11 @@ async fn execute(
     req = req.data(state.accounts.clone());
     let mut scope = None;
     if let Some(p) = principal {
-        match state.store.scope(p.clone()).await {
+        let opened = match opened {
+            Some(s) => Ok(s),
+            None => state.store.scope(p.clone()).await,
+        };
+        match opened {
             Ok(s) => {
                 req = req.data(state.api.request_ctx(s.clone()));
                 scope = Some(s);
@@ -266,9 +313,11 @@ fn respond(media: &'static str, batch: BatchResponse) -> HttpResponse {
     reply(status, media, &batch)
 }
 
-fn operation_type(req: &Request) -> Result<Option<OperationType>, String> {
-    let doc = async_graphql::parser::parse_query(&req.query).map_err(|e| e.to_string())?;
-    let op = match (&req.operation_name, doc.operations.iter().count()) {
+fn operation_type(docs: &Documents, req: &mut Request) -> Result<Option<OperationType>, String> {
+    docs.parse(req)?;
+    let name = req.operation_name.clone();
+    let doc = req.parsed_query().map_err(|e| e.message)?;
+    let op = match (name, doc.operations.iter().count()) {
         (Some(name), _) => doc
             .operations
             .iter()
@@ -284,11 +333,12 @@ async fn run(
     state: &AppState,
     headers: &HeaderMap,
     media: &'static str,
-    batch: BatchRequest,
+    mut batch: BatchRequest,
     method: Method,
 ) -> HttpResponse {
-    let principal = match authenticate(state, headers).await {
-        Ok(p) => p,
+    let (principal, mut opened) = match authenticate(state, headers).await {
+        Ok(Some((p, s))) => (Some(p), s),
+        Ok(None) => (None, None),
         Err(e) => {
             let status = if media == JSON {
                 StatusCode::OK
@@ -301,8 +351,8 @@ async fn run(
     // Parsed once here: the type decides GET's 405 and whether the request's
     // transaction is committed.
     let mut mutations = Vec::new();
-    for req in batch.iter() {
-        match operation_type(req) {
+    for req in batch.iter_mut() {
+        match operation_type(&state.documents, req) {
             Err(msg) => return document_error(media, ErrorCode::GraphqlParseFailed, &msg),
             Ok(Some(OperationType::Mutation)) if method == Method::GET => {
                 let mut resp = request_error(media, ErrorCode::BadUserInput, "mutations need POST");
@@ -316,12 +366,19 @@ async fn run(
     }
     let out = match batch {
         BatchRequest::Single(req) => BatchResponse::Single(
-            execute(state, &principal, req, mutations.first() == Some(&true)).await,
+            execute(
+                state,
+                &principal,
+                opened,
+                req,
+                mutations.first() == Some(&true),
+            )
+            .await,
         ),
         BatchRequest::Batch(reqs) => {
             let mut all = Vec::with_capacity(reqs.len());
             for (r, mutation) in reqs.into_iter().zip(mutations) {
-                all.push(execute(state, &principal, r, mutation).await);
+                all.push(execute(state, &principal, opened.take(), r, mutation).await);
             }
             BatchResponse::Batch(all)
         }

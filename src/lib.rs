@@ -77,6 +77,7 @@ pub async fn serve(
         },
         store,
         keys,
+        documents: Default::default(),
     });
     let app = http::router(state).layer(tower_http::timeout::TimeoutLayer::with_status_code(
         axum::http::StatusCode::REQUEST_TIMEOUT,

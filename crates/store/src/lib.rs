@@ -90,7 +90,8 @@ impl Store {
             DbBackend::Postgres,
             format!(
                 "SELECT {role_sql}set_config('app.tenant_id', $1, true), \
-                 set_config('app.user_id', $2, true), set_config('app.admin', $3, true)"
+                 set_config('app.user_id', $2, true), set_config('app.admin', $3, true), \
+                 {GENERIC_PLANS}"
             ),
             [
                 principal.tenant_id.to_string().into(),
@@ -119,27 +120,87 @@ impl Store {
     ) -> Result<Option<Principal>, StoreError> {
         // One statement: the memberships only count while the account is
         // active (seed 001 users.status).
-        let memberships = self.active_memberships(tenant_id, user_id).await?;
-        if memberships.is_empty() {
-            return Ok(None);
-        }
-        let roles: Vec<Role> = memberships
-            .iter()
-            .filter_map(|m| m.role.parse().ok())
+        let memberships: Vec<_> = self
+            .active_memberships(tenant_id, user_id)
+            .await?
+            .into_iter()
+            .map(|m| (m.role, m.organization_id))
             .collect();
-        // An org admin acts for the organization they administer; anyone
-        // else for the organization of their first membership that has one.
-        let organization_id = memberships
-            .iter()
-            .find(|m| m.role == Role::OrgAdmin.as_str() && m.organization_id.is_some())
-            .or_else(|| memberships.iter().find(|m| m.organization_id.is_some()))
-            .and_then(|m| m.organization_id);
-        Ok(Some(Principal {
-            tenant_id,
-            user_id: Some(user_id),
-            roles,
-            organization_id,
-        }))
+        Ok(principal_of(tenant_id, user_id, &memberships))
+    }
+
+    /// [`Store::principal`] and [`Store::scope`] together. On PostgreSQL one
+    /// statement inside the new transaction reads the live memberships and
+    /// sets the request's settings (and role) from them: a request costs
+    /// one round trip less. `None` (and the transaction rolled back) when
+    /// the user has no live membership.
+    pub async fn authenticate(
+        &self,
+        tenant_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<Option<Scope>, StoreError> {
+        if self.backend() != DbBackend::Postgres {
+            return match self.principal(tenant_id, user_id).await? {
+                Some(p) => Ok(Some(self.scope(p).await?)),
+                None => Ok(None),
+            };
+        }
+        let txn = self.db.begin().await?;
+        // The memberships are read as the pool's role (as `principal`
+        // does): permissions and row security are fixed when the statement
+        // starts, so the role switch applies from the next statement on.
+        let role_sql = if self.app_role.is_some() {
+            ", set_config('role', $5, true)"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "WITH m AS (
+               SELECT r.role, r.organization_id FROM user_roles r
+               WHERE r.tenant_id = $1 AND r.user_id = $2
+                 AND (r.expires_at IS NULL OR r.expires_at > now())
+                 AND EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.status = 'active')
+             ), s AS (
+               SELECT set_config('app.tenant_id', $1::text, true),
+                      set_config('app.user_id', $2::text, true),
+                      set_config('app.admin', bool_or(m.role IN ($3, $4))::text, true),
+                      {GENERIC_PLANS}{role_sql}
+               FROM m HAVING count(*) > 0
+             )
+             SELECT m.role, m.organization_id FROM m, s"
+        );
+        let values: Vec<sea_orm::Value> = vec![
+            tenant_id.into(),
+            user_id.into(),
+            Role::PlatformAdmin.as_str().into(),
+            Role::TenantAdmin.as_str().into(),
+            self.app_role.clone().unwrap_or_default().into(),
+        ];
+        let n = if self.app_role.is_some() { 5 } else { 4 };
+        let rows = txn
+            .query_all_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                sql,
+                values.into_iter().take(n),
+            ))
+            .await?;
+        let mut memberships = Vec::with_capacity(rows.len());
+        for r in rows {
+            memberships.push((
+                r.try_get::<String>("", "role")?,
+                r.try_get::<Option<Uuid>>("", "organization_id")?,
+            ));
+        }
+        match principal_of(tenant_id, user_id, &memberships) {
+            Some(principal) => Ok(Some(Scope {
+                conn: Conn::Txn(Arc::new(txn)),
+                principal,
+            })),
+            None => {
+                let _ = txn.rollback().await;
+                Ok(None)
+            }
+        }
     }
 
     /// A tenant by slug, or by id when `key` is a UUID.
@@ -246,6 +307,42 @@ impl Store {
             .all(&self.db)
             .await?)
     }
+}
+
+/// Request transactions plan their (prepared, cached) statements once per
+/// connection instead of once per execution: the statements are index
+/// lookups by tenant and key whose best plan does not depend on the
+/// values, and planning was the largest share of PostgreSQL's CPU under
+/// load (docs/BENCHMARKS.md).
+const GENERIC_PLANS: &str = "set_config('plan_cache_mode', 'force_generic_plan', true)";
+
+/// The principal of `user_id` in `tenant_id` from their live memberships
+/// (role, organization); `None` without any.
+fn principal_of(
+    tenant_id: Uuid,
+    user_id: Uuid,
+    memberships: &[(String, Option<Uuid>)],
+) -> Option<Principal> {
+    if memberships.is_empty() {
+        return None;
+    }
+    let roles: Vec<Role> = memberships
+        .iter()
+        .filter_map(|(r, _)| r.parse().ok())
+        .collect();
+    // An org admin acts for the organization they administer; anyone
+    // else for the organization of their first membership that has one.
+    let organization_id = memberships
+        .iter()
+        .find(|(r, o)| r == Role::OrgAdmin.as_str() && o.is_some())
+        .or_else(|| memberships.iter().find(|(_, o)| o.is_some()))
+        .and_then(|(_, o)| *o);
+    Some(Principal {
+        tenant_id,
+        user_id: Some(user_id),
+        roles,
+        organization_id,
+    })
 }
 
 fn chrono_now() -> sea_orm::prelude::DateTimeWithTimeZone {
