@@ -1205,6 +1205,7 @@ pub async fn my_dashboard(s: &Scope) -> Result<Dashboard> {
         .rows::<enrollments::Entity>()
         .filter(enrollments::Column::StudentId.eq(me))
         .order_by(enrollments::Column::EnrolledAt, Order::Desc)
+        .order_by(enrollments::Column::Id, Order::Asc)
         .all()
         .await?;
     let titles = s
@@ -1216,6 +1217,7 @@ pub async fn my_dashboard(s: &Scope) -> Result<Dashboard> {
         .rows::<user_achievements::Entity>()
         .filter(user_achievements::Column::UserId.eq(me))
         .order_by(user_achievements::Column::EarnedAt, Order::Asc)
+        .order_by(user_achievements::Column::Id, Order::Asc)
         .all()
         .await?;
     let defs = s

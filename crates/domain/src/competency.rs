@@ -548,21 +548,25 @@ async fn insights(r: &impl Reader, s: &Scored) -> Result<Insights> {
         let texts = in_context(
             r.rows::<tag_insights::Entity>()
                 .filter(tag_insights::Column::SkillTagId.is_in(ids.clone()))
+                .order_by(tag_insights::Column::Id, Order::Asc)
                 .all()
                 .await?,
             &s.context,
             |i| format!("{}:{}", i.skill_tag_id, i.insight_type),
             |i| i.context_level.as_deref(),
         );
-        let actions: HashMap<Uuid, String> = r
+        // One action per tag: the first by id when a tag has several.
+        let mut actions: HashMap<Uuid, String> = HashMap::new();
+        for a in r
             .rows::<tag_actions::Entity>()
             .filter(tag_actions::Column::SkillTagId.is_in(ids))
             .filter(tag_actions::Column::IsActive.eq(true))
+            .order_by(tag_actions::Column::Id, Order::Asc)
             .all()
             .await?
-            .into_iter()
-            .map(|a| (a.skill_tag_id, a.action_text))
-            .collect();
+        {
+            actions.entry(a.skill_tag_id).or_insert(a.action_text);
+        }
         for t in &tags {
             let weak = s.weak.contains(&t.competency_area);
             let kind = if weak { "weakness" } else { "strength" };
