@@ -34,7 +34,7 @@ pub struct AppState {
 /// Bounded: when full it starts over, so an attacker sending endless
 /// distinct documents costs a parse each, as without the cache.
 #[derive(Default)]
-pub struct Documents(std::sync::Mutex<std::collections::HashMap<String, ExecutableDocument>>);
+pub struct Documents(std::sync::Mutex<std::collections::HashMap<String, Arc<ExecutableDocument>>>);
 
 impl Documents {
     const MAX_ENTRIES: usize = 512;
@@ -43,9 +43,10 @@ impl Documents {
     /// Parses `req`'s document (or takes it from the cache) and hands it to
     /// the request, so execution does not parse it again.
     fn parse(&self, req: &mut Request) -> Result<(), String> {
+        // The lock is held for the lookup only; the copy is made outside it.
         let cached = self.0.lock().ok().and_then(|m| m.get(&req.query).cloned());
         let doc = match cached {
-            Some(doc) => doc,
+            Some(doc) => ExecutableDocument::clone(&doc),
             None => {
                 let doc =
                     async_graphql::parser::parse_query(&req.query).map_err(|e| e.to_string())?;
@@ -55,7 +56,7 @@ impl Documents {
                     if m.len() >= Self::MAX_ENTRIES {
                         m.clear();
                     }
-                    m.insert(req.query.clone(), doc.clone());
+                    m.insert(req.query.clone(), Arc::new(doc.clone()));
                 }
                 doc
             }

@@ -206,27 +206,13 @@ fn decode(global: &str) -> (String, String) {
     (t.to_owned(), id.to_owned())
 }
 
-/// The GraphQL type of a table's rows by the catalog's naming
-/// (`user_attempts` → `UserAttempt`, `quizzes` → `Quiz`).
-fn type_of(table: &str) -> String {
-    let singular = if let Some(s) = table.strip_suffix("zzes") {
-        format!("{s}z")
-    } else if let Some(s) = table.strip_suffix("ies") {
-        format!("{s}y")
-    } else if let Some(s) = table.strip_suffix("sses") {
-        format!("{s}ss")
-    } else {
-        table.strip_suffix('s').unwrap_or(table).to_owned()
-    };
-    singular
-        .split('_')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
+/// The GraphQL type of a table's rows, from the catalog.
+fn type_of(table: &str) -> Option<&'static str> {
+    static TYPES: std::sync::OnceLock<BTreeMap<&str, &str>> = std::sync::OnceLock::new();
+    TYPES
+        .get_or_init(|| resolver::table_types().unwrap().into_iter().collect())
+        .get(table)
+        .copied()
 }
 
 fn encode(ty: &str, id: &str) -> String {
@@ -378,7 +364,7 @@ async fn no_leaks(
         // is just a missing id.
         let of_type: Vec<&String> = foreign
             .iter()
-            .filter(|(_, t)| type_of(t) == *ty)
+            .filter(|(_, t)| type_of(t) == Some(ty.as_str()))
             .map(|(id, _)| id)
             .collect();
         let targets = if of_type.is_empty() {

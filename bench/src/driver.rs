@@ -45,9 +45,9 @@ impl Measured {
     }
 }
 
-fn histogram() -> Histogram<u64> {
-    // 1 µs .. 60 s, 3 significant digits; the bounds cannot fail.
-    Histogram::new_with_bounds(1, 60_000_000, 3).unwrap_or_else(|_| Histogram::new(3).unwrap())
+fn histogram() -> anyhow::Result<Histogram<u64>> {
+    // 1 µs .. 60 s, 3 significant digits.
+    Histogram::new_with_bounds(1, 60_000_000, 3).context("latency histogram")
 }
 
 /// Runs `request(worker, iteration)` in `concurrency` workers for `warmup`
@@ -57,20 +57,21 @@ pub async fn run<F, Fut>(
     warmup: Duration,
     duration: Duration,
     request: F,
-) -> Measured
+) -> anyhow::Result<Measured>
 where
     F: Fn(usize, u64) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<(), String>> + Send,
 {
     let request = Arc::new(request);
+    let empty = histogram()?;
     let start = Instant::now();
     let measure_from = start + warmup;
     let end = measure_from + duration;
     let mut tasks = Vec::with_capacity(concurrency);
     for w in 0..concurrency {
         let request = request.clone();
+        let mut hist = empty.clone();
         tasks.push(tokio::spawn(async move {
-            let mut hist = histogram();
             let (mut ok, mut errors, mut first_error) = (0u64, 0u64, None);
             let mut i = 0u64;
             loop {
@@ -101,7 +102,7 @@ where
         ok: 0,
         errors: 0,
         first_error: None,
-        hist: histogram(),
+        hist: empty,
         elapsed: Duration::ZERO,
     };
     for t in tasks {
@@ -124,7 +125,7 @@ where
     }
     // Requests started before `end` finish after it and are counted.
     total.elapsed = Instant::now().saturating_duration_since(measure_from);
-    total
+    Ok(total)
 }
 
 /// Everything a worker needs to pick a request: the dataset, the users
@@ -218,7 +219,7 @@ pub async fn gateway(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let clients = Arc::new(clients);
-    Ok(run(concurrency, warmup, duration, move |w, i| {
+    run(concurrency, warmup, duration, move |w, i| {
         let (plan, clients, url) = (plan.clone(), clients.clone(), url.clone());
         async move {
             let (user, pick) = plan.pick(w, i).ok_or("no arguments")?;
@@ -246,7 +247,7 @@ pub async fn gateway(
             Ok(())
         }
     })
-    .await)
+    .await
 }
 
 enum Pool {
@@ -279,7 +280,7 @@ pub async fn floor(
             }
         }
     })
-    .await;
+    .await?;
     Ok(Some(measured))
 }
 

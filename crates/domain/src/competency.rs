@@ -57,12 +57,6 @@ impl Reader for Write {
     }
 }
 
-fn me(w: &Write) -> Result<Uuid> {
-    w.principal()
-        .user_id
-        .ok_or_else(|| DomainError::Forbidden("sign in to take an assessment".into()))
-}
-
 /// One answer of a submission.
 #[derive(Clone, Debug)]
 pub struct Response {
@@ -163,7 +157,7 @@ pub struct AssessmentResult {
 /// active, has no questions, or the caller already has an attempt at it in
 /// progress.
 pub async fn start(w: &Write, assessment_id: Uuid) -> Result<attempts::Model> {
-    let user = me(w)?;
+    let user = crate::me(w.principal(), "take an assessment")?;
     let a = crate::visible::<assessments::Entity>(w, assessment_id, "framework assessment").await?;
     if !a.is_active {
         return Err(DomainError::Conflict("the assessment is not active".into()));
@@ -223,7 +217,7 @@ async fn in_progress(
 /// The caller's own attempt: `NOT_FOUND` if invisible, `FORBIDDEN` for a
 /// caller who may read it (an admin) but does not own it.
 async fn own_attempt(w: &Write, attempt_id: Uuid, what: &str) -> Result<attempts::Model> {
-    let user = me(w)?;
+    let user = crate::me(w.principal(), "take an assessment")?;
     let attempt = crate::visible::<attempts::Entity>(w, attempt_id, "attempt").await?;
     if attempt.user_id != user {
         return Err(DomainError::Forbidden(format!(

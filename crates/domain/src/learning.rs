@@ -16,17 +16,11 @@ use uuid::Uuid;
 
 use crate::{DomainError, Result, is_unique_violation, now};
 
-fn me(w: &Write, what: &str) -> Result<Uuid> {
-    w.principal()
-        .user_id
-        .ok_or_else(|| DomainError::Forbidden(format!("sign in to {what}")))
-}
-
 /// Enrolls the caller in a published course they can see.
 /// `NOT_FOUND` when the course is not visible, `CONFLICT` when it is not
 /// published or the caller is already enrolled.
 pub async fn enroll(w: &Write, course_id: Uuid) -> Result<enrollments::Model> {
-    let student = me(w, "enroll")?;
+    let student = crate::me(w.principal(), "enroll")?;
     let course = crate::visible::<courses::Entity>(w, course_id, "course").await?;
     if !course.is_published {
         return Err(DomainError::Conflict(
@@ -142,7 +136,7 @@ pub async fn submit_quiz_attempt(
     answers: Json,
     time_spent_secs: Option<i32>,
 ) -> Result<attempts::Model> {
-    let student = me(w, "submit a quiz attempt")?;
+    let student = crate::me(w.principal(), "submit a quiz attempt")?;
     let quiz = crate::visible::<quizzes::Entity>(w, quiz_id, "quiz").await?;
     let lesson = match quiz.lesson_id {
         Some(id) => {

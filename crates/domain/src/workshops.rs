@@ -23,16 +23,10 @@ pub const PILLARS: &[&str] = &["adaptability", "coaching", "marketplace"];
 pub const LEVELS: &[&str] = &["beginner", "intermediate", "advanced"];
 pub const FORMATS: &[&str] = &["live", "hybrid", "recorded"];
 
-fn me(w: &Write) -> Result<Uuid> {
-    w.principal()
-        .user_id
-        .ok_or_else(|| DomainError::Forbidden("sign in to register".into()))
-}
-
 /// Registers the caller for a published workshop, taking one seat.
 /// `CONFLICT` when it is full, not open, or the caller is registered.
 pub async fn register(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
-    let user = me(w)?;
+    let user = crate::me(w.principal(), "register")?;
     let workshop = crate::visible::<workshops::Entity>(w, workshop_id, "workshop").await?;
     if workshop.status != "published" {
         return Err(DomainError::Conflict(
@@ -133,7 +127,7 @@ async fn take_seat(w: &Write, workshop_id: Uuid) -> Result<()> {
 
 /// Cancels the caller's registration and gives the seat back.
 pub async fn cancel(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
-    let user = me(w)?;
+    let user = crate::me(w.principal(), "register")?;
     let at = now();
     let changed = w
         .update::<reg::Entity>(
@@ -290,7 +284,7 @@ pub(crate) async fn member(w: &Write, user_id: Uuid) -> Result<users::Model> {
 
 fn may_teach(w: &Write) -> Result<Uuid> {
     let p = w.principal();
-    let user = me(w)?;
+    let user = crate::me(w.principal(), "register")?;
     if is_admin(p) || p.has_role(Role::Instructor) {
         Ok(user)
     } else {
@@ -376,7 +370,7 @@ pub async fn create(w: &Write, f: WorkshopFields) -> Result<workshops::Model> {
 /// `capacity_total`, and a capacity below the seats taken is CONFLICT.
 pub async fn update(w: &Write, workshop_id: Uuid, f: WorkshopFields) -> Result<workshops::Model> {
     let ws = managed(w, workshop_id).await?;
-    let caller = me(w)?;
+    let caller = crate::me(w.principal(), "register")?;
     let price = f.price_amount.unwrap_or(ws.price_amount);
     let early = f.price_early_bird.or(ws.price_early_bird);
     WorkshopFields {
@@ -662,7 +656,7 @@ pub async fn feedback(
     if review.as_ref().is_some_and(|r| r.chars().count() > 5000) {
         return Err(bad("feedback must be at most 5000 characters"));
     }
-    let user = me(w)?;
+    let user = crate::me(w.principal(), "register")?;
     let r = w
         .select::<reg::Entity>()
         .filter(reg::Column::WorkshopId.eq(workshop_id))

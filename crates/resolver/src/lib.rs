@@ -16,3 +16,12 @@ mod verification;
 
 pub use error::{ApiError, ErrorCode};
 pub use schema::{Api, RequestCtx, SchemaOptions, build};
+
+/// (table, GraphQL type name) of every table the schema serves.
+pub fn table_types() -> Result<Vec<(&'static str, &'static str)>, String> {
+    Ok(catalog::catalog()?
+        .1
+        .iter()
+        .map(|t| (t.table, t.type_name))
+        .collect())
+}

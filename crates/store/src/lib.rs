@@ -9,7 +9,7 @@ use auth::{Principal, Role, policy};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
     DbErr, EntityTrait, Iterable, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    Select, Statement, TransactionTrait,
+    QueryTrait, Select, Statement, TransactionTrait,
     sea_query::{Expr, IntoCondition, Query},
 };
 use uuid::Uuid;
@@ -149,39 +149,47 @@ impl Store {
         // The memberships are read as the pool's role (as `principal`
         // does): permissions and row security are fixed when the statement
         // starts, so the role switch applies from the next statement on.
+        let live = live_memberships(tenant_id, user_id)
+            .select_only()
+            .column(entity::user_roles::Column::Role)
+            .column(entity::user_roles::Column::OrganizationId)
+            .build(DbBackend::Postgres);
+        let mut values = live.values.map(|v| v.0).unwrap_or_default();
+        let n = values.len();
         let role_sql = if self.app_role.is_some() {
-            ", set_config('role', $5, true)"
+            format!(", set_config('role', ${}, true)", n + 5)
         } else {
-            ""
+            String::new()
         };
         let sql = format!(
-            "WITH m AS (
-               SELECT r.role, r.organization_id FROM user_roles r
-               WHERE r.tenant_id = $1 AND r.user_id = $2
-                 AND (r.expires_at IS NULL OR r.expires_at > now())
-                 AND EXISTS (SELECT 1 FROM users u WHERE u.id = $2 AND u.status = 'active')
-             ), s AS (
-               SELECT set_config('app.tenant_id', $1::text, true),
-                      set_config('app.user_id', $2::text, true),
-                      set_config('app.admin', bool_or(m.role IN ($3, $4))::text, true),
+            "WITH m AS ({live}), s AS (
+               SELECT set_config('app.tenant_id', ${t}, true),
+                      set_config('app.user_id', ${u}, true),
+                      set_config('app.admin', bool_or(m.role IN (${p}, ${a}))::text, true),
                       {GENERIC_PLANS}{role_sql}
                FROM m HAVING count(*) > 0
              )
-             SELECT m.role, m.organization_id FROM m, s"
+             SELECT m.role, m.organization_id FROM m, s",
+            live = live.sql,
+            t = n + 1,
+            u = n + 2,
+            p = n + 3,
+            a = n + 4,
         );
-        let values: Vec<sea_orm::Value> = vec![
-            tenant_id.into(),
-            user_id.into(),
+        values.extend([
+            tenant_id.to_string().into(),
+            user_id.to_string().into(),
             Role::PlatformAdmin.as_str().into(),
             Role::TenantAdmin.as_str().into(),
-            self.app_role.clone().unwrap_or_default().into(),
-        ];
-        let n = if self.app_role.is_some() { 5 } else { 4 };
+        ]);
+        if let Some(role) = &self.app_role {
+            values.push(role.clone().into());
+        }
         let rows = txn
             .query_all_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
                 sql,
-                values.into_iter().take(n),
+                values,
             ))
             .await?;
         let mut memberships = Vec::with_capacity(rows.len());
@@ -287,26 +295,30 @@ impl Store {
         tenant_id: Uuid,
         user_id: Uuid,
     ) -> Result<Vec<entity::user_roles::Model>, StoreError> {
-        use entity::user_roles::{Column, Entity};
-        use entity::users;
-        let now = chrono_now();
-        let active_user = sea_orm::sea_query::Query::select()
-            .column(users::Column::Id)
-            .from(users::Entity)
-            .and_where(users::Column::Id.eq(user_id))
-            .and_where(users::Column::Status.eq("active"))
-            .to_owned();
-        Ok(Entity::find()
-            .filter(Column::TenantId.eq(tenant_id))
-            .filter(Column::UserId.in_subquery(active_user))
-            .filter(
-                Condition::any()
-                    .add(Column::ExpiresAt.is_null())
-                    .add(Column::ExpiresAt.gt(now)),
-            )
-            .all(&self.db)
-            .await?)
+        Ok(live_memberships(tenant_id, user_id).all(&self.db).await?)
     }
+}
+
+/// The unexpired memberships of `user_id` in `tenant_id`, while the account
+/// is active (seed 001 `users.status`): the one definition of a live
+/// membership, read by [`Store::principal`] and [`Store::authenticate`].
+fn live_memberships(tenant_id: Uuid, user_id: Uuid) -> Select<entity::user_roles::Entity> {
+    use entity::user_roles::{Column, Entity};
+    use entity::users;
+    let active_user = Query::select()
+        .column(users::Column::Id)
+        .from(users::Entity)
+        .and_where(users::Column::Id.eq(user_id))
+        .and_where(users::Column::Status.eq("active"))
+        .to_owned();
+    Entity::find()
+        .filter(Column::TenantId.eq(tenant_id))
+        .filter(Column::UserId.in_subquery(active_user))
+        .filter(
+            Condition::any()
+                .add(Column::ExpiresAt.is_null())
+                .add(Column::ExpiresAt.gt(chrono_now())),
+        )
 }
 
 /// Request transactions plan their (prepared, cached) statements once per
