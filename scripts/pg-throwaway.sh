@@ -4,6 +4,8 @@
 # Usage:
 #   scripts/pg-throwaway.sh [start]      print base URL on stdout
 #   scripts/pg-throwaway.sh stop DATADIR stop a throwaway cluster and delete it
+#   scripts/pg-throwaway.sh pause DATADIR  stop it but keep it (fault tests)
+#   scripts/pg-throwaway.sh resume DATADIR start a paused cluster again
 #   . scripts/pg-throwaway.sh            same as start, but exports
 #                                        PG_BASE_URL and PG_THROWAWAY_DATADIR
 #
@@ -212,12 +214,44 @@ cmd_stop() {
     log "removed $datadir"
 }
 
+# The owner of a cluster we created, to run pg_ctl as.
+own_cluster() {
+    local datadir="$1"
+    [[ -n "$datadir" && -f "$datadir/$MARKER" ]] \
+        || die "$datadir was not created by this script (no $MARKER)"
+    if [[ "$(id -u)" -eq 0 ]]; then
+        local owner
+        owner="$(stat -c %U "$datadir")"
+        if [[ "$owner" != "root" ]]; then
+            RUN_AS="$owner"
+        fi
+    fi
+}
+
+cmd_pause() {
+    own_cluster "${1:-}"
+    pg_run "$PG_BIN/pg_ctl" -D "$1" -m fast -w -t 60 stop >/dev/null
+}
+
+cmd_resume() {
+    own_cluster "${1:-}"
+    pg_run "$PG_BIN/pg_ctl" -D "$1" -l "$1/$SERVER_LOG" -w -t 60 start >/dev/null
+}
+
 case "${1:-start}" in
     start) cmd_start ;;
     stop)
         shift
         cmd_stop "$@"
         ;;
-    -h | --help | help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//' ;;
-    *) die "unknown command '$1' (expected: start | stop DATADIR)" ;;
+    pause)
+        shift
+        cmd_pause "$@"
+        ;;
+    resume)
+        shift
+        cmd_resume "$@"
+        ;;
+    -h | --help | help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//' ;;
+    *) die "unknown command '$1' (expected: start | stop | pause | resume DATADIR)" ;;
 esac

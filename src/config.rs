@@ -16,9 +16,8 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// The development signing key, used only when none is configured; `serve`
-/// warns when it is in use.
-pub const DEV_JWT_SECRET: &str = "coachql-development-secret-do-not-use-in-production";
+/// The file, next to the data, that keeps a generated token secret.
+pub const SECRET_FILE: &str = "coachql.secret";
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -29,14 +28,21 @@ pub struct Config {
     pub database_url: Option<Secret>,
     /// Pool size.
     pub db_max_connections: u32,
+    /// Milliseconds a request waits for a database connection before it
+    /// fails with `UNAVAILABLE`.
+    pub db_acquire_timeout_ms: u64,
+    /// Milliseconds SQLite waits for another writer before giving up.
+    pub db_busy_timeout_ms: u64,
     /// PostgreSQL role tenant requests switch to, subject to row-level
     /// security (created by the migrations); empty when the pool already
     /// logs in as a role without `BYPASSRLS` that does not own the tables.
     pub db_role: String,
     /// `HS256` (default), `RS256` or `ES256`: the only algorithm accepted.
     pub jwt_algorithm: String,
-    /// HS256 key for the tokens this server signs and accepts.
-    pub jwt_secret: Secret,
+    /// HS256 key for the tokens this server signs and accepts. Without one
+    /// a random key is generated on first start and kept in
+    /// `coachql.secret` next to the data (see [`Config::resolve_secret`]).
+    pub jwt_secret: Option<Secret>,
     /// RS256/ES256 public key: PEM text or a path to a PEM file.
     pub jwt_public_key: Option<String>,
     /// RS256/ES256 private key (PKCS#8): PEM text or a path; without it the
@@ -56,8 +62,81 @@ pub struct Config {
     pub default_page_size: usize,
     /// Largest `first` / `last` a connection accepts.
     pub max_page_size: usize,
-    /// Seconds a request may run before it is cancelled.
+    /// Seconds a request may run before it is answered with `TIMEOUT`; its
+    /// database statements are cancelled at the same moment.
     pub request_timeout_secs: u64,
+    /// Largest request body in bytes.
+    pub max_body_bytes: usize,
+    /// Most operations in one batched request (a JSON array).
+    pub max_batch: usize,
+    /// Longest document text in bytes.
+    pub max_document_bytes: usize,
+    /// Deepest nesting of brackets in a document (selections, lists and
+    /// objects together) and in its variables, checked before parsing.
+    pub max_nesting: usize,
+    /// Most lexical tokens in a document.
+    pub max_tokens: usize,
+    /// Most fields an operation selects once its fragments are expanded.
+    pub max_fields: usize,
+    /// Most aliases in a document.
+    pub max_aliases: usize,
+    /// Most directives in a document.
+    pub max_directives: usize,
+    /// Most root fields in one operation.
+    pub max_root_fields: usize,
+    /// Most items in one list value (an `in` filter, ids, …).
+    pub max_list_items: usize,
+    /// Longest text value in characters, where its column sets no lower
+    /// bound.
+    pub max_text_chars: usize,
+    /// Seconds a client has to send a request's head.
+    pub header_read_timeout_secs: u64,
+    /// Seconds an idle keep-alive connection is kept open.
+    pub idle_timeout_secs: u64,
+    /// Most open client connections (lowered to fit the process's file
+    /// descriptor limit).
+    pub max_connections: usize,
+    /// Most open connections from one client address.
+    pub max_connections_per_ip: usize,
+    /// Seconds `serve` waits for in-flight requests after a shutdown signal
+    /// before closing the remaining connections.
+    pub shutdown_timeout_secs: u64,
+    /// Password hashes computed at once (argon2id takes 19 MiB each).
+    pub hash_concurrency: usize,
+    /// Milliseconds a login waits for a free hashing slot before it is
+    /// answered `RATE_LIMITED`.
+    pub hash_wait_ms: u64,
+    /// Failed logins allowed for one account before back-off starts.
+    pub login_free_failures: u32,
+    /// Failed logins or sign-ups allowed from one client address before
+    /// back-off starts.
+    pub login_free_failures_per_ip: u32,
+    /// First back-off in milliseconds; it doubles with each further failure.
+    pub login_backoff_ms: u64,
+    /// Longest back-off in seconds.
+    pub login_backoff_max_secs: u64,
+    /// Complexity units (fields, after fragment expansion) one client
+    /// address may spend per minute; 0 for no budget.
+    pub budget_per_ip_per_minute: u64,
+    /// Complexity units one tenant may spend per minute; 0 for no budget.
+    pub budget_per_tenant_per_minute: u64,
+    /// Address of the Prometheus `/metrics` listener; none by default.
+    pub metrics_bind: Option<SocketAddr>,
+    /// `plain` or `json` log lines.
+    pub log_format: String,
+    /// Browser origins allowed to call the API (CORS): exact origins
+    /// (`https://app.example.com`), a host allowing any port
+    /// (`http://localhost`), or `*` for any origin. The default allows pages
+    /// served from localhost and 127.0.0.1 on any port, for development.
+    pub cors_origins: Vec<String>,
+    /// Trusted-documents mode: a manifest (hash → document, as `coachql
+    /// documents` writes it, or Apollo's persisted-query manifest); when
+    /// set, only its operations run.
+    pub trusted_documents: Option<std::path::PathBuf>,
+    /// Set by [`Config::resolve_secret`] when the HS256 key was generated
+    /// rather than configured: such a server only listens on loopback.
+    #[serde(skip)]
+    pub secret_generated: bool,
 }
 
 impl Default for Config {
@@ -66,9 +145,11 @@ impl Default for Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
             database_url: None,
             db_max_connections: 16,
+            db_acquire_timeout_ms: 3000,
+            db_busy_timeout_ms: 5000,
             db_role: "coachql_app".to_owned(),
             jwt_algorithm: "HS256".to_owned(),
-            jwt_secret: Secret(DEV_JWT_SECRET.to_owned()),
+            jwt_secret: None,
             jwt_public_key: None,
             jwt_private_key: None,
             jwt_issuer: None,
@@ -79,6 +160,35 @@ impl Default for Config {
             default_page_size: 20,
             max_page_size: 100,
             request_timeout_secs: 30,
+            max_body_bytes: 1024 * 1024,
+            max_batch: 10,
+            max_document_bytes: 100_000,
+            max_nesting: 64,
+            max_tokens: 20_000,
+            max_fields: 5_000,
+            max_aliases: 50,
+            max_directives: 50,
+            max_root_fields: 50,
+            max_list_items: 1_000,
+            max_text_chars: 20_000,
+            header_read_timeout_secs: 10,
+            idle_timeout_secs: 60,
+            max_connections: 4096,
+            max_connections_per_ip: 256,
+            shutdown_timeout_secs: 10,
+            hash_concurrency: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            hash_wait_ms: 2000,
+            login_free_failures: 5,
+            login_free_failures_per_ip: 50,
+            login_backoff_ms: 1000,
+            login_backoff_max_secs: 900,
+            budget_per_ip_per_minute: 600_000,
+            budget_per_tenant_per_minute: 3_000_000,
+            metrics_bind: None,
+            log_format: "plain".to_owned(),
+            cors_origins: vec!["http://localhost".into(), "http://127.0.0.1".into()],
+            trusted_documents: None,
+            secret_generated: false,
         }
     }
 }
@@ -114,7 +224,11 @@ impl Config {
         };
         auth::TokenKeys::new(&auth::KeyConfig {
             algorithm: self.jwt_algorithm.clone(),
-            secret: self.jwt_secret.0.clone(),
+            secret: self
+                .jwt_secret
+                .as_ref()
+                .map(|s| s.0.clone())
+                .unwrap_or_default(),
             public_key_pem: self.jwt_public_key.as_deref().map(pem).transpose()?,
             private_key_pem: self
                 .jwt_private_key
@@ -128,6 +242,93 @@ impl Config {
             var: "jwt_*".into(),
             message: e.to_string(),
         })
+    }
+
+    /// Without a configured HS256 secret, uses the one kept in
+    /// `coachql.secret` next to the data (the SQLite file's folder, else
+    /// the working directory), generating a random one on first start.
+    /// `serve` and `token` both call this, so they agree on the key.
+    pub fn resolve_secret(&mut self) -> Result<(), ConfigError> {
+        if self.jwt_secret.is_some() || !self.jwt_algorithm.eq_ignore_ascii_case("HS256") {
+            return Ok(());
+        }
+        let path = self.data_dir().join(SECRET_FILE);
+        let read = |path: &Path| -> Result<Option<String>, ConfigError> {
+            match std::fs::read_to_string(path) {
+                Ok(s) => Ok(Some(s.trim().to_owned())),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(source) => Err(ConfigError::Read {
+                    path: path.display().to_string(),
+                    source,
+                }),
+            }
+        };
+        let secret = match read(&path)? {
+            Some(s) if s.len() >= 32 => s,
+            Some(_) => {
+                return Err(ConfigError::Env {
+                    var: path.display().to_string(),
+                    message: "the stored secret is shorter than 32 characters".into(),
+                });
+            }
+            None => {
+                let fresh = format!(
+                    "{}{}",
+                    uuid::Uuid::new_v4().simple(),
+                    uuid::Uuid::new_v4().simple()
+                );
+                let mut opts = std::fs::OpenOptions::new();
+                opts.write(true).create_new(true);
+                #[cfg(unix)]
+                std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+                match opts.open(&path) {
+                    Ok(mut f) => {
+                        use std::io::Write;
+                        f.write_all(fresh.as_bytes())
+                            .map_err(|source| ConfigError::Read {
+                                path: path.display().to_string(),
+                                source,
+                            })?;
+                        tracing::info!(path = %path.display(), "generated a token secret");
+                        fresh
+                    }
+                    // Another process created it first: use theirs.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        read(&path)?.unwrap_or_default()
+                    }
+                    Err(source) => {
+                        return Err(ConfigError::Read {
+                            path: path.display().to_string(),
+                            source,
+                        });
+                    }
+                }
+            }
+        };
+        self.jwt_secret = Some(Secret(secret));
+        self.secret_generated = true;
+        Ok(())
+    }
+
+    /// Where the data lives: the SQLite file's folder, else the working
+    /// directory.
+    fn data_dir(&self) -> std::path::PathBuf {
+        let sqlite_file = match &self.database_url {
+            None => Some(crate::db::DEFAULT_SQLITE_FILE.to_owned()),
+            Some(url) => url
+                .0
+                .strip_prefix("sqlite://")
+                .or_else(|| url.0.strip_prefix("sqlite:"))
+                .map(|rest| rest.split('?').next().unwrap_or_default().to_owned()),
+        };
+        sqlite_file
+            .and_then(|f| {
+                Path::new(&f)
+                    .parent()
+                    .filter(|p| !p.as_os_str().is_empty())
+                    .map(Path::to_path_buf)
+            })
+            .unwrap_or_else(|| ".".into())
     }
 
     /// Loads defaults, then `file` (or `coachql.toml` in the working directory
@@ -167,7 +368,24 @@ impl Config {
             self.database_url = Some(Secret(v));
         }
         if let Some(v) = get("COACHQL_JWT_SECRET") {
-            self.jwt_secret = Secret(v);
+            self.jwt_secret = Some(Secret(v));
+        }
+        if let Some(v) = get("COACHQL_CORS_ORIGINS") {
+            self.cors_origins = v
+                .split(',')
+                .map(|o| o.trim().to_owned())
+                .filter(|o| !o.is_empty())
+                .collect();
+        }
+        if let Some(v) = get("COACHQL_TRUSTED_DOCUMENTS") {
+            self.trusted_documents = (!v.is_empty()).then(|| v.into());
+        }
+        if let Some(v) = get("COACHQL_METRICS_BIND") {
+            self.metrics_bind = if v.is_empty() {
+                None
+            } else {
+                Some(parse("COACHQL_METRICS_BIND", v)?)
+            };
         }
         if let Some(v) = get("COACHQL_JWT_PRIVATE_KEY") {
             self.jwt_private_key = Some(Secret(v));
@@ -197,6 +415,33 @@ impl Config {
             "COACHQL_DEFAULT_PAGE_SIZE" => default_page_size,
             "COACHQL_MAX_PAGE_SIZE" => max_page_size,
             "COACHQL_REQUEST_TIMEOUT_SECS" => request_timeout_secs,
+            "COACHQL_DB_ACQUIRE_TIMEOUT_MS" => db_acquire_timeout_ms,
+            "COACHQL_DB_BUSY_TIMEOUT_MS" => db_busy_timeout_ms,
+            "COACHQL_MAX_BODY_BYTES" => max_body_bytes,
+            "COACHQL_MAX_BATCH" => max_batch,
+            "COACHQL_MAX_DOCUMENT_BYTES" => max_document_bytes,
+            "COACHQL_MAX_NESTING" => max_nesting,
+            "COACHQL_MAX_TOKENS" => max_tokens,
+            "COACHQL_MAX_FIELDS" => max_fields,
+            "COACHQL_MAX_ALIASES" => max_aliases,
+            "COACHQL_MAX_DIRECTIVES" => max_directives,
+            "COACHQL_MAX_ROOT_FIELDS" => max_root_fields,
+            "COACHQL_MAX_LIST_ITEMS" => max_list_items,
+            "COACHQL_MAX_TEXT_CHARS" => max_text_chars,
+            "COACHQL_HEADER_READ_TIMEOUT_SECS" => header_read_timeout_secs,
+            "COACHQL_IDLE_TIMEOUT_SECS" => idle_timeout_secs,
+            "COACHQL_MAX_CONNECTIONS" => max_connections,
+            "COACHQL_MAX_CONNECTIONS_PER_IP" => max_connections_per_ip,
+            "COACHQL_SHUTDOWN_TIMEOUT_SECS" => shutdown_timeout_secs,
+            "COACHQL_HASH_CONCURRENCY" => hash_concurrency,
+            "COACHQL_HASH_WAIT_MS" => hash_wait_ms,
+            "COACHQL_LOGIN_FREE_FAILURES" => login_free_failures,
+            "COACHQL_LOGIN_FREE_FAILURES_PER_IP" => login_free_failures_per_ip,
+            "COACHQL_LOGIN_BACKOFF_MS" => login_backoff_ms,
+            "COACHQL_LOGIN_BACKOFF_MAX_SECS" => login_backoff_max_secs,
+            "COACHQL_BUDGET_PER_IP_PER_MINUTE" => budget_per_ip_per_minute,
+            "COACHQL_BUDGET_PER_TENANT_PER_MINUTE" => budget_per_tenant_per_minute,
+            "COACHQL_LOG_FORMAT" => log_format,
         }
         Ok(())
     }
@@ -221,7 +466,8 @@ mod tests {
         assert_eq!(cfg.max_page_size, 50);
         let dbg = format!("{cfg:?}");
         assert!(!dbg.contains("pw@"), "{dbg}");
-        assert!(!dbg.contains(DEV_JWT_SECRET), "{dbg}");
+        cfg.jwt_secret = Some(Secret("a-very-secret-signing-key".into()));
+        assert!(!format!("{cfg:?}").contains("a-very-secret"));
     }
 
     #[test]
@@ -231,6 +477,29 @@ mod tests {
             .apply_env(|k| (k == "COACHQL_MAX_DEPTH").then(|| "deep".into()))
             .unwrap_err();
         assert!(err.to_string().contains("COACHQL_MAX_DEPTH"));
+    }
+
+    #[test]
+    fn a_generated_secret_is_kept_next_to_the_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cfg = Config {
+            database_url: Some(Secret(format!(
+                "sqlite://{}/x.db?mode=rwc",
+                dir.path().display()
+            ))),
+            ..Config::default()
+        };
+        cfg.resolve_secret().unwrap();
+        assert!(cfg.secret_generated);
+        let first = cfg.jwt_secret.clone().unwrap();
+        assert!(first.0.len() >= 32);
+        assert!(dir.path().join(SECRET_FILE).exists());
+        let mut again = Config {
+            database_url: cfg.database_url.clone(),
+            ..Config::default()
+        };
+        again.resolve_secret().unwrap();
+        assert_eq!(again.jwt_secret, Some(first), "the token command agrees");
     }
 
     #[test]

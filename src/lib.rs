@@ -10,11 +10,14 @@ use sea_orm::DatabaseConnection;
 
 pub mod config;
 pub mod db;
+pub mod graphiql;
 pub mod http;
 pub mod metrics;
+pub mod persisted;
 pub mod seed;
+pub mod server;
 
-use config::{Config, DEV_JWT_SECRET};
+use config::Config;
 
 /// Opens the configured database. With no `DATABASE_URL` this is the
 /// embedded SQLite file, which is migrated on every open and loaded with the
@@ -23,11 +26,12 @@ pub async fn open_database(
     config: &Config,
     first_start_seed: bool,
 ) -> anyhow::Result<DatabaseConnection> {
+    let pool = pool_options(config);
     match &config.database_url {
-        Some(url) => Ok(db::connect(&url.0, config.db_max_connections).await?),
+        Some(url) => Ok(db::connect_with(&url.0, pool).await?),
         None => {
             let fresh = !Path::new(db::DEFAULT_SQLITE_FILE).exists();
-            let conn = db::connect(&db::default_url(), config.db_max_connections).await?;
+            let conn = db::connect_with(&db::default_url(), pool).await?;
             db::migrate(&conn).await?;
             if fresh && first_start_seed {
                 let n = seed::load(&conn).await?;
@@ -38,6 +42,16 @@ pub async fn open_database(
             }
             Ok(conn)
         }
+    }
+}
+
+/// The pool settings the configuration asks for.
+pub fn pool_options(config: &Config) -> db::PoolOptions {
+    db::PoolOptions {
+        max_connections: config.db_max_connections,
+        acquire_timeout: Duration::from_millis(config.db_acquire_timeout_ms),
+        statement_timeout: Duration::from_secs(config.request_timeout_secs),
+        busy_timeout: Duration::from_millis(config.db_busy_timeout_ms),
     }
 }
 
@@ -54,39 +68,125 @@ pub fn build_schema(config: &Config) -> anyhow::Result<resolver::Api> {
     .map_err(|e| anyhow::anyhow!("schema: {}", e.0))
 }
 
-/// Serves until `shutdown` resolves, then drains in-flight requests.
+/// Serves until `shutdown` resolves, then drains in-flight requests for at
+/// most `shutdown_timeout_secs` and closes what remains.
 pub async fn serve(
     config: Config,
     db: DatabaseConnection,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    if config.jwt_secret.0 == DEV_JWT_SECRET {
-        tracing::warn!("using the development token secret: set COACHQL_JWT_SECRET in production");
+    let local = listener.local_addr()?;
+    if config.jwt_secret.is_none() && config.jwt_algorithm.eq_ignore_ascii_case("HS256") {
+        anyhow::bail!(
+            "no token secret: set COACHQL_JWT_SECRET (or run `coachql serve`, which keeps a \
+             generated one next to the data)"
+        );
     }
+    if config.secret_generated && !local.ip().is_loopback() {
+        anyhow::bail!(
+            "refusing to listen on {local} with a generated token secret: set \
+             COACHQL_JWT_SECRET to the secret every instance shares"
+        );
+    }
+    tune_allocator();
     let mut db = db;
     metrics::instrument(&mut db);
     let store = store::Store::new(db, Some(config.db_role.clone()));
     let keys = config.token_keys()?;
+    let guard = resolver::account::CredentialGuard::new(resolver::account::GuardOptions {
+        hash_concurrency: config.hash_concurrency,
+        hash_wait: Duration::from_millis(config.hash_wait_ms),
+        free_failures: config.login_free_failures,
+        free_failures_per_ip: config.login_free_failures_per_ip,
+        first_backoff: Duration::from_millis(config.login_backoff_ms),
+        max_backoff: Duration::from_secs(config.login_backoff_max_secs),
+    });
+    let minute = Duration::from_secs(60);
     let state = Arc::new(http::AppState {
         api: build_schema(&config)?,
         accounts: resolver::account::Accounts {
             store: store.clone(),
             keys: keys.clone(),
             token_ttl_secs: config.token_ttl_secs,
+            guard: Arc::new(guard),
         },
         store,
         keys,
         documents: Default::default(),
+        limits: http::RequestLimits {
+            document: limits::Limits {
+                max_bytes: config.max_document_bytes,
+                max_nesting: config.max_nesting,
+                max_tokens: config.max_tokens,
+                max_fields: config.max_fields,
+                max_aliases: config.max_aliases,
+                max_directives: config.max_directives,
+                max_root_fields: config.max_root_fields,
+                max_list_items: config.max_list_items,
+            },
+            max_body_bytes: config.max_body_bytes,
+            max_batch: config.max_batch,
+            max_text_chars: config.max_text_chars,
+            timeout: Duration::from_secs(config.request_timeout_secs),
+        },
+        budgets: http::Budgets {
+            per_ip: auth::throttle::Budget::new(config.budget_per_ip_per_minute, minute),
+            per_tenant: auth::throttle::Budget::new(config.budget_per_tenant_per_minute, minute),
+        },
+        persisted: persisted::Persisted::new(
+            config
+                .trusted_documents
+                .as_deref()
+                .map(persisted::load_manifest)
+                .transpose()?,
+        ),
     });
-    let app = http::router(state).layer(tower_http::timeout::TimeoutLayer::with_status_code(
-        axum::http::StatusCode::REQUEST_TIMEOUT,
-        Duration::from_secs(config.request_timeout_secs),
-    ));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("server error")
+    let limits = server::ConnectionLimits {
+        header_read_timeout: Duration::from_secs(config.header_read_timeout_secs),
+        idle_timeout: Duration::from_secs(config.idle_timeout_secs),
+        max_connections: config.max_connections,
+        max_connections_per_ip: config.max_connections_per_ip,
+        shutdown_timeout: Duration::from_secs(config.shutdown_timeout_secs),
+    };
+    server::serve(
+        listener,
+        http::router(state, &config.cors_origins),
+        limits,
+        shutdown,
+    )
+    .await
+    .context("server error")
+}
+
+/// Large allocations (argon2id's 19 MiB per password hash) are mapped and
+/// unmapped on their own instead of staying in glibc's per-thread arenas:
+/// without this a burst of logins left gigabytes resident after it ended.
+fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only changes allocator thresholds; any value is valid.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 8 << 20);
+    }
+}
+
+/// Log lines: plain or JSON (`log_format`), without colour codes unless
+/// stderr is a terminal. `RUST_LOG` overrides the default filter.
+pub fn init_logging(format: &str) {
+    use std::io::IsTerminal;
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn,hyper=warn,tower_http=warn".into()
+    });
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
+    if format.eq_ignore_ascii_case("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -32,6 +32,12 @@ enum Command {
     Seed,
     /// Print the GraphQL schema (SDL) to stdout.
     Schema,
+    /// Hash every `.graphql` file under a folder into a trusted-documents
+    /// manifest (JSON, hash → document) on stdout.
+    Documents {
+        /// The folder of `.graphql` files.
+        dir: PathBuf,
+    },
     /// Print a signed token for a demo user's membership in a tenant.
     Token {
         /// Tenant slug.
@@ -45,21 +51,23 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "coachql=info,tower_http=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
     let mut config = Config::load(cli.config.as_deref())?;
+    coachql::init_logging(&config.log_format);
     match cli.command.unwrap_or(Command::Serve { bind: None }) {
         Command::Serve { bind } => {
             if let Some(bind) = bind {
                 config.bind = bind;
             }
+            config.resolve_secret()?;
             let db = coachql::open_database(&config, true).await?;
+            if let Some(addr) = config.metrics_bind {
+                let metrics = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen on {addr} for metrics"))?;
+                tracing::info!("metrics at http://{}/metrics", metrics.local_addr()?);
+                tokio::spawn(coachql::metrics::serve(metrics));
+            }
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await
                 .with_context(|| format!("cannot listen on {}", config.bind))?;
@@ -80,7 +88,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Schema => {
             print!("{}", coachql::build_schema(&config)?.schema.sdl());
         }
+        Command::Documents { dir } => {
+            let manifest = coachql::persisted::manifest_of(&dir)?;
+            eprintln!("{} documents", manifest.len());
+            println!("{}", serde_json::to_string_pretty(&manifest)?);
+        }
         Command::Token { tenant, email } => {
+            config.resolve_secret()?;
             let db = coachql::open_database(&config, false).await?;
             println!(
                 "{}",

@@ -8,9 +8,7 @@ use common::TestServer;
 use serde_json::json;
 
 async fn statements(s: &TestServer) -> u64 {
-    let text = s
-        .get("/metrics")
-        .send()
+    let text = reqwest::get(format!("{}/metrics", s.metrics_url))
         .await
         .unwrap()
         .text()

@@ -138,7 +138,9 @@ async fn tokens_are_refused_unless_valid_and_backed_by_a_live_membership() {
     assert_eq!(me["me"]["roles"], json!(["LEARNER"]));
 
     let foreign = TestServer::start_with(|c| {
-        c.jwt_secret = coachql::config::Secret("another secret of 32 bytes......".into())
+        c.jwt_secret = Some(coachql::config::Secret(
+            "another secret of 32 bytes......".into(),
+        ))
     })
     .await;
     let forged = foreign.token("insideout", "leo@learner.example").await;

@@ -149,7 +149,7 @@ async fn main() -> anyhow::Result<()> {
 
     // Users: learners dealt round robin across tenants, each with a token.
     let config = coachql::config::Config {
-        jwt_secret: coachql::config::Secret(server::JWT_SECRET.into()),
+        jwt_secret: Some(coachql::config::Secret(server::JWT_SECRET.into())),
         ..Default::default()
     };
     let mut users = Vec::new();

@@ -53,6 +53,8 @@ pub fn check_fresh(bin: &std::path::Path) -> anyhow::Result<()> {
 pub struct Server {
     child: Child,
     pub base: String,
+    /// The metrics listener (`COACHQL_METRICS_BIND`).
+    metrics: String,
 }
 
 /// Peak and current resident memory of the server, in KiB.
@@ -76,15 +78,23 @@ impl Server {
     }
 
     pub async fn start(bin: &std::path::Path, db_url: &str, pool: u32) -> anyhow::Result<Self> {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")?
-            .local_addr()?
-            .port();
+        let free_port = || -> anyhow::Result<u16> {
+            Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+                .local_addr()?
+                .port())
+        };
+        let (port, metrics_port) = (free_port()?, free_port()?);
         let child = Command::new(bin)
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .current_dir(workspace().join("target"))
             .env("DATABASE_URL", db_url)
             .env("COACHQL_JWT_SECRET", JWT_SECRET)
             .env("COACHQL_DB_MAX_CONNECTIONS", pool.to_string())
+            .env("COACHQL_METRICS_BIND", format!("127.0.0.1:{metrics_port}"))
+            // One client address drives the whole load: the per-address and
+            // per-tenant budgets would throttle the measurement itself.
+            .env("COACHQL_BUDGET_PER_IP_PER_MINUTE", "0")
+            .env("COACHQL_BUDGET_PER_TENANT_PER_MINUTE", "0")
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -92,6 +102,7 @@ impl Server {
         let server = Self {
             child,
             base: format!("http://127.0.0.1:{port}"),
+            metrics: format!("http://127.0.0.1:{metrics_port}"),
         };
         let client = reqwest::Client::new();
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -130,7 +141,7 @@ impl Server {
 
     pub async fn counters(&self, client: &reqwest::Client) -> anyhow::Result<Counters> {
         let text = client
-            .get(format!("{}/metrics", self.base))
+            .get(format!("{}/metrics", self.metrics))
             .send()
             .await?
             .text()

@@ -11,6 +11,8 @@ use tokio::sync::oneshot;
 
 pub struct TestServer {
     pub url: String,
+    /// The metrics listener (off in production unless configured).
+    pub metrics_url: String,
     pub db: DatabaseConnection,
     pub config: Config,
     client: reqwest::Client,
@@ -21,8 +23,16 @@ pub struct TestServer {
 
 /// A fresh, empty database: `(url, postgres admin url + db name to drop)`.
 pub async fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<(String, String)>) {
-    match std::env::var("TEST_DATABASE_URL") {
-        Ok(base) if !base.is_empty() => {
+    fresh_database_on(dir, std::env::var("TEST_DATABASE_URL").ok()).await
+}
+
+/// [`fresh_database`] on the PostgreSQL server at `base` (SQLite without).
+pub async fn fresh_database_on(
+    dir: &tempfile::TempDir,
+    base: Option<String>,
+) -> (String, Option<(String, String)>) {
+    match base {
+        Some(base) if !base.is_empty() => {
             let base = base.trim_end_matches('/').to_owned();
             let name = format!("coachql_t_{}", uuid::Uuid::new_v4().simple());
             let admin = coachql::db::connect(&format!("{base}/postgres"), 1)
@@ -69,14 +79,21 @@ impl TestServer {
         let mut config = Config::default();
         config.database_url = Some(coachql::config::Secret(url.clone()));
         config.db_max_connections = 4;
+        config.jwt_secret = Some(coachql::config::Secret(format!(
+            "test-{}",
+            uuid::Uuid::new_v4().simple()
+        )));
         tweak(&mut config);
-        let db = coachql::db::connect(&url, config.db_max_connections)
+        let db = coachql::db::connect_with(&url, coachql::pool_options(&config))
             .await
             .unwrap();
         coachql::db::migrate(&db).await.unwrap();
         coachql::seed::load(&db).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let metrics_url = format!("http://{}", metrics.local_addr().unwrap());
+        tokio::spawn(coachql::metrics::serve(metrics));
         let (tx, rx) = oneshot::channel();
         let (cfg, conn) = (config.clone(), db.clone());
         tokio::spawn(async move {
@@ -88,6 +105,7 @@ impl TestServer {
         });
         Self {
             url: format!("http://{addr}"),
+            metrics_url,
             db,
             config,
             client: reqwest::Client::new(),
@@ -148,4 +166,144 @@ pub fn code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or("<none>")
+}
+
+/// The real `coachql` binary in a process of its own, over a fresh seeded
+/// database: for what only a process shows (its memory, its signals, its
+/// survival).
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub url: String,
+    dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+impl ServerProcess {
+    pub const SECRET: &'static str = "process-test-secret-0123456789abcdef";
+
+    pub async fn start(env: &[(&str, &str)]) -> Self {
+        Self::start_on(std::env::var("TEST_DATABASE_URL").ok(), env).await
+    }
+
+    /// On the PostgreSQL server at `base` (SQLite without).
+    pub async fn start_on(base: Option<String>, env: &[(&str, &str)]) -> Self {
+        let bin = env!("CARGO_BIN_EXE_coachql");
+        let dir = tempfile::tempdir().unwrap();
+        let (url, pg) = fresh_database_on(&dir, base).await;
+        let seeded = std::process::Command::new(bin)
+            .arg("seed")
+            .current_dir(dir.path())
+            .env("DATABASE_URL", &url)
+            .env("COACHQL_JWT_SECRET", Self::SECRET)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        assert!(seeded.status.success(), "{seeded:?}");
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let log = std::fs::File::create(dir.path().join("server.log")).unwrap();
+        let mut cmd = std::process::Command::new(bin);
+        cmd.args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .current_dir(dir.path())
+            .env("DATABASE_URL", &url)
+            .env("COACHQL_JWT_SECRET", Self::SECRET)
+            .env("RUST_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(log);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().unwrap();
+        let p = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            dir,
+            pg,
+        };
+        let client = reqwest::Client::new();
+        for _ in 0..300 {
+            if let Ok(r) = client.get(format!("{}/health", p.url)).send().await
+                && r.status().is_success()
+            {
+                return p;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the server did not start: {}", p.log());
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Resident memory now, in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.split_whitespace().next()?.parse().ok())
+            .unwrap_or(0)
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
+    }
+
+    /// POSTs `body` (anonymous, or naming `tenant`); status and JSON body.
+    pub async fn post(
+        &self,
+        client: &reqwest::Client,
+        body: Value,
+        tenant: Option<&str>,
+    ) -> (u16, Value) {
+        let mut req = client.post(format!("{}/graphql", self.url)).json(&body);
+        if let Some(t) = tenant {
+            req = req.header("x-tenant", t);
+        }
+        match req.send().await {
+            Ok(r) => {
+                let status = r.status().as_u16();
+                (status, r.json().await.unwrap_or(Value::Null))
+            }
+            Err(e) => panic!("request failed: {e}\n{}", self.log()),
+        }
+    }
+
+    /// Sends SIGTERM and waits up to `wait` for the exit; its status, or
+    /// `None` if it was still running (then it is killed).
+    pub async fn terminate(
+        mut self,
+        wait: std::time::Duration,
+    ) -> Option<std::process::ExitStatus> {
+        // SAFETY: sending a signal to our own child process.
+        unsafe {
+            libc::kill(self.child.id() as i32, libc::SIGTERM);
+        }
+        let deadline = std::time::Instant::now() + wait;
+        let status = loop {
+            if let Ok(Some(s)) = self.child.try_wait() {
+                break Some(s);
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                break None;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        };
+        drop_database(self.pg.take()).await;
+        status
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -3,6 +3,7 @@
 
 pub mod password;
 pub mod policy;
+pub mod throttle;
 
 use std::{fmt, str::FromStr};
 
@@ -135,8 +136,9 @@ pub struct Claims {
     pub aud: Option<String>,
 }
 
-/// How tokens are signed and checked.
-#[derive(Clone, Debug, Default)]
+/// How tokens are signed and checked. `Debug` never prints the secret or
+/// the private key.
+#[derive(Clone, Default)]
 pub struct KeyConfig {
     /// `HS256` (default), `RS256` or `ES256`.
     pub algorithm: String,
@@ -168,6 +170,22 @@ pub struct TokenKeys {
 impl fmt::Debug for TokenKeys {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "TokenKeys({:?}, ***)", self.algorithm)
+    }
+}
+
+impl fmt::Debug for KeyConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KeyConfig")
+            .field("algorithm", &self.algorithm)
+            .field("secret", &"***")
+            .field("public_key_pem", &self.public_key_pem)
+            .field(
+                "private_key_pem",
+                &self.private_key_pem.as_ref().map(|_| "***"),
+            )
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish()
     }
 }
 

@@ -4,7 +4,16 @@ use async_graphql::{
     Value,
     dynamic::{Enum, EnumItem, Field, FieldFuture, FieldValue, InputValue, Object, TypeRef},
 };
-use auth::{Principal, Role, TokenKeys, password};
+use std::{
+    net::IpAddr,
+    sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::Duration,
+};
+
+use auth::{Principal, Role, TokenKeys, password, throttle::Backoff};
 use store::{Store, StoreError};
 
 use crate::error::{ApiError, ErrorCode};
@@ -15,6 +24,117 @@ pub struct Accounts {
     pub store: Store,
     pub keys: TokenKeys,
     pub token_ttl_secs: i64,
+    pub guard: Arc<CredentialGuard>,
+}
+
+/// Where a request comes from, shared by every operation of one HTTP
+/// request (a batch included); added to each operation's data.
+#[derive(Clone, Debug, Default)]
+pub struct Origin {
+    /// The client's address, when the server knows it.
+    pub ip: Option<IpAddr>,
+    /// Password checks already made by this HTTP request.
+    credential_checks: Arc<AtomicUsize>,
+}
+
+impl Origin {
+    pub fn new(ip: Option<IpAddr>) -> Self {
+        Self {
+            ip,
+            credential_checks: Default::default(),
+        }
+    }
+}
+
+/// Limits on password work: argon2id costs 19 MiB and tens of milliseconds
+/// a hash, so hashes run a few at a time, failed logins back off per
+/// account and per client address, and one HTTP request (aliases and
+/// batches included) checks at most one password.
+pub struct CredentialGuard {
+    hashes: tokio::sync::Semaphore,
+    hash_wait: Duration,
+    accounts: Backoff,
+    addresses: Backoff,
+}
+
+/// Settings of a [`CredentialGuard`].
+#[derive(Clone, Copy, Debug)]
+pub struct GuardOptions {
+    pub hash_concurrency: usize,
+    pub hash_wait: Duration,
+    pub free_failures: u32,
+    pub free_failures_per_ip: u32,
+    pub first_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl CredentialGuard {
+    pub fn new(o: GuardOptions) -> Self {
+        Self {
+            hashes: tokio::sync::Semaphore::new(o.hash_concurrency.max(1)),
+            hash_wait: o.hash_wait,
+            accounts: Backoff::new(o.free_failures, o.first_backoff, o.max_backoff),
+            addresses: Backoff::new(o.free_failures_per_ip, o.first_backoff, o.max_backoff),
+        }
+    }
+
+    /// Refuses a second password check in one HTTP request, and a caller
+    /// (account or address) still backing off.
+    fn admit(&self, origin: &Origin, account: Option<&str>) -> Result<(), ApiError> {
+        if origin.credential_checks.fetch_add(1, Ordering::SeqCst) > 0 {
+            return Err(ApiError::bad_input(
+                "one login or signUp per request (aliases and batches included)",
+            ));
+        }
+        let waits = [
+            account.and_then(|a| self.accounts.wait(a)),
+            origin
+                .ip
+                .and_then(|ip| self.addresses.wait(&ip.to_string())),
+        ];
+        match waits.into_iter().flatten().max() {
+            Some(wait) => Err(ApiError::rate_limited(
+                "too many failed attempts; try again later",
+                wait,
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// A failed login (or, for the address, any sign-up).
+    fn failed(&self, origin: &Origin, account: Option<&str>) {
+        if let Some(a) = account {
+            self.accounts.fail(a);
+        }
+        if let Some(ip) = origin.ip {
+            self.addresses.fail(&ip.to_string());
+        }
+    }
+
+    /// Runs argon2 off the async threads (it is deliberately slow), at most
+    /// `hash_concurrency` at once; a caller that cannot get a slot within
+    /// `hash_wait` is told to come back.
+    async fn hash<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let permit = tokio::time::timeout(self.hash_wait, self.hashes.acquire())
+            .await
+            .map_err(|_| {
+                ApiError::rate_limited("the server is busy; try again shortly", self.hash_wait)
+            })?
+            .map_err(ApiError::internal)?;
+        let out = tokio::task::spawn_blocking(f)
+            .await
+            .map_err(ApiError::internal);
+        drop(permit);
+        out
+    }
+}
+
+/// The back-off key of an account: tenant and normalised email.
+fn account_key(tenant: &str, email: &str) -> String {
+    format!("{}\n{}", tenant.trim(), email.trim().to_lowercase())
 }
 
 /// A signed token and what it grants.
@@ -78,17 +198,9 @@ fn valid_email(email: &str) -> bool {
         })
 }
 
-/// Runs argon2 off the async threads (it is deliberately slow).
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(ApiError::internal)
-}
-
 async fn sign_up(
     acc: &Accounts,
+    origin: &Origin,
     tenant: &str,
     email: &str,
     pw: String,
@@ -97,6 +209,17 @@ async fn sign_up(
     if !valid_email(email) {
         return Err(ApiError::bad_input("email is not a valid address"));
     }
+    if let Some(name) = &name
+        && name.chars().count() > MAX_NAME_CHARS
+    {
+        return Err(ApiError::bad_input(format!(
+            "`fullName` must have at most {MAX_NAME_CHARS} characters"
+        )));
+    }
+    acc.guard.admit(origin, None)?;
+    // Every sign-up counts against the address: accounts are cheap to
+    // make, hashes are not.
+    acc.guard.failed(origin, None);
     if pw.chars().count() < password::MIN_LENGTH || pw.len() > 1024 {
         return Err(ApiError::bad_input(format!(
             "password must have at least {} characters",
@@ -108,7 +231,9 @@ async fn sign_up(
         .tenant(tenant)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "no such tenant"))?;
-    let hash = blocking(move || password::hash(&pw))
+    let hash = acc
+        .guard
+        .hash(move || password::hash(&pw))
         .await?
         .map_err(ApiError::internal)?;
     let user = match acc.store.sign_up(tenant.id, email, hash, name).await {
@@ -130,24 +255,38 @@ async fn sign_up(
 
 async fn login(
     acc: &Accounts,
-    tenant: &str,
+    origin: &Origin,
+    tenant_key: &str,
     email: &str,
     pw: String,
 ) -> Result<AuthPayload, ApiError> {
-    let tenant = acc.store.tenant(tenant).await?;
+    let key = account_key(tenant_key, email);
+    acc.guard.admit(origin, Some(&key))?;
+    let tenant = acc.store.tenant(tenant_key).await?;
     let user = acc.store.user_by_email(email).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     // Always one argon2 verification, whether or not the user exists.
-    let ok = blocking(move || password::verify(&pw, stored.as_deref())).await?;
-    let (Some(tenant), Some(user), true) = (tenant, user, ok) else {
+    let ok = acc
+        .guard
+        .hash(move || password::verify(&pw, stored.as_deref()))
+        .await?;
+    let principal = match (tenant, user, ok) {
+        (Some(tenant), Some(user), true) => acc.store.principal(tenant.id, user.id).await?,
+        _ => None,
+    };
+    let Some(principal) = principal else {
+        acc.guard.failed(origin, Some(&key));
         return Err(same_failure());
     };
-    let principal = acc
-        .store
-        .principal(tenant.id, user.id)
-        .await?
-        .ok_or_else(same_failure)?;
+    acc.guard.accounts.succeed(&key);
     issue(acc, principal)
+}
+
+/// The longest `fullName` accepted (the seeds' `full_name VARCHAR(255)`).
+const MAX_NAME_CHARS: usize = 255;
+
+fn origin(ctx: &async_graphql::dynamic::ResolverContext<'_>) -> Origin {
+    ctx.data::<Origin>().cloned().unwrap_or_default()
 }
 
 fn accounts<'a>(
@@ -304,7 +443,7 @@ fn mutation(mutation: Object) -> Object {
                 FieldFuture::new(async move {
                     let acc = accounts(&ctx)?;
                     let name = ctx.args.get("fullName").and_then(|v| v.string().ok().map(str::to_owned));
-                    let p = sign_up(acc, &arg(&ctx, "tenant")?, &arg(&ctx, "email")?, arg(&ctx, "password")?, name).await?;
+                    let p = sign_up(acc, &origin(&ctx), &arg(&ctx, "tenant")?, &arg(&ctx, "email")?, arg(&ctx, "password")?, name).await?;
                     Ok(Some(FieldValue::owned_any(p)))
                 })
             })
@@ -318,7 +457,7 @@ fn mutation(mutation: Object) -> Object {
             Field::new("login", TypeRef::named_nn("AuthPayload"), |ctx| {
                 FieldFuture::new(async move {
                     let acc = accounts(&ctx)?;
-                    let p = login(acc, &arg(&ctx, "tenant")?, &arg(&ctx, "email")?, arg(&ctx, "password")?).await?;
+                    let p = login(acc, &origin(&ctx), &arg(&ctx, "tenant")?, &arg(&ctx, "email")?, arg(&ctx, "password")?).await?;
                     Ok(Some(FieldValue::owned_any(p)))
                 })
             })

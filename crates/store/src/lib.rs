@@ -3,7 +3,10 @@
 //! caller's read rules (`auth::policy`), and it never hands out the
 //! connection, so a resolver cannot forget either.
 
-use std::sync::Arc;
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use auth::{Principal, Role, policy};
 use sea_orm::{
@@ -23,6 +26,71 @@ pub enum StoreError {
     UnknownColumn { table: String, column: String },
     #[error(transparent)]
     Db(#[from] DbErr),
+}
+
+/// What a database failure means for the client: the store tells these
+/// apart so the API can answer with the right code instead of a generic
+/// internal error.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// The database cannot be reached or no connection was free in time.
+    Unavailable,
+    /// A statement or lock wait outlived the request's deadline, or SQLite
+    /// stayed busy past its timeout.
+    Timeout,
+    /// The database refused a value (out of range, too long, a NUL
+    /// character, a CHECK constraint): the client sent something invalid.
+    Refused,
+    /// Anything else: a bug or an unexpected state.
+    Other,
+}
+
+impl StoreError {
+    /// What this failure means for the client (see [`Failure`]).
+    pub fn failure(&self) -> Failure {
+        match self {
+            StoreError::Db(e) => classify(e),
+            _ => Failure::Other,
+        }
+    }
+}
+
+/// Classifies a database error by its kind and SQLSTATE, never by text.
+fn classify(e: &DbErr) -> Failure {
+    use sea_orm::{RuntimeErr, sqlx};
+    let runtime = match e {
+        DbErr::ConnectionAcquire(_) => return Failure::Unavailable,
+        DbErr::Conn(r) | DbErr::Exec(r) | DbErr::Query(r) => r,
+        _ => return Failure::Other,
+    };
+    let RuntimeErr::SqlxError(e) = runtime else {
+        return Failure::Other;
+    };
+    match e.as_ref() {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => Failure::Unavailable,
+        sqlx::Error::Database(db) => match db.code().as_deref().unwrap_or_default() {
+            // PostgreSQL: connection exceptions, shutdown, too many clients.
+            c if c.starts_with("08") => Failure::Unavailable,
+            "57P01" | "57P02" | "57P03" | "53300" => Failure::Unavailable,
+            // statement_timeout, lock_timeout.
+            "57014" | "55P03" => Failure::Timeout,
+            // Data exceptions (out of range, too long, NUL byte), CHECK
+            // and NOT NULL violations.
+            c if c.starts_with("22") => Failure::Refused,
+            "23514" | "23502" => Failure::Refused,
+            // SQLite: BUSY (and its extended codes), LOCKED.
+            "5" | "261" | "517" | "6" => Failure::Timeout,
+            // SQLite: CHECK and NOT NULL constraints, a value too big.
+            "275" | "1299" | "18" => Failure::Refused,
+            _ => Failure::Other,
+        },
+        _ => Failure::Other,
+    }
 }
 
 /// The database, before a tenant is chosen: only global lookups.
@@ -72,6 +140,18 @@ impl Store {
     /// `app.admin` set for it alone; it rolls back when the last clone of
     /// the scope is dropped unless committed.
     pub async fn scope(&self, principal: Principal) -> Result<Scope, StoreError> {
+        self.scope_until(principal, None).await
+    }
+
+    /// [`Store::scope`] whose statements and lock waits end by `deadline`
+    /// (PostgreSQL `statement_timeout` / `lock_timeout` for this
+    /// transaction alone), so a request that times out frees its
+    /// connection instead of leaving its statement waiting.
+    pub async fn scope_until(
+        &self,
+        principal: Principal,
+        deadline: Option<Instant>,
+    ) -> Result<Scope, StoreError> {
         if self.backend() != DbBackend::Postgres {
             return Ok(Scope {
                 conn: Conn::Pool(self.db.clone()),
@@ -81,32 +161,58 @@ impl Store {
         let txn = self.db.begin().await?;
         let user = principal.user_id.map(|u| u.to_string()).unwrap_or_default();
         let admin = policy::is_admin(&principal).to_string();
-        let role_sql = if self.app_role.is_some() {
-            "set_config('role', $4, true), "
-        } else {
-            ""
-        };
+        let mut values: Vec<sea_orm::Value> = vec![
+            principal.tenant_id.to_string().into(),
+            user.into(),
+            admin.into(),
+        ];
+        let settings = self.request_settings(&mut values, deadline);
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             format!(
-                "SELECT {role_sql}set_config('app.tenant_id', $1, true), \
-                 set_config('app.user_id', $2, true), set_config('app.admin', $3, true), \
-                 {GENERIC_PLANS}"
+                "SELECT set_config('app.tenant_id', $1, true), \
+                 set_config('app.user_id', $2, true), set_config('app.admin', $3, true)\
+                 {settings}"
             ),
-            [
-                principal.tenant_id.to_string().into(),
-                user.into(),
-                admin.into(),
-                self.app_role.clone().unwrap_or_default().into(),
-            ]
-            .into_iter()
-            .take(if self.app_role.is_some() { 4 } else { 3 }),
+            values,
         ))
         .await?;
         Ok(Scope {
             conn: Conn::Txn(Arc::new(txn)),
             principal,
         })
+    }
+
+    /// The settings every request transaction carries besides its tenant
+    /// and user: generic plans, the deadline, and the row-security role
+    /// (last, because it takes effect for the statements after this one).
+    /// Appends their values to `values` and returns the SQL, each item
+    /// preceded by a comma.
+    fn request_settings(
+        &self,
+        values: &mut Vec<sea_orm::Value>,
+        deadline: Option<Instant>,
+    ) -> String {
+        let mut sql = format!(", {GENERIC_PLANS}");
+        if let Some(deadline) = deadline {
+            // At least 1 ms: 0 would mean "no timeout".
+            let ms = deadline
+                .saturating_duration_since(Instant::now())
+                .max(Duration::from_millis(1))
+                .as_millis()
+                .to_string();
+            values.push(ms.into());
+            let n = values.len();
+            sql.push_str(&format!(
+                ", set_config('statement_timeout', ${n}, true), \
+                 set_config('lock_timeout', ${n}, true)"
+            ));
+        }
+        if let Some(role) = &self.app_role {
+            values.push(role.clone().into());
+            sql.push_str(&format!(", set_config('role', ${}, true)", values.len()));
+        }
+        sql
     }
 
     /// The principal of `user_id` in `tenant_id`, from their unexpired
@@ -129,19 +235,20 @@ impl Store {
         Ok(principal_of(tenant_id, user_id, &memberships))
     }
 
-    /// [`Store::principal`] and [`Store::scope`] together. On PostgreSQL one
-    /// statement inside the new transaction reads the live memberships and
-    /// sets the request's settings (and role) from them: a request costs
-    /// one round trip less. `None` (and the transaction rolled back) when
-    /// the user has no live membership.
+    /// [`Store::principal`] and [`Store::scope_until`] together. On
+    /// PostgreSQL one statement inside the new transaction reads the live
+    /// memberships and sets the request's settings (and role) from them: a
+    /// request costs one round trip less. `None` (and the transaction
+    /// rolled back) when the user has no live membership.
     pub async fn authenticate(
         &self,
         tenant_id: Uuid,
         user_id: Uuid,
+        deadline: Option<Instant>,
     ) -> Result<Option<Scope>, StoreError> {
         if self.backend() != DbBackend::Postgres {
             return match self.principal(tenant_id, user_id).await? {
-                Some(p) => Ok(Some(self.scope(p).await?)),
+                Some(p) => Ok(Some(self.scope_until(p, deadline).await?)),
                 None => Ok(None),
             };
         }
@@ -156,17 +263,19 @@ impl Store {
             .build(DbBackend::Postgres);
         let mut values = live.values.map(|v| v.0).unwrap_or_default();
         let n = values.len();
-        let role_sql = if self.app_role.is_some() {
-            format!(", set_config('role', ${}, true)", n + 5)
-        } else {
-            String::new()
-        };
+        values.extend([
+            tenant_id.to_string().into(),
+            user_id.to_string().into(),
+            Role::PlatformAdmin.as_str().into(),
+            Role::TenantAdmin.as_str().into(),
+        ]);
+        let settings = self.request_settings(&mut values, deadline);
         let sql = format!(
             "WITH m AS ({live}), s AS (
                SELECT set_config('app.tenant_id', ${t}, true),
                       set_config('app.user_id', ${u}, true),
-                      set_config('app.admin', bool_or(m.role IN (${p}, ${a}))::text, true),
-                      {GENERIC_PLANS}{role_sql}
+                      set_config('app.admin', bool_or(m.role IN (${p}, ${a}))::text, true)
+                      {settings}
                FROM m HAVING count(*) > 0
              )
              SELECT m.role, m.organization_id FROM m, s",
@@ -176,15 +285,6 @@ impl Store {
             p = n + 3,
             a = n + 4,
         );
-        values.extend([
-            tenant_id.to_string().into(),
-            user_id.to_string().into(),
-            Role::PlatformAdmin.as_str().into(),
-            Role::TenantAdmin.as_str().into(),
-        ]);
-        if let Some(role) = &self.app_role {
-            values.push(role.clone().into());
-        }
         let rows = txn
             .query_all_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
@@ -244,7 +344,7 @@ impl Store {
     ) -> Result<Uuid, StoreError> {
         use sea_orm::{ActiveModelTrait, Set};
         let email = email.trim().to_lowercase();
-        let txn = self.db.begin().await?;
+        let txn = begin_write(&self.db).await?;
         let taken = entity::users::Entity::find()
             .filter(entity::users::Column::Email.eq(email.as_str()))
             .one(&txn)
@@ -357,6 +457,18 @@ fn principal_of(
     })
 }
 
+/// A transaction that writes. On SQLite it takes the write lock at BEGIN
+/// (`IMMEDIATE`), so a read-then-write never fails to upgrade with "database
+/// is locked" under concurrent writers: it waits its turn (busy timeout)
+/// instead. Every SQLite write, `signUp` included, starts here.
+async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
 fn chrono_now() -> sea_orm::prelude::DateTimeWithTimeZone {
     sea_orm::prelude::ChronoUtc::now().fixed_offset()
 }
@@ -461,13 +573,7 @@ impl Scope {
         let txn = match &self.conn {
             // SQLite: take the write lock at BEGIN, so a read-then-write
             // operation never fails to upgrade under concurrent writers.
-            Conn::Pool(db) => {
-                db.begin_with_options(sea_orm::TransactionOptions {
-                    sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
-                    ..Default::default()
-                })
-                .await?
-            }
+            Conn::Pool(db) => begin_write(db).await?,
             Conn::Txn(t) => t.begin().await?,
         };
         Ok(Write {

@@ -1,0 +1,345 @@
+//! Faults: the database going away and coming back under load, lock waits
+//! that outlive a request's deadline, and clients that hang up mid-request.
+//! Each must end in a clear, coded answer and leave no connection or
+//! transaction behind.
+
+mod common;
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use common::{ServerProcess, TestServer, code};
+use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
+use serde_json::{Value, json};
+
+const GQL_RESPONSE: &str = "application/graphql-response+json";
+const REGISTER: &str = "mutation($w: ID!) { registerForWorkshop(workshopId: $w) { id status } }";
+const WORKSHOP_4: &str = "V29ya3Nob3A6NjIwMDAwMDAtMDAwMS00MDAwLTgwMDAtMDAwMDAwMDAwMDA0";
+
+fn is_postgres() -> bool {
+    std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty())
+}
+
+/// A PostgreSQL cluster of this test's own (scripts/pg-throwaway.sh), so
+/// stopping it disturbs no other test.
+struct Cluster {
+    base: String,
+    datadir: String,
+}
+
+impl Cluster {
+    fn script() -> String {
+        format!("{}/scripts/pg-throwaway.sh", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let out = std::process::Command::new("bash")
+            .args([&Self::script(), "start"])
+            .env("PG_THROWAWAY_FORCE", "1")
+            .env("PG_THROWAWAY_PORT", port.to_string())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let datadir = stderr
+            .lines()
+            .find_map(|l| l.strip_prefix("PG_THROWAWAY_DATADIR="))
+            .expect("a throwaway cluster")
+            .to_owned();
+        Self {
+            base: String::from_utf8_lossy(&out.stdout).trim().to_owned(),
+            datadir,
+        }
+    }
+
+    fn run(&self, command: &str) {
+        let out = std::process::Command::new("bash")
+            .args([&Self::script(), command, &self.datadir])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{command}: {out:?}");
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.run("stop");
+    }
+}
+
+/// Stops the database under load, then starts it again: while it is away
+/// every request is answered `UNAVAILABLE` (503) within the acquire
+/// timeout, liveness stays green and readiness red; once it is back the
+/// server recovers by itself.
+#[tokio::test]
+async fn database_stop_and_restart_under_load() {
+    if !is_postgres() {
+        eprintln!("skipped: PostgreSQL only (set TEST_DATABASE_URL)");
+        return;
+    }
+    let cluster = Cluster::start();
+    let p = ServerProcess::start_on(
+        Some(cluster.base.clone()),
+        &[
+            ("COACHQL_DB_ACQUIRE_TIMEOUT_MS", "1000"),
+            ("RUST_LOG", "warn,coachql::access=off"),
+        ],
+    )
+    .await;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let query = || {
+        client
+            .post(format!("{}/graphql", p.url))
+            .header("x-tenant", "insideout")
+            .header("accept", GQL_RESPONSE)
+            .json(&json!({"query": "{ courses(first: 3) { totalCount nodes { id } } }"}))
+            .send()
+    };
+    // Background load for the whole test.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (ok, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let load = {
+        let (stop, ok, failed, url) = (stop.clone(), ok.clone(), failed.clone(), p.url.clone());
+        tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            for _ in 0..20_000 {
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
+                let r = client
+                    .post(format!("{url}/graphql"))
+                    .header("x-tenant", "insideout")
+                    .json(&json!({"query": "{ workshops(first: 2) { totalCount } }"}))
+                    .timeout(Duration::from_secs(10))
+                    .send()
+                    .await;
+                let answered = match r {
+                    Ok(r) => r.json::<Value>().await.ok(),
+                    Err(_) => None,
+                };
+                match answered {
+                    Some(body) if body.get("errors").is_none() => {
+                        ok.fetch_add(1, Ordering::Relaxed)
+                    }
+                    _ => failed.fetch_add(1, Ordering::Relaxed),
+                };
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        })
+    };
+    assert_eq!(query().await.unwrap().status(), 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    cluster.run("pause");
+    for _ in 0..5 {
+        let started = Instant::now();
+        let resp = query().await.unwrap();
+        let took = started.elapsed();
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!((status, code(&body)), (503, "UNAVAILABLE"), "{body}");
+        assert!(took < Duration::from_secs(3), "{took:?}");
+    }
+    let health = client
+        .get(format!("{}/health", p.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    let ready = client.get(format!("{}/ready", p.url)).send().await.unwrap();
+    assert_eq!(ready.status(), 503);
+    cluster.run("resume");
+    let back = Instant::now();
+    loop {
+        if query().await.map(|r| r.status() == 200).unwrap_or(false) {
+            break;
+        }
+        assert!(back.elapsed() < Duration::from_secs(15), "no recovery");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    eprintln!(
+        "recovered {:?} after the database was back; load: {} ok, {} failed",
+        back.elapsed(),
+        ok.load(Ordering::Relaxed),
+        failed.load(Ordering::Relaxed)
+    );
+    stop.store(true, Ordering::Relaxed);
+    load.await.unwrap();
+    assert_eq!(
+        client
+            .get(format!("{}/ready", p.url))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    // What the operator saw: the unavailability, with request ids.
+    let log = p.log();
+    assert!(log.contains("database unavailable"), "{log}");
+    assert!(log.contains("request{id="), "{log}");
+    p.terminate(Duration::from_secs(10)).await;
+    drop(cluster);
+}
+
+/// A row lock held elsewhere outlives the request's deadline: the callers
+/// get `TIMEOUT` at the deadline, their statements are cancelled in the
+/// database, and every other request is served at once afterwards.
+#[tokio::test]
+async fn lock_waits_end_at_the_deadline_and_free_the_pool() {
+    let s = TestServer::start_with(|c| {
+        c.request_timeout_secs = 2;
+        c.db_max_connections = 2;
+        c.db_busy_timeout_ms = 1000;
+    })
+    .await;
+    let url = s.config.database_url.clone().unwrap().0;
+    let locker = coachql::db::connect(&url, 1).await.unwrap();
+    let held = match locker.get_database_backend() {
+        DbBackend::Postgres => {
+            let t = locker.begin().await.unwrap();
+            t.execute_unprepared("LOCK TABLE workshops IN EXCLUSIVE MODE")
+                .await
+                .unwrap();
+            t
+        }
+        _ => {
+            let t = locker
+                .begin_with_options(sea_orm::TransactionOptions {
+                    sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                    ..Default::default()
+                })
+                .await
+                .unwrap();
+            t.execute_unprepared("UPDATE tenants SET name = name WHERE 1 = 0")
+                .await
+                .unwrap();
+            t
+        }
+    };
+    let mut tokens = vec![];
+    for email in [
+        "leo@learner.example",
+        "lina@learner.example",
+        "eli@insideout.example",
+    ] {
+        tokens.push(s.token("insideout", email).await);
+    }
+    let started = Instant::now();
+    let calls = (0..6).map(|i| {
+        s.post()
+            .bearer_auth(&tokens[i % tokens.len()])
+            .json(&json!({"query": REGISTER, "variables": {"w": WORKSHOP_4}}))
+            .send()
+    });
+    for r in futures::future::join_all(calls).await {
+        let body: Value = r.unwrap().json().await.unwrap();
+        assert_eq!(code(&body), "TIMEOUT", "{body}");
+    }
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(6), "{took:?}");
+    // The pool is free again: an anonymous read answers at once.
+    let read = Instant::now();
+    let data = s
+        .data(
+            "tenant:insideout",
+            "{ courses(first: 1) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert!(data["courses"]["totalCount"].as_i64().unwrap() > 0);
+    // On SQLite a connection inside its busy wait (1 s here) cannot be
+    // interrupted, so the pool is whole again within that wait; on
+    // PostgreSQL the database cancels the statements at the deadline.
+    let bound = match s.db.get_database_backend() {
+        DbBackend::Postgres => Duration::from_secs(1),
+        _ => Duration::from_secs(2),
+    };
+    assert!(read.elapsed() < bound, "{:?}", read.elapsed());
+    if s.db.get_database_backend() == DbBackend::Postgres {
+        // No statement of the server still waits for the lock.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let waiting =
+            s.db.query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT count(*) AS n FROM pg_stat_activity \
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap();
+        assert_eq!(waiting, 0);
+    }
+    held.rollback().await.unwrap();
+    s.stop().await;
+}
+
+/// Clients that hang up at random moments of their requests, reads and
+/// writes, under load: afterwards no session is left inside a transaction
+/// and every request succeeds.
+#[tokio::test]
+async fn clients_cancelling_mid_request_leave_no_transaction_open() {
+    let s = TestServer::start_with(|c| c.db_max_connections = 4).await;
+    let token = s.token("insideout", "leo@learner.example").await;
+    let impatient = |ms: u64| {
+        reqwest::Client::builder()
+            .timeout(Duration::from_millis(ms))
+            .build()
+            .unwrap()
+    };
+    let calls = (0..200u64).map(|i| {
+        let client = impatient(1 + (i * 37) % 400);
+        let body = if i % 3 == 0 {
+            json!({"query": REGISTER, "variables": {"w": WORKSHOP_4}})
+        } else {
+            json!({"query": "{ courses(first: 20) { nodes { id lessons { nodes { id contentBlocks { nodes { id } } } } } } }"})
+        };
+        let req = client
+            .post(format!("{}/graphql", s.url))
+            .bearer_auth(&token)
+            .json(&body);
+        async move { req.send().await.is_ok() }
+    });
+    let finished = futures::future::join_all(calls)
+        .await
+        .into_iter()
+        .filter(|ok| *ok)
+        .count();
+    eprintln!("{finished} of 200 finished before their client hung up");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    if s.db.get_database_backend() == DbBackend::Postgres {
+        let open =
+            s.db.query_one_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT count(*) AS n FROM pg_stat_activity \
+                 WHERE datname = current_database() AND state LIKE 'idle in transaction%'",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap();
+        assert_eq!(open, 0, "a session was left inside a transaction");
+    }
+    for _ in 0..20 {
+        let data = s
+            .data(&token, "{ courses(first: 2) { totalCount } }", json!({}))
+            .await;
+        assert!(data["courses"]["totalCount"].as_i64().unwrap() > 0);
+    }
+    s.stop().await;
+}
