@@ -14,7 +14,7 @@ use crate::{
     },
     extensions::ResolveInfo,
     parser::types::Selection,
-    resolver_utils::do_resolve_container,
+    resolver_utils::insert_value,
 };
 
 /// Federation service
@@ -36,7 +36,56 @@ pub(crate) async fn resolve_container(
     let mut fields = Vec::new();
     collect_fields(&mut fields, schema, object, ctx, parent_value)?;
 
-    Ok(Some(do_resolve_container(ctx, !serial, fields).await))
+    // coachql patch: the keys come in request order (upstream inserts them
+    // as the fields complete), and a field that failed and cannot be null
+    // makes this object null: its error is returned for the nearest
+    // nullable parent to handle (upstream dropped the field).
+    let mut results = IndexMap::new();
+    if serial {
+        for field in fields {
+            let (name, value) = field.await?;
+            insert_value(&mut results, name, value);
+        }
+    } else {
+        let mut error = None;
+        for res in futures_util::future::join_all(fields).await {
+            match res {
+                Ok((name, value)) => insert_value(&mut results, name, value),
+                Err(err) if error.is_none() => error = Some(err),
+                Err(err) => ctx.add_error(err),
+            }
+        }
+        if let Some(err) = error {
+            return Err(err);
+        }
+    }
+    Ok(Some(Value::Object(results)))
+}
+
+/// coachql patch: handles the error of a field (or list item) per the
+/// GraphQL spec ("Handling Execution Errors"): the error gets the field's
+/// path unless a deeper field already gave it one; a nullable field records
+/// it and is null, a non-null one passes it on to its parent.
+fn field_error<T>(
+    ctx: &crate::ContextBase<'_, T>,
+    nullable: bool,
+    err: ServerError,
+) -> ServerResult<Value> {
+    let err = if err.path.is_empty() {
+        ctx.set_error_path(err)
+    } else {
+        err
+    };
+    if nullable {
+        ctx.add_error(err);
+        Ok(Value::Null)
+    } else {
+        Err(err)
+    }
+}
+
+fn is_nullable(ty: &TypeRef) -> bool {
+    !matches!(ty, TypeRef::NonNull(_))
 }
 
 fn collect_typename_field<'a>(
@@ -67,12 +116,17 @@ fn collect_schema_field<'a>(
             let mut ctx_obj = ctx.with_selection_set(&ctx_field.item.node.selection_set);
             ctx_obj.is_for_introspection = true;
             let visible_types = ctx.schema_env.registry.find_visible_types(&ctx_field);
-            let value = crate::OutputType::resolve(
+            let value = match crate::OutputType::resolve(
                 &crate::model::__Schema::new(&ctx.schema_env.registry, &visible_types),
                 &ctx_obj,
                 ctx_field.item,
             )
-            .await?;
+            .await
+            {
+                Ok(value) => value,
+                // coachql patch: `__schema: __Schema!`
+                Err(err) => field_error(&ctx_field, false, err)?,
+            };
             Ok((field.node.response_key().node.clone(), value))
         }
         .boxed(),
@@ -88,27 +142,35 @@ fn collect_type_field<'a>(
     fields.push(
         async move {
             let ctx_field = ctx.with_field(field);
-            let (_, type_name) = ctx_field.param_value::<String>("name", None)?;
-            let mut ctx_obj = ctx.with_selection_set(&ctx_field.item.node.selection_set);
-            ctx_obj.is_for_introspection = true;
-            let visible_types = ctx.schema_env.registry.find_visible_types(&ctx_field);
-            let value = crate::OutputType::resolve(
-                &ctx.schema_env
-                    .registry
-                    .types
-                    .get(&type_name)
-                    .filter(|_| visible_types.contains(type_name.as_str()))
-                    .map(|ty| {
-                        crate::model::__Type::new_simple(
-                            &ctx.schema_env.registry,
-                            &visible_types,
-                            ty,
-                        )
-                    }),
-                &ctx_obj,
-                ctx_field.item,
-            )
-            .await?;
+            let res = async {
+                let (_, type_name) = ctx_field.param_value::<String>("name", None)?;
+                let mut ctx_obj = ctx.with_selection_set(&ctx_field.item.node.selection_set);
+                ctx_obj.is_for_introspection = true;
+                let visible_types = ctx.schema_env.registry.find_visible_types(&ctx_field);
+                crate::OutputType::resolve(
+                    &ctx.schema_env
+                        .registry
+                        .types
+                        .get(&type_name)
+                        .filter(|_| visible_types.contains(type_name.as_str()))
+                        .map(|ty| {
+                            crate::model::__Type::new_simple(
+                                &ctx.schema_env.registry,
+                                &visible_types,
+                                ty,
+                            )
+                        }),
+                    &ctx_obj,
+                    ctx_field.item,
+                )
+                .await
+            }
+            .await;
+            let value = match res {
+                Ok(value) => value,
+                // coachql patch: `__type: __Type` (nullable)
+                Err(err) => field_error(&ctx_field, true, err)?,
+            };
             Ok((field.node.response_key().node.clone(), value))
         }
         .boxed(),
@@ -212,63 +274,70 @@ fn collect_field<'a>(
     fields.push(
         async move {
             let ctx_field = ctx.with_field(field);
-            let arguments = ObjectAccessor(Cow::Owned({
-                let mut args = field
-                    .node
-                    .arguments
-                    .iter()
-                    .map(|(name, value)| {
-                        ctx_field
-                            .resolve_input_value(value.clone())
-                            .map(|value| (name.node.clone(), value))
-                    })
-                    .collect::<ServerResult<IndexMap<Name, Value>>>()?;
-                field_def.arguments.iter().for_each(|(name, arg)| {
-                    if let Some(def) = &arg.default_value
-                        && !args.contains_key(name.as_str())
-                    {
-                        args.insert(Name::new(name), def.clone());
-                    }
-                });
-                args
-            }));
+            let res = async {
+                let arguments = ObjectAccessor(Cow::Owned({
+                    let mut args = field
+                        .node
+                        .arguments
+                        .iter()
+                        .map(|(name, value)| {
+                            ctx_field
+                                .resolve_input_value(value.clone())
+                                .map(|value| (name.node.clone(), value))
+                        })
+                        .collect::<ServerResult<IndexMap<Name, Value>>>()?;
+                    field_def.arguments.iter().for_each(|(name, arg)| {
+                        if let Some(def) = &arg.default_value
+                            && !args.contains_key(name.as_str())
+                        {
+                            args.insert(Name::new(name), def.clone());
+                        }
+                    });
+                    args
+                }));
 
-            let resolve_info = ResolveInfo {
-                path_node: ctx_field.path_node.as_ref().unwrap(),
-                parent_type: &object.name,
-                return_type: &field_def.ty_str,
-                name: &field.node.name.node,
-                alias: field.node.alias.as_ref().map(|alias| &*alias.node),
-                is_for_introspection: ctx_field.is_for_introspection,
-                field: &field.node,
-            };
-            let resolve_fut = async {
-                let field_future = (field_def.resolver_fn)(ResolverContext {
-                    ctx: &ctx_field,
-                    args: arguments,
-                    parent_value,
-                });
-
-                let field_value = match field_future {
-                    FieldFuture::Value(field_value) => field_value,
-                    FieldFuture::Future(future) => future
-                        .await
-                        .map_err(|err| err.into_server_error(field.pos))?,
+                let resolve_info = ResolveInfo {
+                    path_node: ctx_field.path_node.as_ref().unwrap(),
+                    parent_type: &object.name,
+                    return_type: &field_def.ty_str,
+                    name: &field.node.name.node,
+                    alias: field.node.alias.as_ref().map(|alias| &*alias.node),
+                    is_for_introspection: ctx_field.is_for_introspection,
+                    field: &field.node,
                 };
+                let resolve_fut = async {
+                    let field_future = (field_def.resolver_fn)(ResolverContext {
+                        ctx: &ctx_field,
+                        args: arguments,
+                        parent_value,
+                    });
 
-                let value =
-                    resolve(schema, &ctx_field, &field_def.ty, field_value.as_ref()).await?;
+                    let field_value = match field_future {
+                        FieldFuture::Value(field_value) => field_value,
+                        FieldFuture::Future(future) => future
+                            .await
+                            .map_err(|err| err.into_server_error(field.pos))?,
+                    };
 
-                Ok(value)
+                    let value =
+                        resolve(schema, &ctx_field, &field_def.ty, field_value.as_ref()).await?;
+
+                    Ok(value)
+                };
+                futures_util::pin_mut!(resolve_fut);
+
+                ctx_field
+                    .query_env
+                    .extensions
+                    .resolve(resolve_info, &mut resolve_fut)
+                    .await
+            }
+            .await;
+            // coachql patch: the error is the field's (see `field_error`).
+            let res_value = match res {
+                Ok(value) => value.unwrap_or_default(),
+                Err(err) => field_error(&ctx_field, is_nullable(&field_def.ty), err)?,
             };
-            futures_util::pin_mut!(resolve_fut);
-
-            let res_value = ctx_field
-                .query_env
-                .extensions
-                .resolve(resolve_info, &mut resolve_fut)
-                .await?
-                .unwrap_or_default();
             Ok((field.node.response_key().node.clone(), res_value))
         }
         .boxed(),
@@ -464,16 +533,34 @@ async fn resolve_list<'a>(
             let resolve_fut = async { resolve(schema, &ctx_item, type_ref, Some(value)).await };
             futures_util::pin_mut!(resolve_fut);
 
-            let res_value = ctx_item
+            // coachql patch: an item's error is handled like a field's (see
+            // `field_error`), by the item type's nullability.
+            match ctx_item
                 .query_env
                 .extensions
                 .resolve(resolve_info, &mut resolve_fut)
-                .await?;
-            Ok::<_, ServerError>(res_value.unwrap_or_default())
+                .await
+            {
+                Ok(value) => Ok(value.unwrap_or_default()),
+                Err(err) => field_error(&ctx_item, is_nullable(type_ref), err),
+            }
         });
     }
-    let values = futures_util::future::try_join_all(futures).await?;
-    Ok(Some(Value::List(values)))
+    // coachql patch: every item completes; the first error of a non-null
+    // item (in list order) nulls the list, any others are recorded.
+    let mut items = Vec::with_capacity(futures.len());
+    let mut error = None;
+    for res in futures_util::future::join_all(futures).await {
+        match res {
+            Ok(value) => items.push(value),
+            Err(err) if error.is_none() => error = Some(err),
+            Err(err) => ctx.add_error(err),
+        }
+    }
+    match error {
+        Some(err) => Err(err),
+        None => Ok(Some(Value::List(items))),
+    }
 }
 
 async fn resolve_value(
