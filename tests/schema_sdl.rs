@@ -71,3 +71,94 @@ async fn every_type_field_and_argument_is_described() {
         missing.len()
     );
 }
+
+/// Every default value can be printed by graphql-js (`printSchema`,
+/// `astFromValue`, GraphiQL's docs): it cannot print an object or a list as
+/// a value of a scalar, so no default holds one for `JSON` (or any scalar),
+/// at any depth of lists and input objects.
+#[test]
+fn every_default_value_is_printable_by_graphql_js() {
+    use async_graphql::{
+        Name, Positioned, Value,
+        parser::types::{BaseType, InputValueDefinition, Type, TypeKind, TypeSystemDefinition},
+    };
+    use std::collections::HashMap;
+    type Fields = Vec<Positioned<InputValueDefinition>>;
+
+    let sdl = coachql::build_schema(&coachql::config::Config::default())
+        .unwrap()
+        .schema
+        .sdl();
+    let doc = async_graphql::parser::parse_schema(&sdl).unwrap();
+    let mut inputs: HashMap<Name, &Fields> = HashMap::new();
+    let mut values: Vec<(String, &InputValueDefinition)> = vec![];
+    for def in &doc.definitions {
+        let TypeSystemDefinition::Type(t) = def else {
+            continue;
+        };
+        let name = &t.node.name.node;
+        match &t.node.kind {
+            TypeKind::Object(o) => {
+                for f in &o.fields {
+                    for a in &f.node.arguments {
+                        let at = format!("{name}.{}({})", f.node.name.node, a.node.name.node);
+                        values.push((at, &a.node));
+                    }
+                }
+            }
+            TypeKind::Interface(o) => {
+                for f in &o.fields {
+                    for a in &f.node.arguments {
+                        let at = format!("{name}.{}({})", f.node.name.node, a.node.name.node);
+                        values.push((at, &a.node));
+                    }
+                }
+            }
+            TypeKind::InputObject(o) => {
+                inputs.insert(name.clone(), &o.fields);
+                for f in &o.fields {
+                    values.push((format!("{name}.{}", f.node.name.node), &f.node));
+                }
+            }
+            _ => {}
+        }
+    }
+    fn printable(v: &Value, ty: &Type, inputs: &HashMap<Name, &Fields>) -> bool {
+        match (&ty.base, v) {
+            (_, Value::Null) => true,
+            (BaseType::List(item), Value::List(items)) => {
+                items.iter().all(|i| printable(i, item, inputs))
+            }
+            (BaseType::List(item), v) => printable(v, item, inputs),
+            (BaseType::Named(n), Value::Object(m)) if inputs.contains_key(n) => {
+                m.iter().all(|(k, x)| {
+                    inputs[n]
+                        .iter()
+                        .find(|f| f.node.name.node == *k)
+                        .is_some_and(|f| printable(x, &f.node.ty.node, inputs))
+                })
+            }
+            // A scalar (`JSON`, …) or enum holding an object or a list.
+            (BaseType::Named(_), Value::Object(_) | Value::List(_)) => false,
+            _ => true,
+        }
+    }
+    let bad: Vec<String> = values
+        .iter()
+        .filter(|(_, v)| {
+            v.default_value
+                .as_ref()
+                .is_some_and(|d| !printable(&d.node, &v.ty.node, &inputs))
+        })
+        .map(|(at, v)| {
+            format!(
+                "{at}: {} = {}",
+                v.ty.node,
+                v.default_value.as_ref().unwrap().node
+            )
+        })
+        .collect();
+    assert!(bad.is_empty(), "defaults graphql-js cannot print: {bad:#?}");
+    // The check sees defaults at all.
+    assert!(values.iter().any(|(_, v)| v.default_value.is_some()));
+}

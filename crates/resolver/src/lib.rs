@@ -4,6 +4,7 @@
 pub mod account;
 mod catalog;
 pub mod connection;
+mod depth;
 pub mod error;
 pub mod filter;
 pub mod ids;

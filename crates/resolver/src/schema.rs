@@ -504,7 +504,8 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
         .register(node)
         .register(parts.mutation)
         .extension(NullableNodes)
-        .limit_depth(options.max_depth)
+        // Not `limit_depth`: introspection is held to its own rule (depth.rs).
+        .extension(crate::depth::DepthLimit(options.max_depth))
         .limit_complexity(options.max_complexity)
         .data(sh.clone());
     for s in value::scalars() {

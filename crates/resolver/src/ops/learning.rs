@@ -142,13 +142,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             )
             .argument(id_arg("quizId", "Quiz", "The quiz to attempt"))
             .argument(
-                InputValue::new("answers", TypeRef::named_nn("JSON"))
-                    .default_value(async_graphql::Value::Object(Default::default()))
-                    .description(
-                        "The answers, by question id (JSON object): the option text for multiple \
-                         choice, \"true\"/\"false\", or the text of a short answer. Unanswered \
-                         questions earn no points.",
-                    ),
+                InputValue::new("answers", TypeRef::named("JSON")).description(
+                    "The answers, by question id (JSON object): the option text for multiple \
+                     choice, \"true\"/\"false\", or the text of a short answer. Unanswered \
+                     questions earn no points; omitted or null, none is answered.",
+                ),
             )
             .argument(arg(
                 "timeSpent",
