@@ -15,6 +15,19 @@ import {
 } from "graphql";
 import { startServer, repo, apiExamples } from "./server.mjs";
 
+/** Whether any field or argument of `schema` refers to the type `name`. */
+function isReachable(schema, name) {
+  const named = (t) => (t.ofType ? named(t.ofType) : t.name);
+  for (const type of Object.values(schema.getTypeMap())) {
+    const fields = type.getFields?.() ?? {};
+    for (const f of Object.values(fields)) {
+      if (named(f.type) === name) return true;
+      for (const a of f.args ?? []) if (named(a.type) === name) return true;
+    }
+  }
+  return false;
+}
+
 let server;
 before(async () => (server = await startServer()));
 after(async () => server?.stop());
@@ -38,7 +51,15 @@ test("the standard introspection query builds a printable schema", async () => {
   assert.match(sdl, /type Mutation/);
   // The exported SDL describes the same API.
   const exported = buildSchema(readFileSync(join(repo, "schema.graphql"), "utf8"));
-  assert.deepEqual(findBreakingChanges(exported, schema), []);
+  // Introspection lists only the types reachable from the roots, and the
+  // built-in @deprecated's locations differ between printers: neither is a
+  // change a client can notice.
+  const breaking = findBreakingChanges(exported, schema).filter(
+    (c) =>
+      !(c.type === "TYPE_REMOVED" && !isReachable(exported, c.description.split(" ")[0])) &&
+      !(c.type === "DIRECTIVE_LOCATION_REMOVED" && c.description.includes("deprecated")),
+  );
+  assert.deepEqual(breaking, []);
 });
 
 test("every docs/API.md operation validates against the live schema", async () => {

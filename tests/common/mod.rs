@@ -121,6 +121,10 @@ impl TestServer {
             .unwrap()
     }
 
+    pub fn client(&self) -> &reqwest::Client {
+        &self.client
+    }
+
     pub fn post(&self) -> reqwest::RequestBuilder {
         self.client.post(format!("{}/graphql", self.url))
     }
