@@ -141,6 +141,7 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
+        const DOCUMENT: limits::Limits = limits::Limits::DEFAULT;
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 8000)),
             database_url: None,
@@ -162,14 +163,14 @@ impl Default for Config {
             request_timeout_secs: 30,
             max_body_bytes: 1024 * 1024,
             max_batch: 10,
-            max_document_bytes: 100_000,
-            max_nesting: 64,
-            max_tokens: 20_000,
-            max_fields: 5_000,
-            max_aliases: 50,
-            max_directives: 50,
-            max_root_fields: 50,
-            max_list_items: 1_000,
+            max_document_bytes: DOCUMENT.max_bytes,
+            max_nesting: DOCUMENT.max_nesting,
+            max_tokens: DOCUMENT.max_tokens,
+            max_fields: DOCUMENT.max_fields,
+            max_aliases: DOCUMENT.max_aliases,
+            max_directives: DOCUMENT.max_directives,
+            max_root_fields: DOCUMENT.max_root_fields,
+            max_list_items: DOCUMENT.max_list_items,
             max_text_chars: 20_000,
             header_read_timeout_secs: 10,
             idle_timeout_secs: 60,
@@ -242,6 +243,20 @@ impl Config {
             var: "jwt_*".into(),
             message: e.to_string(),
         })
+    }
+
+    /// The limits a document's text is checked against before parsing.
+    pub fn document_limits(&self) -> limits::Limits {
+        limits::Limits {
+            max_bytes: self.max_document_bytes,
+            max_nesting: self.max_nesting,
+            max_tokens: self.max_tokens,
+            max_fields: self.max_fields,
+            max_aliases: self.max_aliases,
+            max_directives: self.max_directives,
+            max_root_fields: self.max_root_fields,
+            max_list_items: self.max_list_items,
+        }
     }
 
     /// Without a configured HS256 secret, uses the one kept in

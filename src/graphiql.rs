@@ -58,13 +58,14 @@ const PAGE_CSS: &str = "html, body, #graphiql { height: 100%; margin: 0; }\n";
 const INIT: &str = r##"(function () {
   "use strict";
   var defaultQuery = [
-    "# Welcome to coachql.",
-    "#",
-    "# Every request acts in one tenant. Open the Headers pane below and send",
-    "#   { \"Authorization\": \"Bearer <token>\" }  to act as a user, or",
-    "#   { \"X-Tenant\": \"insideout\" }           to read what the tenant makes public.",
-    "# Get a token with `cargo run -- token --tenant insideout --email leo@learner.example`",
-    "# or the `login` mutation (demo password: coachql-demo).",
+    "# Welcome to coachql. Every request acts in",
+    "# one tenant: in Headers below, send",
+    "#   \"X-Tenant\": \"insideout\"   (public data) or",
+    "#   \"Authorization\": \"Bearer <token>\"",
+    "# Get a token with the login mutation",
+    "# (demo password: coachql-demo) or",
+    "#   cargo run -- token --tenant insideout \\",
+    "#     --email leo@learner.example",
     "",
     "{",
     "  courses(first: 5) {",

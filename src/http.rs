@@ -663,19 +663,21 @@ fn check_text(text: &str, max: usize) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// What a handler knows of a GraphQL request besides its operations.
+struct Call {
+    headers: HeaderMap,
+    media: &'static str,
+    method: Method,
+    ip: Option<IpAddr>,
+    deadline: Instant,
+}
+
 /// Admits, budgets and runs a request. The work runs in a task of its own,
 /// so a client that disconnects cannot cancel it halfway (its transaction
 /// is always committed or rolled back, and its connection returned); the
 /// answer waits at most until `deadline`, which the database shares.
-async fn run(
-    state: Arc<AppState>,
-    headers: HeaderMap,
-    media: &'static str,
-    batch: BatchRequest,
-    method: Method,
-    ip: Option<IpAddr>,
-    deadline: Instant,
-) -> HttpResponse {
+async fn run(state: Arc<AppState>, call: Call, batch: BatchRequest) -> HttpResponse {
+    let media = call.media;
     let operation = match &batch {
         BatchRequest::Single(r) => r.operation_name.clone(),
         BatchRequest::Batch(rs) => rs.first().and_then(|r| r.operation_name.clone()),
@@ -688,11 +690,11 @@ async fn run(
             Err(e) => return named(refuse(media, &e), operation),
         }
     }
-    let cacheable = method == Method::GET
+    let cacheable = call.method == Method::GET
         && hashed
-        && !headers.contains_key(header::AUTHORIZATION)
-        && headers.contains_key("x-tenant");
-    let resp = run_checked(state, headers, media, batch, method, ip, deadline).await;
+        && !call.headers.contains_key(header::AUTHORIZATION)
+        && call.headers.contains_key("x-tenant");
+    let resp = run_checked(state, call, batch).await;
     named(cache_headers(resp, cacheable), operation)
 }
 
@@ -720,20 +722,13 @@ fn cache_headers(mut resp: HttpResponse, cacheable: bool) -> HttpResponse {
     resp
 }
 
-async fn run_checked(
-    state: Arc<AppState>,
-    headers: HeaderMap,
-    media: &'static str,
-    batch: BatchRequest,
-    method: Method,
-    ip: Option<IpAddr>,
-    deadline: Instant,
-) -> HttpResponse {
+async fn run_checked(state: Arc<AppState>, call: Call, batch: BatchRequest) -> HttpResponse {
+    let media = call.media;
     let cost = match admit(&state.limits, &batch) {
         Ok(c) => c,
         Err(e) => return refuse(media, &e),
     };
-    if let Some(ip) = ip
+    if let Some(ip) = call.ip
         && let Err(wait) = state.budgets.per_ip.spend(&ip.to_string(), cost)
     {
         let e = ApiError::rate_limited("this address is over its query budget", wait);
@@ -744,16 +739,8 @@ async fn run_checked(
     // what the database cannot cancel (waiting for a pool connection,
     // SQLite's busy wait) is dropped here, which rolls back and returns
     // the connection (see `db::connect_with`).
-    let work = run_admitted(
-        state,
-        headers,
-        media,
-        batch,
-        method,
-        Origin::new(ip),
-        deadline,
-        cost,
-    );
+    let deadline = call.deadline;
+    let work = run_admitted(state, call, batch, cost);
     let hard_stop = deadline + Duration::from_millis(250);
     let task = tokio::spawn(
         async move {
@@ -795,17 +782,20 @@ fn named(mut resp: HttpResponse, operation: Option<String>) -> HttpResponse {
     resp
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn run_admitted(
     state: Arc<AppState>,
-    headers: HeaderMap,
-    media: &'static str,
+    call: Call,
     mut batch: BatchRequest,
-    method: Method,
-    origin: Origin,
-    deadline: Instant,
     cost: u64,
 ) -> HttpResponse {
+    let Call {
+        headers,
+        media,
+        method,
+        ip,
+        deadline,
+    } = call;
+    let origin = Origin::new(ip);
     let (principal, mut opened) = match authenticate(&state, &headers, deadline).await {
         Ok(Some((p, s))) => (Some(p), s),
         Ok(None) => (None, None),
@@ -926,16 +916,14 @@ async fn graphql_get(
         Ok(r) => r,
         Err(e) => return request_error(media, ErrorCode::BadUserInput, &e),
     };
-    run(
-        state,
+    let call = Call {
         headers,
         media,
-        BatchRequest::Single(req),
-        Method::GET,
+        method: Method::GET,
         ip,
         deadline,
-    )
-    .await
+    };
+    run(state, call, BatchRequest::Single(req)).await
 }
 
 async fn graphql_post(
@@ -1008,7 +996,14 @@ async fn graphql_post(
     } else {
         BatchRequest::Single(Request::new(String::from_utf8_lossy(&body)))
     };
-    run(state, headers, media, batch, Method::POST, ip, deadline).await
+    let call = Call {
+        headers,
+        media,
+        method: Method::POST,
+        ip,
+        deadline,
+    };
+    run(state, call, batch).await
 }
 
 #[cfg(test)]

@@ -115,16 +115,7 @@ pub async fn serve(
         keys,
         documents: Default::default(),
         limits: http::RequestLimits {
-            document: limits::Limits {
-                max_bytes: config.max_document_bytes,
-                max_nesting: config.max_nesting,
-                max_tokens: config.max_tokens,
-                max_fields: config.max_fields,
-                max_aliases: config.max_aliases,
-                max_directives: config.max_directives,
-                max_root_fields: config.max_root_fields,
-                max_list_items: config.max_list_items,
-            },
+            document: config.document_limits(),
             max_body_bytes: config.max_body_bytes,
             max_batch: config.max_batch,
             max_text_chars: config.max_text_chars,

@@ -8,12 +8,7 @@ use common::TestServer;
 use serde_json::json;
 
 async fn statements(s: &TestServer) -> u64 {
-    let text = reqwest::get(format!("{}/metrics", s.metrics_url))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = s.metrics().await;
     text.lines()
         .find_map(|l| l.strip_prefix("coachql_sql_statements_total "))
         .unwrap()

@@ -156,6 +156,32 @@ impl TestServer {
         body["data"].clone()
     }
 
+    /// The metrics listener's text.
+    pub async fn metrics(&self) -> String {
+        self.client
+            .get(format!("{}/metrics", self.metrics_url))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// How long an anonymous read of the demo tenant takes; it must succeed.
+    pub async fn public_read(&self) -> std::time::Duration {
+        let started = std::time::Instant::now();
+        let data = self
+            .data(
+                "tenant:insideout",
+                "{ courses(first: 1) { totalCount } }",
+                json!({}),
+            )
+            .await;
+        assert!(data["courses"]["totalCount"].as_i64().unwrap() > 0);
+        started.elapsed()
+    }
+
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());

@@ -49,18 +49,23 @@ pub struct Limits {
     pub max_list_items: usize,
 }
 
+impl Limits {
+    /// The defaults, usable in constants.
+    pub const DEFAULT: Limits = Limits {
+        max_bytes: 100_000,
+        max_nesting: 64,
+        max_tokens: 20_000,
+        max_fields: 5_000,
+        max_aliases: 50,
+        max_directives: 50,
+        max_root_fields: 50,
+        max_list_items: 1_000,
+    };
+}
+
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            max_bytes: 100_000,
-            max_nesting: 64,
-            max_tokens: 20_000,
-            max_fields: 5_000,
-            max_aliases: 50,
-            max_directives: 50,
-            max_root_fields: 50,
-            max_list_items: 1_000,
-        }
+        Self::DEFAULT
     }
 }
 

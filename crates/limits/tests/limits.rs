@@ -474,7 +474,7 @@ fn size_and_tokens() {
 #[test]
 fn introspection_query_passes_the_defaults() {
     // graphql-js 16 `getIntrospectionQuery()` with its default options.
-    let doc = include_str!("introspection.graphql");
+    let doc = include_str!("../../../tests/fixtures/introspection.graphql");
     let stats = ok(doc);
     // TypeRef: its own set and nine `ofType` sets.
     assert_eq!(stats.nesting, 10);
