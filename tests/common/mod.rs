@@ -21,7 +21,17 @@ pub struct TestServer {
 
 /// A fresh, empty database: `(url, postgres admin url + db name to drop)`.
 pub async fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<(String, String)>) {
-    match std::env::var("TEST_DATABASE_URL") {
+    fresh_database_with(dir, "").await.unwrap()
+}
+
+/// [`fresh_database`], with `options` appended to PostgreSQL's
+/// `CREATE DATABASE` (e.g. a collation); `None` when the server refuses
+/// them. SQLite ignores them.
+pub async fn fresh_database_with(
+    dir: &tempfile::TempDir,
+    options: &str,
+) -> Option<(String, Option<(String, String)>)> {
+    Some(match std::env::var("TEST_DATABASE_URL") {
         Ok(base) if !base.is_empty() => {
             let base = base.trim_end_matches('/').to_owned();
             let name = format!("coachql_t_{}", uuid::Uuid::new_v4().simple());
@@ -29,13 +39,13 @@ pub async fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<(String,
                 .await
                 .unwrap();
             admin
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\" {options}"))
                 .await
-                .unwrap();
+                .ok()?;
             (format!("{base}/{name}"), Some((base, name)))
         }
         _ => (format!("sqlite://{}/test.db", dir.path().display()), None),
-    }
+    })
 }
 
 /// Drops a database made by [`fresh_database`] (PostgreSQL only).
@@ -58,6 +68,12 @@ impl TestServer {
     }
 
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        Self::start_in("", tweak).await.unwrap()
+    }
+
+    /// On a database created with `options` (see [`fresh_database_with`]);
+    /// `None` when the PostgreSQL server refuses them.
+    pub async fn start_in(options: &str, tweak: impl FnOnce(&mut Config)) -> Option<Self> {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
                 std::env::var("TEST_LOG").unwrap_or_else(|_| "coachql=warn,resolver=warn".into()),
@@ -65,7 +81,7 @@ impl TestServer {
             .with_test_writer()
             .try_init();
         let dir = tempfile::tempdir().unwrap();
-        let (url, pg) = fresh_database(&dir).await;
+        let (url, pg) = fresh_database_with(&dir, options).await?;
         let mut config = Config::default();
         config.database_url = Some(coachql::config::Secret(url.clone()));
         config.db_max_connections = 4;
@@ -86,7 +102,7 @@ impl TestServer {
             .await
             .unwrap();
         });
-        Self {
+        Some(Self {
             url: format!("http://{addr}"),
             db,
             config,
@@ -94,7 +110,12 @@ impl TestServer {
             shutdown: Some(tx),
             _dir: dir,
             pg,
-        }
+        })
+    }
+
+    /// Whether this server runs on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.pg.is_some()
     }
 
     pub async fn token(&self, tenant: &str, email: &str) -> String {
