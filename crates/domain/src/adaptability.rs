@@ -12,7 +12,11 @@ use sea_orm::{
 use store::Write;
 use uuid::Uuid;
 
-use crate::{DomainError, Result, now};
+use crate::{
+    DomainError, Result,
+    decimal::{Least, checked},
+    now,
+};
 
 pub const DIMENSIONS: [&str; 5] = [
     "individual",
@@ -62,20 +66,28 @@ fn validate(a: &Answer) -> Result<()> {
         }
         _ => {}
     }
-    if a.weight
-        .is_some_and(|w| w <= Decimal::ZERO || w > Decimal::from(100))
-    {
-        return Err(DomainError::BadInput(
-            "weight must be greater than 0 and at most 100".into(),
-        ));
-    }
     Ok(())
+}
+
+/// The answer's weight (default 1), checked against its column: more than
+/// 2 places would round (0.001 to the 0.00 the CHECK refuses).
+fn weight(a: &Answer) -> Result<Decimal> {
+    a.weight.map_or(Ok(Decimal::ONE), |w| {
+        checked(
+            "weight",
+            answers::Column::QuestionWeight,
+            w,
+            Least::AboveZero,
+            Some(Decimal::from(100)),
+        )
+    })
 }
 
 /// Records (or replaces) the caller's answer on their own in-progress
 /// assessment and recomputes its dimension scores.
 pub async fn answer(w: &Write, assessment_id: Uuid, a: Answer) -> Result<assessments::Model> {
     validate(&a)?;
+    let weight = weight(&a)?;
     let me = w
         .principal()
         .user_id
@@ -93,7 +105,6 @@ pub async fn answer(w: &Write, assessment_id: Uuid, a: Answer) -> Result<assessm
         ));
     }
     let at = now();
-    let weight = a.weight.unwrap_or(Decimal::ONE);
     let replaced = w
         .update::<answers::Entity>(
             vec![

@@ -31,7 +31,11 @@ use serde::Deserialize;
 use store::{Scope, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, caller as me, insert_unique, now, one_of};
+use crate::{
+    DomainError, Result, caller as me,
+    decimal::{Least, checked},
+    insert_unique, now, one_of,
+};
 
 const AVAILABILITY: &[&str] = &["available", "limited", "booked"];
 const COACHING_STYLES: &[&str] = &["directive", "facilitative", "hybrid"];
@@ -47,25 +51,6 @@ fn average(xs: &[i32]) -> Decimal {
     let sum: i64 = xs.iter().map(|&x| i64::from(x)).sum();
     (Decimal::from(sum) / Decimal::from(xs.len() as i64))
         .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-}
-
-/// `v` if it is greater than 0 (or at least 0 with `zero_ok`), below
-/// `10^(p-2)` and has at most 2 decimals: a `decimal(p, 2)` column.
-fn amount(field: &str, v: Decimal, p: u32, zero_ok: bool) -> Result<Decimal> {
-    let max = Decimal::from(10_i64.pow(p - 2)) - Decimal::new(1, 2);
-    let low_ok = if zero_ok {
-        v >= Decimal::ZERO
-    } else {
-        v > Decimal::ZERO
-    };
-    if low_ok && v <= max && v.normalize().scale() <= 2 {
-        Ok(v)
-    } else {
-        Err(DomainError::BadInput(format!(
-            "{field} must be {} 0 and at most {max}, with at most 2 decimals",
-            if zero_ok { "at least" } else { "greater than" }
-        )))
-    }
 }
 
 /// `s` trimmed, refused when empty.
@@ -252,7 +237,15 @@ pub async fn upsert_profile(w: &Write, input: ProfileInput) -> Result<profiles::
         .transpose()?;
     let rate = i
         .hourly_rate
-        .map(|r| amount("hourlyRate", r, 10, true))
+        .map(|r| {
+            checked(
+                "hourlyRate",
+                profiles::Column::HourlyRate,
+                r,
+                Least::Zero,
+                None,
+            )
+        })
         .transpose()?;
     let success = percent("transformationSuccessRate", i.transformation_success_rate)?;
     let change = percent("behaviorChangeScore", i.behavior_change_score)?;
@@ -502,10 +495,22 @@ pub async fn create_engagement(
         expert_id: Set(profile.user_id),
         organization_id: Set(p.organization_id),
         focus_area: Set(text("focusArea", &e.focus_area)?),
-        hours_total: Set(amount("hoursTotal", e.hours_total, 7, false)?),
+        hours_total: Set(checked(
+            "hoursTotal",
+            engagements::Column::HoursTotal,
+            e.hours_total,
+            Least::AboveZero,
+            None,
+        )?),
         hours_used: Set(Decimal::ZERO),
         hourly_rate: Set(match e.hourly_rate {
-            Some(r) => Some(amount("hourlyRate", r, 10, true)?),
+            Some(r) => Some(checked(
+                "hourlyRate",
+                engagements::Column::HourlyRate,
+                r,
+                Least::Zero,
+                None,
+            )?),
             None => profile.hourly_rate,
         }),
         status: Set("pending".into()),
@@ -632,7 +637,13 @@ pub async fn complete_session(
     duration_hours: Decimal,
     notes: Option<String>,
 ) -> Result<sessions::Model> {
-    let duration_hours = amount("durationHours", duration_hours, 5, false)?;
+    let duration_hours = checked(
+        "durationHours",
+        sessions::Column::DurationHours,
+        duration_hours,
+        Least::AboveZero,
+        None,
+    )?;
     me(w)?;
     let session = crate::visible::<sessions::Entity>(w, session_id, "engagement session").await?;
     party_engagement(w, session.engagement_id, "complete its sessions").await?;

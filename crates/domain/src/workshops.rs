@@ -17,7 +17,11 @@ use sea_orm::{
 use store::{Scope, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, now};
+use crate::{
+    DomainError, Result,
+    decimal::{Least, checked},
+    now,
+};
 
 pub const PILLARS: &[&str] = &["adaptability", "coaching", "marketplace"];
 pub const LEVELS: &[&str] = &["beginner", "intermediate", "advanced"];
@@ -186,16 +190,6 @@ pub(crate) fn one_of(name: &str, v: &str, allowed: &[&str]) -> Result<()> {
     }
 }
 
-/// A `decimal(10,2)` amount: non-negative, at most 2 decimals, below 10^8.
-pub(crate) fn money(name: &str, v: Decimal) -> Result<Decimal> {
-    if v < Decimal::ZERO || v.normalize().scale() > 2 || v >= Decimal::new(100_000_000, 0) {
-        return Err(bad(format!(
-            "{name} must be at least 0 and below 100000000, with at most 2 decimals"
-        )));
-    }
-    Ok(v)
-}
-
 /// The columns of a workshop an instructor sets; `None` leaves one as it is
 /// (on create, the required ones must be given).
 #[derive(Debug, Default)]
@@ -261,10 +255,22 @@ impl WorkshopFields {
             return Err(bad("capacity must be at least 0"));
         }
         if let Some(p) = self.price_amount {
-            money("priceAmount", p)?;
+            checked(
+                "priceAmount",
+                workshops::Column::PriceAmount,
+                p,
+                Least::Zero,
+                None,
+            )?;
         }
         if let Some(e) = self.price_early_bird {
-            money("priceEarlyBird", e)?;
+            checked(
+                "priceEarlyBird",
+                workshops::Column::PriceEarlyBird,
+                e,
+                Least::Zero,
+                None,
+            )?;
             if e > price {
                 return Err(bad("priceEarlyBird must not exceed priceAmount"));
             }

@@ -57,7 +57,7 @@ fn profile_input() -> InputObject {
         arg(
             "hourlyRate",
             TypeRef::named("Decimal"),
-            "Consulting fee per hour, at least 0, 2 decimals.",
+            "Consulting fee per hour: at least 0, at most 99999999.99, at most 2 decimal places.",
         ),
         s("availability", "available, limited or booked."),
         arg(
@@ -197,8 +197,8 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             )
             .argument(id_arg("talentProfileId", "TalentProfile", "The expert's profile"))
             .argument(s_nn("focusArea", "The engagement's goal."))
-            .argument(arg("hoursTotal", TypeRef::named_nn("Decimal"), "Hour budget, greater than 0, at most 99999.99."))
-            .argument(arg("hourlyRate", TypeRef::named("Decimal"), "Billing rate (default: the profile's)."))
+            .argument(arg("hoursTotal", TypeRef::named_nn("Decimal"), "Hour budget: greater than 0, at most 99999.99, at most 2 decimal places."))
+            .argument(arg("hourlyRate", TypeRef::named("Decimal"), "Billing rate: at least 0, at most 99999999.99, at most 2 decimal places (default: the profile's)."))
             .argument(arg("deliverables", TypeRef::named("JSON"), "Planned deliverables (JSON array)."))
             .argument(arg("milestones", TypeRef::named("JSON"), "Milestones (JSON array).")),
         )
@@ -249,7 +249,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 |m| Ok(row::<engagement_sessions::Entity>(m)),
             )
             .argument(id_arg("engagementSessionId", "EngagementSession", "The session to complete"))
-            .argument(arg("durationHours", TypeRef::named_nn("Decimal"), "Hours spent, greater than 0, at most 2 decimals."))
+            .argument(arg("durationHours", TypeRef::named_nn("Decimal"), "Hours spent: greater than 0, at most 999.99, at most 2 decimal places."))
             .argument(s("notes", "Session notes.")),
         )
         .field(
