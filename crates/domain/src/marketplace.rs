@@ -376,19 +376,23 @@ pub async fn add_testimonial(
 /// The seed's "Search Talent by Expertise".
 #[derive(Debug, Default)]
 pub struct TalentSearch {
-    /// Any of these (array overlap); empty: no condition.
-    pub expertise: Vec<String>,
+    /// Any of these (the seed's array overlap `expertise && ARRAY[…]`);
+    /// `None`: no condition. An empty list overlaps nothing, so it matches
+    /// no profile, as `expertise && ARRAY[]` does.
+    pub expertise: Option<Vec<String>>,
     pub min_rating: Option<Decimal>,
-    /// Any of these availabilities; empty: no condition.
-    pub availability: Vec<String>,
+    /// Any of these availabilities; `None`: no condition. An empty list
+    /// matches none, like an empty `expertise` (and SQL's `IN ()`).
+    pub availability: Option<Vec<String>>,
     pub first: u64,
 }
 
 /// Public profiles accepting clients whose expertise overlaps, rated at
 /// least `min_rating`, best rated first (then most reviewed, then id): one
-/// statement, through the caller's read rules.
+/// statement, through the caller's read rules; none for an empty
+/// `expertise` or `availability` list.
 pub async fn search_talent(s: &Scope, q: TalentSearch) -> Result<Vec<profiles::Model>> {
-    for a in &q.availability {
+    for a in q.availability.iter().flatten() {
         one_of("availability", a, AVAILABILITY)?;
     }
     if let Some(r) = q.min_rating
@@ -398,23 +402,28 @@ pub async fn search_talent(s: &Scope, q: TalentSearch) -> Result<Vec<profiles::M
             "minRating must be between 0 and 5".into(),
         ));
     }
+    if q.expertise.as_ref().is_some_and(Vec::is_empty)
+        || q.availability.as_ref().is_some_and(Vec::is_empty)
+    {
+        return Ok(vec![]);
+    }
     let mut sel = s
         .select::<profiles::Entity>()
         .filter(profiles::Column::IsPublic.eq(true))
         .filter(profiles::Column::AcceptingClients.eq(true));
-    if !q.expertise.is_empty() {
+    if let Some(expertise) = &q.expertise {
         sel = sel.filter(overlaps(
             s.backend(),
             "talent_profiles",
             "expertise",
-            &q.expertise,
+            expertise,
         ));
     }
     if let Some(r) = q.min_rating {
         sel = sel.filter(profiles::Column::Rating.gte(r));
     }
-    if !q.availability.is_empty() {
-        sel = sel.filter(profiles::Column::Availability.is_in(q.availability));
+    if let Some(availability) = q.availability {
+        sel = sel.filter(profiles::Column::Availability.is_in(availability));
     }
     Ok(sel
         .order_by(profiles::Column::Rating, Order::Desc)

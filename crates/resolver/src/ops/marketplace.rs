@@ -108,12 +108,12 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         read(
             "searchTalent",
             TypeRef::named_nn_list_nn("TalentProfile"),
-            "Seed 001 \"Search Talent by Expertise\": public profiles accepting clients whose expertise shares at \
-             least one entry with `expertise`, rated at least `minRating`, in one of `availability`; best rated \
-             first, then most reviewed.",
+            "Search talent by expertise: public profiles accepting clients whose expertise shares at least one \
+             entry with `expertise`, rated at least `minRating`, in one of `availability`; best rated first, then \
+             most reviewed. An omitted (or null) list sets no condition; an empty list matches no profile.",
             |a| {
                 Ok(TalentSearch {
-                    expertise: a.strings("expertise")?,
+                    expertise: a.opt_strings("expertise")?,
                     min_rating: a
                         .float("minRating")?
                         .map(|r| {
@@ -121,16 +121,16 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                                 .map_err(|_| ApiError::bad_input("`minRating` must be a number"))
                         })
                         .transpose()?,
-                    availability: a.strings("availability")?,
+                    availability: a.opt_strings("availability")?,
                     first: a.int_in("first", 1..=100)?.unwrap_or(20) as u64,
                 })
             },
             |s, q| Box::pin(m::search_talent(s, q)),
             |ps| Ok(rows::<talent_profiles::Entity>(ps)),
         )
-        .argument(arg("expertise", TypeRef::named_nn_list(TypeRef::STRING), "Any of these skills (exact match); omitted: any."))
+        .argument(arg("expertise", TypeRef::named_nn_list(TypeRef::STRING), "Any of these skills (exact match); omitted: any skills; `[]`: no profile."))
         .argument(arg("minRating", TypeRef::named(TypeRef::FLOAT), "Lowest rating, 0–5."))
-        .argument(arg("availability", TypeRef::named_nn_list(TypeRef::STRING), "Any of available, limited, booked; omitted: any."))
+        .argument(arg("availability", TypeRef::named_nn_list(TypeRef::STRING), "Any of available, limited, booked; omitted: any availability; `[]`: no profile."))
         .argument(int("first", "How many, 1–100 (default 20).").default_value(20)),
     );
     p.mutation = p
