@@ -44,7 +44,7 @@ const SESSION_TYPES: &[&str] = &["coaching", "workshop", "consultation", "follow
 const ENGAGEMENT_STATUSES: &[&str] = &["pending", "active", "paused", "completed", "cancelled"];
 
 /// The average of `xs`, to 2 places (half away from zero, as SQL's round()).
-fn average(xs: &[i32]) -> Decimal {
+pub fn average(xs: &[i32]) -> Decimal {
     if xs.is_empty() {
         return Decimal::ZERO;
     }
@@ -66,11 +66,57 @@ fn text(field: &str, s: &str) -> Result<String> {
 // Ratings
 // ---------------------------------------------------------------------
 
-/// The one writer of `talent_profiles.rating` / `review_count`: the mean
-/// over the expert's client satisfaction scores and approved expert review
-/// ratings together, and the number of approved expert reviews.
+/// A rating and its review count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rating {
+    pub rating: Decimal,
+    pub review_count: i32,
+}
+
+/// An expert's `talent_profiles.rating` / `review_count`: the mean over
+/// their client satisfaction scores and approved expert review ratings
+/// together (0 with neither), and the number of approved expert reviews.
+pub fn expert_rating(satisfaction: &[i32], approved_reviews: &[i32]) -> Rating {
+    let all: Vec<i32> = satisfaction
+        .iter()
+        .chain(approved_reviews)
+        .copied()
+        .collect();
+    Rating {
+        rating: average(&all),
+        review_count: approved_reviews.len() as i32,
+    }
+}
+
+/// A workshop's `rating` / `review_count`: the mean of its approved
+/// reviews' ratings (0 with none) and their number.
+pub fn workshop_rating(approved_reviews: &[i32]) -> Rating {
+    Rating {
+        rating: average(approved_reviews),
+        review_count: approved_reviews.len() as i32,
+    }
+}
+
+/// Whether a session's hours count towards its engagement's `hours_used`:
+/// the completed ones, by their `duration_hours`.
+pub fn counts_hours(session_status: &str) -> bool {
+    session_status == "completed"
+}
+
+/// An engagement's `hours_used` from its sessions `(status, duration)`.
+/// [`complete_session`] keeps it so, one atomic addition per completion.
+pub fn hours_used<'a>(sessions: impl IntoIterator<Item = (&'a str, Option<Decimal>)>) -> Decimal {
+    sessions
+        .into_iter()
+        .filter(|(status, _)| counts_hours(status))
+        .filter_map(|(_, hours)| hours)
+        .sum()
+}
+
+/// The one writer of `talent_profiles.rating` / `review_count`
+/// ([`expert_rating`]).
 pub async fn recompute_expert_rating(w: &Write, expert: Uuid) -> Result<()> {
-    let mut ratings: Vec<i32> = w
+    let satisfaction: Vec<i32> = w
         .select_unrestricted::<engagements::Entity>()
         .filter(engagements::Column::ExpertId.eq(expert))
         .filter(engagements::Column::ClientSatisfactionScore.is_not_null())
@@ -89,12 +135,11 @@ pub async fn recompute_expert_rating(w: &Write, expert: Uuid) -> Result<()> {
         .iter()
         .map(|r| r.rating)
         .collect();
-    let count = reviewed.len() as i32;
-    ratings.extend(reviewed);
+    let r = expert_rating(&satisfaction, &reviewed);
     w.update::<profiles::Entity>(
         vec![
-            (profiles::Column::Rating, Expr::val(average(&ratings))),
-            (profiles::Column::ReviewCount, Expr::val(count)),
+            (profiles::Column::Rating, Expr::val(r.rating)),
+            (profiles::Column::ReviewCount, Expr::val(r.review_count)),
             (profiles::Column::UpdatedAt, Expr::val(now())),
         ],
         Condition::all().add(profiles::Column::UserId.eq(expert)),
@@ -103,7 +148,8 @@ pub async fn recompute_expert_rating(w: &Write, expert: Uuid) -> Result<()> {
     Ok(())
 }
 
-/// A workshop's rating and review count from its approved reviews.
+/// A workshop's rating and review count from its approved reviews
+/// ([`workshop_rating`]).
 async fn recompute_workshop_rating(w: &Write, workshop: Uuid) -> Result<()> {
     let ratings: Vec<i32> = w
         .select_unrestricted::<reviews::Entity>()
@@ -115,13 +161,11 @@ async fn recompute_workshop_rating(w: &Write, workshop: Uuid) -> Result<()> {
         .iter()
         .map(|r| r.rating)
         .collect();
+    let r = workshop_rating(&ratings);
     w.update::<workshops::Entity>(
         vec![
-            (workshops::Column::Rating, Expr::val(average(&ratings))),
-            (
-                workshops::Column::ReviewCount,
-                Expr::val(ratings.len() as i32),
-            ),
+            (workshops::Column::Rating, Expr::val(r.rating)),
+            (workshops::Column::ReviewCount, Expr::val(r.review_count)),
             (workshops::Column::UpdatedAt, Expr::val(now())),
         ],
         Condition::all().add(workshops::Column::Id.eq(workshop)),
@@ -1007,4 +1051,54 @@ pub async fn respond_to_review(
         ));
     }
     crate::visible::<reviews::Entity>(w, review_id, "review").await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn ratings_average_to_two_places() {
+        assert_eq!(
+            workshop_rating(&[]),
+            Rating {
+                rating: Decimal::ZERO,
+                review_count: 0
+            }
+        );
+        assert_eq!(
+            workshop_rating(&[5, 4, 5]),
+            Rating {
+                rating: d("4.67"),
+                review_count: 3
+            }
+        );
+        // Satisfaction scores count in the mean, not in the review count.
+        assert_eq!(
+            expert_rating(&[4], &[5, 4]),
+            Rating {
+                rating: d("4.33"),
+                review_count: 2
+            }
+        );
+        // Half away from zero: 4.125 → 4.13.
+        assert_eq!(average(&[4, 4, 4, 4, 4, 4, 5, 4]).to_string(), "4.13");
+    }
+
+    #[test]
+    fn completed_sessions_count_their_hours() {
+        assert_eq!(
+            hours_used([
+                ("completed", Some(d("1.50"))),
+                ("scheduled", None),
+                ("cancelled", Some(d("2"))),
+                ("completed", Some(d("2.25"))),
+            ]),
+            d("3.75")
+        );
+    }
 }

@@ -27,6 +27,27 @@ pub const PILLARS: &[&str] = &["adaptability", "coaching", "marketplace"];
 pub const LEVELS: &[&str] = &["beginner", "intermediate", "advanced"];
 pub const FORMATS: &[&str] = &["live", "hybrid", "recorded"];
 
+/// Whether a registration in `status` holds a seat: every one but a
+/// cancelled one (cancelling gives the seat back; attending, completing or
+/// not showing up does not).
+pub fn holds_seat(status: &str) -> bool {
+    status != "cancelled"
+}
+
+/// A workshop's `capacity_remaining`: its seats less the registrations
+/// holding one ([`holds_seat`]). [`register`] and [`cancel`] keep it so,
+/// one atomic step per seat.
+pub fn capacity_remaining<'a>(
+    capacity_total: i32,
+    registration_statuses: impl IntoIterator<Item = &'a str>,
+) -> i32 {
+    let held = registration_statuses
+        .into_iter()
+        .filter(|s| holds_seat(s))
+        .count();
+    capacity_total - held as i32
+}
+
 /// Registers the caller for a published workshop, taking one seat.
 /// `CONFLICT` when it is full, not open, or the caller is registered.
 pub async fn register(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
@@ -43,7 +64,7 @@ pub async fn register(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
         .filter(reg::Column::UserId.eq(user))
         .one()
         .await?;
-    if existing.as_ref().is_some_and(|r| r.status != "cancelled") {
+    if existing.as_ref().is_some_and(|r| holds_seat(&r.status)) {
         return Err(DomainError::Conflict(
             "already registered for this workshop".into(),
         ));
@@ -761,4 +782,18 @@ pub async fn search(s: &Scope, q: Search) -> Result<Vec<(workshops::Model, f64)>
         .limit(q.first)
         .all_scored(rank)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cancelled_registrations_give_their_seat_back() {
+        assert_eq!(capacity_remaining(10, []), 10);
+        assert_eq!(
+            capacity_remaining(10, ["registered", "cancelled", "completed", "no_show"]),
+            7
+        );
+    }
 }
