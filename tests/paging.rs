@@ -359,3 +359,57 @@ async fn every_connection_pages_exactly_in_every_order() {
     );
     s.stop().await;
 }
+
+/// Cursors that do not decode, or whose values do not fit the list's
+/// order, are the caller's mistake, in both directions and in nested
+/// lists.
+#[tokio::test]
+async fn garbage_cursors_are_user_errors() {
+    use base64::Engine;
+    let s = TestServer::start().await;
+    let admin = s.token("insideout", "ada@insideout.example").await;
+    let b64 = |v: Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+    let id = uuid::Uuid::new_v4();
+    let deep = format!("{}1{}", "[".repeat(5000), "]".repeat(5000));
+    let cursors = [
+        "%%%".to_owned(),
+        String::new(),
+        b64(json!([])),
+        b64(json!(["not-a-uuid"])),
+        b64(json!([1])),
+        // PRICE_AMOUNT is a Decimal, then created_at, then id.
+        b64(json!(["x", "2026-01-01T00:00:00+00:00", id])),
+        b64(json!([12.5, "2026-01-01T00:00:00+00:00", id])),
+        b64(json!([null, "2026-01-01T00:00:00+00:00", id])),
+        b64(json!(["12.50", "yesterday", id])),
+        b64(json!(["12.50", id])),
+        b64(json!([
+            "12.50",
+            "2026-01-01T00:00:00+00:00",
+            "2026-01-01",
+            id
+        ])),
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&deep),
+    ];
+    let q = "query($a: String, $b: String, $n: Int, $l: Int) {
+        workshops(orderBy: [{field: PRICE_AMOUNT}], first: $n, last: $l, after: $a, before: $b) { totalCount } }";
+    let nested =
+        "query($a: String) { courses(first: 1) { nodes { lessons(after: $a) { totalCount } } } }";
+    for c in &cursors {
+        for vars in [
+            json!({"a": c, "n": 2}),
+            json!({"b": c, "l": 2}),
+            json!({"a": c, "b": c, "n": 1}),
+        ] {
+            let body = s.gql(&admin, q, vars.clone()).await;
+            assert_eq!(common::code(&body), "BAD_USER_INPUT", "{vars}: {body}");
+        }
+        let body = s.gql(&admin, nested, json!({"a": c})).await;
+        assert_eq!(common::code(&body), "BAD_USER_INPUT", "nested {c}: {body}");
+    }
+    // A well-formed cursor of a row that is gone still seeks.
+    let gone = b64(json!(["12.50", "2026-01-01T00:00:00+00:00", id]));
+    let body = s.gql(&admin, q, json!({"a": gone, "n": 2})).await;
+    assert!(body.get("errors").is_none(), "{body}");
+    s.stop().await;
+}
