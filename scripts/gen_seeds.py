@@ -172,6 +172,23 @@ def dec(x, places=2):
     return f"{x:.{places}f}"
 
 
+def half_up(x, places=0):
+    """`x` rounded half away from zero, as SQL's round() and the domain's
+    averages do (Python's round() goes to even)."""
+    from decimal import Decimal, ROUND_HALF_UP
+    q = Decimal(1).scaleb(-places)
+    return Decimal(str(x)).quantize(q, rounding=ROUND_HALF_UP)
+
+
+def mean2(xs):
+    """domain::marketplace::average: the mean to 2 places, "0.00" for none."""
+    from decimal import Decimal, ROUND_HALF_UP
+    if not xs:
+        return "0.00"
+    m = Decimal(sum(xs)) / Decimal(len(xs))
+    return str(m.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
 def row_of(table, id_):
     for r in TABLES[table]:
         if r["id"] == id_:
@@ -509,7 +526,7 @@ def add_framework(tenant, questions, created):
 
 def add_attempt(tenant, user_nn, fa, qids, questions, selected, completed, time_spent, insights=None):
     correct = [sel == q[3] for sel, q in zip(selected, questions)]
-    score = round(100 * sum(correct) / len(questions))
+    score = int(half_up(100 * sum(correct) / len(questions)))
     start_h, start_m = map(int, completed.split(" ")[1].split(":"))
     attempt = add("user_attempts", tenant, user_id=user(user_nn), assessment_id=fa, score=score,
                   time_spent=time_spent, completed_at=ts(completed), created_at=ts(completed))
@@ -521,7 +538,7 @@ def add_attempt(tenant, user_nn, fa, qids, questions, selected, completed, time_
     for area in AREAS:
         idx = [i for i, q in enumerate(questions) if q[0] == area]
         c = sum(correct[i] for i in idx)
-        breakdown[area] = {"correct": c, "total": len(idx), "percentage": round(100 * c / len(idx))}
+        breakdown[area] = {"correct": c, "total": len(idx), "percentage": int(half_up(100 * c / len(idx)))}
     return attempt, score, breakdown
 
 
@@ -579,26 +596,57 @@ add_attempt(T1, 8, CORE_I, CORE_I_Q, CORE_I_QUESTIONS, answers_with_misses({2, 4
 leo_sel = answers_with_misses({5, 6, 11})
 leo_attempt, leo_score, leo_breakdown = add_attempt(T1, 8, CORE_I, CORE_I_Q, CORE_I_QUESTIONS, leo_sel,
                                                      "2026-10-14 19:05", 1010)
-weak = [a for a in AREAS if leo_breakdown[a]["percentage"] < 70]
-strong = [a for a in AREAS if leo_breakdown[a]["percentage"] >= 85]
-insights = {
-    "version": 2,
-    "overall_score": leo_score,
-    "competency_breakdown": leo_breakdown,
-    "weak_areas": weak,
-    "strong_areas": strong,
-    "weakness_insights": [
-        {"skill_tag": n, "competency_area": a, "text": w}
-        for n, (t, a, w, s, act) in TAG_IDS.items() if a in weak
-    ],
-    "strength_insights": [
-        {"skill_tag": n, "competency_area": a, "text": s}
-        for n, (t, a, w, s, act) in TAG_IDS.items() if a in strong
-    ][:3],
-    "actions": [act for n, (t, a, w, s, act) in TAG_IDS.items() if a in weak],
-    "leverage": [LEVERAGE[a][1] for a in strong],
-    "learning_path_category_ids": [c for c, areas in PATH_IDS.values() if set(areas) & set(weak)],
-}
+# The frontend caches what frameworkAssessmentResult answered for the attempt (a
+# subset of its fields), so the cache is exactly what the domain computes
+# (domain::competency: weak below 60, strong from 80; tags, insights, actions and
+# leverage strengths of the assessment's level and context; learning paths by
+# priority, then title, resources by type, then title). tests/demo_fixed_point.rs
+# asks the query again and requires the same answer.
+WEAK_BELOW, STRONG_FROM = 60, 80
+
+
+def framework_result(score, breakdown):
+    order = []
+    for q in CORE_I_QUESTIONS:
+        if q[0] not in order:
+            order.append(q[0])
+    rows = [{"competencyArea": a, "displayName": AREA_NAMES[a], "correct": breakdown[a]["correct"],
+             "total": breakdown[a]["total"], "score": breakdown[a]["percentage"]} for a in order]
+    weak = [r["competencyArea"] for r in rows if r["score"] < WEAK_BELOW]
+    strong = [r["competencyArea"] for r in rows if r["score"] >= STRONG_FROM]
+    tags = sorted(((order.index(a), i, n, a, w, st, act)
+                   for a in weak + strong for i, (n, w, st, act) in enumerate(SKILL_TAGS[a], 1)))
+    tag = lambda n, a, text: {"skillTag": n, "competencyArea": a, "text": text}
+    leverage = []
+    for prio, area in sorted([(p * 2 - 1, a) for p, a in enumerate(AREAS, 1)] +
+                             [(p * 2, a) for p, a in enumerate(AREAS, 1)]):
+        low, high = (85, 100) if prio % 2 else (70, 84)
+        sc = breakdown[area]["percentage"]
+        if low <= sc <= high:
+            mid, top = LEVERAGE[area]
+            leverage.append({"competencyArea": area, "score": sc, "text": top if prio % 2 else mid})
+    paths = []
+    for title, desc, icon, areas, prio, resources in sorted(LEARNING_PATHS, key=lambda p: (p[4], p[0])):
+        if set(areas) & set(weak):
+            paths.append({"categoryTitle": title,
+                          "resources": [{"title": r[0], "resourceType": r[2]}
+                                        for r in sorted(resources, key=lambda r: (r[2], r[0]))]})
+    return {
+        "score": score,
+        "breakdown": rows,
+        "weakAreas": weak,
+        "strongAreas": strong,
+        "insights": {
+            "weaknesses": [tag(n, a, w) for _, _, n, a, w, st, act in tags if a in weak],
+            "strengths": [tag(n, a, st) for _, _, n, a, w, st, act in tags if a in strong],
+            "actions": [tag(n, a, act) for _, _, n, a, w, st, act in tags if a in weak],
+            "leverage": leverage,
+        },
+        "learningPaths": paths,
+    }
+
+
+insights = {"version": 3, "result": framework_result(leo_score, leo_breakdown)}
 row_of("user_attempts", leo_attempt)["frontend_insights"] = insights
 row_of("user_attempts", leo_attempt)["insights_generated_at"] = ts("2026-10-14 19:05:12")
 # Lina: 9 of 12, different gaps.
@@ -1164,13 +1212,15 @@ DIM_PREFIX = {"individual": "ind", "leadership": "lead", "cultural": "cult", "em
 def adaptability(tenant, nn, org, kind, status, started, completed, answers, results=None, recommendations=None):
     """answers: [(dimension, answer_type, value or text, weight)]. Dimension scores are the weighted
     average of the numeric answers of each dimension (they must come out whole)."""
+    # domain::adaptability::dimension_scores: the weighted mean of a dimension's
+    # numeric answers, rounded half away from zero; NULL (absent) while it has
+    # none, so an assessment in progress is scored as far as it is answered.
     scores = {}
-    if status == "completed":
-        for d in DIMS:
-            num = [(v, w) for dd, at, v, w in answers if dd == d and at != "text"]
+    for d in DIMS:
+        num = [(v, w) for dd, at, v, w in answers if dd == d and at != "text"]
+        if num:
             total = sum(v * w for v, w in num) / sum(w for v, w in num)
-            assert abs(total - round(total)) < 1e-9, (nn, d, total)
-            scores[f"{d}_score"] = round(total)
+            scores[f"{d}_score"] = int(half_up(total))
     aid = add("adaptability_assessments", tenant, user_id=user(nn), organization_id=org, assessment_type=kind,
               status=status, **scores, results=results or {}, recommendations=recommendations or [],
               started_at=ts(started), completed_at=ts(completed) if completed else None,
@@ -1234,8 +1284,8 @@ for (key, tenant, title, desc, pillar, level, fmt, date, time, cap, price, early
     WORKSHOPS[key] = add("workshops", tenant, title=title, description=desc, instructor_id=user(4), pillar=pillar,
                          level=level, format=fmt, schedule_date=date, schedule_time=time, capacity_total=cap,
                          capacity_remaining=cap, price_amount=dec(price), price_early_bird=dec(early) if early else None,
-                         outcomes=outcomes, tags=tags, status=status, is_featured=featured, created_at=ts(created),
-                         updated_at=ts(created))
+                         outcomes=outcomes, tags=tags, status=status, is_featured=featured, rating="0.00",
+                         review_count=0, created_at=ts(created), updated_at=ts(created))
 
 # --- adaptability assessments
 clara_answers = [
@@ -1549,7 +1599,7 @@ for (nn, rtype, target, rating, title, text, detail, verified, status, helpful, 
         response_text=response[1] if response else None, response_by=user(response[0]) if response else None,
         responded_at=ts(response[2]) if response else None, created_at=ts(created),
         updated_at=ts(response[2] if response else created))
-    if rtype == "expert" and status == "approved":
+    if status == "approved" and rtype in ("expert", "workshop"):
         approved[target].append(rating)
 
 def add_review_votes():
@@ -1577,7 +1627,13 @@ for nn, profile in [(6, ELI_PROFILE), (12, PRIYA_PROFILE)]:
     both = ratings + scores
     r = row_of("talent_profiles", profile)
     r["review_count"] = len(ratings)
-    r["rating"] = dec(sum(both) / len(both)) if both else "0.00"
+    r["rating"] = mean2(both)
+
+# domain::marketplace::workshop_rating: the mean of the approved workshop reviews.
+for wid in WORKSHOPS.values():
+    r = row_of("workshops", wid)
+    r["review_count"] = len(approved[wid])
+    r["rating"] = mean2(approved[wid])
 
 # ====================================================================
 # coaching (seed 002)

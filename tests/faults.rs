@@ -21,10 +21,6 @@ const GQL_RESPONSE: &str = "application/graphql-response+json";
 const REGISTER: &str = "mutation($w: ID!) { registerForWorkshop(workshopId: $w) { id status } }";
 const WORKSHOP_4: &str = "V29ya3Nob3A6NjIwMDAwMDAtMDAwMS00MDAwLTgwMDAtMDAwMDAwMDAwMDA0";
 
-fn is_postgres() -> bool {
-    std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.is_empty())
-}
-
 /// A PostgreSQL cluster of this test's own (scripts/pg-throwaway.sh), so
 /// stopping it disturbs no other test.
 struct Cluster {
@@ -83,7 +79,7 @@ impl Drop for Cluster {
 /// server recovers by itself.
 #[tokio::test]
 async fn database_stop_and_restart_under_load() {
-    if !is_postgres() {
+    if common::test_server().is_none() {
         eprintln!("skipped: PostgreSQL only (set TEST_DATABASE_URL)");
         return;
     }

@@ -23,29 +23,47 @@ pub struct TestServer {
 
 /// A fresh, empty database: `(url, postgres admin url + db name to drop)`.
 pub async fn fresh_database(dir: &tempfile::TempDir) -> (String, Option<(String, String)>) {
-    fresh_database_on(dir, std::env::var("TEST_DATABASE_URL").ok()).await
+    fresh_database_on(dir, test_server(), "").await.unwrap()
 }
 
-/// [`fresh_database`] on the PostgreSQL server at `base` (SQLite without).
+/// The PostgreSQL server the tests run against, if any.
+pub fn test_server() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|v| !v.is_empty())
+}
+
+/// [`fresh_database`], with `options` appended to PostgreSQL's
+/// `CREATE DATABASE` (e.g. a collation); `None` when the server refuses
+/// them. SQLite ignores them.
+pub async fn fresh_database_with(
+    dir: &tempfile::TempDir,
+    options: &str,
+) -> Option<(String, Option<(String, String)>)> {
+    fresh_database_on(dir, test_server(), options).await
+}
+
+/// A fresh database on the PostgreSQL server at `base` (SQLite without).
 pub async fn fresh_database_on(
     dir: &tempfile::TempDir,
     base: Option<String>,
-) -> (String, Option<(String, String)>) {
-    match base {
-        Some(base) if !base.is_empty() => {
+    options: &str,
+) -> Option<(String, Option<(String, String)>)> {
+    Some(match base {
+        Some(base) => {
             let base = base.trim_end_matches('/').to_owned();
             let name = format!("coachql_t_{}", uuid::Uuid::new_v4().simple());
             let admin = coachql::db::connect(&format!("{base}/postgres"), 1)
                 .await
                 .unwrap();
             admin
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\" {options}"))
                 .await
-                .unwrap();
+                .ok()?;
             (format!("{base}/{name}"), Some((base, name)))
         }
         _ => (format!("sqlite://{}/test.db", dir.path().display()), None),
-    }
+    })
 }
 
 /// Drops a database made by [`fresh_database`] (PostgreSQL only).
@@ -68,6 +86,12 @@ impl TestServer {
     }
 
     pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        Self::start_in("", tweak).await.unwrap()
+    }
+
+    /// On a database created with `options` (see [`fresh_database_with`]);
+    /// `None` when the PostgreSQL server refuses them.
+    pub async fn start_in(options: &str, tweak: impl FnOnce(&mut Config)) -> Option<Self> {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
                 std::env::var("TEST_LOG").unwrap_or_else(|_| "coachql=warn,resolver=warn".into()),
@@ -75,7 +99,7 @@ impl TestServer {
             .with_test_writer()
             .try_init();
         let dir = tempfile::tempdir().unwrap();
-        let (url, pg) = fresh_database(&dir).await;
+        let (url, pg) = fresh_database_with(&dir, options).await?;
         let mut config = Config::default();
         config.database_url = Some(coachql::config::Secret(url.clone()));
         config.db_max_connections = 4;
@@ -103,7 +127,7 @@ impl TestServer {
             .await
             .unwrap();
         });
-        Self {
+        Some(Self {
             url: format!("http://{addr}"),
             metrics_url,
             db,
@@ -112,7 +136,12 @@ impl TestServer {
             shutdown: Some(tx),
             _dir: dir,
             pg,
-        }
+        })
+    }
+
+    /// Whether this server runs on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.pg.is_some()
     }
 
     pub async fn token(&self, tenant: &str, email: &str) -> String {
@@ -212,14 +241,14 @@ impl ServerProcess {
     pub const SECRET: &'static str = "process-test-secret-0123456789abcdef";
 
     pub async fn start(env: &[(&str, &str)]) -> Self {
-        Self::start_on(std::env::var("TEST_DATABASE_URL").ok(), env).await
+        Self::start_on(test_server(), env).await
     }
 
     /// On the PostgreSQL server at `base` (SQLite without).
     pub async fn start_on(base: Option<String>, env: &[(&str, &str)]) -> Self {
         let bin = env!("CARGO_BIN_EXE_coachql");
         let dir = tempfile::tempdir().unwrap();
-        let (url, pg) = fresh_database_on(&dir, base).await;
+        let (url, pg) = fresh_database_on(&dir, base, "").await.unwrap();
         let seeded = std::process::Command::new(bin)
             .arg("seed")
             .current_dir(dir.path())

@@ -12,7 +12,11 @@ use sea_orm::{
 use store::Write;
 use uuid::Uuid;
 
-use crate::{DomainError, Result, now};
+use crate::{
+    DomainError, Result,
+    decimal::{Least, checked},
+    now,
+};
 
 pub const DIMENSIONS: [&str; 5] = [
     "individual",
@@ -62,20 +66,28 @@ fn validate(a: &Answer) -> Result<()> {
         }
         _ => {}
     }
-    if a.weight
-        .is_some_and(|w| w <= Decimal::ZERO || w > Decimal::from(100))
-    {
-        return Err(DomainError::BadInput(
-            "weight must be greater than 0 and at most 100".into(),
-        ));
-    }
     Ok(())
+}
+
+/// The answer's weight (default 1), checked against its column: more than
+/// 2 places would round (0.001 to the 0.00 the CHECK refuses).
+fn weight(a: &Answer) -> Result<Decimal> {
+    a.weight.map_or(Ok(Decimal::ONE), |w| {
+        checked(
+            "weight",
+            answers::Column::QuestionWeight,
+            w,
+            Least::AboveZero,
+            Some(Decimal::from(100)),
+        )
+    })
 }
 
 /// Records (or replaces) the caller's answer on their own in-progress
 /// assessment and recomputes its dimension scores.
 pub async fn answer(w: &Write, assessment_id: Uuid, a: Answer) -> Result<assessments::Model> {
     validate(&a)?;
+    let weight = weight(&a)?;
     let me = w
         .principal()
         .user_id
@@ -93,7 +105,6 @@ pub async fn answer(w: &Write, assessment_id: Uuid, a: Answer) -> Result<assessm
         ));
     }
     let at = now();
-    let weight = a.weight.unwrap_or(Decimal::ONE);
     let replaced = w
         .update::<answers::Entity>(
             vec![
@@ -131,8 +142,51 @@ pub async fn answer(w: &Write, assessment_id: Uuid, a: Answer) -> Result<assessm
     recompute(w, assessment_id).await
 }
 
-/// Each dimension's score = Σ(value × weight) / Σ(weight) over its numeric
-/// answers, rounded; NULL while a dimension has none.
+/// A dimension's score from its answers `(value, weight)`:
+/// Σ(value × weight) / Σ(weight) over the numeric ones, rounded half away
+/// from zero (as SQL's `round()`); `None` while there is none.
+pub fn dimension_score(answers: impl IntoIterator<Item = (Option<i32>, Decimal)>) -> Option<i32> {
+    let (mut sum, mut weights) = (Decimal::ZERO, Decimal::ZERO);
+    for (value, weight) in answers {
+        if let Some(v) = value {
+            sum += Decimal::from(v) * weight;
+            weights += weight;
+        }
+    }
+    (weights > Decimal::ZERO).then(|| {
+        let avg = (sum / weights)
+            .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        i32::try_from(avg.mantissa() / 10i128.pow(avg.scale()))
+            .unwrap_or(0)
+            .clamp(0, 100)
+    })
+}
+
+/// The five dimension scores, in [`DIMENSIONS`] order, of an assessment's
+/// answers (the seed's trigger): an in-progress assessment is scored as
+/// far as it is answered.
+pub fn dimension_scores(all: &[answers::Model]) -> [Option<i32>; 5] {
+    DIMENSIONS.map(|dim| {
+        dimension_score(
+            all.iter()
+                .filter(|a| a.dimension == dim)
+                .map(|a| (a.answer_value, a.question_weight)),
+        )
+    })
+}
+
+/// The generated `overall_score`: `(d1 + … + d5) / 5` in integer division,
+/// NULL until all five dimensions are scored.
+pub fn overall_score(dimensions: [Option<i32>; 5]) -> Option<i32> {
+    let mut sum = 0;
+    for d in dimensions {
+        sum += d?;
+    }
+    Some(sum / 5)
+}
+
+/// Writes the dimension scores of an assessment's answers
+/// ([`dimension_scores`]).
 async fn recompute(w: &Write, assessment_id: Uuid) -> Result<assessments::Model> {
     let all = w
         .select_unrestricted::<answers::Entity>()
@@ -140,28 +194,16 @@ async fn recompute(w: &Write, assessment_id: Uuid) -> Result<assessments::Model>
         .all()
         .await?;
     let mut set = vec![(assessments::Column::UpdatedAt, Expr::val(now()))];
-    for (dim, col) in DIMENSIONS.iter().zip([
+    for (col, score) in [
         assessments::Column::IndividualScore,
         assessments::Column::LeadershipScore,
         assessments::Column::CulturalScore,
         assessments::Column::EmbeddingScore,
         assessments::Column::VelocityScore,
-    ]) {
-        let (mut sum, mut weights) = (Decimal::ZERO, Decimal::ZERO);
-        for a in all.iter().filter(|a| a.dimension == *dim) {
-            if let Some(v) = a.answer_value {
-                sum += Decimal::from(v) * a.question_weight;
-                weights += a.question_weight;
-            }
-        }
-        let score: Option<i32> = (weights > Decimal::ZERO).then(|| {
-            // Half away from zero, as SQL's round() does (not banker's).
-            let avg = (sum / weights)
-                .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-            i32::try_from(avg.mantissa() / 10i128.pow(avg.scale()))
-                .unwrap_or(0)
-                .clamp(0, 100)
-        });
+    ]
+    .into_iter()
+    .zip(dimension_scores(&all))
+    {
         set.push((col, Expr::val(score)));
     }
     w.update::<assessments::Entity>(
@@ -184,14 +226,7 @@ pub async fn complete(w: &Write, assessment_id: Uuid) -> Result<assessments::Mod
             "only the person assessed may complete it".into(),
         ));
     }
-    let scored = [
-        a.individual_score,
-        a.leadership_score,
-        a.cultural_score,
-        a.embedding_score,
-        a.velocity_score,
-    ];
-    if scored.iter().any(Option::is_none) {
+    if overall_score(dimensions_of(&a)).is_none() {
         return Err(DomainError::Conflict(
             "answer every dimension before completing".into(),
         ));
@@ -214,6 +249,17 @@ pub async fn complete(w: &Write, assessment_id: Uuid) -> Result<assessments::Mod
         ));
     }
     crate::visible::<assessments::Entity>(w, assessment_id, "assessment").await
+}
+
+/// An assessment's stored dimension scores, in [`DIMENSIONS`] order.
+pub fn dimensions_of(a: &assessments::Model) -> [Option<i32>; 5] {
+    [
+        a.individual_score,
+        a.leadership_score,
+        a.cultural_score,
+        a.embedding_score,
+        a.velocity_score,
+    ]
 }
 
 /// One month of an organization's completed assessments.
@@ -281,16 +327,7 @@ pub async fn org_trend(scope: &store::Scope, org: Uuid, months: u32) -> Result<V
                 |f: fn(&assessments::Model) -> Option<i32>| avg(rs.iter().filter_map(f).collect());
             let overall: Vec<i32> = rs
                 .iter()
-                .filter_map(|r| {
-                    let d = [
-                        r.individual_score?,
-                        r.leadership_score?,
-                        r.cultural_score?,
-                        r.embedding_score?,
-                        r.velocity_score?,
-                    ];
-                    Some(d.iter().sum::<i32>() / 5)
-                })
+                .filter_map(|r| overall_score(dimensions_of(r)))
                 .collect();
             TrendPoint {
                 month,
@@ -304,4 +341,44 @@ pub async fn org_trend(scope: &store::Scope, org: Uuid, months: u32) -> Result<V
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn weighted_rounded_half_away_from_zero() {
+        assert_eq!(dimension_score([]), None);
+        assert_eq!(dimension_score([(None, d("1"))]), None, "text answers only");
+        assert_eq!(
+            dimension_score([(Some(70), d("1")), (Some(65), d("1.5"))]),
+            Some(67)
+        );
+        // 72.5 rounds up, not to even.
+        assert_eq!(
+            dimension_score([(Some(70), d("1")), (Some(75), d("1"))]),
+            Some(73)
+        );
+        assert_eq!(
+            dimension_score([(Some(85), d("1")), (None, d("3"))]),
+            Some(85)
+        );
+    }
+
+    #[test]
+    fn overall_needs_all_five() {
+        assert_eq!(
+            overall_score([Some(80), Some(70), Some(60), Some(90), Some(71)]),
+            Some(74)
+        );
+        assert_eq!(
+            overall_score([Some(80), None, Some(60), Some(90), Some(71)]),
+            None
+        );
+    }
 }

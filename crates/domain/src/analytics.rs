@@ -45,6 +45,40 @@ pub fn level_for(total_points: i32) -> i32 {
     1 + Ord::max(total_points, 0) / POINTS_PER_LEVEL
 }
 
+/// A learner's `user_points` row as its sources determine it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub total_points: i32,
+    pub current_level: i32,
+    pub current_streak: i32,
+    pub longest_streak: i32,
+}
+
+/// The totals of a learner's point transactions (`points`) and active
+/// days (`days`, the `daily_activity` dates, in any order): the sum, its
+/// [`level_for`], and the streaks [`record`] keeps one activity at a time —
+/// the current streak is the run of consecutive days ending at the latest
+/// active day (it moves on, or restarts at 1, with the next day's first
+/// activity), the longest is the longest such run.
+pub fn totals(points: impl IntoIterator<Item = i32>, days: &[NaiveDate]) -> Totals {
+    let total_points = points.into_iter().sum();
+    let mut days = days.to_vec();
+    days.sort_unstable();
+    days.dedup();
+    let (mut run, mut longest) = (0, 0);
+    for (i, d) in days.iter().enumerate() {
+        let follows = i > 0 && days[i - 1] + Duration::days(1) == *d;
+        run = if follows { run + 1 } else { 1 };
+        longest = Ord::max(longest, run);
+    }
+    Totals {
+        total_points,
+        current_level: level_for(total_points),
+        current_streak: run,
+        longest_streak: longest,
+    }
+}
+
 /// Reads for both read scopes and write transactions.
 pub trait Reader: Sync {
     fn principal(&self) -> &Principal;
@@ -1270,4 +1304,44 @@ pub async fn my_dashboard(s: &Scope) -> Result<Dashboard> {
             })
             .collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn totals_from_transactions_and_days() {
+        assert_eq!(
+            totals([], &[]),
+            Totals {
+                current_level: 1,
+                ..Totals::default()
+            }
+        );
+        let t = totals(
+            [50, 100, 499],
+            &[
+                day("2026-11-03"),
+                day("2026-11-01"),
+                day("2026-11-02"),
+                day("2026-11-02"),
+                day("2026-11-10"),
+                day("2026-11-11"),
+            ],
+        );
+        assert_eq!(
+            t,
+            Totals {
+                total_points: 649,
+                current_level: 2,
+                current_streak: 2,
+                longest_streak: 3,
+            }
+        );
+    }
 }

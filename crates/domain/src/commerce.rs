@@ -17,7 +17,11 @@ use sea_orm::{
 use store::{StoreError, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, now, workshops};
+use crate::{
+    DomainError, Result,
+    decimal::{Least, checked},
+    now, workshops,
+};
 
 fn bad(m: impl Into<String>) -> DomainError {
     DomainError::BadInput(m.into())
@@ -218,14 +222,6 @@ pub struct NewPayment {
     pub metadata: Option<serde_json::Value>,
 }
 
-/// A positive `decimal(10,2)` amount.
-fn positive(name: &str, v: Decimal) -> Result<Decimal> {
-    if v <= Decimal::ZERO {
-        return Err(bad(format!("{name} must be greater than 0")));
-    }
-    workshops::money(name, v)
-}
-
 /// The payer's organization: that of their first membership with one.
 async fn organization_of(w: &Write, user: Uuid) -> Result<Option<Uuid>> {
     Ok(w.select_unrestricted::<user_roles::Entity>()
@@ -241,7 +237,13 @@ async fn organization_of(w: &Write, user: Uuid) -> Result<Option<Uuid>> {
 /// or succeeded payment; the registration then points at it. For an
 /// engagement: by its client (or an admin), unless cancelled.
 pub async fn create_payment(w: &Write, p: NewPayment) -> Result<payments::Model> {
-    let amount = positive("amount", p.amount)?;
+    let amount = checked(
+        "amount",
+        payments::Column::Amount,
+        p.amount,
+        Least::AboveZero,
+        None,
+    )?;
     let currency = p.currency.trim().to_uppercase();
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
         return Err(bad("currency must be a 3-letter ISO 4217 code"));
@@ -435,9 +437,17 @@ pub async fn refund_payment(
     reason: Option<String>,
 ) -> Result<payments::Model> {
     admin_only(w)?;
-    if let Some(a) = amount {
-        positive("amount", a)?;
-    }
+    let amount = amount
+        .map(|a| {
+            checked(
+                "amount",
+                payments::Column::RefundAmount,
+                a,
+                Least::AboveZero,
+                None,
+            )
+        })
+        .transpose()?;
     payment(w, id).await?;
     // Lock the row first (PostgreSQL re-reads it after a concurrent refund
     // commits; SQLite writes one at a time), then compute exactly.

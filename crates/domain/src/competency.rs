@@ -38,6 +38,10 @@ pub const MAX_INSIGHTS_BYTES: usize = 64 * 1024;
 /// `context_level` of insights and leverage rows when nothing else fits
 /// (the seed's column default).
 const DEFAULT_CONTEXT: &str = "beginner";
+/// The level of an assessment none of whose questions names one: the level
+/// `get_learning_paths_for_assessment` always filters to (its body fixes
+/// `'core-i'`, the only level the seed had).
+pub const DEFAULT_LEVEL: &str = "core-i";
 
 /// Reads through the caller's tenant and read rules, in a request scope or
 /// inside a write (which sees its own writes).
@@ -371,8 +375,9 @@ pub async fn store_frontend_insights(
 struct Scored {
     attempt: attempts::Model,
     framework: String,
-    /// The questions' assessment level (e.g. core-i).
-    level: Option<String>,
+    /// The assessment's level: the first one its questions name, else
+    /// [`DEFAULT_LEVEL`].
+    level: String,
     /// The context level of insights: the assessment's difficulty, lowercased.
     context: String,
     breakdown: Vec<CompetencyScore>,
@@ -452,7 +457,7 @@ async fn scored(r: &impl Reader, attempt_id: Uuid) -> Result<Scored> {
     let strong = area(|s| s >= STRONG_FROM);
     Ok(Scored {
         framework: a.framework,
-        level: qs.iter().find_map(|q| q.assessment_level.clone()),
+        level: assessment_level(qs.iter().map(|q| q.assessment_level.as_deref())),
         context: a
             .difficulty
             .map_or_else(|| DEFAULT_CONTEXT.to_owned(), |d| d.to_lowercase()),
@@ -461,6 +466,17 @@ async fn scored(r: &impl Reader, attempt_id: Uuid) -> Result<Scored> {
         weak,
         strong,
     })
+}
+
+/// The level an assessment's insights and learning paths are for: the first
+/// level its questions (in order) name, [`DEFAULT_LEVEL`] when none does.
+pub fn assessment_level<'a>(question_levels: impl IntoIterator<Item = Option<&'a str>>) -> String {
+    question_levels
+        .into_iter()
+        .flatten()
+        .next()
+        .unwrap_or(DEFAULT_LEVEL)
+        .to_owned()
 }
 
 fn areas(s: &Scored) -> Vec<String> {
@@ -525,11 +541,10 @@ async fn insights(r: &impl Reader, s: &Scored) -> Result<Insights> {
             .rows::<skill_tags::Entity>()
             .filter(skill_tags::Column::Framework.eq(s.framework.as_str()))
             .filter(skill_tags::Column::IsActive.eq(true))
-            .filter(skill_tags::Column::CompetencyArea.is_in(focus));
-        if let Some(level) = &s.level {
-            tags = tags.filter(skill_tags::Column::AssessmentLevel.eq(level.as_str()));
-        }
-        let mut tags = tags.all().await?;
+            .filter(skill_tags::Column::CompetencyArea.is_in(focus))
+            .filter(skill_tags::Column::AssessmentLevel.eq(s.level.as_str()))
+            .all()
+            .await?;
         let rank = |area: &str| s.breakdown.iter().position(|c| c.competency_area == area);
         tags.sort_by(|a, b| {
             (rank(&a.competency_area), a.sort_order, &a.name).cmp(&(
@@ -625,22 +640,23 @@ async fn insights(r: &impl Reader, s: &Scored) -> Result<Insights> {
 }
 
 /// `get_learning_paths_for_assessment(weak_areas, score)` (2 statements):
-/// active categories of the assessment's level (the seed's body fixes
-/// `core-i`, the only level it had) whose `competency_areas` overlap the weak
-/// areas, by priority then title, each with its active resources by type
-/// then title. No weak areas, no paths.
+/// active categories of the assessment's level ([`assessment_level`]: the
+/// seed's body fixes `core-i`, the only level it had, and so does an
+/// assessment whose questions name none) whose `competency_areas` overlap
+/// the weak areas, by priority then title, each with its active resources
+/// by type then title (titles in byte order, as every text sort). No weak
+/// areas, no paths.
 async fn learning_paths(r: &impl Reader, s: &Scored) -> Result<Vec<LearningPath>> {
     if s.weak.is_empty() {
         return Ok(vec![]);
     }
-    let mut q = r
+    let q = r
         .rows::<categories::Entity>()
         .filter(categories::Column::IsActive.eq(true))
+        .filter(categories::Column::AssessmentLevel.eq(s.level.as_str()))
         .order_by(categories::Column::PriorityOrder, Order::Asc)
-        .order_by(categories::Column::CategoryTitle, Order::Asc);
-    if let Some(level) = &s.level {
-        q = q.filter(categories::Column::AssessmentLevel.eq(level.as_str()));
-    }
+        .order_by(categories::Column::CategoryTitle, Order::Asc)
+        .order_by(categories::Column::Id, Order::Asc);
     let overlaps = |areas: &Json| {
         areas.as_array().is_some_and(|a| {
             a.iter()
@@ -663,6 +679,7 @@ async fn learning_paths(r: &impl Reader, s: &Scored) -> Result<Vec<LearningPath>
         .filter(resources::Column::IsActive.eq(true))
         .order_by(resources::Column::ResourceType, Order::Asc)
         .order_by(resources::Column::Title, Order::Asc)
+        .order_by(resources::Column::Id, Order::Asc)
         .all()
         .await?
     {
@@ -724,4 +741,19 @@ pub async fn paths_for_attempt(s: &Scope, attempt_id: Uuid) -> Result<Vec<Learni
 /// [`result`] through a request scope.
 pub async fn attempt_result(s: &Scope, attempt_id: Uuid) -> Result<AssessmentResult> {
     result(s, attempt_id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_is_the_first_named_else_core_i() {
+        assert_eq!(
+            assessment_level([None, Some("core-ii"), Some("core-i")]),
+            "core-ii"
+        );
+        assert_eq!(assessment_level([None, None]), DEFAULT_LEVEL);
+        assert_eq!(assessment_level([]), "core-i");
+    }
 }

@@ -8,6 +8,7 @@ pub mod authoring;
 pub mod coaching;
 pub mod commerce;
 pub mod competency;
+pub mod decimal;
 pub mod learning;
 pub mod marketplace;
 pub mod progress;

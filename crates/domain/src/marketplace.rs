@@ -31,7 +31,11 @@ use serde::Deserialize;
 use store::{Scope, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, caller as me, insert_unique, now, one_of};
+use crate::{
+    DomainError, Result, caller as me,
+    decimal::{Least, checked},
+    insert_unique, now, one_of,
+};
 
 const AVAILABILITY: &[&str] = &["available", "limited", "booked"];
 const COACHING_STYLES: &[&str] = &["directive", "facilitative", "hybrid"];
@@ -40,32 +44,13 @@ const SESSION_TYPES: &[&str] = &["coaching", "workshop", "consultation", "follow
 const ENGAGEMENT_STATUSES: &[&str] = &["pending", "active", "paused", "completed", "cancelled"];
 
 /// The average of `xs`, to 2 places (half away from zero, as SQL's round()).
-fn average(xs: &[i32]) -> Decimal {
+pub fn average(xs: &[i32]) -> Decimal {
     if xs.is_empty() {
         return Decimal::ZERO;
     }
     let sum: i64 = xs.iter().map(|&x| i64::from(x)).sum();
     (Decimal::from(sum) / Decimal::from(xs.len() as i64))
         .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-}
-
-/// `v` if it is greater than 0 (or at least 0 with `zero_ok`), below
-/// `10^(p-2)` and has at most 2 decimals: a `decimal(p, 2)` column.
-fn amount(field: &str, v: Decimal, p: u32, zero_ok: bool) -> Result<Decimal> {
-    let max = Decimal::from(10_i64.pow(p - 2)) - Decimal::new(1, 2);
-    let low_ok = if zero_ok {
-        v >= Decimal::ZERO
-    } else {
-        v > Decimal::ZERO
-    };
-    if low_ok && v <= max && v.normalize().scale() <= 2 {
-        Ok(v)
-    } else {
-        Err(DomainError::BadInput(format!(
-            "{field} must be {} 0 and at most {max}, with at most 2 decimals",
-            if zero_ok { "at least" } else { "greater than" }
-        )))
-    }
 }
 
 /// `s` trimmed, refused when empty.
@@ -81,11 +66,57 @@ fn text(field: &str, s: &str) -> Result<String> {
 // Ratings
 // ---------------------------------------------------------------------
 
-/// The one writer of `talent_profiles.rating` / `review_count`: the mean
-/// over the expert's client satisfaction scores and approved expert review
-/// ratings together, and the number of approved expert reviews.
+/// A rating and its review count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rating {
+    pub rating: Decimal,
+    pub review_count: i32,
+}
+
+/// An expert's `talent_profiles.rating` / `review_count`: the mean over
+/// their client satisfaction scores and approved expert review ratings
+/// together (0 with neither), and the number of approved expert reviews.
+pub fn expert_rating(satisfaction: &[i32], approved_reviews: &[i32]) -> Rating {
+    let all: Vec<i32> = satisfaction
+        .iter()
+        .chain(approved_reviews)
+        .copied()
+        .collect();
+    Rating {
+        rating: average(&all),
+        review_count: approved_reviews.len() as i32,
+    }
+}
+
+/// A workshop's `rating` / `review_count`: the mean of its approved
+/// reviews' ratings (0 with none) and their number.
+pub fn workshop_rating(approved_reviews: &[i32]) -> Rating {
+    Rating {
+        rating: average(approved_reviews),
+        review_count: approved_reviews.len() as i32,
+    }
+}
+
+/// Whether a session's hours count towards its engagement's `hours_used`:
+/// the completed ones, by their `duration_hours`.
+pub fn counts_hours(session_status: &str) -> bool {
+    session_status == "completed"
+}
+
+/// An engagement's `hours_used` from its sessions `(status, duration)`.
+/// [`complete_session`] keeps it so, one atomic addition per completion.
+pub fn hours_used<'a>(sessions: impl IntoIterator<Item = (&'a str, Option<Decimal>)>) -> Decimal {
+    sessions
+        .into_iter()
+        .filter(|(status, _)| counts_hours(status))
+        .filter_map(|(_, hours)| hours)
+        .sum()
+}
+
+/// The one writer of `talent_profiles.rating` / `review_count`
+/// ([`expert_rating`]).
 pub async fn recompute_expert_rating(w: &Write, expert: Uuid) -> Result<()> {
-    let mut ratings: Vec<i32> = w
+    let satisfaction: Vec<i32> = w
         .select_unrestricted::<engagements::Entity>()
         .filter(engagements::Column::ExpertId.eq(expert))
         .filter(engagements::Column::ClientSatisfactionScore.is_not_null())
@@ -104,12 +135,11 @@ pub async fn recompute_expert_rating(w: &Write, expert: Uuid) -> Result<()> {
         .iter()
         .map(|r| r.rating)
         .collect();
-    let count = reviewed.len() as i32;
-    ratings.extend(reviewed);
+    let r = expert_rating(&satisfaction, &reviewed);
     w.update::<profiles::Entity>(
         vec![
-            (profiles::Column::Rating, Expr::val(average(&ratings))),
-            (profiles::Column::ReviewCount, Expr::val(count)),
+            (profiles::Column::Rating, Expr::val(r.rating)),
+            (profiles::Column::ReviewCount, Expr::val(r.review_count)),
             (profiles::Column::UpdatedAt, Expr::val(now())),
         ],
         Condition::all().add(profiles::Column::UserId.eq(expert)),
@@ -118,7 +148,8 @@ pub async fn recompute_expert_rating(w: &Write, expert: Uuid) -> Result<()> {
     Ok(())
 }
 
-/// A workshop's rating and review count from its approved reviews.
+/// A workshop's rating and review count from its approved reviews
+/// ([`workshop_rating`]).
 async fn recompute_workshop_rating(w: &Write, workshop: Uuid) -> Result<()> {
     let ratings: Vec<i32> = w
         .select_unrestricted::<reviews::Entity>()
@@ -130,13 +161,11 @@ async fn recompute_workshop_rating(w: &Write, workshop: Uuid) -> Result<()> {
         .iter()
         .map(|r| r.rating)
         .collect();
+    let r = workshop_rating(&ratings);
     w.update::<workshops::Entity>(
         vec![
-            (workshops::Column::Rating, Expr::val(average(&ratings))),
-            (
-                workshops::Column::ReviewCount,
-                Expr::val(ratings.len() as i32),
-            ),
+            (workshops::Column::Rating, Expr::val(r.rating)),
+            (workshops::Column::ReviewCount, Expr::val(r.review_count)),
             (workshops::Column::UpdatedAt, Expr::val(now())),
         ],
         Condition::all().add(workshops::Column::Id.eq(workshop)),
@@ -252,7 +281,15 @@ pub async fn upsert_profile(w: &Write, input: ProfileInput) -> Result<profiles::
         .transpose()?;
     let rate = i
         .hourly_rate
-        .map(|r| amount("hourlyRate", r, 10, true))
+        .map(|r| {
+            checked(
+                "hourlyRate",
+                profiles::Column::HourlyRate,
+                r,
+                Least::Zero,
+                None,
+            )
+        })
         .transpose()?;
     let success = percent("transformationSuccessRate", i.transformation_success_rate)?;
     let change = percent("behaviorChangeScore", i.behavior_change_score)?;
@@ -383,19 +420,23 @@ pub async fn add_testimonial(
 /// The seed's "Search Talent by Expertise".
 #[derive(Debug, Default)]
 pub struct TalentSearch {
-    /// Any of these (array overlap); empty: no condition.
-    pub expertise: Vec<String>,
+    /// Any of these (the seed's array overlap `expertise && ARRAY[…]`);
+    /// `None`: no condition. An empty list overlaps nothing, so it matches
+    /// no profile, as `expertise && ARRAY[]` does.
+    pub expertise: Option<Vec<String>>,
     pub min_rating: Option<Decimal>,
-    /// Any of these availabilities; empty: no condition.
-    pub availability: Vec<String>,
+    /// Any of these availabilities; `None`: no condition. An empty list
+    /// matches none, like an empty `expertise` (and SQL's `IN ()`).
+    pub availability: Option<Vec<String>>,
     pub first: u64,
 }
 
 /// Public profiles accepting clients whose expertise overlaps, rated at
 /// least `min_rating`, best rated first (then most reviewed, then id): one
-/// statement, through the caller's read rules.
+/// statement, through the caller's read rules; none for an empty
+/// `expertise` or `availability` list.
 pub async fn search_talent(s: &Scope, q: TalentSearch) -> Result<Vec<profiles::Model>> {
-    for a in &q.availability {
+    for a in q.availability.iter().flatten() {
         one_of("availability", a, AVAILABILITY)?;
     }
     if let Some(r) = q.min_rating
@@ -405,23 +446,28 @@ pub async fn search_talent(s: &Scope, q: TalentSearch) -> Result<Vec<profiles::M
             "minRating must be between 0 and 5".into(),
         ));
     }
+    if q.expertise.as_ref().is_some_and(Vec::is_empty)
+        || q.availability.as_ref().is_some_and(Vec::is_empty)
+    {
+        return Ok(vec![]);
+    }
     let mut sel = s
         .select::<profiles::Entity>()
         .filter(profiles::Column::IsPublic.eq(true))
         .filter(profiles::Column::AcceptingClients.eq(true));
-    if !q.expertise.is_empty() {
+    if let Some(expertise) = &q.expertise {
         sel = sel.filter(overlaps(
             s.backend(),
             "talent_profiles",
             "expertise",
-            &q.expertise,
+            expertise,
         ));
     }
     if let Some(r) = q.min_rating {
         sel = sel.filter(profiles::Column::Rating.gte(r));
     }
-    if !q.availability.is_empty() {
-        sel = sel.filter(profiles::Column::Availability.is_in(q.availability));
+    if let Some(availability) = q.availability {
+        sel = sel.filter(profiles::Column::Availability.is_in(availability));
     }
     Ok(sel
         .order_by(profiles::Column::Rating, Order::Desc)
@@ -502,10 +548,22 @@ pub async fn create_engagement(
         expert_id: Set(profile.user_id),
         organization_id: Set(p.organization_id),
         focus_area: Set(text("focusArea", &e.focus_area)?),
-        hours_total: Set(amount("hoursTotal", e.hours_total, 7, false)?),
+        hours_total: Set(checked(
+            "hoursTotal",
+            engagements::Column::HoursTotal,
+            e.hours_total,
+            Least::AboveZero,
+            None,
+        )?),
         hours_used: Set(Decimal::ZERO),
         hourly_rate: Set(match e.hourly_rate {
-            Some(r) => Some(amount("hourlyRate", r, 10, true)?),
+            Some(r) => Some(checked(
+                "hourlyRate",
+                engagements::Column::HourlyRate,
+                r,
+                Least::Zero,
+                None,
+            )?),
             None => profile.hourly_rate,
         }),
         status: Set("pending".into()),
@@ -632,7 +690,13 @@ pub async fn complete_session(
     duration_hours: Decimal,
     notes: Option<String>,
 ) -> Result<sessions::Model> {
-    let duration_hours = amount("durationHours", duration_hours, 5, false)?;
+    let duration_hours = checked(
+        "durationHours",
+        sessions::Column::DurationHours,
+        duration_hours,
+        Least::AboveZero,
+        None,
+    )?;
     me(w)?;
     let session = crate::visible::<sessions::Entity>(w, session_id, "engagement session").await?;
     party_engagement(w, session.engagement_id, "complete its sessions").await?;
@@ -987,4 +1051,54 @@ pub async fn respond_to_review(
         ));
     }
     crate::visible::<reviews::Entity>(w, review_id, "review").await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn ratings_average_to_two_places() {
+        assert_eq!(
+            workshop_rating(&[]),
+            Rating {
+                rating: Decimal::ZERO,
+                review_count: 0
+            }
+        );
+        assert_eq!(
+            workshop_rating(&[5, 4, 5]),
+            Rating {
+                rating: d("4.67"),
+                review_count: 3
+            }
+        );
+        // Satisfaction scores count in the mean, not in the review count.
+        assert_eq!(
+            expert_rating(&[4], &[5, 4]),
+            Rating {
+                rating: d("4.33"),
+                review_count: 2
+            }
+        );
+        // Half away from zero: 4.125 → 4.13.
+        assert_eq!(average(&[4, 4, 4, 4, 4, 4, 5, 4]).to_string(), "4.13");
+    }
+
+    #[test]
+    fn completed_sessions_count_their_hours() {
+        assert_eq!(
+            hours_used([
+                ("completed", Some(d("1.50"))),
+                ("scheduled", None),
+                ("cancelled", Some(d("2"))),
+                ("completed", Some(d("2.25"))),
+            ]),
+            d("3.75")
+        );
+    }
 }

@@ -17,11 +17,36 @@ use sea_orm::{
 use store::{Scope, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, now};
+use crate::{
+    DomainError, Result,
+    decimal::{Least, checked},
+    now,
+};
 
 pub const PILLARS: &[&str] = &["adaptability", "coaching", "marketplace"];
 pub const LEVELS: &[&str] = &["beginner", "intermediate", "advanced"];
 pub const FORMATS: &[&str] = &["live", "hybrid", "recorded"];
+
+/// Whether a registration in `status` holds a seat: every one but a
+/// cancelled one (cancelling gives the seat back; attending, completing or
+/// not showing up does not).
+pub fn holds_seat(status: &str) -> bool {
+    status != "cancelled"
+}
+
+/// A workshop's `capacity_remaining`: its seats less the registrations
+/// holding one ([`holds_seat`]). [`register`] and [`cancel`] keep it so,
+/// one atomic step per seat.
+pub fn capacity_remaining<'a>(
+    capacity_total: i32,
+    registration_statuses: impl IntoIterator<Item = &'a str>,
+) -> i32 {
+    let held = registration_statuses
+        .into_iter()
+        .filter(|s| holds_seat(s))
+        .count();
+    capacity_total - held as i32
+}
 
 /// Registers the caller for a published workshop, taking one seat.
 /// `CONFLICT` when it is full, not open, or the caller is registered.
@@ -39,7 +64,7 @@ pub async fn register(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
         .filter(reg::Column::UserId.eq(user))
         .one()
         .await?;
-    if existing.as_ref().is_some_and(|r| r.status != "cancelled") {
+    if existing.as_ref().is_some_and(|r| holds_seat(&r.status)) {
         return Err(DomainError::Conflict(
             "already registered for this workshop".into(),
         ));
@@ -186,16 +211,6 @@ pub(crate) fn one_of(name: &str, v: &str, allowed: &[&str]) -> Result<()> {
     }
 }
 
-/// A `decimal(10,2)` amount: non-negative, at most 2 decimals, below 10^8.
-pub(crate) fn money(name: &str, v: Decimal) -> Result<Decimal> {
-    if v < Decimal::ZERO || v.normalize().scale() > 2 || v >= Decimal::new(100_000_000, 0) {
-        return Err(bad(format!(
-            "{name} must be at least 0 and below 100000000, with at most 2 decimals"
-        )));
-    }
-    Ok(v)
-}
-
 /// The columns of a workshop an instructor sets; `None` leaves one as it is
 /// (on create, the required ones must be given).
 #[derive(Debug, Default)]
@@ -261,10 +276,22 @@ impl WorkshopFields {
             return Err(bad("capacity must be at least 0"));
         }
         if let Some(p) = self.price_amount {
-            money("priceAmount", p)?;
+            checked(
+                "priceAmount",
+                workshops::Column::PriceAmount,
+                p,
+                Least::Zero,
+                None,
+            )?;
         }
         if let Some(e) = self.price_early_bird {
-            money("priceEarlyBird", e)?;
+            checked(
+                "priceEarlyBird",
+                workshops::Column::PriceEarlyBird,
+                e,
+                Least::Zero,
+                None,
+            )?;
             if e > price {
                 return Err(bad("priceEarlyBird must not exceed priceAmount"));
             }
@@ -755,4 +782,18 @@ pub async fn search(s: &Scope, q: Search) -> Result<Vec<(workshops::Model, f64)>
         .limit(q.first)
         .all_scored(rank)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cancelled_registrations_give_their_seat_back() {
+        assert_eq!(capacity_remaining(10, []), 10);
+        assert_eq!(
+            capacity_remaining(10, ["registered", "cancelled", "completed", "no_show"]),
+            7
+        );
+    }
 }

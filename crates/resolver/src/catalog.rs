@@ -2293,24 +2293,17 @@ pub struct Computed {
     pub value: fn(&crate::table::AnyRow) -> async_graphql::Value,
 }
 
-/// `(d1 + … + d5) / 5` over the five dimension scores, NULL until all are
-/// set: the expression of the generated column `overall_score`, which the
-/// generated entity does not map.
+/// The generated column `overall_score`, which the generated entity does
+/// not map: [`domain::adaptability::overall_score`] of the row's dimension
+/// scores.
 fn overall_score(row: &crate::table::AnyRow) -> async_graphql::Value {
-    let mut sum = 0i64;
-    for d in [
-        "individual",
-        "leadership",
-        "cultural",
-        "embedding",
-        "velocity",
-    ] {
-        match row.get(&format!("{d}_score")) {
-            Some(sea_orm::Value::Int(Some(v))) => sum += i64::from(v),
-            _ => return async_graphql::Value::Null,
-        }
-    }
-    async_graphql::Value::from(sum / 5)
+    let dimensions =
+        domain::adaptability::DIMENSIONS.map(|d| match row.get(&format!("{d}_score")) {
+            Some(sea_orm::Value::Int(v)) => v,
+            _ => None,
+        });
+    domain::adaptability::overall_score(dimensions)
+        .map_or(async_graphql::Value::Null, async_graphql::Value::from)
 }
 
 /// Computed fields, by table.

@@ -654,10 +654,12 @@ pub fn condition<E: EntityTrait>(f: &Filter, backend: DbBackend) -> Result<Condi
                 Op::Ne(v) => col.ne(val(v)?),
                 Op::In(vs) => col.is_in(vals(vs)?),
                 Op::NotIn(vs) => col.is_not_in(vals(vs)?),
-                Op::Lt(v) => col.lt(val(v)?),
-                Op::Lte(v) => col.lte(val(v)?),
-                Op::Gt(v) => col.gt(val(v)?),
-                Op::Gte(v) => col.gte(val(v)?),
+                // Ranges compare as the list sorts: text in byte order on
+                // every backend (`store::sort_key`).
+                Op::Lt(v) => store::sort_key(backend, col).lt(val(v)?),
+                Op::Lte(v) => store::sort_key(backend, col).lte(val(v)?),
+                Op::Gt(v) => store::sort_key(backend, col).gt(val(v)?),
+                Op::Gte(v) => store::sort_key(backend, col).gte(val(v)?),
                 Op::IsNull(true) => col.is_null(),
                 Op::IsNull(false) => col.is_not_null(),
                 Op::Contains(s) | Op::StartsWith(s) => {

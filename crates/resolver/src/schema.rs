@@ -149,7 +149,11 @@ fn list_arguments(field: Field, type_name: &str) -> Field {
                 "orderBy",
                 TypeRef::named_nn_list(format!("{type_name}Order")),
             )
-            .description("Sort keys, before the default order; NULLs sort last."),
+            .description(
+                "Sort keys, before the default order; the id breaks remaining ties. NULLs sort \
+                 last both ways. Text sorts by Unicode code point on every installation: \
+                 `Alpha` < `Zulu` < `_x` < `apple` < `Ähre`.",
+            ),
         )
 }
 

@@ -6,9 +6,9 @@ use std::{any::Any, collections::HashMap, marker::PhantomData, sync::Arc};
 
 use futures::future::BoxFuture;
 use sea_orm::{
-    ColumnTrait, ColumnType, Condition, EntityTrait, IdenStatic, Iterable, ModelTrait, Order,
-    Value as Db,
-    sea_query::{Expr, NullOrdering},
+    ColumnTrait, ColumnType, Condition, DbBackend, EntityTrait, IdenStatic, Iterable, ModelTrait,
+    Order, Value as Db,
+    sea_query::{Expr, ExprTrait, NullOrdering},
 };
 use store::{Scope, column};
 use uuid::Uuid;
@@ -177,51 +177,51 @@ where
     /// Rows strictly after (or, `after == false`, before) the cursor row in
     /// `order`, with NULLs sorting last in both directions: the
     /// lexicographic comparison spelled out so both backends use the index.
+    /// Each column is compared through [`store::sort_key`], the expression
+    /// the list is ordered by, so seek and order agree (text in byte order).
     fn keyset(
         &self,
+        backend: DbBackend,
         order: &[(E::Column, Order)],
         values: &[serde_json::Value],
         id: Uuid,
         after: bool,
     ) -> Result<Condition, ApiError> {
-        let invalid = || ApiError::bad_input("invalid cursor for this list");
         if values.len() + 1 != order.len() {
-            return Err(invalid());
+            return Err(invalid_cursor());
         }
-        let all_values: Vec<&serde_json::Value> = values.iter().collect();
         let id_json = serde_json::json!(id);
         let mut any = Condition::any();
         let mut ties = Condition::all();
         for (i, (col, dir)) in order.iter().enumerate() {
-            let v = all_values.get(i).copied().unwrap_or(&id_json);
+            let v = values.get(i).unwrap_or(&id_json);
+            let key = store::sort_key(backend, *col);
             let (past, tie) = if v.is_null() {
+                if !col.def().is_null() {
+                    return Err(invalid_cursor());
+                }
                 // NULLs come last: after a NULL only other NULLs (by the next
                 // keys); before it every non-NULL.
-                if after {
-                    (
-                        Condition::all().add(Expr::cust("1 = 0")),
-                        Condition::all().add(col.is_null()),
-                    )
+                let past = if after {
+                    Condition::all().add(Expr::cust("1 = 0"))
                 } else {
-                    (
-                        Condition::all().add(col.is_not_null()),
-                        Condition::all().add(col.is_null()),
-                    )
-                }
+                    Condition::all().add(key.clone().is_not_null())
+                };
+                (past, Condition::all().add(key.is_null()))
             } else {
-                let db = from_json(col.def().get_column_type(), v).ok_or_else(invalid)?;
+                let db = from_json(col.def().get_column_type(), v).ok_or_else(invalid_cursor)?;
                 let ascending = matches!(dir, Order::Asc);
                 let beyond = if ascending == after {
-                    col.gt(db.clone())
+                    key.clone().gt(db.clone())
                 } else {
-                    col.lt(db.clone())
+                    key.clone().lt(db.clone())
                 };
                 let past = if after {
-                    Condition::any().add(beyond).add(col.is_null())
+                    Condition::any().add(beyond).add(key.clone().is_null())
                 } else {
-                    Condition::all().add(beyond).add(col.is_not_null())
+                    Condition::all().add(beyond).add(key.clone().is_not_null())
                 };
-                (past, Condition::all().add(col.eq(db)))
+                (past, Condition::all().add(key.eq(db)))
             };
             any = any.add(ties.clone().add(past));
             ties = ties.add(tie);
@@ -254,41 +254,102 @@ where
     }
 }
 
-/// A cursor's JSON sort value back as a database value of the column's type.
-fn from_json(ty: &ColumnType, v: &serde_json::Value) -> Option<Db> {
-    use serde_json::Value as J;
-    Some(match (ty, v) {
-        (ColumnType::Uuid, J::String(s)) => Db::Uuid(Some(s.parse().ok()?)),
-        (
-            ColumnType::Integer | ColumnType::SmallInteger | ColumnType::TinyInteger,
-            J::Number(n),
-        ) => Db::Int(Some(i32::try_from(n.as_i64()?).ok()?)),
-        (ColumnType::BigInteger, J::Number(n)) => Db::BigInt(Some(n.as_i64()?)),
-        (ColumnType::TimestampWithTimeZone, J::String(s)) => {
-            Db::ChronoDateTimeWithTimeZone(Some(chrono::DateTime::parse_from_rfc3339(s).ok()?))
-        }
-        (ColumnType::Date, J::String(s)) => Db::ChronoDate(Some(s.parse().ok()?)),
-        (ColumnType::Text | ColumnType::String(_), J::String(s)) => Db::String(Some(s.clone())),
-        (ColumnType::Boolean, J::Bool(b)) => Db::Bool(Some(*b)),
-        _ => return None,
-    })
+fn invalid_cursor() -> ApiError {
+    ApiError::bad_input("invalid cursor for this list")
 }
 
-/// A database value as it is written into a cursor.
-fn to_json(v: Db) -> serde_json::Value {
+/// How a cursor writes a `Time` (as many fraction digits as the value has),
+/// and `DateTime`s are RFC 3339 likewise: the same text the SQLite driver
+/// stores, so a seek compares equal to the row it came from.
+const TIME_FORMAT: &str = "%H:%M:%S%.f";
+
+/// A database value as it is written into a cursor: exact for every
+/// sortable type, so seeking from the cursor lands next to its row.
+/// Decimals are written as text at the column's scale (SQLite hands them
+/// back through a float; at the scale they are exact again), floats that
+/// JSON cannot carry as text, NULL as `null`.
+fn to_json(v: Db, ty: &ColumnType) -> serde_json::Value {
     use serde_json::json;
     match v {
         Db::Uuid(Some(u)) => json!(u),
-        Db::Int(Some(n)) => json!(n),
-        Db::SmallInt(Some(n)) => json!(n),
         Db::TinyInt(Some(n)) => json!(n),
+        Db::SmallInt(Some(n)) => json!(n),
+        Db::Int(Some(n)) => json!(n),
         Db::BigInt(Some(n)) => json!(n),
+        Db::TinyUnsigned(Some(n)) => json!(n),
+        Db::SmallUnsigned(Some(n)) => json!(n),
+        Db::Unsigned(Some(n)) => json!(n),
+        Db::BigUnsigned(Some(n)) => json!(n),
+        Db::Float(Some(x)) => float_json(f64::from(x)),
+        Db::Double(Some(x)) => float_json(x),
+        Db::Decimal(Some(d)) => json!(match ty {
+            ColumnType::Decimal(Some((_, scale))) => d.round_dp(*scale).to_string(),
+            _ => d.normalize().to_string(),
+        }),
         Db::ChronoDateTimeWithTimeZone(Some(t)) => json!(t.to_rfc3339()),
-        Db::ChronoDate(Some(d)) => json!(d.to_string()),
+        Db::ChronoDateTimeUtc(Some(t)) => json!(t.fixed_offset().to_rfc3339()),
+        Db::ChronoDateTime(Some(t)) => json!(t.format("%Y-%m-%dT%H:%M:%S%.f").to_string()),
+        Db::ChronoDate(Some(d)) => json!(d.format("%Y-%m-%d").to_string()),
+        Db::ChronoTime(Some(t)) => json!(t.format(TIME_FORMAT).to_string()),
         Db::String(Some(s)) => json!(s),
         Db::Bool(Some(b)) => json!(b),
         _ => serde_json::Value::Null,
     }
+}
+
+/// A float as a JSON number, or as text when JSON has no number for it.
+fn float_json(x: f64) -> serde_json::Value {
+    serde_json::Number::from_f64(x)
+        .map(serde_json::Value::Number)
+        .unwrap_or_else(|| serde_json::Value::String(x.to_string()))
+}
+
+/// A cursor's JSON sort value back as a database value of the column's
+/// type; `None` when it is not one (a forged or foreign cursor).
+fn from_json(ty: &ColumnType, v: &serde_json::Value) -> Option<Db> {
+    use serde_json::Value as J;
+    let float = |v: &J| match v {
+        J::Number(n) => n.as_f64(),
+        J::String(s) => s.parse::<f64>().ok().filter(|x| !x.is_finite()),
+        _ => None,
+    };
+    Some(match (ty, v) {
+        (ColumnType::Uuid, J::String(s)) => Db::Uuid(Some(s.parse().ok()?)),
+        (ColumnType::TinyInteger, J::Number(n)) => Db::TinyInt(Some(n.as_i64()?.try_into().ok()?)),
+        (ColumnType::SmallInteger, J::Number(n)) => {
+            Db::SmallInt(Some(n.as_i64()?.try_into().ok()?))
+        }
+        (ColumnType::Integer, J::Number(n)) => Db::Int(Some(n.as_i64()?.try_into().ok()?)),
+        (ColumnType::BigInteger, J::Number(n)) => Db::BigInt(Some(n.as_i64()?)),
+        (ColumnType::TinyUnsigned, J::Number(n)) => {
+            Db::TinyUnsigned(Some(n.as_u64()?.try_into().ok()?))
+        }
+        (ColumnType::SmallUnsigned, J::Number(n)) => {
+            Db::SmallUnsigned(Some(n.as_u64()?.try_into().ok()?))
+        }
+        (ColumnType::Unsigned, J::Number(n)) => Db::Unsigned(Some(n.as_u64()?.try_into().ok()?)),
+        (ColumnType::BigUnsigned, J::Number(n)) => Db::BigUnsigned(Some(n.as_u64()?)),
+        (ColumnType::Float, v) => Db::Float(Some(float(v)? as f32)),
+        (ColumnType::Double, v) => Db::Double(Some(float(v)?)),
+        (ColumnType::Decimal(_) | ColumnType::Money(_), J::String(s)) => {
+            Db::Decimal(Some(s.parse().ok()?))
+        }
+        (ColumnType::TimestampWithTimeZone, J::String(s)) => {
+            Db::ChronoDateTimeWithTimeZone(Some(chrono::DateTime::parse_from_rfc3339(s).ok()?))
+        }
+        (ColumnType::DateTime | ColumnType::Timestamp, J::String(s)) => Db::ChronoDateTime(Some(
+            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").ok()?,
+        )),
+        (ColumnType::Date, J::String(s)) => {
+            Db::ChronoDate(Some(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?))
+        }
+        (ColumnType::Time, J::String(s)) => Db::ChronoTime(Some(
+            chrono::NaiveTime::parse_from_str(s, TIME_FORMAT).ok()?,
+        )),
+        (ty, J::String(s)) if store::is_text(ty) => Db::String(Some(s.clone())),
+        (ColumnType::Boolean, J::Bool(b)) => Db::Bool(Some(*b)),
+        _ => return None,
+    })
 }
 
 impl<E: EntityTrait> TableOps for EntityTable<E>
@@ -337,12 +398,13 @@ where
                 None
             };
             let order = self.order_for(&query.list);
+            let backend = scope.backend();
             let mut q = self.listed(scope, &query.list, query.backward)?;
             if let Some((vals, id)) = &query.after {
-                q = q.filter(self.keyset(&order, vals, *id, true)?);
+                q = q.filter(self.keyset(backend, &order, vals, *id, true)?);
             }
             if let Some((vals, id)) = &query.before {
-                q = q.filter(self.keyset(&order, vals, *id, false)?);
+                q = q.filter(self.keyset(backend, &order, vals, *id, false)?);
             }
             let mut rows: Vec<AnyRow> = q
                 .limit(query.fetch)
@@ -363,10 +425,96 @@ where
         order
             .iter()
             .take(order.len() - 1)
-            .map(|(c, _)| to_json(row.get(c.as_str()).unwrap_or(Db::Int(None))))
+            .map(|(c, _)| {
+                to_json(
+                    row.get(c.as_str()).unwrap_or(Db::Int(None)),
+                    c.def().get_column_type(),
+                )
+            })
             .collect()
     }
 }
 
 /// All tables the API serves, by table name.
 pub type Catalog = HashMap<&'static str, Arc<dyn TableOps>>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Every sortable type survives the cursor unchanged, NULL included.
+    #[test]
+    fn cursor_values_round_trip() {
+        let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+        let cases: Vec<(ColumnType, Db)> = vec![
+            (ColumnType::Uuid, Db::Uuid(Some(Uuid::new_v4()))),
+            (ColumnType::Integer, Db::Int(Some(-7))),
+            (ColumnType::BigInteger, Db::BigInt(Some(1 << 40))),
+            (ColumnType::Double, Db::Double(Some(0.1))),
+            (
+                ColumnType::Decimal(Some((10, 2))),
+                Db::Decimal(Some(d("49.50"))),
+            ),
+            (
+                ColumnType::Decimal(Some((3, 2))),
+                Db::Decimal(Some(d("4.67"))),
+            ),
+            (
+                ColumnType::TimestampWithTimeZone,
+                Db::ChronoDateTimeWithTimeZone(Some(
+                    chrono::DateTime::parse_from_rfc3339("2026-11-20T09:30:00.123456+02:00")
+                        .unwrap(),
+                )),
+            ),
+            (
+                ColumnType::Date,
+                Db::ChronoDate(Some(chrono::NaiveDate::from_ymd_opt(2026, 2, 3).unwrap())),
+            ),
+            (
+                ColumnType::Time,
+                Db::ChronoTime(Some(
+                    chrono::NaiveTime::from_hms_milli_opt(9, 5, 0, 250).unwrap(),
+                )),
+            ),
+            (ColumnType::Text, Db::String(Some("Ähre \"x\"".into()))),
+            (ColumnType::Boolean, Db::Bool(Some(false))),
+        ];
+        for (ty, v) in cases {
+            let j = to_json(v.clone(), &ty);
+            assert_eq!(from_json(&ty, &j), Some(v), "{ty:?} via {j}");
+        }
+        assert_eq!(
+            to_json(Db::Decimal(None), &ColumnType::Decimal(None)),
+            json!(null)
+        );
+    }
+
+    /// A Decimal read back through a float (SQLite) is written at its scale.
+    #[test]
+    fn decimals_are_written_at_the_column_scale() {
+        let noisy = rust_decimal::Decimal::try_from(4.67_f64 + 1e-12).unwrap();
+        assert_eq!(
+            to_json(Db::Decimal(Some(noisy)), &ColumnType::Decimal(Some((3, 2)))),
+            json!("4.67")
+        );
+    }
+
+    #[test]
+    fn foreign_values_are_refused() {
+        for (ty, j) in [
+            (ColumnType::Uuid, json!("nope")),
+            (ColumnType::Integer, json!("1")),
+            (ColumnType::Integer, json!(1u64 << 40)),
+            (ColumnType::Decimal(Some((10, 2))), json!("1e")),
+            (ColumnType::Decimal(Some((10, 2))), json!(true)),
+            (ColumnType::Date, json!("2026-13-01")),
+            (ColumnType::TimestampWithTimeZone, json!("yesterday")),
+            (ColumnType::Boolean, json!(1)),
+            (ColumnType::Text, json!(3)),
+            (ColumnType::Double, json!("1.5")),
+        ] {
+            assert_eq!(from_json(&ty, &j), None, "{ty:?} {j}");
+        }
+    }
+}

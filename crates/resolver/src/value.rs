@@ -19,7 +19,9 @@ pub fn scalars() -> Vec<Scalar> {
         ("Time", "A time of day, `HH:MM:SS`."),
         (
             "Decimal",
-            "An exact decimal number as a string, e.g. `\"49.00\"`.",
+            "An exact decimal number as a string, e.g. `\"49.00\"`. An argument must fit the \
+             field it is written to: more decimal places or more digits than the field holds \
+             is BAD_USER_INPUT, never rounded.",
         ),
         ("JSON", "Any JSON value."),
     ]

@@ -17,6 +17,9 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+mod order;
+pub use order::{is_text, sort_key};
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// A unique value is already taken (safe to show: names the field only).
@@ -621,8 +624,11 @@ impl<E: EntityTrait> Scoped<E> {
         self
     }
 
+    /// Orders by `col`; a text column in byte order on every backend
+    /// ([`sort_key`]).
     pub fn order_by(mut self, col: E::Column, order: Order) -> Self {
-        self.select = self.select.order_by(col, order);
+        let key = sort_key(self.backend(), col);
+        self.select = self.select.order_by(key, order);
         self
     }
 
@@ -632,8 +638,13 @@ impl<E: EntityTrait> Scoped<E> {
         order: Order,
         nulls: sea_orm::sea_query::NullOrdering,
     ) -> Self {
-        self.select = self.select.order_by_with_nulls(col, order, nulls);
+        let key = sort_key(self.backend(), col);
+        self.select = self.select.order_by_with_nulls(key, order, nulls);
         self
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        on_conn!(&self.conn, |c| c.get_database_backend())
     }
 
     pub fn limit(mut self, n: u64) -> Self {

@@ -47,7 +47,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             .argument(arg("answerType", TypeRef::named_nn(TypeRef::STRING), "scale, multiChoice, fearToConfidence or text."))
             .argument(arg("value", TypeRef::named(TypeRef::INT), "0–100; required unless answerType is text."))
             .argument(arg("text", TypeRef::named(TypeRef::STRING), "The answer of a text question."))
-            .argument(arg("weight", TypeRef::named("Decimal"), "Weight in the dimension's average (default 1).")),
+            .argument(arg("weight", TypeRef::named("Decimal"), "Weight in the dimension's average: greater than 0, at most 100, at most 2 decimal places (default 1).")),
         )
         .field(
             write(

@@ -100,7 +100,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             )
             .argument(opt_id("workshopRegistrationId", "WorkshopRegistration", "The registration paid for"))
             .argument(opt_id("engagementId", "Engagement", "The engagement paid for"))
-            .argument(arg("amount", TypeRef::named_nn("Decimal"), "Amount, greater than 0, at most 2 decimals."))
+            .argument(arg("amount", TypeRef::named_nn("Decimal"), "Amount: greater than 0, at most 99999999.99, at most 2 decimal places."))
             .argument(arg("currency", TypeRef::named(TypeRef::STRING), "ISO 4217 code (default USD)."))
             .argument(arg("provider", TypeRef::named_nn(TypeRef::STRING), "stripe, paypal or manual."))
             .argument(arg("transactionId", TypeRef::named(TypeRef::STRING), "The provider's reference."))
@@ -145,7 +145,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 payment,
             )
             .argument(payment_id())
-            .argument(arg("amount", TypeRef::named("Decimal"), "How much to refund, greater than 0 (default: all that is left)."))
+            .argument(arg("amount", TypeRef::named("Decimal"), "How much to refund: greater than 0, at most 2 decimal places (default: all that is left)."))
             .argument(arg("reason", TypeRef::named(TypeRef::STRING), "Why (kept in the metadata as `refund_reason`).")),
         );
     p

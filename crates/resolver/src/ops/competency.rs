@@ -67,10 +67,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             read(
                 "frameworkAssessmentInsights",
                 TypeRef::named_nn("FrameworkAssessmentInsights"),
-                "Insights for a completed attempt (seed 000 Competency Analysis Flow): weakness insights \
-                 and actions of the weak areas' skill tags, strength insights of the strong areas' tags, \
-                 and the leverage strengths whose score range holds a competency's score. NOT_FOUND if \
-                 not visible, CONFLICT while in progress.",
+                "Insights for a completed attempt: weakness insights and actions of the weak areas' \
+                 skill tags, strength insights of the strong areas' tags (tags of the assessment's \
+                 level: the first one its questions name, `core-i` when none does), and the leverage \
+                 strengths whose score range holds a competency's score. NOT_FOUND if not visible, \
+                 CONFLICT while in progress.",
                 attempt_id,
                 |s, id| Box::pin(domain::competency::attempt_insights(s, id)),
                 |r| json(&r),
@@ -81,10 +82,12 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             read(
                 "learningPathsForAssessment",
                 TypeRef::named_nn_list_nn("AssessmentLearningPath"),
-                "Seed 000 `get_learning_paths_for_assessment`: active learning path categories of the \
-                 assessment's level whose competency areas overlap the attempt's weak areas, by priority \
-                 and title, with their active resources by type and title. NOT_FOUND if not visible, \
-                 CONFLICT while in progress.",
+                "Learning paths for a completed attempt: the active learning path categories of the \
+                 assessment's level whose competency areas overlap the attempt's weak areas, by \
+                 priority, then title, each with its active resources by type, then title. The level \
+                 is the first one the assessment's questions name; when none names one it is \
+                 `core-i`. No weak areas, no paths. NOT_FOUND if not visible, CONFLICT while in \
+                 progress.",
                 attempt_id,
                 |s, id| Box::pin(domain::competency::paths_for_attempt(s, id)),
                 |r| json(&r),

@@ -57,7 +57,7 @@ fn profile_input() -> InputObject {
         arg(
             "hourlyRate",
             TypeRef::named("Decimal"),
-            "Consulting fee per hour, at least 0, 2 decimals.",
+            "Consulting fee per hour: at least 0, at most 99999999.99, at most 2 decimal places.",
         ),
         s("availability", "available, limited or booked."),
         arg(
@@ -108,12 +108,12 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         read(
             "searchTalent",
             TypeRef::named_nn_list_nn("TalentProfile"),
-            "Seed 001 \"Search Talent by Expertise\": public profiles accepting clients whose expertise shares at \
-             least one entry with `expertise`, rated at least `minRating`, in one of `availability`; best rated \
-             first, then most reviewed.",
+            "Search talent by expertise: public profiles accepting clients whose expertise shares at least one \
+             entry with `expertise`, rated at least `minRating`, in one of `availability`; best rated first, then \
+             most reviewed. An omitted (or null) list sets no condition; an empty list matches no profile.",
             |a| {
                 Ok(TalentSearch {
-                    expertise: a.strings("expertise")?,
+                    expertise: a.opt_strings("expertise")?,
                     min_rating: a
                         .float("minRating")?
                         .map(|r| {
@@ -121,16 +121,16 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                                 .map_err(|_| ApiError::bad_input("`minRating` must be a number"))
                         })
                         .transpose()?,
-                    availability: a.strings("availability")?,
+                    availability: a.opt_strings("availability")?,
                     first: a.int_in("first", 1..=100)?.unwrap_or(20) as u64,
                 })
             },
             |s, q| Box::pin(m::search_talent(s, q)),
             |ps| Ok(rows::<talent_profiles::Entity>(ps)),
         )
-        .argument(arg("expertise", TypeRef::named_nn_list(TypeRef::STRING), "Any of these skills (exact match); omitted: any."))
+        .argument(arg("expertise", TypeRef::named_nn_list(TypeRef::STRING), "Any of these skills (exact match); omitted: any skills; `[]`: no profile."))
         .argument(arg("minRating", TypeRef::named(TypeRef::FLOAT), "Lowest rating, 0–5."))
-        .argument(arg("availability", TypeRef::named_nn_list(TypeRef::STRING), "Any of available, limited, booked; omitted: any."))
+        .argument(arg("availability", TypeRef::named_nn_list(TypeRef::STRING), "Any of available, limited, booked; omitted: any availability; `[]`: no profile."))
         .argument(int("first", "How many, 1–100 (default 20).").default_value(20)),
     );
     p.mutation = p
@@ -197,8 +197,8 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             )
             .argument(id_arg("talentProfileId", "TalentProfile", "The expert's profile"))
             .argument(s_nn("focusArea", "The engagement's goal."))
-            .argument(arg("hoursTotal", TypeRef::named_nn("Decimal"), "Hour budget, greater than 0, at most 99999.99."))
-            .argument(arg("hourlyRate", TypeRef::named("Decimal"), "Billing rate (default: the profile's)."))
+            .argument(arg("hoursTotal", TypeRef::named_nn("Decimal"), "Hour budget: greater than 0, at most 99999.99, at most 2 decimal places."))
+            .argument(arg("hourlyRate", TypeRef::named("Decimal"), "Billing rate: at least 0, at most 99999999.99, at most 2 decimal places (default: the profile's)."))
             .argument(arg("deliverables", TypeRef::named("JSON"), "Planned deliverables (JSON array)."))
             .argument(arg("milestones", TypeRef::named("JSON"), "Milestones (JSON array).")),
         )
@@ -249,7 +249,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 |m| Ok(row::<engagement_sessions::Entity>(m)),
             )
             .argument(id_arg("engagementSessionId", "EngagementSession", "The session to complete"))
-            .argument(arg("durationHours", TypeRef::named_nn("Decimal"), "Hours spent, greater than 0, at most 2 decimals."))
+            .argument(arg("durationHours", TypeRef::named_nn("Decimal"), "Hours spent: greater than 0, at most 999.99, at most 2 decimal places."))
             .argument(s("notes", "Session notes.")),
         )
         .field(

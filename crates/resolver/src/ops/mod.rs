@@ -140,9 +140,16 @@ impl<'a> Args<'a> {
             .transpose()
     }
 
+    /// A list of strings (empty when omitted).
     pub fn strings(&self, name: &str) -> Result<Vec<String>, ApiError> {
+        Ok(self.opt_strings(name)?.unwrap_or_default())
+    }
+
+    /// A list of strings, `None` when omitted or null (so an empty list
+    /// stays distinct from no list).
+    pub fn opt_strings(&self, name: &str) -> Result<Option<Vec<String>>, ApiError> {
         let Some(v) = self.present(name) else {
-            return Ok(vec![]);
+            return Ok(None);
         };
         let list = v.list().map_err(|_| bad(name, "a list of strings"))?;
         list.iter()
@@ -151,7 +158,8 @@ impl<'a> Args<'a> {
                     .map(str::to_owned)
                     .map_err(|_| bad(name, "a list of strings"))
             })
-            .collect()
+            .collect::<Result<_, _>>()
+            .map(Some)
     }
 
     pub fn opt_int(&self, name: &str) -> Result<Option<i64>, ApiError> {

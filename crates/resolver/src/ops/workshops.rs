@@ -113,12 +113,12 @@ fn inputs() -> Vec<InputObject> {
             (
                 "priceAmount",
                 TypeRef::named("Decimal"),
-                "Price, at least 0, 2 decimals (default 0).",
+                "Price: at least 0, at most 99999999.99, at most 2 decimal places (default 0).",
             ),
             (
                 "priceEarlyBird",
                 TypeRef::named("Decimal"),
-                "Early-bird price, at least 0 and at most the price.",
+                "Early-bird price: at least 0 and at most the price, at most 2 decimal places.",
             ),
             (
                 "outcomes",
