@@ -75,7 +75,7 @@ async fn every_mutation_family_at_once() {
         calls.push((
             "createDataItem",
             cora.clone(),
-            "mutation($c: String!) { createDataItem(dataType: \"note\", visibilityLevel: \"private\", rawContent: $c) { id } }",
+            "mutation($c: String!) { createDataItem(dataType: \"transcript\", visibilityLevel: \"private\", rawContent: $c) { id } }",
             json!({"c": format!("note {i}")}),
         ));
         calls.push((

@@ -720,3 +720,32 @@ async fn graphql_response_media_type_statuses_for_refusals() {
     assert_eq!(resp.status(), 400);
     s.stop().await;
 }
+
+/// A column the caller may not read cannot be found out by filtering or
+/// ordering on it (the correct answers of assessment questions).
+#[tokio::test]
+async fn hidden_columns_cannot_filter_or_order() {
+    let s = TestServer::start().await;
+    let learner = s.token("insideout", "leo@learner.example").await;
+    for auth in [learner.as_str(), "tenant:insideout"] {
+        for q in [
+            "{ assessmentQuestions(orderBy: [{field: CORRECT_ANSWER}]) { totalCount } }",
+            "{ assessmentQuestions(filter: {correctAnswer: {eq: 1}}) { totalCount } }",
+            "{ assessmentQuestions(filter: {or: [{id: {isNull: true}}, {not: {correctAnswer: {lt: 2}}}]}) { totalCount } }",
+        ] {
+            let body = s.gql(auth, q, json!({})).await;
+            assert_eq!(code(&body), "FORBIDDEN", "{q}: {body}");
+        }
+    }
+    // Staff may.
+    let admin = s.token("insideout", "ada@insideout.example").await;
+    let body = s
+        .gql(
+            &admin,
+            "{ assessmentQuestions(orderBy: [{field: CORRECT_ANSWER}], filter: {correctAnswer: {gte: 0}}) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert!(body.get("errors").is_none(), "{body}");
+    s.stop().await;
+}

@@ -50,6 +50,26 @@ pub enum Filter {
     Column(&'static str, Op),
 }
 
+impl Filter {
+    /// The columns this filter compares, each once.
+    pub fn columns(&self) -> Vec<&'static str> {
+        let mut out = vec![];
+        let mut stack = vec![self];
+        while let Some(f) = stack.pop() {
+            match f {
+                Filter::And(fs) | Filter::Or(fs) => stack.extend(fs),
+                Filter::Not(f) => stack.push(f),
+                Filter::Column(c, _) => {
+                    if !out.contains(c) {
+                        out.push(*c);
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 /// A list's filter and order: part of the dataloader key of nested lists,
 /// compared by its canonical text.
 #[derive(Clone, Debug, Default)]

@@ -133,6 +133,34 @@ fn list_query(
         Some(v) if !v.is_null() => filter::parse_order(v, columns)?,
         _ => vec![],
     };
+    // A column the caller may not read can neither filter nor order a
+    // list: either would reveal it (a correct answer found by bisecting a
+    // filter, or read back from a cursor's sort key).
+    let Ok(r) = req(ctx) else {
+        return Err(ApiError::new(
+            ErrorCode::Unauthenticated,
+            "a token or an X-Tenant header is required",
+        ));
+    };
+    let principal = &r.principal;
+    let used = filter
+        .iter()
+        .flat_map(|f| f.columns())
+        .chain(order.iter().map(|(c, _)| *c));
+    for column in used {
+        if !matches!(
+            auth::policy::field_access(table, column, principal),
+            FieldAccess::Visible
+        ) {
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                format!(
+                    "`{}` cannot be used to filter or order this list",
+                    value::camel(column)
+                ),
+            ));
+        }
+    }
     let list = ListQuery::new(filter, order);
     Ok((!list.is_default()).then(|| Arc::new(list)))
 }
