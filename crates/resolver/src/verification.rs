@@ -28,7 +28,7 @@ fn field(
 fn types() -> Vec<Object> {
     vec![
         Object::new("CertificateVerification")
-            .description("What anyone may learn about a certificate from its number (seed 001: anyone can verify).")
+            .description("What anyone may learn about a certificate from its number, without a token.")
             .field(field("certificateNumber", TypeRef::named_nn(TypeRef::STRING), "The number checked.", |v| {
                 Value::from(v.cert.certificate_number.clone())
             }))

@@ -108,7 +108,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         read(
             "searchTalent",
             TypeRef::named_nn_list_nn("TalentProfile"),
-            "Seed 001 \"Search Talent by Expertise\": public profiles accepting clients whose expertise shares at \
+            "Search talent by expertise: public profiles accepting clients whose expertise shares at \
              least one entry with `expertise`, rated at least `minRating`, in one of `availability`; best rated \
              first, then most reviewed.",
             |a| {
