@@ -36,9 +36,7 @@ fn descriptions_cite_no_sources() {
             let bytes = lower.as_bytes();
             let word_at = |i: usize| i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
             // "seed", "Seed 001", "seeds'" (not `CourseEdge`).
-            let seed = lower
-                .match_indices("seed")
-                .any(|(i, _)| word_at(i));
+            let seed = lower.match_indices("seed").any(|(i, _)| word_at(i));
             // A migration's name: `m` and four digits, e.g. m0011.
             let migration = (0..bytes.len().saturating_sub(4)).any(|i| {
                 bytes[i] == b'm' && word_at(i) && bytes[i + 1..i + 5].iter().all(u8::is_ascii_digit)

@@ -455,10 +455,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("industry", "Industry category, e.g. Technology."),
                 ("company_size", "Employee count range (free text)."),
                 ("subscription_tier", "starter, growth or enterprise."),
-                (
-                    "subscription_status",
-                    "Billing status (free text).",
-                ),
+                ("subscription_status", "Billing status (free text)."),
                 ("settings", "Organization-specific configuration."),
                 (
                     "metadata",
@@ -1124,7 +1121,10 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
             ],
             docs: &[
-                ("assessment_id", "The quiz attempted (the UUID of a `Quiz`)."),
+                (
+                    "assessment_id",
+                    "The quiz attempted (the UUID of a `Quiz`).",
+                ),
                 (
                     "student_id",
                     "The student who made the attempt (the UUID of a `User`).",
@@ -1166,10 +1166,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 one("course", "course_id", "courses", "The course."),
             ],
             docs: &[
-                (
-                    "student_id",
-                    "The enrolled student (the UUID of a `User`).",
-                ),
+                ("student_id", "The enrolled student (the UUID of a `User`)."),
                 ("course_id", "The course (the UUID of a `Course`)."),
                 (
                     "completed_at",
@@ -1745,7 +1742,10 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 "The engagement.",
             )],
             docs: &[
-                ("engagement_id", "The engagement (the UUID of an `Engagement`)."),
+                (
+                    "engagement_id",
+                    "The engagement (the UUID of an `Engagement`).",
+                ),
                 (
                     "session_type",
                     "coaching, workshop, consultation or follow_up.",
@@ -1826,7 +1826,10 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "Votes that the review was not helpful.",
                 ),
                 ("response_text", "The expert's or instructor's response."),
-                ("response_by", "Who wrote the response (the UUID of a `User`)."),
+                (
+                    "response_by",
+                    "Who wrote the response (the UUID of a `User`).",
+                ),
                 ("responded_at", "When the response was written."),
                 ("created_at", "When the record was created."),
                 ("updated_at", "When the record was last changed."),

@@ -22,7 +22,10 @@ fn opt_id(name: &str, type_name: &str, description: &str) -> async_graphql::dyna
     arg(
         name,
         TypeRef::named(TypeRef::ID),
-        &format!("{description} (a `{type_name}` id)."),
+        &format!(
+            "{description} ({} `{type_name}` id).",
+            super::article(type_name)
+        ),
     )
 }
 
