@@ -357,7 +357,10 @@ async fn every_connection_pages_exactly_in_every_order() {
             let probe = s
                 .gql(
                     anon,
-                    &format!("{{ {}(first: 1, orderBy: [{{field: {f}}}]) {{ totalCount }} }}", c.field),
+                    &format!(
+                        "{{ {}(first: 1, orderBy: [{{field: {f}}}]) {{ totalCount }} }}",
+                        c.field
+                    ),
                     json!({}),
                 )
                 .await;

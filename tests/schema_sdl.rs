@@ -18,6 +18,45 @@ fn schema_graphql_matches_the_built_schema() {
     );
 }
 
+/// The schema speaks to its users: no description sends a client developer
+/// to the sources it was built from (source data models, migrations, design
+/// notes). That provenance lives in docs/SCHEMA_MAP.md.
+#[test]
+fn descriptions_cite_no_sources() {
+    let sdl = coachql::build_schema(&coachql::config::Config::default())
+        .unwrap()
+        .schema
+        .sdl();
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema.graphql")).unwrap();
+    for (what, text) in [("built schema", &sdl), ("schema.graphql", &committed)] {
+        let mut found = vec![];
+        for (n, line) in text.lines().enumerate() {
+            let lower = line.to_lowercase();
+            let bytes = lower.as_bytes();
+            let word_at = |i: usize| i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+            // "seed", "Seed 001", "seeds'" (not `CourseEdge`).
+            let seed = lower.match_indices("seed").any(|(i, _)| word_at(i));
+            // A migration's name: `m` and four digits, e.g. m0011.
+            let migration = (0..bytes.len().saturating_sub(4)).any(|i| {
+                bytes[i] == b'm' && word_at(i) && bytes[i + 1..i + 5].iter().all(u8::is_ascii_digit)
+            });
+            let cited = ["design.md", "design brief", "§", "(m00"]
+                .iter()
+                .any(|s| lower.contains(s));
+            if seed || cited || migration {
+                found.push(format!("{}: {}", n + 1, line.trim()));
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "{what} cites sources a client cannot follow (move provenance to \
+             docs/SCHEMA_MAP.md):\n{}",
+            found.join("\n")
+        );
+    }
+}
+
 /// GraphiQL's docs pane explains everything: every type, field, argument,
 /// input field and enum value of the schema has a description.
 #[tokio::test]

@@ -1,5 +1,5 @@
 //! Tenants, global user identities, client organizations and memberships
-//! (DESIGN.md §2). Seeds: 002 `coaching_companies` → `tenants`; 001/003/004
+//! (docs/ARCHITECTURE.md, "Tenancy model and roles"). Seeds: 002 `coaching_companies` → `tenants`; 001/003/004
 //! `users` / `profiles` / `auth.users` → `users`; 001/004 `organizations` and
 //! 002 `client_organizations` → `organizations`; 001/004 `user_roles`.
 

@@ -1,9 +1,10 @@
 //! PostgreSQL row-level security, the database's own copy of tenant
-//! isolation (DESIGN.md §2). The gateway runs each tenant request in a
-//! transaction that switches to the role `coachql_app` (not the table owner,
-//! so subject to these policies) and sets `app.tenant_id` / `app.user_id` /
-//! `app.admin` with `set_config(…, true)`. A query that forgot its tenant
-//! condition still sees only the request's tenant.
+//! isolation (docs/ARCHITECTURE.md, "Tenancy model and roles"). The gateway
+//! runs each tenant request in a transaction that switches to the role
+//! `coachql_app` (not the table owner, so subject to these policies) and
+//! sets `app.tenant_id` / `app.user_id` / `app.admin` with
+//! `set_config(…, true)`. A query that forgot its tenant condition still
+//! sees only the request's tenant.
 //!
 //! Per-user rules live in the gateway (`auth::policy`); seed 000's "users
 //! can only see their own attempts / responses" is also enforced here, as

@@ -11,7 +11,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// One vocabulary of roles for all seeds (DESIGN.md §2).
+/// One vocabulary of roles for all seeds (docs/ARCHITECTURE.md, "Tenancy model
+/// and roles").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {

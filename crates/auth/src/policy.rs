@@ -232,7 +232,7 @@ static BASE: &[Rule] = &[
         "own_tenant",
         "tenants",
         Who::Anyone,
-        "DESIGN §2 one tenant per request",
+        "one tenant per request (docs/ARCHITECTURE.md, tenancy model)",
         |p| is("id", p.tenant_id)
     ),
     rule!(

@@ -150,7 +150,10 @@ fn role_name(r: Role) -> String {
 
 fn role_enum() -> Enum {
     Role::ALL.into_iter().fold(
-        Enum::new("Role").description("A membership role (DESIGN.md §2)."),
+        Enum::new("Role").description(
+            "A role a user holds in a tenant (through a `Membership`); it decides what they may \
+             read and do there.",
+        ),
         |e, r| {
             let doc = match r {
                 Role::PlatformAdmin => {

@@ -163,7 +163,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "tenants",
             type_name: "Tenant",
-            description: "A coaching company or academy: the tenant every request acts in (seed 002 `coaching_companies`).",
+            description: "A coaching company or academy: the tenant every request acts in. A request sees only its own tenant, with or without a token.",
             root_field: Some("tenants"),
             relations: vec![],
             docs: &[
@@ -174,7 +174,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
                 (
                     "metadata",
-                    "Optional attributes (seed 002: website, active, logo_url, contact_email).",
+                    "Optional attributes (JSON object), e.g. website, active, logo_url, contact_email.",
                 ),
                 ("created_at", "When the record was created."),
                 ("updated_at", "When the record was last changed."),
@@ -183,7 +183,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "users",
             type_name: "User",
-            description: "A person's global identity, one per email across tenants (seed 001 `users`, seed 003 `profiles`, seed 004 `users` and `auth.users`, merged); roles are per tenant in `memberships`.",
+            description: "A person: one identity per email, shared by every tenant the person belongs to; roles are per tenant (see `memberships`). You see your own profile; instructors and admins see every member of the tenant.",
             root_field: Some("users"),
             relations: vec![
                 many(
@@ -372,28 +372,28 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("email", "Email address, unique across the platform."),
                 (
                     "password_hash",
-                    "Hash of the local password (seed 004); null for identities from seeds 001/003, which sign in through an auth provider.",
+                    "Hash of the local password; null for identities that sign in through an external auth provider. Never exposed.",
                 ),
-                ("full_name", "Display name (seeds 001/004)."),
-                ("first_name", "First name (seed 003 profiles)."),
-                ("last_name", "Last name (seed 003 profiles)."),
+                ("full_name", "Display name."),
+                ("first_name", "First name."),
+                ("last_name", "Last name."),
                 ("avatar_url", "Profile picture URL."),
                 (
                     "company_name",
-                    "Organization affiliation as the user gives it (seed 001).",
+                    "Organization affiliation as the user states it (free text).",
                 ),
                 ("status", "active, inactive or suspended."),
                 (
                     "metadata",
-                    "Flexible profile data (seed 001), e.g. title and timezone.",
+                    "Flexible profile data (JSON object), e.g. title and timezone.",
                 ),
                 (
                     "learning_preferences",
-                    "Learning preferences (seed 003): preferred_pace (slow, medium, fast), preferred_media_types (content block types), learning_style (visual, auditory, kinesthetic, mixed).",
+                    "Learning preferences (JSON object): preferred_pace (slow, medium, fast), preferred_media_types (content block types), learning_style (visual, auditory, kinesthetic, mixed).",
                 ),
                 (
                     "knowledge_profile",
-                    "What the learner already knows (seed 003 profiles), as the application records it.",
+                    "What the learner already knows (JSON), as the learning application records it.",
                 ),
                 ("created_at", "When the record was created."),
                 ("updated_at", "When the record was last changed."),
@@ -402,7 +402,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "organizations",
             type_name: "Organization",
-            description: "A client company inside the tenant (seed 001/004 organizations, seed 002 client organizations).",
+            description: "A client company inside the tenant, whose people take part in its programs and coaching. Members see their own organization; admins see all.",
             root_field: Some("organizations"),
             relations: vec![
                 many(
@@ -451,14 +451,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 ("name", "Company name."),
                 ("slug", "URL-friendly identifier, unique in the tenant."),
-                ("domain", "The company's domain (seed 004)."),
-                ("industry", "Industry category (seed 002), e.g. Technology."),
-                ("company_size", "Employee count range (seed 001)."),
+                ("domain", "The company's domain name."),
+                ("industry", "Industry category, e.g. Technology."),
+                ("company_size", "Employee count range (free text)."),
                 ("subscription_tier", "starter, growth or enterprise."),
-                (
-                    "subscription_status",
-                    "Billing status (seed 001; free text).",
-                ),
+                ("subscription_status", "Billing status (free text)."),
                 ("settings", "Organization-specific configuration."),
                 (
                     "metadata",
@@ -471,7 +468,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "user_roles",
             type_name: "Membership",
-            description: "A user's role in the tenant, optionally for one organization and until an expiry (seed 001/004 `user_roles`, with seed 003 `profiles.role` and seed 004 `users.organization_id`).",
+            description: "A user's role in the tenant, optionally for one organization and until an expiry. You see your own memberships, org admins those of their organization, admins all.",
             root_field: Some("memberships"),
             relations: vec![
                 one("user", "user_id", "users", "The member."),
@@ -483,14 +480,14 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
             ],
             docs: &[
-                ("user_id", "The member (references users)."),
+                ("user_id", "The member (the UUID of a `User`)."),
                 (
                     "role",
-                    "platform_admin, tenant_admin, org_admin, instructor, coach, client or learner (seed roles mapped: admin→tenant_admin, trainer→instructor, expert→coach, student/user→learner).",
+                    "platform_admin, tenant_admin, org_admin, instructor, coach, client or learner (see the `Role` enum). A trainer is an `instructor`, an expert a `coach`, a student a `learner`.",
                 ),
                 (
                     "organization_id",
-                    "The organization the role applies to, if any (references organizations).",
+                    "The organization the role applies to, if any (the UUID of an `Organization`).",
                 ),
                 ("expires_at", "When the role lapses; null for no expiry."),
                 ("granted_at", "When the role was granted."),
@@ -503,7 +500,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "framework_assessments",
             type_name: "FrameworkAssessment",
-            description: "A CORE, ICF or AC coaching competency assessment, levels I–III (seed 000 `assessments`, renamed).",
+            description: "A CORE, ICF or AC coaching competency assessment, levels I–III: multiple-choice questions scored per competency (start one with `startFrameworkAssessment`). Active entries are public: anyone can read them, also without a token (`X-Tenant`); admins also see inactive ones.",
             root_field: Some("frameworkAssessments"),
             relations: vec![
                 many(
@@ -537,7 +534,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "assessment_questions",
             type_name: "AssessmentQuestion",
-            description: "A multiple-choice question (four options) of a framework assessment (seed 000).",
+            description: "A multiple-choice question (four options) of a framework assessment. Questions of active assessments are public, also without a token (`X-Tenant`); `correctAnswer` and `explanation` are null except for admins and instructors.",
             root_field: Some("assessmentQuestions"),
             relations: vec![
                 one(
@@ -556,7 +553,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "assessment_id",
-                    "The assessment this question belongs to (references framework_assessments).",
+                    "The assessment this question belongs to (the UUID of a `FrameworkAssessment`).",
                 ),
                 ("question_order", "Position in the assessment."),
                 ("question", "The question text."),
@@ -590,7 +587,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "user_attempts",
             type_name: "UserAttempt",
-            description: "A user's attempt at a framework assessment, with its score and cached insights (seed 000); in progress (score 0) until `completedAt` is set.",
+            description: "A user's attempt at a framework assessment, with its score and cached insights; in progress (score 0) until `completedAt` is set. You see your own attempts; admins see all.",
             root_field: Some("userAttempts"),
             relations: vec![
                 one("user", "user_id", "users", "Who made the attempt."),
@@ -608,10 +605,10 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
             ],
             docs: &[
-                ("user_id", "Who made the attempt (references users)."),
+                ("user_id", "Who made the attempt (the UUID of a `User`)."),
                 (
                     "assessment_id",
-                    "The assessment attempted (references framework_assessments).",
+                    "The assessment attempted (the UUID of a `FrameworkAssessment`).",
                 ),
                 ("score", "Score, 0–100."),
                 ("time_spent", "Time taken, in seconds."),
@@ -633,7 +630,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "user_responses",
             type_name: "UserResponse",
-            description: "The answer given to one question in a framework assessment attempt (seed 000).",
+            description: "The answer given to one question in a framework assessment attempt. You see the answers of your own attempts; admins see all.",
             root_field: Some("userResponses"),
             relations: vec![
                 one(
@@ -652,11 +649,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "attempt_id",
-                    "The attempt this answer belongs to (references user_attempts).",
+                    "The attempt this answer belongs to (the UUID of a `UserAttempt`).",
                 ),
                 (
                     "question_id",
-                    "The question answered (references assessment_questions).",
+                    "The question answered (the UUID of an `AssessmentQuestion`).",
                 ),
                 (
                     "selected_answer",
@@ -673,7 +670,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "skill_tags",
             type_name: "SkillTag",
-            description: "A coaching skill within a competency area of a framework and level, with its insights and action (seed 000).",
+            description: "A coaching skill within a competency area of a framework and level, with its insights and action. Active entries are public: anyone can read them, also without a token (`X-Tenant`); admins also see inactive ones.",
             root_field: Some("skillTags"),
             relations: vec![
                 many(
@@ -708,7 +705,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "tag_insights",
             type_name: "TagInsight",
-            description: "A personalized insight for a skill tag, shown as a weakness or a strength (seed 000).",
+            description: "A personalized insight for a skill tag, shown as a weakness or a strength. Insights of the skill tags you can see are public, also without a token (`X-Tenant`).",
             root_field: Some("tagInsights"),
             relations: vec![one(
                 "skillTag",
@@ -719,7 +716,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "skill_tag_id",
-                    "The skill this insight is about (references skill_tags).",
+                    "The skill this insight is about (the UUID of a `SkillTag`).",
                 ),
                 ("insight_text", "The insight shown to the user."),
                 ("insight_type", "weakness or strength."),
@@ -733,7 +730,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "tag_actions",
             type_name: "TagAction",
-            description: "The actionable development step for a skill tag, one per tag (seed 000).",
+            description: "The actionable development step for a skill tag, at most one per tag. Active entries are public: anyone can read them, also without a token (`X-Tenant`); admins also see inactive ones.",
             root_field: Some("tagActions"),
             relations: vec![one(
                 "skillTag",
@@ -744,7 +741,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "skill_tag_id",
-                    "The skill this action develops (references skill_tags; one action per tag).",
+                    "The skill this action develops (the UUID of a `SkillTag`; one action per tag).",
                 ),
                 ("action_text", "The development step."),
                 ("is_active", "Whether the action is in use."),
@@ -754,7 +751,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "competency_display_names",
             type_name: "CompetencyDisplayName",
-            description: "The user-friendly name of a competency key in a framework (seed 000 lookup table).",
+            description: "The user-friendly name of a competency key in a framework (e.g. active_listening → Active Listening). Active entries are public: anyone can read them, also without a token (`X-Tenant`); admins also see inactive ones.",
             root_field: Some("competencyDisplayNames"),
             relations: vec![],
             docs: &[
@@ -774,7 +771,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "competency_leverage_strengths",
             type_name: "CompetencyLeverageStrength",
-            description: "How to leverage a strong competency, for scores in a range (seed 000).",
+            description: "How to leverage a strong competency, for scores in a range. Active entries are public: anyone can read them, also without a token (`X-Tenant`); admins also see inactive ones.",
             root_field: Some("competencyLeverageStrengths"),
             relations: vec![],
             docs: &[
@@ -801,7 +798,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "learning_path_categories",
             type_name: "LearningPathCategory",
-            description: "A competency-focused group of learning resources, recommended for weak areas (seed 000).",
+            description: "A competency-focused group of learning resources, recommended for weak areas (see `learningPathsForAssessment`). Active entries are public: anyone can read them, also without a token (`X-Tenant`); admins also see inactive ones.",
             root_field: Some("learningPathCategories"),
             relations: vec![many(
                 "learningResources",
@@ -829,7 +826,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "learning_resources",
             type_name: "LearningResource",
-            description: "A book, course, video, article, exercise, workshop, tool or assessment in a learning path category (seed 000).",
+            description: "A book, course, video, article, exercise, workshop, tool or assessment in a learning path category. Active entries are public: anyone can read them, also without a token (`X-Tenant`); admins also see inactive ones.",
             root_field: Some("learningResources"),
             relations: vec![one(
                 "category",
@@ -840,7 +837,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "category_id",
-                    "The category this resource belongs to (references learning_path_categories).",
+                    "The category this resource belongs to (the UUID of a `LearningPathCategory`).",
                 ),
                 ("title", "Resource title."),
                 ("description", "What the resource offers."),
@@ -868,7 +865,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "courses",
             type_name: "Course",
-            description: "A learning course: ordered lessons, a final quiz, enrollments (seed 003 courses merged with seed 004 courses).",
+            description: "A learning course: ordered lessons, a final quiz and its enrollments. Anyone sees published courses, also without a token (`X-Tenant`); students also the courses they are enrolled in, instructors the courses they teach, admins all.",
             root_field: Some("courses"),
             relations: vec![
                 many(
@@ -915,19 +912,19 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
             ],
             docs: &[
-                ("title", "Course title (seed 004 `name`)."),
+                ("title", "Course title."),
                 ("description", "What the course covers."),
                 (
                     "instructor_id",
-                    "The instructor who owns the course (references users; seed 004 `trainer_id`).",
+                    "The instructor who owns the course (the UUID of a `User`).",
                 ),
                 (
                     "organization_id",
-                    "The organization the course is run for, if any (references organizations).",
+                    "The organization the course is run for, if any (the UUID of an `Organization`).",
                 ),
                 (
                     "final_assessment_id",
-                    "The course's final quiz (references quizzes).",
+                    "The course's final quiz (the UUID of a `Quiz`).",
                 ),
                 ("tags", "Topic tags (JSON array of strings)."),
                 ("difficulty_level", "beginner, intermediate or advanced."),
@@ -940,7 +937,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "lessons",
             type_name: "Lesson",
-            description: "A learning unit of a course, ordered, with content blocks, an optional quiz and prerequisite lessons (seed 003).",
+            description: "A learning unit of a course, ordered, with content blocks, an optional quiz and prerequisite lessons. Visible to whoever can see its course.",
             root_field: Some("lessons"),
             relations: vec![
                 many(
@@ -977,7 +974,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "course_id",
-                    "The course this lesson belongs to (references courses).",
+                    "The course this lesson belongs to (the UUID of a `Course`).",
                 ),
                 ("title", "Lesson title."),
                 ("description", "What the lesson covers."),
@@ -992,7 +989,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
                 (
                     "assessment_id",
-                    "The lesson's quiz, if any (references quizzes).",
+                    "The lesson's quiz, if any (the UUID of a `Quiz`).",
                 ),
                 ("estimated_duration", "Estimated duration in minutes."),
                 ("is_published", "Whether learners can see the lesson."),
@@ -1003,7 +1000,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "content_blocks",
             type_name: "ContentBlock",
-            description: "One piece of lesson content: rich text, image, video, file or YouTube embed (seed 003).",
+            description: "One piece of lesson content: rich text, image, video, file or YouTube embed. Visible to whoever can see its lesson.",
             root_field: Some("contentBlocks"),
             relations: vec![one(
                 "lesson",
@@ -1014,12 +1011,12 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "lesson_id",
-                    "The lesson this block belongs to (references lessons).",
+                    "The lesson this block belongs to (the UUID of a `Lesson`).",
                 ),
                 ("type", "rich_text, image, video, file or youtube."),
                 (
                     "content",
-                    "The block's data, shaped by its type (seed 003 ContentData: html/plain_text, url/alt_text/caption, url/thumbnail_url/duration, url/filename/file_type/file_size, video_id/title/thumbnail_url/duration).",
+                    "The block's data (JSON object), shaped by its type: rich_text {html, plain_text}; image {url, alt_text, caption?}; video {url, thumbnail_url?, duration?}; file {url, filename, file_type, file_size}; youtube {video_id, title, thumbnail_url, duration}.",
                 ),
                 ("order_index", "Position in the lesson."),
                 ("metadata", "Additional properties."),
@@ -1030,7 +1027,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "quizzes",
             type_name: "Quiz",
-            description: "A quiz of a lesson or a course, possibly AI-generated, with a passing score and attempt limits (seed 003 `assessments`, renamed).",
+            description: "A quiz of a lesson or a course, possibly AI-generated, with a passing score and attempt limits. Visible to whoever can see its course or lesson; each question's correct_answer and explanation are removed except for admins and instructors.",
             root_field: Some("quizzes"),
             relations: vec![
                 one(
@@ -1073,11 +1070,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "lesson_id",
-                    "The lesson the quiz belongs to (references lessons); exactly one of lessonId and courseId is set.",
+                    "The lesson the quiz belongs to (the UUID of a `Lesson`); exactly one of lessonId and courseId is set.",
                 ),
                 (
                     "course_id",
-                    "The course the quiz belongs to (references courses); exactly one of lessonId and courseId is set.",
+                    "The course the quiz belongs to (the UUID of a `Course`); exactly one of lessonId and courseId is set.",
                 ),
                 ("title", "Quiz title."),
                 ("description", "What the quiz checks."),
@@ -1107,7 +1104,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "assessment_attempts",
             type_name: "QuizAttempt",
-            description: "A student's numbered attempt at a quiz, with answers, score and feedback (seed 003 `assessment_attempts`).",
+            description: "A student's numbered attempt at a quiz, with answers, score and feedback. Students see their own attempts, instructors the attempts at their courses' quizzes, admins all.",
             root_field: Some("quizAttempts"),
             relations: vec![
                 one(
@@ -1124,10 +1121,13 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
             ],
             docs: &[
-                ("assessment_id", "The quiz attempted (references quizzes)."),
+                (
+                    "assessment_id",
+                    "The quiz attempted (the UUID of a `Quiz`).",
+                ),
                 (
                     "student_id",
-                    "The student who made the attempt (references users).",
+                    "The student who made the attempt (the UUID of a `User`).",
                 ),
                 (
                     "attempt_number",
@@ -1159,34 +1159,31 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "enrollments",
             type_name: "Enrollment",
-            description: "A student's enrollment in a course, with its progress (seed 003 enrollments merged with seed 004 enrollments).",
+            description: "A student's enrollment in a course, with its progress. Students see their own, instructors the enrollments in their courses, admins all.",
             root_field: Some("enrollments"),
             relations: vec![
                 one("student", "student_id", "users", "The enrolled student."),
                 one("course", "course_id", "courses", "The course."),
             ],
             docs: &[
-                (
-                    "student_id",
-                    "The enrolled student (references users; seed 004 `user_id`).",
-                ),
-                ("course_id", "The course (references courses)."),
+                ("student_id", "The enrolled student (the UUID of a `User`)."),
+                ("course_id", "The course (the UUID of a `Course`)."),
                 (
                     "completed_at",
                     "When the course was completed; null until then.",
                 ),
                 (
                     "progress",
-                    "Progress details (seed 003, JSON), e.g. completed lessons and the current lesson.",
+                    "Progress details (JSON object), e.g. completed lessons and the current lesson.",
                 ),
-                ("progress_percent", "Overall progress, 0–100 (seed 004)."),
+                ("progress_percent", "Overall progress, 0–100."),
                 ("enrolled_at", "When the student enrolled."),
             ],
         },
         TypeSpec {
             table: "student_progress",
             type_name: "StudentProgress",
-            description: "A student's progress on a course, lesson or quiz: status, completion, time and scores (seed 003).",
+            description: "A student's progress on a course, lesson or quiz: status, completion, time and scores. Students see their own, instructors the progress in their courses, admins all.",
             root_field: Some("studentProgress"),
             relations: vec![
                 one("student", "student_id", "users", "The student."),
@@ -1210,18 +1207,18 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
             ],
             docs: &[
-                ("student_id", "The student (references users)."),
+                ("student_id", "The student (the UUID of a `User`)."),
                 (
                     "course_id",
-                    "The course tracked, if any (references courses).",
+                    "The course tracked, if any (the UUID of a `Course`).",
                 ),
                 (
                     "lesson_id",
-                    "The lesson tracked, if any (references lessons).",
+                    "The lesson tracked, if any (the UUID of a `Lesson`).",
                 ),
                 (
                     "assessment_id",
-                    "The quiz tracked, if any (references quizzes).",
+                    "The quiz tracked, if any (the UUID of a `Quiz`).",
                 ),
                 ("status", "not_started, in_progress, completed or blocked."),
                 ("completion_percentage", "Completion, 0–100."),
@@ -1236,7 +1233,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "personalized_roadmaps",
             type_name: "PersonalizedRoadmap",
-            description: "An AI-generated learning path for a student, with the AI's reasoning (seed 003).",
+            description: "An AI-generated learning path for a student, with the AI's reasoning (see `generateRoadmap`). Students see their own, instructors those of the learners enrolled in their courses, admins all.",
             root_field: Some("personalizedRoadmaps"),
             relations: vec![one(
                 "student",
@@ -1247,7 +1244,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "student_id",
-                    "The student the roadmap is for (references users).",
+                    "The student the roadmap is for (the UUID of a `User`).",
                 ),
                 (
                     "roadmap_data",
@@ -1262,11 +1259,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "learning_progress",
             type_name: "LearningProgress",
-            description: "Detailed progress of a student on one piece of content, for learning analytics (seed 003).",
+            description: "Detailed progress of a student on one piece of content, for learning analytics. Students see their own, instructors those of the learners enrolled in their courses, admins all.",
             root_field: Some("learningProgress"),
             relations: vec![one("student", "student_id", "users", "The student.")],
             docs: &[
-                ("student_id", "The student (references users)."),
+                ("student_id", "The student (the UUID of a `User`)."),
                 (
                     "content_id",
                     "The content tracked; what it references depends on contentType (no foreign key).",
@@ -1294,7 +1291,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "adaptability_assessments",
             type_name: "AdaptabilityAssessment",
-            description: "A five-dimension adaptability assessment of a user (seed 001 `assessments`, renamed).",
+            description: "A five-dimension adaptability assessment of a user: individual, leadership, cultural, embedding and velocity scores, 0–100 each. You see your own, org admins those taken in their organization, admins all.",
             root_field: Some("adaptabilityAssessments"),
             relations: vec![
                 one("user", "user_id", "users", "Who took the assessment."),
@@ -1318,10 +1315,10 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
             ],
             docs: &[
-                ("user_id", "Who took the assessment (references users)."),
+                ("user_id", "Who took the assessment (the UUID of a `User`)."),
                 (
                     "organization_id",
-                    "The organization context, if any (references organizations).",
+                    "The organization context, if any (the UUID of an `Organization`).",
                 ),
                 ("assessment_type", "full, quick or follow_up."),
                 ("status", "in_progress, completed or abandoned."),
@@ -1344,7 +1341,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "assessment_answers",
             type_name: "AssessmentAnswer",
-            description: "The answer to one question of an adaptability assessment, in one dimension (seed 001).",
+            description: "The answer to one question of an adaptability assessment, in one dimension. Visible to whoever can see the assessment.",
             root_field: Some("assessmentAnswers"),
             relations: vec![one(
                 "assessment",
@@ -1355,11 +1352,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "assessment_id",
-                    "The assessment answered (references adaptability_assessments).",
+                    "The assessment answered (the UUID of an `AdaptabilityAssessment`).",
                 ),
                 (
                     "question_id",
-                    "Question identifier (text; seed 001 has no questions table); one answer per question.",
+                    "Question identifier chosen by the client application (free text; the API has no list of adaptability questions); one answer per question.",
                 ),
                 (
                     "dimension",
@@ -1385,7 +1382,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "workshops",
             type_name: "Workshop",
-            description: "A workshop or masterclass with schedule, seats and pricing (seed 001).",
+            description: "A workshop or masterclass with schedule, seats and pricing. Anyone sees published workshops, also without a token (`X-Tenant`); instructors also their own, admins all.",
             root_field: Some("workshops"),
             relations: vec![
                 one(
@@ -1418,7 +1415,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("description", "What the workshop covers."),
                 (
                     "instructor_id",
-                    "The instructor who runs the workshop (references users).",
+                    "The instructor who runs the workshop (the UUID of a `User`).",
                 ),
                 ("pillar", "adaptability, coaching or marketplace."),
                 ("level", "beginner, intermediate or advanced."),
@@ -1445,7 +1442,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "payments",
             type_name: "Payment",
-            description: "A payment transaction for a workshop, engagement, subscription or other (seed 001).",
+            description: "A payment for a workshop, engagement, subscription or other. You see your own payments and those made for your organization; admins see all.",
             root_field: Some("payments"),
             relations: vec![
                 one("user", "user_id", "users", "The payer."),
@@ -1463,10 +1460,10 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
             ],
             docs: &[
-                ("user_id", "The payer (references users)."),
+                ("user_id", "The payer (the UUID of a `User`)."),
                 (
                     "organization_id",
-                    "The organization context, if any (references organizations).",
+                    "The organization context, if any (the UUID of an `Organization`).",
                 ),
                 ("amount", "Amount charged."),
                 (
@@ -1496,7 +1493,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "certificates",
             type_name: "Certificate",
-            description: "A completion certificate for a workshop, program or assessment (seed 001).",
+            description: "A completion certificate for a workshop, program or assessment. Recipients see their own, issuers the ones they issued, admins all; anyone can check one by number with `verifyCertificate`.",
             root_field: Some("certificates"),
             relations: vec![
                 one("user", "user_id", "users", "The recipient."),
@@ -1526,15 +1523,15 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
             ],
             docs: &[
-                ("user_id", "The recipient (references users)."),
+                ("user_id", "The recipient (the UUID of a `User`)."),
                 ("certificate_type", "workshop, program or assessment."),
                 (
                     "workshop_id",
-                    "The workshop it certifies, if any (references workshops).",
+                    "The workshop it certifies, if any (the UUID of a `Workshop`).",
                 ),
                 (
                     "assessment_id",
-                    "The adaptability assessment it certifies, if any (references adaptability_assessments).",
+                    "The adaptability assessment it certifies, if any (the UUID of an `AdaptabilityAssessment`).",
                 ),
                 (
                     "certificate_number",
@@ -1553,7 +1550,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("verification_url", "Public verification link."),
                 (
                     "issued_by",
-                    "The instructor or admin who issued it (references users).",
+                    "The instructor or admin who issued it (the UUID of a `User`).",
                 ),
                 ("is_verified", "Authenticity flag."),
                 ("created_at", "When the record was created."),
@@ -1563,7 +1560,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "workshop_registrations",
             type_name: "WorkshopRegistration",
-            description: "A user's seat in a workshop: attendance, payment, certificate and feedback (seed 001).",
+            description: "A user's seat in a workshop: attendance, payment, certificate and feedback. You see your own, instructors the registrations for their workshops, admins all.",
             root_field: Some("workshopRegistrations"),
             relations: vec![
                 one("workshop", "workshop_id", "workshops", "The workshop."),
@@ -1582,23 +1579,23 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
             ],
             docs: &[
-                ("workshop_id", "The workshop (references workshops)."),
+                ("workshop_id", "The workshop (the UUID of a `Workshop`)."),
                 (
                     "user_id",
-                    "The registered user (references users); one registration per user and workshop.",
+                    "The registered user (the UUID of a `User`); one registration per user and workshop.",
                 ),
                 ("status", "registered, completed, cancelled or no_show."),
                 ("price_paid", "Amount charged (default 0)."),
                 (
                     "payment_id",
-                    "The payment for the seat, if any (references payments).",
+                    "The payment for the seat, if any (the UUID of a `Payment`).",
                 ),
                 ("attended", "Whether the user attended."),
                 ("completed_at", "When the user completed the workshop."),
                 ("cancelled_at", "When the registration was cancelled."),
                 (
                     "certificate_id",
-                    "The certificate awarded, if any (references certificates).",
+                    "The certificate awarded, if any (the UUID of a `Certificate`).",
                 ),
                 ("rating", "The user's rating, 1–5."),
                 ("review", "The user's written feedback."),
@@ -1610,7 +1607,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "talent_profiles",
             type_name: "TalentProfile",
-            description: "An expert's marketplace profile with impact metrics, rating and availability (seed 001).",
+            description: "An expert's marketplace profile with impact metrics, rating and availability. Public profiles are visible to anyone, also without a token (`X-Tenant`); experts also see their own, admins all.",
             root_field: Some("talentProfiles"),
             relations: vec![
                 one("user", "user_id", "users", "The expert."),
@@ -1624,7 +1621,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "user_id",
-                    "The expert (references users); one profile per user in the tenant.",
+                    "The expert (the UUID of a `User`); one profile per user in the tenant.",
                 ),
                 ("tagline", "Short marketing line."),
                 ("bio", "Biography."),
@@ -1662,7 +1659,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "talent_testimonials",
             type_name: "TalentTestimonial",
-            description: "A client's endorsement of an expert (seed 001).",
+            description: "A client's endorsement of an expert. Visible to whoever can see the expert's profile.",
             root_field: Some("talentTestimonials"),
             relations: vec![one(
                 "talentProfile",
@@ -1673,7 +1670,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "talent_profile_id",
-                    "The expert endorsed (references talent_profiles).",
+                    "The expert endorsed (the UUID of a `TalentProfile`).",
                 ),
                 ("client_name", "Who gave the testimonial."),
                 ("client_company", "The client's company."),
@@ -1687,7 +1684,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "engagements",
             type_name: "Engagement",
-            description: "A consulting relationship between a client and an expert, with an hours budget and milestones (seed 001).",
+            description: "A consulting relationship between a client and an expert, with an hours budget and milestones. Visible to its client, its expert and admins.",
             root_field: Some("engagements"),
             relations: vec![
                 one("client", "client_id", "users", "The client party."),
@@ -1712,11 +1709,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
             ],
             docs: &[
-                ("client_id", "The client party (references users)."),
-                ("expert_id", "The expert party (references users)."),
+                ("client_id", "The client party (the UUID of a `User`)."),
+                ("expert_id", "The expert party (the UUID of a `User`)."),
                 (
                     "organization_id",
-                    "The company context, if any (references organizations).",
+                    "The company context, if any (the UUID of an `Organization`).",
                 ),
                 ("focus_area", "The engagement's goal."),
                 ("hours_total", "Hours budgeted."),
@@ -1736,7 +1733,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "engagement_sessions",
             type_name: "EngagementSession",
-            description: "One coaching or consulting session of an engagement (seed 001).",
+            description: "One coaching or consulting session of an engagement. Visible to the engagement's client, expert and admins.",
             root_field: Some("engagementSessions"),
             relations: vec![one(
                 "engagement",
@@ -1745,7 +1742,10 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 "The engagement.",
             )],
             docs: &[
-                ("engagement_id", "The engagement (references engagements)."),
+                (
+                    "engagement_id",
+                    "The engagement (the UUID of an `Engagement`).",
+                ),
                 (
                     "session_type",
                     "coaching, workshop, consultation or follow_up.",
@@ -1764,7 +1764,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "reviews",
             type_name: "Review",
-            description: "A user's review of a workshop, an expert or an engagement, with moderation and a response (seed 001).",
+            description: "A user's review of a workshop, an expert or an engagement, with moderation and a response. Approved reviews are visible to anyone, also without a token (`X-Tenant`); authors also see their own, admins all.",
             root_field: Some("reviews"),
             relations: vec![
                 one("user", "user_id", "users", "The reviewer."),
@@ -1794,19 +1794,19 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
             ],
             docs: &[
-                ("user_id", "The reviewer (references users)."),
+                ("user_id", "The reviewer (the UUID of a `User`)."),
                 (
                     "review_type",
                     "workshop, expert or engagement; exactly the matching target is set.",
                 ),
                 (
                     "workshop_id",
-                    "The workshop reviewed (references workshops).",
+                    "The workshop reviewed (the UUID of a `Workshop`).",
                 ),
-                ("expert_id", "The expert reviewed (references users)."),
+                ("expert_id", "The expert reviewed (the UUID of a `User`)."),
                 (
                     "engagement_id",
-                    "The engagement reviewed (references engagements).",
+                    "The engagement reviewed (the UUID of an `Engagement`).",
                 ),
                 ("rating", "Overall rating, 1–5."),
                 ("title", "Review title."),
@@ -1826,7 +1826,10 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "Votes that the review was not helpful.",
                 ),
                 ("response_text", "The expert's or instructor's response."),
-                ("response_by", "Who wrote the response (references users)."),
+                (
+                    "response_by",
+                    "Who wrote the response (the UUID of a `User`).",
+                ),
                 ("responded_at", "When the response was written."),
                 ("created_at", "When the record was created."),
                 ("updated_at", "When the record was last changed."),
@@ -1835,15 +1838,15 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "review_votes",
             type_name: "ReviewVote",
-            description: "One user's helpful / not-helpful vote on a review; one per user and review (m0011).",
+            description: "One user's helpful / not-helpful vote on a review; one per user and review (see `voteReviewHelpful`). You see your own votes; admins see all.",
             root_field: Some("reviewVotes"),
             relations: vec![
                 one("review", "review_id", "reviews", "The review voted on."),
                 one("user", "user_id", "users", "The voter."),
             ],
             docs: &[
-                ("review_id", "The review voted on (references reviews)."),
-                ("user_id", "The voter (references users)."),
+                ("review_id", "The review voted on (the UUID of a `Review`)."),
+                ("user_id", "The voter (the UUID of a `User`)."),
                 ("helpful", "True for helpful, false for not helpful."),
                 ("created_at", "When the vote was cast."),
             ],
@@ -1854,7 +1857,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "coaches",
             type_name: "Coach",
-            description: "A coach employed by the coaching company (seed 002).",
+            description: "A coach employed by the coaching company. Every member of the tenant can read the coach directory.",
             root_field: Some("coaches"),
             relations: vec![
                 one("user", "user_id", "users", "The coach's login, if linked."),
@@ -1880,14 +1883,14 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "user_id",
-                    "The coach's login identity, if linked (references users).",
+                    "The coach's login identity, if linked (the UUID of a `User`).",
                 ),
                 ("email", "Coach email, unique in the tenant."),
                 ("name", "Full name."),
                 ("bio", "Professional bio."),
                 (
                     "metadata",
-                    "Optional attributes (seed 002): active, experience_years, specializations, certifications, timezone.",
+                    "Optional attributes (JSON object), e.g. active, experience_years, specializations, certifications, timezone.",
                 ),
                 ("created_at", "When the record was created."),
                 ("updated_at", "When the record was last changed."),
@@ -1896,7 +1899,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "clients",
             type_name: "Client",
-            description: "An executive or leader being coached, in a client organization (seed 002).",
+            description: "An executive or leader being coached, in a client organization. Clients see their own record, coaches their clients, org admins the clients of their organization, admins all.",
             root_field: Some("clients"),
             relations: vec![
                 one(
@@ -1922,22 +1925,22 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "client_organization_id",
-                    "The organization the client works for (references organizations; seed 002 client_organizations).",
+                    "The organization the client works for (the UUID of an `Organization`).",
                 ),
                 (
                     "primary_coach_id",
-                    "The client's primary coach, if any (references coaches).",
+                    "The client's primary coach, if any (the UUID of a `Coach`).",
                 ),
                 (
                     "user_id",
-                    "The client's login identity, if linked (references users).",
+                    "The client's login identity, if linked (the UUID of a `User`).",
                 ),
                 ("email", "Client email, unique in the tenant."),
                 ("name", "Full name."),
                 ("title", "Job title."),
                 (
                     "metadata",
-                    "Optional attributes (seed 002): department, active, start_date, goals, timezone.",
+                    "Optional attributes (JSON object), e.g. department, active, start_date, goals, timezone.",
                 ),
                 ("created_at", "When the record was created."),
                 ("updated_at", "When the record was last changed."),
@@ -1946,7 +1949,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "coaching_models",
             type_name: "CoachingModel",
-            description: "A coaching framework or methodology of the coaching company (seed 002).",
+            description: "A coaching framework or methodology of the coaching company. Every member of the tenant can read the model library.",
             root_field: Some("coachingModels"),
             relations: vec![many(
                 "coachModelAssociations",
@@ -1961,7 +1964,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("content", "Full model content."),
                 (
                     "metadata",
-                    "Optional attributes (seed 002): version, model_type, active, author, tags.",
+                    "Optional attributes (JSON object), e.g. version, model_type, active, author, tags.",
                 ),
                 ("created_at", "When the record was created."),
                 ("updated_at", "When the record was last changed."),
@@ -1970,7 +1973,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "coach_model_associations",
             type_name: "CoachModelAssociation",
-            description: "Links a coach to a coaching model they use (seed 002).",
+            description: "Links a coach to a coaching model they use. Every member of the tenant can read these links.",
             root_field: Some("coachModelAssociations"),
             relations: vec![
                 one("coach", "coach_id", "coaches", "The coach."),
@@ -1982,10 +1985,10 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
             ],
             docs: &[
-                ("coach_id", "The coach (references coaches)."),
+                ("coach_id", "The coach (the UUID of a `Coach`)."),
                 (
                     "coaching_model_id",
-                    "The coaching model (references coaching_models).",
+                    "The coaching model (the UUID of a `CoachingModel`).",
                 ),
                 ("is_primary", "Whether this is the coach's primary model."),
                 ("created_at", "When the record was created."),
@@ -1994,7 +1997,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "data_items",
             type_name: "DataItem",
-            description: "A stored transcript, client assessment, coaching model or company document, with a visibility level (seed 002).",
+            description: "A stored transcript, client assessment, coaching model or company document. `visibilityLevel` decides who sees it: private, its creator; coach_only, its coach and creator; org_visible, the members of its organization and its coach; public, everyone, also without a token (`X-Tenant`). Admins see all.",
             root_field: Some("dataItems"),
             relations: vec![
                 one(
@@ -2035,19 +2038,19 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
                 (
                     "coach_id",
-                    "The coach who owns the item, if any (references coaches).",
+                    "The coach who owns the item, if any (the UUID of a `Coach`).",
                 ),
                 (
                     "client_id",
-                    "The client the item is about, if any (references clients).",
+                    "The client the item is about, if any (the UUID of a `Client`).",
                 ),
                 (
                     "client_organization_id",
-                    "The client organization the item is about, if any (references organizations).",
+                    "The client organization the item is about, if any (the UUID of an `Organization`).",
                 ),
                 (
                     "created_by_user_id",
-                    "Who created the item (references users; seed 002 metadata.created_by_user_id).",
+                    "Who created the item (the UUID of a `User`); the only reader of a private item besides admins.",
                 ),
                 (
                     "visibility_level",
@@ -2062,7 +2065,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "data_chunks",
             type_name: "DataChunk",
-            description: "A chunk of a data item's content with its embedding, for semantic search (seed 002).",
+            description: "A chunk of a data item's content with its embedding, for semantic search (see `similarChunks`). Visible to whoever can see its data item.",
             root_field: Some("dataChunks"),
             relations: vec![one(
                 "dataItem",
@@ -2073,7 +2076,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "data_item_id",
-                    "The data item this chunk belongs to (references data_items).",
+                    "The data item this chunk belongs to (the UUID of a `DataItem`).",
                 ),
                 ("chunk_index", "Position in the data item, from 0."),
                 ("content", "The chunk's text."),
@@ -2088,7 +2091,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "skills",
             type_name: "Skill",
-            description: "A skill learners build, by domain and level (seed 004).",
+            description: "A skill learners build, by domain and level. Every member of the tenant can read the skill catalog.",
             root_field: Some("skills"),
             relations: vec![many(
                 "userSkills",
@@ -2106,15 +2109,15 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "user_skills",
             type_name: "UserSkill",
-            description: "A learner's mastery of a skill (seed 004).",
+            description: "A learner's mastery of a skill. Learners see their own; instructors, the learners enrolled in their courses; org admins, their organization's members; admins, everyone.",
             root_field: Some("userSkills"),
             relations: vec![
                 one("user", "user_id", "users", "The learner."),
                 one("skill", "skill_id", "skills", "The skill."),
             ],
             docs: &[
-                ("user_id", "The learner (references users)."),
-                ("skill_id", "The skill (references skills)."),
+                ("user_id", "The learner (the UUID of a `User`)."),
+                ("skill_id", "The skill (the UUID of a `Skill`)."),
                 ("mastery_level", "Mastery, 0–100."),
                 ("last_assessed_at", "When mastery was last assessed."),
             ],
@@ -2122,11 +2125,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "learner_velocity_analytics",
             type_name: "LearnerVelocity",
-            description: "A learner's cached learning pace and trend (seed 004 `learner_velocity_analytics`).",
+            description: "A learner's cached learning pace and trend (`learnerVelocityReport` computes the current figures). Learners see their own; instructors, the learners enrolled in their courses; org admins, their organization's members; admins, everyone.",
             root_field: Some("learnerVelocity"),
             relations: vec![one("user", "user_id", "users", "The learner.")],
             docs: &[
-                ("user_id", "The learner (references users)."),
+                ("user_id", "The learner (the UUID of a `User`)."),
                 ("current_pace", "Current pace, in topics per week."),
                 ("target_pace", "Target pace, in topics per week."),
                 ("trend_direction", "accelerating, stable or declining."),
@@ -2143,13 +2146,13 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "user_points",
             type_name: "UserPoints",
-            description: "A learner's points, level and streaks in the tenant (seed 004).",
+            description: "A learner's points, level and streaks in the tenant. Learners see their own; instructors, the learners enrolled in their courses; org admins, their organization's members; admins, everyone.",
             root_field: Some("userPoints"),
             relations: vec![one("user", "user_id", "users", "The learner.")],
             docs: &[
                 (
                     "user_id",
-                    "The learner (references users); one row per learner in the tenant.",
+                    "The learner (the UUID of a `User`); one row per learner in the tenant.",
                 ),
                 ("total_points", "Points accumulated."),
                 ("current_level", "Current level, from 1."),
@@ -2164,11 +2167,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "point_transactions",
             type_name: "PointTransaction",
-            description: "Points earned for one activity (seed 004); the source of the weekly leaderboard.",
+            description: "Points awarded for one activity; the weekly leaderboard adds them up. Learners see their own; instructors, the learners enrolled in their courses; org admins, their organization's members; admins, everyone.",
             root_field: Some("pointTransactions"),
             relations: vec![one("user", "user_id", "users", "The learner.")],
             docs: &[
-                ("user_id", "The learner (references users)."),
+                ("user_id", "The learner (the UUID of a `User`)."),
                 ("points", "Points awarded."),
                 (
                     "activity_type",
@@ -2181,7 +2184,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "achievements",
             type_name: "Achievement",
-            description: "An achievement learners can earn, with its tier and criteria (seed 004).",
+            description: "An achievement learners can earn, with its tier and criteria. Every member of the tenant can read the achievement catalog.",
             root_field: Some("achievements"),
             relations: vec![many(
                 "userAchievements",
@@ -2192,7 +2195,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "code",
-                    "Readable key, unique in the tenant (seed 004 `id`).",
+                    "Readable key, unique in the tenant (e.g. `week_streak`).",
                 ),
                 ("name", "Achievement name."),
                 ("description", "What the achievement is for."),
@@ -2205,7 +2208,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "user_achievements",
             type_name: "UserAchievement",
-            description: "An achievement earned by a learner (seed 004).",
+            description: "An achievement earned by a learner. Learners see their own; instructors, the learners enrolled in their courses; org admins, their organization's members; admins, everyone.",
             root_field: Some("userAchievements"),
             relations: vec![
                 one("user", "user_id", "users", "The learner."),
@@ -2217,10 +2220,10 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
             ],
             docs: &[
-                ("user_id", "The learner (references users)."),
+                ("user_id", "The learner (the UUID of a `User`)."),
                 (
                     "achievement_id",
-                    "The achievement (references achievements).",
+                    "The achievement (the UUID of an `Achievement`).",
                 ),
                 ("earned_at", "When it was earned."),
             ],
@@ -2228,11 +2231,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "daily_activity",
             type_name: "DailyActivity",
-            description: "A day on which a learner was active, for streaks (seed 004).",
+            description: "A day on which a learner was active; consecutive days make a streak. Learners see their own; instructors, the learners enrolled in their courses; org admins, their organization's members; admins, everyone.",
             root_field: Some("dailyActivity"),
             relations: vec![one("user", "user_id", "users", "The learner.")],
             docs: &[
-                ("user_id", "The learner (references users)."),
+                ("user_id", "The learner (the UUID of a `User`)."),
                 ("date", "The day (one row per learner and day)."),
                 ("last_activity_at", "The learner's last activity that day."),
             ],
@@ -2240,11 +2243,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "predictive_analytics_cache",
             type_name: "PredictiveAnalytics",
-            description: "A cached prediction about a learner: drop-off risk, forecast or recommendations (seed 004 `predictive_analytics_cache`).",
+            description: "A cached prediction about a learner: drop-off risk, forecast or recommendations (see `predictiveInsight`). Learners see their own; instructors, the learners enrolled in their courses; org admins, their organization's members; admins, everyone.",
             root_field: Some("predictiveAnalytics"),
             relations: vec![one("user", "user_id", "users", "The learner.")],
             docs: &[
-                ("user_id", "The learner (references users)."),
+                ("user_id", "The learner (the UUID of a `User`)."),
                 (
                     "analytics_type",
                     "drop_off_risk, forecast or recommendations; one row per learner and type.",
@@ -2258,13 +2261,13 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         TypeSpec {
             table: "user_preferences",
             type_name: "UserPreferences",
-            description: "A learner's leaderboard privacy, predictive analytics and notification preferences in the tenant (seed 004).",
+            description: "A learner's leaderboard privacy, predictive analytics and notification preferences in the tenant (change yours with `updateMyPreferences`). Learners see their own; instructors, the learners enrolled in their courses; org admins, their organization's members; admins, everyone.",
             root_field: Some("userPreferences"),
             relations: vec![one("user", "user_id", "users", "The learner.")],
             docs: &[
                 (
                     "user_id",
-                    "The learner (references users); one row per learner in the tenant.",
+                    "The learner (the UUID of a `User`); one row per learner in the tenant.",
                 ),
                 (
                     "leaderboard_privacy",
@@ -2312,8 +2315,8 @@ pub fn computed(table: &str) -> &'static [Computed] {
         "adaptability_assessments" => &[Computed {
             name: "overallScore",
             type_name: "Int",
-            doc: "Average of the five dimension scores (0–100); null until all five are set \
-                  (seed 001's generated column).",
+            doc: "Average of the five dimension scores, 0–100, rounded down; null until all five \
+                  are set.",
             value: overall_score,
         }],
         _ => &[],

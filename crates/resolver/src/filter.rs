@@ -177,7 +177,7 @@ pub fn shared_types() -> (Vec<InputObject>, Enum) {
         .field(InputValue::new("lte", TypeRef::named(TypeRef::FLOAT)).description("At most (numeric value)."))
         .field(InputValue::new("contains", TypeRef::named("JSON")).description("The key's array or object contains this."));
     let json = InputObject::new("JSONFilter")
-        .description("Conditions on a JSON column (the seeds' arrays and metadata).")
+        .description("Conditions on a JSON field (arrays such as tags, objects such as metadata).")
         .field(InputValue::new("contains", TypeRef::named("JSON")).description("Contains this array (all elements) or object (all keys with these values); PostgreSQL `@>`."))
         .field(InputValue::new("overlaps", TypeRef::named_nn_list("JSON")).description("An array sharing at least one element with this list; PostgreSQL `&&` on arrays."))
         .field(InputValue::new("hasKey", TypeRef::named(TypeRef::STRING)).description("An object with this top-level key."))

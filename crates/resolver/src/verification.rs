@@ -28,25 +28,50 @@ fn field(
 fn types() -> Vec<Object> {
     vec![
         Object::new("CertificateVerification")
-            .description("What anyone may learn about a certificate from its number (seed 001: anyone can verify).")
-            .field(field("certificateNumber", TypeRef::named_nn(TypeRef::STRING), "The number checked.", |v| {
-                Value::from(v.cert.certificate_number.clone())
-            }))
-            .field(field("certificateType", TypeRef::named_nn(TypeRef::STRING), "workshop, program or assessment.", |v| {
-                Value::from(v.cert.certificate_type.clone())
-            }))
-            .field(field("recipientName", TypeRef::named(TypeRef::STRING), "The holder's name.", |v| {
-                v.recipient.clone().map(Value::from).unwrap_or(Value::Null)
-            }))
-            .field(field("issueDate", TypeRef::named_nn("Date"), "When it was issued.", |v| {
-                Value::from(v.cert.issue_date.to_string())
-            }))
-            .field(field("expiryDate", TypeRef::named("Date"), "When it expires, if ever.", |v| {
-                v.cert.expiry_date.map(|d| Value::from(d.to_string())).unwrap_or(Value::Null)
-            }))
-            .field(field("skillsDemonstrated", TypeRef::named_nn("JSON"), "Competencies it attests.", |v| {
-                Value::from_json(v.cert.skills_demonstrated.clone()).unwrap_or(Value::Null)
-            }))
+            .description(
+                "What anyone may learn about a certificate from its number, without a token.",
+            )
+            .field(field(
+                "certificateNumber",
+                TypeRef::named_nn(TypeRef::STRING),
+                "The number checked.",
+                |v| Value::from(v.cert.certificate_number.clone()),
+            ))
+            .field(field(
+                "certificateType",
+                TypeRef::named_nn(TypeRef::STRING),
+                "workshop, program or assessment.",
+                |v| Value::from(v.cert.certificate_type.clone()),
+            ))
+            .field(field(
+                "recipientName",
+                TypeRef::named(TypeRef::STRING),
+                "The holder's name.",
+                |v| v.recipient.clone().map(Value::from).unwrap_or(Value::Null),
+            ))
+            .field(field(
+                "issueDate",
+                TypeRef::named_nn("Date"),
+                "When it was issued.",
+                |v| Value::from(v.cert.issue_date.to_string()),
+            ))
+            .field(field(
+                "expiryDate",
+                TypeRef::named("Date"),
+                "When it expires, if ever.",
+                |v| {
+                    v.cert
+                        .expiry_date
+                        .map(|d| Value::from(d.to_string()))
+                        .unwrap_or(Value::Null)
+                },
+            ))
+            .field(field(
+                "skillsDemonstrated",
+                TypeRef::named_nn("JSON"),
+                "Competencies it attests.",
+                |v| Value::from_json(v.cert.skills_demonstrated.clone()).unwrap_or(Value::Null),
+            ))
             .field(field(
                 "valid",
                 TypeRef::named_nn(TypeRef::BOOLEAN),

@@ -26,7 +26,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 "answerAdaptabilityQuestion",
                 TypeRef::named_nn("AdaptabilityAssessment"),
                 "Record or replace an answer on your own in-progress adaptability assessment; the five dimension \
-                 scores are recomputed as weighted averages and `overallScore` follows (seed 001 trigger).",
+                 scores are recomputed as weighted averages of their answers and `overallScore` follows.",
                 |a| {
                     let answer = domain::adaptability::Answer {
                         question_id: a.string("questionId")?,
@@ -68,7 +68,7 @@ fn types() -> Vec<Object> {
     let avg = |name, doc| (name, TypeRef::named(TypeRef::FLOAT), doc);
     vec![plain(
         "AdaptabilityTrendPoint",
-        "One month of an organization's completed adaptability assessments (seed 001 `get_org_adaptability_trend`).",
+        "One month of an organization's completed adaptability assessments: the average of each score.",
         &[
             (
                 "month",

@@ -76,7 +76,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             read(
                 "weeklyLeaderboard",
                 TypeRef::named_nn("WeeklyLeaderboard"),
-                "The tenant's learners ranked by points earned in an ISO week (seed 004 `leaderboard_weekly`). \
+                "The tenant's learners ranked by points earned in an ISO week. \
                  Learners whose leaderboard privacy is `hidden` are left out; `anonymous` ones are ranked without \
                  name or user. Ties share a rank.",
                 |a| Ok((a.opt_string("week")?, a.int_in("first", 1..=100)?.unwrap_or(10) as u32)),
@@ -90,8 +90,8 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             read(
                 "skillDemand",
                 TypeRef::named_nn_list_nn("SkillDemand"),
-                "Learners and average mastery per skill and month of assessment (seed 004 \
-                 `skill_demand_aggregates`), over the user skills you may read; newest month first.",
+                "Learners and average mastery per skill and month of assessment, over the user skills \
+                 you may read; newest month first.",
                 |a| date(a, "month"),
                 |s, month| Box::pin(a::skill_demand(s, month)),
                 out,
@@ -103,7 +103,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 "learnerVelocityReport",
                 TypeRef::named_nn("LearnerVelocityReport"),
                 "A learner's points and lessons per ISO week over the last weeks, with pace, trend and status \
-                 against their target pace (seed 004 `learner_velocity_analytics`).",
+                 against their target pace.",
                 |a| Ok((a.opt_id("userId", "User")?, a.int_in("weeks", 1..=52)?.unwrap_or(4) as u32)),
                 |s, (user, weeks)| Box::pin(a::learner_velocity(s, user, weeks)),
                 out,
@@ -362,7 +362,8 @@ fn types() -> Vec<Object> {
         ),
         plain(
             "PredictiveInsight",
-            "A predictive analytics result (seed 004 `predictive_analytics_cache`).",
+            "A prediction about a learner (drop-off risk, forecast or recommendations), as cached in \
+             `PredictiveAnalytics`.",
             &[
                 id("userId", "The learner (a `User` id)."),
                 (

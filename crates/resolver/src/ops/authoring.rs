@@ -66,7 +66,7 @@ fn inputs() -> Vec<InputObject> {
         input(
             "ContentBlockInput",
             "The fields of a content block; on update only the given ones change (`type` and `content` \
-             required to create). The content must have its type's shape (seed 003 ContentData): rich_text \
+             required to create). The content must have its type's shape: rich_text \
              {html, plain_text}; image {url, alt_text, caption?}; video {url, thumbnail_url?, duration?}; \
              file {url, filename, file_type, file_size}; youtube {video_id, title, thumbnail_url, duration}.",
             &[

@@ -46,7 +46,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         read(
             "similarChunks",
             TypeRef::named_nn_list_nn("ChunkMatch"),
-            "Exact similarity search (seed 002): the chunks you may read (by their data item's visibility), most \
+            "Exact similarity search: the chunks you may read (by their data item's visibility), most \
              similar to `embedding` by cosine first. BAD_USER_INPUT for an empty or all-zero vector or one whose \
              dimension differs from the stored embeddings.",
             |a| {

@@ -22,7 +22,10 @@ fn opt_id(name: &str, type_name: &str, description: &str) -> async_graphql::dyna
     arg(
         name,
         TypeRef::named(TypeRef::ID),
-        &format!("{description} (a `{type_name}` id)."),
+        &format!(
+            "{description} ({} `{type_name}` id).",
+            super::article(type_name)
+        ),
     )
 }
 
@@ -33,7 +36,8 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             write(
                 "issueCertificate",
                 TypeRef::named_nn("Certificate"),
-                "Staff: issue a certificate numbered `CERT-{TYPE}-{YYYYMMDD}-{UUID}` (seed 001 trigger). Workshop \
+                "Staff: issue a certificate numbered `CERT-{TYPE}-{YYYYMMDD}-{UUID}` (type in capitals, issue date, \
+                 the certificate's own id). Workshop \
                  certificates: the workshop's instructor or an admin, to a registrant who attended and holds none \
                  for it yet; program and assessment certificates: admins (an assessment certificate needs the \
                  recipient's completed assessment). FORBIDDEN for others, CONFLICT when the recipient did not \
@@ -137,7 +141,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 "refundPayment",
                 TypeRef::named_nn("Payment"),
                 "Admins: refund a succeeded payment in full (no `amount`: all that is left) or in part, possibly \
-                 several times. The status becomes `refunded` (the seed's one refund status), `refundAmount` the \
+                 several times. The status becomes `refunded` (also after a partial refund), `refundAmount` the \
                  total refunded, and the metadata's `partial_refund` says whether part is kept. CONFLICT when more \
                  than is left is asked for or the payment did not succeed.",
                 |a| Ok((a.id("paymentId", "Payment")?, a.decimal("amount")?, a.opt_string("reason")?)),

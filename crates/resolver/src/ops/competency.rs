@@ -100,7 +100,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             write(
                 "startFrameworkAssessment",
                 TypeRef::named_nn(ATTEMPT),
-                "Start an attempt at an active framework assessment (seed 000 `assessments`): an \
+                "Start an attempt at an active framework assessment: creates an \
                  in-progress attempt of the caller (no `completedAt`, score 0). NOT_FOUND if the \
                  assessment is not visible, CONFLICT if it is not active, has no questions, or the \
                  caller already has an attempt at it in progress.",
@@ -160,7 +160,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             write(
                 "storeFrontendInsights",
                 TypeRef::named_nn(ATTEMPT),
-                "Seed 000 `store_frontend_insights`: replace the cached `frontendInsights` of your \
+                "Store the insights your frontend computed: replace the cached `frontendInsights` of your \
                  completed attempt and stamp `insightsGeneratedAt`. NOT_FOUND if the attempt is not \
                  visible, FORBIDDEN unless it is yours, CONFLICT while it is in progress, \
                  BAD_USER_INPUT unless the insights are a JSON object of at most 64 KiB.",
@@ -204,7 +204,7 @@ fn types() -> Vec<Object> {
         plain(
             "FrameworkAssessmentResult",
             "A completed framework assessment attempt, scored per competency. Weak areas score below \
-             60, strong areas at least 80 (the seed sets no thresholds).",
+             60, strong areas at least 80.",
             &[
                 int("score", "The attempt's score, 0–100."),
                 list("breakdown", "CompetencyScore", "Per competency, in the order the questions first ask them."),
@@ -218,7 +218,7 @@ fn types() -> Vec<Object> {
                 list(
                     "learningPaths",
                     "AssessmentLearningPath",
-                    "Learning paths for the weak areas (`get_learning_paths_for_assessment`).",
+                    "Learning paths for the weak areas (as `learningPathsForAssessment` answers).",
                 ),
             ],
         )
@@ -228,7 +228,7 @@ fn types() -> Vec<Object> {
             "One competency's share of an attempt (questions linked by their competency area).",
             &[
                 s("competencyArea", "The competency key, e.g. active_listening."),
-                s("displayName", "Its display name (competency_display_names), or the key."),
+                s("displayName", "Its display name (from `CompetencyDisplayName`), or the key."),
                 int("correct", "Questions of this competency answered correctly."),
                 int("total", "Questions of this competency."),
                 int("score", "round(100 × correct / total)."),
@@ -236,8 +236,8 @@ fn types() -> Vec<Object> {
         ),
         plain(
             "FrameworkAssessmentInsights",
-            "Insights for an attempt, from skill tags, tag insights, tag actions and competency leverage \
-             strengths (seed 000).",
+            "Insights for an attempt, from the skill tags of its competencies: their insights \
+             (`TagInsight`), actions (`TagAction`) and leverage strengths (`CompetencyLeverageStrength`).",
             &[
                 list("weaknesses", "AssessmentTagInsight", "Weakness insights of the weak areas' skill tags."),
                 list("strengths", "AssessmentTagInsight", "Strength insights of the strong areas' skill tags."),
@@ -251,17 +251,17 @@ fn types() -> Vec<Object> {
         ),
         tag_text(
             "AssessmentTagInsight",
-            "A skill tag's insight that applies to an attempt (tag_insights).",
+            "A skill tag's insight that applies to an attempt (from `TagInsight`).",
             "The insight.",
         ),
         tag_text(
             "AssessmentTagAction",
-            "A development step for a skill tag (tag_actions).",
+            "A development step for a skill tag (from `TagAction`).",
             "The action.",
         ),
         plain(
             "AssessmentLeverage",
-            "How to leverage a competency at the attempt's score (competency_leverage_strengths).",
+            "How to leverage a competency at the attempt's score (from `CompetencyLeverageStrength`).",
             &[
                 s("competencyArea", "The competency."),
                 int("score", "The attempt's score in it."),
@@ -287,7 +287,7 @@ fn types() -> Vec<Object> {
         )),
         plain(
             "AssessmentLearningResource",
-            "A learning resource of a recommended path (the seed function's JSON).",
+            "A learning resource of a recommended path (an active `LearningResource`).",
             &[
                 s("title", "Title."),
                 s_opt("description", "Description."),

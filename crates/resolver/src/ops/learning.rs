@@ -107,7 +107,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             write(
                 "enrollInCourse",
                 TypeRef::named_nn("Enrollment"),
-                "Enroll the signed-in student in a published course (seed 003 enrollments). \
+                "Enroll the signed-in student in a published course. \
                  NOT_FOUND if the course is not visible, CONFLICT if it is not published or \
                  the student is already enrolled.",
                 |a| a.id("courseId", "Course"),
@@ -120,7 +120,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             write(
                 "submitQuizAttempt",
                 TypeRef::named_nn("QuizAttempt"),
-                "Submit the signed-in student's next attempt at a quiz (seed 003 assessments), \
+                "Submit the signed-in student's next attempt at a quiz, \
                  scored on the server: points earned over points available, passed at the quiz's \
                  minimum passing score, with per-question feedback; the student's progress on the \
                  quiz is updated. NOT_FOUND if the quiz is not visible, FORBIDDEN unless enrolled \
@@ -165,8 +165,8 @@ fn types() -> Vec<Object> {
     vec![
         plain(
             "CourseProgress",
-            "A student's progress through a course (computed from seed 003 `student_progress`, \
-             `assessment_attempts` and `enrollments`).",
+            "A student's progress through a course, computed from their enrollment, lesson \
+             progress and quiz attempts (see `courseProgress`).",
             &[
                 id("courseId", "The course (a `Course` id)."),
                 id("studentId", "The student (a `User` id)."),

@@ -519,8 +519,19 @@ pub(crate) fn arg(name: &str, ty: TypeRef, description: &str) -> InputValue {
 
 /// A required global id argument of `type_name`.
 pub(crate) fn id_arg(name: &str, type_name: &str, description: &str) -> InputValue {
-    InputValue::new(name, TypeRef::named_nn(TypeRef::ID))
-        .description(format!("{description} (a `{type_name}` id)."))
+    InputValue::new(name, TypeRef::named_nn(TypeRef::ID)).description(format!(
+        "{description} ({} `{type_name}` id).",
+        article(type_name)
+    ))
+}
+
+/// "a" or "an" before a type name, as it is read aloud (a `User`, an
+/// `Engagement`).
+pub(crate) fn article(type_name: &str) -> &'static str {
+    match type_name.as_bytes().first() {
+        Some(b'A' | b'E' | b'I' | b'O') => "an",
+        _ => "a",
+    }
 }
 
 fn request<'a>(ctx: &ResolverContext<'a>) -> Result<&'a crate::schema::RequestCtx, ApiError> {

@@ -183,7 +183,7 @@ fn types() -> Vec<Object> {
                 (
                     "rank",
                     TypeRef::named_nn(TypeRef::FLOAT),
-                    "Relevance, higher is better (PostgreSQL `ts_rank`; SQLite negated `bm25`).",
+                    "Relevance, higher is better; compare it only within one answer.",
                 ),
             ],
         ),
@@ -217,9 +217,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             "searchWorkshops",
             TypeRef::named_nn_list_nn("WorkshopSearchHit"),
             "Full-text search over workshop titles and descriptions, best match first, among the workshops the \
-             caller may read (published ones; instructors also their own, admins all). All words must match. \
-             PostgreSQL ranks with `ts_rank` over the GIN-indexed `to_tsvector('english', …)`; SQLite with \
-             `bm25` over the FTS5 table. Needs no token (X-Tenant).",
+             caller may read (published ones; instructors also their own, admins all). All words must match; \
+             on PostgreSQL, English word forms match too (`leaders` finds `leader`). \
+             Needs no token (X-Tenant).",
             |a| {
                 Ok(Search {
                     query: a.string("query")?,
@@ -249,8 +249,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             write(
                 "registerForWorkshop",
                 TypeRef::named_nn("WorkshopRegistration"),
-                "Take a seat in a published workshop (seed 001: capacity_remaining goes down by one, \
-                 never below zero). CONFLICT when full, not open, or already registered.",
+                "Take a seat in a published workshop: `capacityRemaining` goes down by one, never \
+                 below zero, even under concurrent requests. CONFLICT when full, not open, or already \
+                 registered.",
                 |a| a.id("workshopId", "Workshop"),
                 |w, id| Box::pin(domain::workshops::register(w, id)),
                 |m| Ok(row::<reg::Entity>(m)),
@@ -273,8 +274,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 "createWorkshop",
                 TypeRef::named_nn("Workshop"),
                 "Instructors and admins: create a draft workshop (instructors: their own; admins may name the \
-                 instructor). `capacityRemaining` starts at the capacity. BAD_USER_INPUT for values the seed's \
-                 CHECKs refuse; FORBIDDEN for other roles.",
+                 instructor). `capacityRemaining` starts at the capacity. BAD_USER_INPUT for a value out of its \
+                 range or not among its allowed values (see the input's field descriptions); FORBIDDEN for \
+                 other roles.",
                 |a| a.input::<WorkshopInput>("input")?.fields(),
                 |w, f| Box::pin(domain::workshops::create(w, f)),
                 workshop,
