@@ -95,7 +95,12 @@ impl Api {
                     scope: scope.clone(),
                     catalog: self.catalog.clone(),
                 },
-                tokio::spawn,
+                // Batches run in tasks of their own: they keep the request's
+                // span, so what they log carries its request id.
+                |batch| {
+                    use tracing::Instrument;
+                    tokio::spawn(batch.in_current_span())
+                },
             ),
             scope,
             principal,
