@@ -199,6 +199,8 @@ struct AccessInfo {
     operation: Option<String>,
     code: &'static str,
     tenant: Option<uuid::Uuid>,
+    /// SQL statements the request ran.
+    statements: u64,
 }
 
 /// One access line and one latency sample per request, under a span that
@@ -236,6 +238,7 @@ async fn access(mut req: axum::extract::Request, next: Next) -> HttpResponse {
             operation = info.operation.as_deref().unwrap_or("-"),
             code = if info.code.is_empty() { "-" } else { info.code },
             tenant = %info.tenant.map(|t| t.to_string()).unwrap_or_else(|| "-".into()),
+            statements = info.statements,
             "graphql"
         )
     });
@@ -562,9 +565,9 @@ fn respond(media: &'static str, batch: BatchResponse, tenant: Option<uuid::Uuid>
             .insert(header::RETRY_AFTER, HeaderValue::from(secs));
     }
     resp.extensions_mut().insert(AccessInfo {
-        operation: None,
         code,
         tenant,
+        ..Default::default()
     });
     resp
 }
@@ -742,6 +745,8 @@ async fn run_checked(state: Arc<AppState>, call: Call, batch: BatchRequest) -> H
     let deadline = call.deadline;
     let work = run_admitted(state, call, batch, cost);
     let hard_stop = deadline + Duration::from_millis(250);
+    let statements = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let work = store::stats::scope(statements.clone(), work);
     let task = tokio::spawn(
         async move {
             tokio::time::timeout_at(hard_stop.into(), work)
@@ -755,7 +760,7 @@ async fn run_checked(state: Arc<AppState>, call: Call, batch: BatchRequest) -> H
         }
         .in_current_span(),
     );
-    match tokio::time::timeout_at(deadline.into(), task).await {
+    let mut resp = match tokio::time::timeout_at(deadline.into(), task).await {
         Ok(Ok(resp)) => resp,
         Ok(Err(e)) => {
             tracing::error!(error = %e, "request task failed");
@@ -771,7 +776,11 @@ async fn run_checked(state: Arc<AppState>, call: Call, batch: BatchRequest) -> H
                 ),
             )
         }
+    };
+    if let Some(info) = resp.extensions_mut().get_mut::<AccessInfo>() {
+        info.statements = statements.load(std::sync::atomic::Ordering::Relaxed);
     }
+    resp
 }
 
 /// Puts the operation name into the access line's information.

@@ -43,6 +43,7 @@ static LATENCY: Mutex<Option<HashMap<(String, &'static str), Histogram>>> = Mute
 pub fn instrument(db: &mut sea_orm::DatabaseConnection) {
     db.set_metric_callback(|info| {
         STATEMENTS.fetch_add(1, Ordering::Relaxed);
+        store::stats::statement();
         tracing::trace!(target: "coachql::sql", elapsed = ?info.elapsed, "{}", info.statement.sql);
         if info.failed {
             STATEMENT_ERRORS.fetch_add(1, Ordering::Relaxed);

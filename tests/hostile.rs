@@ -749,3 +749,45 @@ async fn hidden_columns_cannot_filter_or_order() {
     assert!(body.get("errors").is_none(), "{body}");
     s.stop().await;
 }
+
+/// What an operator sees: one access line per request with its id,
+/// operation, status, tenant and statement count; no colour codes when the
+/// log is not a terminal; JSON lines on request.
+#[tokio::test]
+async fn access_lines_carry_request_id_operation_and_statements() {
+    for format in ["plain", "json"] {
+        let p = ServerProcess::start(&[("RUST_LOG", "info"), ("COACHQL_LOG_FORMAT", format)]).await;
+        let client = reqwest::Client::new();
+        let resp = client
+            .post(format!("{}/graphql", p.url))
+            .header("x-tenant", "insideout")
+            .header("x-request-id", "trace-me-42")
+            .json(&json!({"query": "query Catalog { courses(first: 2) { nodes { id lessons { nodes { id } } } } }", "operationName": "Catalog"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let log = p.log();
+        let line = log
+            .lines()
+            .find(|l| l.contains("trace-me-42") && l.contains("Catalog"))
+            .unwrap_or_else(|| panic!("no access line in:\n{log}"));
+        assert!(!line.contains('\u{1b}'), "colour codes: {line}");
+        if format == "json" {
+            let v: Value = serde_json::from_str(line).unwrap();
+            assert!(v["fields"]["statements"].as_u64().unwrap() >= 2, "{v}");
+            assert_eq!(v["fields"]["status"], 200);
+        } else {
+            assert!(line.contains("status=200"), "{line}");
+            let n: u64 = line
+                .split("statements=")
+                .nth(1)
+                .and_then(|r| r.split_whitespace().next())
+                .and_then(|n| n.parse().ok())
+                .unwrap();
+            assert!(n >= 2, "{line}");
+        }
+        p.terminate(Duration::from_secs(10)).await;
+    }
+}

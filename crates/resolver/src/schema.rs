@@ -96,10 +96,15 @@ impl Api {
                     catalog: self.catalog.clone(),
                 },
                 // Batches run in tasks of their own: they keep the request's
-                // span, so what they log carries its request id.
+                // span, so what they log carries its request id, ...
+                // and its statement counter.
                 |batch| {
                     use tracing::Instrument;
-                    tokio::spawn(batch.in_current_span())
+                    let batch = batch.in_current_span();
+                    match store::stats::current() {
+                        Some(counter) => tokio::spawn(store::stats::scope(counter, batch)),
+                        None => tokio::spawn(batch),
+                    }
                 },
             ),
             scope,

@@ -871,3 +871,36 @@ impl Write {
         }
     }
 }
+
+/// Statements run on behalf of one request, counted wherever its work runs
+/// (the request's task and the loader batches it spawns), for its access
+/// line.
+pub mod stats {
+    use std::{
+        future::Future,
+        sync::{
+            Arc,
+            atomic::{AtomicU64, Ordering},
+        },
+    };
+
+    tokio::task_local! {
+        static STATEMENTS: Arc<AtomicU64>;
+    }
+
+    /// Runs `fut` with `counter` counting its statements.
+    pub fn scope<F: Future>(counter: Arc<AtomicU64>, fut: F) -> impl Future<Output = F::Output> {
+        STATEMENTS.scope(counter, fut)
+    }
+
+    /// The counter of the request this task works for, to hand on to a task
+    /// it spawns.
+    pub fn current() -> Option<Arc<AtomicU64>> {
+        STATEMENTS.try_with(Arc::clone).ok()
+    }
+
+    /// Counts one statement for the current request, if any.
+    pub fn statement() {
+        let _ = STATEMENTS.try_with(|c| c.fetch_add(1, Ordering::Relaxed));
+    }
+}
