@@ -791,3 +791,26 @@ async fn access_lines_carry_request_id_operation_and_statements() {
         p.terminate(Duration::from_secs(10)).await;
     }
 }
+
+/// 1 100 half-sent request heads from one address against a server limited
+/// to 1 024 file descriptors: the process survives, and a client from
+/// another address is served while they hang.
+#[tokio::test]
+async fn slowloris_under_a_1024_descriptor_limit() {
+    let p = ServerProcess::start_with_fd_limit(&[], 1024).await;
+    let slow = half_heads(&p.url, 1100).await;
+    let other = client_from([127, 0, 0, 3]);
+    let started = Instant::now();
+    let resp = other
+        .post(format!("{}/graphql", p.url))
+        .header("x-tenant", "insideout")
+        .json(&json!({"query": "{ courses(first: 1) { totalCount } }"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(p.rss_kib() > 0, "the process is alive");
+    drop(slow);
+    p.terminate(Duration::from_secs(15)).await;
+}

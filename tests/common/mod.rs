@@ -246,6 +246,15 @@ impl ServerProcess {
 
     /// On the PostgreSQL server at `base` (SQLite without).
     pub async fn start_on(base: Option<String>, env: &[(&str, &str)]) -> Self {
+        Self::start_full(base, env, None).await
+    }
+
+    /// With at most `nofile` open file descriptors (soft and hard limit).
+    pub async fn start_with_fd_limit(env: &[(&str, &str)], nofile: u64) -> Self {
+        Self::start_full(test_server(), env, Some(nofile)).await
+    }
+
+    async fn start_full(base: Option<String>, env: &[(&str, &str)], nofile: Option<u64>) -> Self {
         let bin = env!("CARGO_BIN_EXE_coachql");
         let dir = tempfile::tempdir().unwrap();
         let (url, pg) = fresh_database_on(&dir, base, "").await.unwrap();
@@ -274,6 +283,24 @@ impl ServerProcess {
             .stderr(log);
         for (k, v) in env {
             cmd.env(k, v);
+        }
+        if let Some(n) = nofile {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: setrlimit is async-signal-safe and touches only the
+            // child's own limits, between fork and exec.
+            unsafe {
+                cmd.pre_exec(move || {
+                    let lim = libc::rlimit {
+                        rlim_cur: n,
+                        rlim_max: n,
+                    };
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) == 0 {
+                        Ok(())
+                    } else {
+                        Err(std::io::Error::last_os_error())
+                    }
+                });
+            }
         }
         let child = cmd.spawn().unwrap();
         let p = Self {
