@@ -188,11 +188,6 @@ async fn ready(State(state): State<Arc<AppState>>) -> HttpResponse {
     }
 }
 
-/// The request's id: the client's `X-Request-Id` when it is a short
-/// printable token, else a new one.
-#[derive(Clone, Debug)]
-pub struct RequestId(pub String);
-
 /// What the access line reports, left in the response by the handler.
 #[derive(Clone, Debug, Default)]
 struct AccessInfo {
@@ -204,9 +199,10 @@ struct AccessInfo {
 }
 
 /// One access line and one latency sample per request, under a span that
-/// carries the request id (so every log line of the request has it), and
-/// the id echoed in `X-Request-Id`.
-async fn access(mut req: axum::extract::Request, next: Next) -> HttpResponse {
+/// carries the request id — the client's `X-Request-Id` when it is a short
+/// printable token, else a new one — so every log line of the request has
+/// it; the id is echoed in `X-Request-Id`.
+async fn access(req: axum::extract::Request, next: Next) -> HttpResponse {
     let started = Instant::now();
     let id = req
         .headers()
@@ -215,7 +211,6 @@ async fn access(mut req: axum::extract::Request, next: Next) -> HttpResponse {
         .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
-    req.extensions_mut().insert(RequestId(id.clone()));
     let method = req.method().clone();
     // At error level so it is enabled whenever anything is logged: every
     // line of the request, whatever its level, carries the id.
@@ -344,19 +339,10 @@ fn request_error(media: &'static str, code: ErrorCode, message: &str) -> HttpRes
     )
 }
 
-/// A well-formed HTTP request whose GraphQL document is rejected: 400 under
-/// `application/graphql-response+json`, 200 under legacy `application/json`.
-fn document_error(media: &'static str, code: ErrorCode, message: &str) -> HttpResponse {
-    let status = if media == JSON {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    with_code(reply(status, media, &error_body(code, message)), code)
-}
-
 /// An error that ends the request before any GraphQL is executed, with the
-/// status its code calls for (429 and `Retry-After` when rate limited).
+/// status its code calls for: 200 under legacy `application/json` (the
+/// document was well-formed HTTP), else 400, 401, 503, 504; 429 and
+/// `Retry-After` when rate limited, under either media type.
 fn refuse(media: &'static str, e: &ApiError) -> HttpResponse {
     let status = match (e.code, media) {
         (ErrorCode::RateLimited, _) => StatusCode::TOO_MANY_REQUESTS,
@@ -467,9 +453,12 @@ fn classify(errors: &mut [ServerError]) {
 
 /// A response carrying only `e` (nothing was executed or kept).
 fn failed(e: ApiError) -> Response {
-    Response::from_errors(vec![
-        async_graphql::Error::from(e).into_server_error(async_graphql::Pos::default()),
-    ])
+    // No location: the error is about the request, not a place in the
+    // document.
+    let e = async_graphql::Error::from(e);
+    let mut err = ServerError::new(e.message, None);
+    err.extensions = e.extensions;
+    Response::from_errors(vec![err])
 }
 
 /// Runs one operation, in its own scope (on PostgreSQL its own
@@ -822,7 +811,9 @@ async fn run_admitted(
     let mut mutations = Vec::new();
     for req in batch.iter_mut() {
         match operation_type(&state.documents, req) {
-            Err(msg) => return document_error(media, ErrorCode::GraphqlParseFailed, &msg),
+            Err(msg) => {
+                return refuse(media, &ApiError::new(ErrorCode::GraphqlParseFailed, msg));
+            }
             Ok(Some(OperationType::Mutation)) if method == Method::GET => {
                 let mut resp = request_error(media, ErrorCode::BadUserInput, "mutations need POST");
                 *resp.status_mut() = StatusCode::METHOD_NOT_ALLOWED;

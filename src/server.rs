@@ -48,7 +48,13 @@ pub async fn serve(
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let max = effective_max_connections(limits.max_connections);
+    let max = effective_max_connections(limits.max_connections).min(Semaphore::MAX_PERMITS);
+    // Zero would make the timers below panic; a second is the floor.
+    let limits = ConnectionLimits {
+        idle_timeout: limits.idle_timeout.max(Duration::from_secs(1)),
+        header_read_timeout: limits.header_read_timeout.max(Duration::from_secs(1)),
+        ..limits
+    };
     let slots = Arc::new(Semaphore::new(max));
     let per_ip = Arc::new(PerIp::default());
     let (close_tx, close_rx) = watch::channel(false);

@@ -71,7 +71,10 @@ pub struct GuardOptions {
 impl CredentialGuard {
     pub fn new(o: GuardOptions) -> Self {
         Self {
-            hashes: tokio::sync::Semaphore::new(o.hash_concurrency.max(1)),
+            hashes: tokio::sync::Semaphore::new(
+                o.hash_concurrency
+                    .clamp(1, tokio::sync::Semaphore::MAX_PERMITS),
+            ),
             hash_wait: o.hash_wait,
             accounts: Backoff::new(o.free_failures, o.first_backoff, o.max_backoff),
             addresses: Backoff::new(o.free_failures_per_ip, o.first_backoff, o.max_backoff),
