@@ -5,69 +5,15 @@ pub mod password;
 pub mod policy;
 pub mod throttle;
 
-use std::{fmt, str::FromStr};
+use std::fmt;
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// One vocabulary of roles for all seeds (docs/ARCHITECTURE.md, "Tenancy model
-/// and roles").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    PlatformAdmin,
-    /// Seed 001/003 "admin".
-    TenantAdmin,
-    OrgAdmin,
-    /// Seed 004 "trainer".
-    Instructor,
-    /// Seed 001 "expert".
-    Coach,
-    Client,
-    /// Seed 003 "student", seed 001 "user".
-    Learner,
-}
-
-impl Role {
-    pub const ALL: [Role; 7] = [
-        Role::PlatformAdmin,
-        Role::TenantAdmin,
-        Role::OrgAdmin,
-        Role::Instructor,
-        Role::Coach,
-        Role::Client,
-        Role::Learner,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::PlatformAdmin => "platform_admin",
-            Role::TenantAdmin => "tenant_admin",
-            Role::OrgAdmin => "org_admin",
-            Role::Instructor => "instructor",
-            Role::Coach => "coach",
-            Role::Client => "client",
-            Role::Learner => "learner",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = AuthError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| AuthError::UnknownRole(s.to_owned()))
-    }
-}
+/// One vocabulary of roles for every tenant (docs/ARCHITECTURE.md, "Tenancy
+/// model and roles"), declared with the other enumerations.
+pub use entity::enums::{Role, TextEnum};
 
 /// Who is asking, and in which tenant. Every request has exactly one tenant.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,8 +52,6 @@ pub enum AuthError {
     Expired,
     #[error("the token is not valid yet")]
     NotYetValid,
-    #[error("unknown role {0:?}")]
-    UnknownRole(String),
     #[error("token keys: {0}")]
     Keys(String),
     #[error("cannot sign token: {0}")]

@@ -2,7 +2,7 @@
 
 use async_graphql::{
     Value,
-    dynamic::{Enum, EnumItem, Field, FieldFuture, FieldValue, InputValue, Object, TypeRef},
+    dynamic::{Field, FieldFuture, FieldValue, InputValue, Object, TypeRef},
 };
 use std::{
     net::IpAddr,
@@ -145,33 +145,6 @@ struct AuthPayload {
     token: String,
     expires_at: i64,
     principal: Principal,
-}
-
-fn role_name(r: Role) -> String {
-    r.as_str().to_ascii_uppercase()
-}
-
-fn role_enum() -> Enum {
-    Role::ALL.into_iter().fold(
-        Enum::new("Role").description(
-            "A role a user holds in a tenant (through a `Membership`); it decides what they may \
-             read and do there.",
-        ),
-        |e, r| {
-            let doc = match r {
-                Role::PlatformAdmin => {
-                    "Operates the platform; admin in every tenant it is a member of."
-                }
-                Role::TenantAdmin => "Administers one tenant (coaching company / LMS site).",
-                Role::OrgAdmin => "Administers one client organization inside a tenant.",
-                Role::Instructor => "Teaches courses and runs workshops.",
-                Role::Coach => "Coaches clients; an expert in the talent marketplace.",
-                Role::Client => "A coaching client.",
-                Role::Learner => "Takes courses, assessments and workshops.",
-            };
-            e.item(EnumItem::new(role_name(r)).description(doc))
-        },
-    )
 }
 
 fn same_failure() -> ApiError {
@@ -325,7 +298,7 @@ fn principal_fields(obj: Object, get: fn(&FieldValue<'_>) -> Option<Principal>) 
                 Ok(Some(Value::List(
                     p.roles
                         .iter()
-                        .map(|r| Value::Enum(async_graphql::Name::new(role_name(*r))))
+                        .map(|r| crate::value::enum_value(&<Role as entity::enums::TextEnum>::DEF, r.as_str()))
                         .collect(),
                 )))
             })
@@ -436,7 +409,6 @@ fn query_fields(query: Object) -> Object {
 /// `signUp`, `login`, `me` and their types.
 pub(crate) fn module(mut p: crate::ops::Parts) -> crate::ops::Parts {
     p.objects.extend(types());
-    p.enums.push(role_enum());
     p.query = query_fields(p.query);
     p.mutation = mutation(p.mutation);
     p

@@ -448,6 +448,7 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
     let (filter_inputs, sort_direction) = filter::shared_types();
     let mut inputs: Vec<InputObject> = filter_inputs;
     let mut enums: Vec<Enum> = vec![sort_direction];
+    enums.extend(entity::enums::ALL.iter().map(|d| value::enum_type(d)));
     for spec in &sh.specs {
         let ops = sh.ops(spec.table).map_err(|e| SchemaError(e.message))?;
         let mut obj = Object::new(spec.type_name)

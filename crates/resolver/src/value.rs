@@ -3,8 +3,9 @@
 
 use async_graphql::{
     Name, Value,
-    dynamic::{Scalar, TypeRef},
+    dynamic::{Enum, EnumItem, Scalar, TypeRef},
 };
+use entity::enums::{EnumDef, graphql_name_of};
 use sea_orm::{ColumnType, Value as Db};
 
 /// Custom scalars, with their descriptions.
@@ -28,6 +29,31 @@ pub fn scalars() -> Vec<Scalar> {
     .into_iter()
     .map(|(name, desc)| Scalar::new(name).description(desc))
     .collect()
+}
+
+/// The GraphQL enum of an enumeration: one value per stored text, in
+/// SCREAMING_SNAKE_CASE.
+pub fn enum_type(def: &EnumDef) -> Enum {
+    def.values.iter().fold(
+        Enum::new(def.name).description(def.description.trim()),
+        |e, (text, doc)| {
+            let item = EnumItem::new(graphql_name_of(text));
+            e.item(match doc.trim() {
+                "" => item,
+                doc => item.description(doc),
+            })
+        },
+    )
+}
+
+/// The GraphQL value of a stored enumeration text (null for a text the
+/// enumeration does not have, which the CHECK constraint rules out).
+pub fn enum_value(def: &EnumDef, text: &str) -> Value {
+    if def.contains(text) {
+        Value::Enum(Name::new(graphql_name_of(text)))
+    } else {
+        Value::Null
+    }
 }
 
 /// The GraphQL type name of a column type.
