@@ -4,7 +4,12 @@
 
 use std::sync::Arc;
 
-use crate::table::{Catalog, EntityTable, TableOps};
+use entity::enums::{self, TextEnum};
+
+use crate::{
+    table::{Catalog, EntityTable, TableOps},
+    value::{Item, Shape},
+};
 
 /// A relation to another table, resolved through the shared dataloader.
 #[derive(Clone, Copy, Debug)]
@@ -53,12 +58,54 @@ impl TypeSpec {
     }
 }
 
+/// JSON columns holding an array of one kind of element, served as a typed
+/// list: (table, column, element).
+const LISTS: &[(&str, &str, Item)] = &[
+    ("courses", "tags", Item::Text),
+    ("lessons", "learning_objectives", Item::Text),
+    ("lessons", "prerequisites", Item::Uuid),
+    ("quizzes", "source_content_ids", Item::Uuid),
+    ("workshops", "outcomes", Item::Text),
+    ("workshops", "tags", Item::Text),
+    ("certificates", "skills_demonstrated", Item::Text),
+    ("talent_profiles", "expertise", Item::Text),
+    ("talent_profiles", "industries", Item::Text),
+    (
+        "talent_profiles",
+        "transformation_stages",
+        Item::Enum(&enums::TransformationStage::DEF),
+    ),
+    ("learning_resources", "competency_areas", Item::Text),
+    ("learning_path_categories", "competency_areas", Item::Text),
+    ("data_chunks", "embedding", Item::Float),
+];
+
+/// How `table.column` looks in the API: an enumeration, a typed list, or
+/// as its database type says.
+pub fn shape(table: &str, column: &str) -> Shape {
+    if let Some(def) = enums::of_column(table, column) {
+        return Shape::Enum(def);
+    }
+    LISTS
+        .iter()
+        .find(|(t, c, _)| *t == table && *c == column)
+        .map_or(Shape::Plain, |(_, _, item)| Shape::List(*item))
+}
+
+/// Every enumeration some list column holds.
+pub fn list_enums() -> impl Iterator<Item = &'static enums::EnumDef> {
+    LISTS.iter().filter_map(|(_, _, item)| match item {
+        Item::Enum(def) => Some(*def),
+        _ => None,
+    })
+}
+
 fn table<E>(order: &[&str]) -> Result<(&'static str, Arc<dyn TableOps>), String>
 where
     E: sea_orm::EntityTrait,
     E::Model: Sync,
 {
-    let t = EntityTable::<E>::new(order)?;
+    let t = EntityTable::<E>::new(order, shape)?;
     Ok((t.table(), Arc::new(t)))
 }
 
@@ -382,7 +429,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "company_name",
                     "Organization affiliation as the user states it (free text).",
                 ),
-                ("status", "active, inactive or suspended."),
+                ("status", "Whether the account may sign in."),
                 (
                     "metadata",
                     "Flexible profile data (JSON object), e.g. title and timezone.",
@@ -454,7 +501,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("domain", "The company's domain name."),
                 ("industry", "Industry category, e.g. Technology."),
                 ("company_size", "Employee count range (free text)."),
-                ("subscription_tier", "starter, growth or enterprise."),
+                ("subscription_tier", "The organization's plan."),
                 ("subscription_status", "Billing status (free text)."),
                 ("settings", "Organization-specific configuration."),
                 (
@@ -483,7 +530,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("user_id", "The member (the UUID of a `User`)."),
                 (
                     "role",
-                    "platform_admin, tenant_admin, org_admin, instructor, coach, client or learner (see the `Role` enum). A trainer is an `instructor`, an expert a `coach`, a student a `learner`.",
+                    "The role held. A trainer is an `INSTRUCTOR`, an expert a `COACH`, a student a `LEARNER`.",
                 ),
                 (
                     "organization_id",
@@ -523,9 +570,9 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
                 ("title", "Title (e.g. \"CORE I - Fundamentals\")."),
                 ("description", "What the assessment covers."),
-                ("difficulty", "Beginner, Intermediate or Advanced."),
+                ("difficulty", "How hard the assessment is."),
                 ("estimated_duration", "Estimated duration in minutes."),
-                ("framework", "core, icf or ac."),
+                ("framework", "The competency framework."),
                 ("is_active", "Whether the assessment is offered."),
                 ("created_at", "When the record was created."),
                 ("updated_at", "When the record was last changed."),
@@ -579,7 +626,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
                 (
                     "assessment_level",
-                    "core-i, core-ii, core-iii, icf-i, icf-ii, icf-iii, ac-i, ac-ii or ac-iii.",
+                    "The framework level the question belongs to.",
                 ),
                 ("created_at", "When the record was created."),
             ],
@@ -692,11 +739,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "competency_area",
                     "The competency area the skill belongs to (a competency key).",
                 ),
-                ("framework", "core, icf or ac."),
+                ("framework", "The competency framework."),
                 ("sort_order", "Display order (lower first)."),
                 (
                     "assessment_level",
-                    "core-i, core-ii, core-iii, icf-i, icf-ii, icf-iii, ac-i, ac-ii or ac-iii.",
+                    "The framework level the tag belongs to.",
                 ),
                 ("is_active", "Whether the tag is in use."),
                 ("created_at", "When the record was created."),
@@ -719,7 +766,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "The skill this insight is about (the UUID of a `SkillTag`).",
                 ),
                 ("insight_text", "The insight shown to the user."),
-                ("insight_type", "weakness or strength."),
+                ("insight_type", "Whether the insight speaks to a weakness or a strength."),
                 (
                     "context_level",
                     "The learner level the insight is written for (default beginner).",
@@ -763,7 +810,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "display_name",
                     "User-friendly name (e.g. Active Listening).",
                 ),
-                ("framework", "core, icf or ac."),
+                ("framework", "The competency framework."),
                 ("is_active", "Whether the name is in use."),
                 ("created_at", "When the record was created."),
             ],
@@ -785,7 +832,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "score_range_max",
                     "Highest score (0–100) the text applies to (default 100).",
                 ),
-                ("framework", "core, icf or ac."),
+                ("framework", "The competency framework."),
                 (
                     "context_level",
                     "The learner level the text is written for (default beginner).",
@@ -812,11 +859,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("category_icon", "Emoji or icon identifier."),
                 (
                     "competency_areas",
-                    "Competency areas the category addresses (JSON array of competency keys).",
+                    "Competency areas the category addresses (competency keys).",
                 ),
                 (
                     "assessment_level",
-                    "core-i, core-ii, core-iii, icf-i, icf-ii, icf-iii, ac-i, ac-ii or ac-iii.",
+                    "The framework level the category is for.",
                 ),
                 ("priority_order", "Display order (lower first)."),
                 ("is_active", "Whether the category is offered."),
@@ -843,17 +890,17 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("description", "What the resource offers."),
                 (
                     "resource_type",
-                    "book, course, video, article, exercise, workshop, tool or assessment.",
+                    "The kind of resource.",
                 ),
                 ("url", "Direct link to the resource."),
                 ("author_instructor", "Author or instructor."),
                 (
                     "competency_areas",
-                    "Competencies the resource addresses (JSON array of competency keys).",
+                    "Competencies the resource addresses (competency keys).",
                 ),
                 (
                     "assessment_level",
-                    "core-i, core-ii, core-iii, icf-i, icf-ii, icf-iii, ac-i, ac-ii or ac-iii.",
+                    "The framework level the resource is for.",
                 ),
                 ("is_active", "Whether the resource is offered."),
                 ("created_at", "When the record was created."),
@@ -926,8 +973,8 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "final_assessment_id",
                     "The course's final quiz (the UUID of a `Quiz`).",
                 ),
-                ("tags", "Topic tags (JSON array of strings)."),
-                ("difficulty_level", "beginner, intermediate or advanced."),
+                ("tags", "Topic tags."),
+                ("difficulty_level", "How advanced the course is."),
                 ("estimated_duration", "Estimated duration in minutes."),
                 ("is_published", "Whether learners can see the course."),
                 ("created_at", "When the record was created."),
@@ -981,11 +1028,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("order_index", "Position in the course."),
                 (
                     "learning_objectives",
-                    "What the learner will be able to do (JSON array of strings).",
+                    "What the learner will be able to do.",
                 ),
                 (
                     "prerequisites",
-                    "Ids of lessons to complete first (JSON array of UUIDs).",
+                    "Lessons to complete first (their UUIDs).",
                 ),
                 (
                     "assessment_id",
@@ -1013,7 +1060,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "lesson_id",
                     "The lesson this block belongs to (the UUID of a `Lesson`).",
                 ),
-                ("type", "rich_text, image, video, file or youtube."),
+                ("type", "The kind of block; it decides the shape of `content`."),
                 (
                     "content",
                     "The block's data (JSON object), shaped by its type: rich_text {html, plain_text}; image {url, alt_text, caption?}; video {url, thumbnail_url?, duration?}; file {url, filename, file_type, file_size}; youtube {video_id, title, thumbnail_url, duration}.",
@@ -1085,7 +1132,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("ai_generated", "Whether the quiz was generated by AI."),
                 (
                     "source_content_ids",
-                    "Ids of the content the questions were generated from (JSON array of UUIDs).",
+                    "The content the questions were generated from (UUIDs).",
                 ),
                 (
                     "is_mandatory",
@@ -1220,7 +1267,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "assessment_id",
                     "The quiz tracked, if any (the UUID of a `Quiz`).",
                 ),
-                ("status", "not_started, in_progress, completed or blocked."),
+                ("status", "Where the student stands with the lesson."),
                 ("completion_percentage", "Completion, 0–100."),
                 ("last_accessed", "When the student last opened it."),
                 ("time_spent", "Total time spent, in seconds."),
@@ -1251,7 +1298,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "The learning path (JSON): goal, focus competencies and ordered steps (courses, lessons, learning paths) with status and reason.",
                 ),
                 ("ai_reasoning", "Why the AI chose this path."),
-                ("status", "active, completed or paused."),
+                ("status", "Whether the roadmap is being followed."),
                 ("generated_at", "When the roadmap was generated."),
                 ("updated_at", "When the record was last changed."),
             ],
@@ -1320,8 +1367,8 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "organization_id",
                     "The organization context, if any (the UUID of an `Organization`).",
                 ),
-                ("assessment_type", "full, quick or follow_up."),
-                ("status", "in_progress, completed or abandoned."),
+                ("assessment_type", "The kind of assessment."),
+                ("status", "Where the assessment stands."),
                 (
                     "individual_score",
                     "Personal readiness, 0–100 (weighted average of the dimension's answers).",
@@ -1360,11 +1407,11 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
                 (
                     "dimension",
-                    "individual, leadership, cultural, embedding or velocity.",
+                    "The dimension the question measures.",
                 ),
                 (
                     "answer_type",
-                    "scale, multiChoice, fearToConfidence or text.",
+                    "How the question is answered.",
                 ),
                 (
                     "answer_value",
@@ -1417,9 +1464,9 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "instructor_id",
                     "The instructor who runs the workshop (the UUID of a `User`).",
                 ),
-                ("pillar", "adaptability, coaching or marketplace."),
-                ("level", "beginner, intermediate or advanced."),
-                ("format", "live, hybrid or recorded."),
+                ("pillar", "The programme pillar."),
+                ("level", "How advanced the workshop is."),
+                ("format", "How the workshop is delivered."),
                 ("schedule_date", "Date the workshop runs."),
                 ("schedule_time", "Time of day the workshop starts."),
                 ("capacity_total", "Seats in total."),
@@ -1429,9 +1476,9 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
                 ("price_amount", "Price (default 0)."),
                 ("price_early_bird", "Early-bird price, if offered."),
-                ("outcomes", "Learning outcomes (JSON array of strings)."),
-                ("tags", "Topic tags (JSON array of strings)."),
-                ("status", "draft, published, archived or cancelled."),
+                ("outcomes", "Learning outcomes."),
+                ("tags", "Topic tags."),
+                ("status", "Where the workshop stands: only `PUBLISHED` workshops take registrations."),
                 ("is_featured", "Highlighted on the homepage."),
                 ("rating", "Average rating of approved reviews, 0–5."),
                 ("review_count", "Number of approved reviews."),
@@ -1470,12 +1517,12 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "currency",
                     "ISO 4217 currency code (3 letters, default USD).",
                 ),
-                ("provider", "stripe, paypal or manual."),
+                ("provider", "Who processed the payment."),
                 ("transaction_id", "The provider's transaction reference."),
-                ("status", "pending, succeeded, failed or refunded."),
+                ("status", "Where the payment stands."),
                 (
                     "payment_type",
-                    "workshop, engagement, subscription or other.",
+                    "What the payment is for.",
                 ),
                 (
                     "related_entity_id",
@@ -1524,7 +1571,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             ],
             docs: &[
                 ("user_id", "The recipient (the UUID of a `User`)."),
-                ("certificate_type", "workshop, program or assessment."),
+                ("certificate_type", "What the certificate attests."),
                 (
                     "workshop_id",
                     "The workshop it certifies, if any (the UUID of a `Workshop`).",
@@ -1544,7 +1591,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
                 (
                     "skills_demonstrated",
-                    "Competencies demonstrated (JSON array of strings).",
+                    "Competencies demonstrated.",
                 ),
                 ("certificate_url", "PDF or image URL."),
                 ("verification_url", "Public verification link."),
@@ -1584,7 +1631,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "user_id",
                     "The registered user (the UUID of a `User`); one registration per user and workshop.",
                 ),
-                ("status", "registered, completed, cancelled or no_show."),
+                ("status", "Where the registration stands."),
                 ("price_paid", "Amount charged (default 0)."),
                 (
                     "payment_id",
@@ -1625,7 +1672,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
                 ("tagline", "Short marketing line."),
                 ("bio", "Biography."),
-                ("expertise", "Skills (JSON array of strings)."),
+                ("expertise", "Skills."),
                 (
                     "transformation_success_rate",
                     "Transformation success rate, 0–100.",
@@ -1639,16 +1686,16 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("years_experience", "Years of industry experience."),
                 (
                     "industries",
-                    "Industry specializations (JSON array of strings).",
+                    "Industry specializations.",
                 ),
                 (
                     "transformation_stages",
-                    "Stages covered (JSON array of assess, reframe, embed, scale).",
+                    "Stages of transformation covered.",
                 ),
-                ("coaching_style", "directive, facilitative or hybrid."),
+                ("coaching_style", "The expert's coaching style."),
                 ("rating", "Average client rating, 0–5."),
                 ("review_count", "Number of reviews."),
-                ("availability", "available, limited or booked."),
+                ("availability", "Whether the expert takes new engagements."),
                 ("hourly_rate", "Consulting fee per hour."),
                 ("is_public", "Visible in the marketplace."),
                 ("accepting_clients", "Whether the expert takes new clients."),
@@ -1722,7 +1769,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "Hours used by completed sessions (at most hoursTotal).",
                 ),
                 ("hourly_rate", "Billing rate per hour."),
-                ("status", "pending, active, paused, completed or cancelled."),
+                ("status", "Where the engagement stands."),
                 ("deliverables", "Expected outputs (JSON array)."),
                 ("milestones", "Progress tracking (JSON array)."),
                 ("client_satisfaction_score", "The client's rating, 1–5."),
@@ -1748,7 +1795,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
                 (
                     "session_type",
-                    "coaching, workshop, consultation or follow_up.",
+                    "The kind of session.",
                 ),
                 ("scheduled_at", "When the session is scheduled."),
                 ("started_at", "When the session started."),
@@ -1756,7 +1803,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("duration_hours", "Billable time, in hours."),
                 ("session_notes", "Session documentation."),
                 ("action_items", "Next steps (JSON array)."),
-                ("status", "scheduled, completed, cancelled or no_show."),
+                ("status", "Where the session stands."),
                 ("created_at", "When the record was created."),
                 ("updated_at", "When the record was last changed."),
             ],
@@ -1797,7 +1844,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("user_id", "The reviewer (the UUID of a `User`)."),
                 (
                     "review_type",
-                    "workshop, expert or engagement; exactly the matching target is set.",
+                    "What the review is about; exactly the matching target is set.",
                 ),
                 (
                     "workshop_id",
@@ -1819,7 +1866,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "verified_purchase",
                     "Whether the reviewer's enrollment or purchase is confirmed.",
                 ),
-                ("status", "pending, approved, rejected or flagged."),
+                ("status", "Where the review stands in moderation; only `APPROVED` reviews are public."),
                 ("helpful_count", "Votes that the review was helpful."),
                 (
                     "not_helpful_count",
@@ -2034,7 +2081,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 (
                     "data_type",
-                    "transcript, assessment, coaching_model or company_doc.",
+                    "The kind of item.",
                 ),
                 (
                     "coach_id",
@@ -2054,7 +2101,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
                 (
                     "visibility_level",
-                    "private (only the creator), coach_only (coach and creator), org_visible (organization members) or public.",
+                    "Who may read the item.",
                 ),
                 ("raw_content", "The full text."),
                 ("metadata", "Optional attributes (JSON object)."),
@@ -2080,7 +2127,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
                 ("chunk_index", "Position in the data item, from 0."),
                 ("content", "The chunk's text."),
-                ("embedding", "Embedding vector (JSON array of 1536 floats)."),
+                ("embedding", "Embedding vector (1536 numbers)."),
                 ("metadata", "Optional attributes (JSON object)."),
                 ("created_at", "When the record was created."),
             ],
@@ -2102,7 +2149,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             docs: &[
                 ("name", "Skill name."),
                 ("domain", "Skill domain."),
-                ("level", "beginner, intermediate or advanced."),
+                ("level", "How advanced the skill is."),
                 ("created_at", "When the record was created."),
             ],
         },
@@ -2132,7 +2179,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("user_id", "The learner (the UUID of a `User`)."),
                 ("current_pace", "Current pace, in topics per week."),
                 ("target_pace", "Target pace, in topics per week."),
-                ("trend_direction", "accelerating, stable or declining."),
+                ("trend_direction", "Where the learner's pace is heading."),
                 ("trend_percentage", "Change of pace, in percent."),
                 ("status", "Pace status (free text)."),
                 (
@@ -2200,7 +2247,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("name", "Achievement name."),
                 ("description", "What the achievement is for."),
                 ("icon", "Icon (an emoji)."),
-                ("tier", "beginner, intermediate, advanced or elite."),
+                ("tier", "How hard the achievement is to earn."),
                 ("criteria", "What earns it (JSON object)."),
                 ("created_at", "When the record was created."),
             ],
@@ -2250,7 +2297,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ("user_id", "The learner (the UUID of a `User`)."),
                 (
                     "analytics_type",
-                    "drop_off_risk, forecast or recommendations; one row per learner and type.",
+                    "The kind of prediction; one row per learner and kind.",
                 ),
                 ("data", "The prediction (JSON object)."),
                 ("confidence_score", "Confidence, 0–100."),
@@ -2271,7 +2318,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                 ),
                 (
                     "leaderboard_privacy",
-                    "public, anonymous or hidden (default public).",
+                    "How the learner appears on the leaderboard (default `PUBLIC`).",
                 ),
                 (
                     "predictive_analytics_enabled",
@@ -2285,7 +2332,32 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
             ],
         },
     ];
+    check_shapes(&catalog)?;
     Ok((catalog, specs))
+}
+
+/// Every enumerated column names a text column, every list a JSON column,
+/// of a served table: a slip fails at startup, not as a silent null.
+fn check_shapes(catalog: &Catalog) -> Result<(), String> {
+    let text = |ty: &sea_orm::ColumnType| store::is_text(ty);
+    let json = |ty: &sea_orm::ColumnType| {
+        matches!(ty, sea_orm::ColumnType::Json | sea_orm::ColumnType::JsonBinary)
+    };
+    let declared = enums::COLUMNS
+        .iter()
+        .map(|(t, c, _)| (*t, *c, "text", &text as &dyn Fn(&_) -> bool))
+        .chain(LISTS.iter().map(|(t, c, _)| (*t, *c, "JSON", &json as &dyn Fn(&_) -> bool)));
+    for (table, column, kind, fits) in declared {
+        let ops = catalog
+            .get(table)
+            .ok_or_else(|| format!("shape declared for unknown table {table}"))?;
+        match ops.columns().iter().find(|c| c.name == column) {
+            Some(c) if fits(&c.ty) => {}
+            Some(_) => return Err(format!("{table}.{column} is not a {kind} column")),
+            None => return Err(format!("shape declared for unknown column {table}.{column}")),
+        }
+    }
+    Ok(())
 }
 
 /// A field computed from a row's columns.

@@ -19,7 +19,10 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
 };
 
-use crate::{error::ApiError, table::ColumnMeta, value};
+use crate::{
+    error::ApiError,
+    value::{self, ColumnMeta, Item, Shape},
+};
 
 /// One comparison on one column.
 #[derive(Clone, Debug, PartialEq)]
@@ -109,8 +112,21 @@ impl Hash for ListQuery {
 
 pub type SharedQuery = Option<Arc<ListQuery>>;
 
-/// The kind of filter a column type gets.
-fn filter_type(ty: &ColumnType) -> &'static str {
+/// The filter input a column gets; `None` for a column lists cannot be
+/// filtered by (a list of floats: an embedding).
+fn filter_type(col: &ColumnMeta) -> Option<String> {
+    Some(match col.shape {
+        Shape::Plain => scalar_filter_type(&col.ty).to_owned(),
+        Shape::Enum(def) => format!("{}Filter", def.name),
+        Shape::List(Item::Text) => "StringListFilter".to_owned(),
+        Shape::List(Item::Uuid) => "UUIDListFilter".to_owned(),
+        Shape::List(Item::Enum(def)) => format!("{}ListFilter", def.name),
+        Shape::List(Item::Float) => return None,
+    })
+}
+
+/// The filter input of a plain column of type `ty`.
+fn scalar_filter_type(ty: &ColumnType) -> &'static str {
     match value::type_name(ty) {
         "UUID" => "UUIDFilter",
         "Boolean" => "BooleanFilter",
@@ -125,8 +141,38 @@ fn filter_type(ty: &ColumnType) -> &'static str {
     }
 }
 
-fn orderable(ty: &ColumnType) -> bool {
-    !matches!(ty, ColumnType::Json | ColumnType::JsonBinary)
+/// `{E}Filter` for an enumeration a column holds: equality, `in` and null
+/// checks on its values.
+pub fn enum_filter(def: &entity::enums::EnumDef) -> InputObject {
+    let e = def.name;
+    InputObject::new(format!("{e}Filter"))
+        .description(format!("Conditions on `{e}` values; all given must hold."))
+        .field(InputValue::new("eq", TypeRef::named(e)).description("Equal to."))
+        .field(InputValue::new("ne", TypeRef::named(e)).description("Not equal to."))
+        .field(InputValue::new("in", TypeRef::named_nn_list(e)).description("One of."))
+        .field(InputValue::new("notIn", TypeRef::named_nn_list(e)).description("None of."))
+        .field(
+            InputValue::new("isNull", TypeRef::named(TypeRef::BOOLEAN))
+                .description("Is (true) or is not (false) null."),
+        )
+}
+
+/// `{T}ListFilter` for a list field of `item` (a type name).
+pub fn list_filter(item: &str) -> InputObject {
+    InputObject::new(format!("{item}ListFilter"))
+        .description(format!("Conditions on a list of `{item}` values; all given must hold."))
+        .field(
+            InputValue::new("contains", TypeRef::named_nn_list(item))
+                .description("Holds every one of these."),
+        )
+        .field(
+            InputValue::new("overlaps", TypeRef::named_nn_list(item))
+                .description("Holds at least one of these."),
+        )
+        .field(
+            InputValue::new("isNull", TypeRef::named(TypeRef::BOOLEAN))
+                .description("Is (true) or is not (false) null."),
+        )
 }
 
 /// The shared scalar filter inputs and `SortDirection`.
@@ -202,6 +248,8 @@ pub fn shared_types() -> (Vec<InputObject>, Enum) {
             ),
         json_key,
         json,
+        list_filter(TypeRef::STRING),
+        list_filter("UUID"),
     ];
     let dir = Enum::new("SortDirection")
         .description("Sort order.")
@@ -247,11 +295,13 @@ pub fn table_types(
         .filter(|c| c.name != "id" && c.name != "tenant_id" && !hidden(c.name))
     {
         let field = value::camel(c.name);
-        filter = filter.field(
-            InputValue::new(field.as_str(), TypeRef::named(filter_type(&c.ty)))
-                .description(format!("Conditions on `{field}`.")),
-        );
-        if orderable(&c.ty) {
+        if let Some(ty) = filter_type(c) {
+            filter = filter.field(
+                InputValue::new(field.as_str(), TypeRef::named(ty))
+                    .description(format!("Conditions on `{field}`.")),
+            );
+        }
+        if c.orderable() {
             fields = fields
                 .item(EnumItem::new(screaming(c.name)).description(format!("Sort by `{field}`.")));
         }
@@ -437,11 +487,52 @@ pub fn parse_filter(
                 let spec = v
                     .object()
                     .map_err(|_| ApiError::bad_input("expected an object"))?;
+                let from = all.len();
                 column_ops(col.name, spec, &mut all)?;
+                if let Shape::Enum(def) | Shape::List(Item::Enum(def)) = col.shape {
+                    for f in &mut all[from..] {
+                        if let Filter::Column(_, op) = f {
+                            stored_texts(def, op)?;
+                        }
+                    }
+                }
             }
         }
     }
     Ok(Filter::And(all))
+}
+
+/// The comparison `op` on an enumerated column (or a list of an
+/// enumeration) with the GraphQL value names replaced by the stored texts
+/// they stand for.
+fn stored_texts(def: &entity::enums::EnumDef, op: &mut Op) -> Result<(), ApiError> {
+    match op {
+        Op::Eq(v) | Op::Ne(v) | Op::JsonContains(v) => stored_text(def, v),
+        Op::In(vs) | Op::NotIn(vs) | Op::JsonOverlaps(vs) => {
+            vs.iter_mut().try_for_each(|v| stored_text(def, v))
+        }
+        Op::IsNull(_) => Ok(()),
+        _ => Err(ApiError::bad_input(format!(
+            "unsupported condition on a {}",
+            def.name
+        ))),
+    }
+}
+
+/// A value name (or an array of them) as the stored text.
+fn stored_text(def: &entity::enums::EnumDef, v: &mut serde_json::Value) -> Result<(), ApiError> {
+    use serde_json::Value as J;
+    match v {
+        J::String(name) => {
+            let text = def
+                .text_of(name)
+                .ok_or_else(|| ApiError::bad_input(format!("{name:?} is not a {}", def.name)))?;
+            *v = J::String(text.to_owned());
+            Ok(())
+        }
+        J::Array(items) => items.iter_mut().try_for_each(|i| stored_text(def, i)),
+        _ => Err(ApiError::bad_input(format!("expected a {}", def.name))),
+    }
 }
 
 /// Parses an `orderBy` argument into columns and directions.

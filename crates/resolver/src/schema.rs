@@ -255,25 +255,18 @@ fn column_fields(obj: Object, spec: &TypeSpec, ops: &dyn TableOps) -> Object {
         if col.name == "id" || col.name == "tenant_id" || secret {
             continue;
         }
-        let ty_name = value::type_name(&col.ty);
-        let ty = if col.nullable || auth::policy::is_restricted(spec.table, col.name) {
-            TypeRef::named(ty_name)
-        } else {
-            TypeRef::named_nn(ty_name)
-        };
-        let (table, name, col_ty) = (spec.table, col.name, col.ty.clone());
+        let ty = col.type_ref(col.nullable || auth::policy::is_restricted(spec.table, col.name));
+        let (table, name, meta) = (spec.table, col.name, col.clone());
         let mut field = Field::new(value::camel(name), ty, move |ctx| {
-            let col_ty = col_ty.clone();
+            let meta = meta.clone();
             FieldFuture::new(async move {
                 let principal = &req(&ctx)?.principal;
                 let v = row(&ctx)?.get(name).unwrap_or(sea_orm::Value::Int(None));
                 Ok(Some(
                     match auth::policy::field_access(table, name, principal) {
-                        FieldAccess::Visible => value::to_graphql(v, &col_ty),
+                        FieldAccess::Visible => meta.value(v),
                         FieldAccess::Hidden => Value::Null,
-                        FieldAccess::Redacted(keys) => {
-                            value::redact(value::to_graphql(v, &col_ty), keys)
-                        }
+                        FieldAccess::Redacted(keys) => value::redact(meta.value(v), keys),
                     },
                 ))
             })
@@ -447,6 +440,12 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
     let mut builder_types: Vec<Object> = vec![connection::page_info_type()];
     let (filter_inputs, sort_direction) = filter::shared_types();
     let mut inputs: Vec<InputObject> = filter_inputs;
+    let mut column_enums: Vec<&entity::enums::EnumDef> =
+        entity::enums::COLUMNS.iter().map(|(_, _, d)| *d).collect();
+    column_enums.sort_by_key(|d| d.name);
+    column_enums.dedup_by_key(|d| d.name);
+    inputs.extend(column_enums.into_iter().map(filter::enum_filter));
+    inputs.extend(catalog::list_enums().map(|d| filter::list_filter(d.name)));
     let mut enums: Vec<Enum> = vec![sort_direction];
     enums.extend(entity::enums::ALL.iter().map(|d| value::enum_type(d)));
     for spec in &sh.specs {

@@ -13,7 +13,11 @@ use sea_orm::{
 use store::{Scope, column};
 use uuid::Uuid;
 
-use crate::{error::ApiError, filter::SharedQuery};
+use crate::{
+    error::ApiError,
+    filter::SharedQuery,
+    value::{ColumnMeta, Shape},
+};
 
 /// Reads a column of a type-erased model by name.
 type Getter = fn(&(dyn Any + Send + Sync), &str) -> Option<Db>;
@@ -56,14 +60,6 @@ impl AnyRow {
     pub fn id(&self) -> Uuid {
         self.uuid("id").unwrap_or_default()
     }
-}
-
-/// What the API knows of one column.
-#[derive(Clone, Debug)]
-pub struct ColumnMeta {
-    pub name: &'static str,
-    pub ty: ColumnType,
-    pub nullable: bool,
 }
 
 /// A page request, already validated.
@@ -124,7 +120,12 @@ where
     E::Model: Sync,
 {
     /// `order`: the columns pages are sorted by before `id`; each must be NOT NULL.
-    pub fn new(order: &[&str]) -> Result<Self, String> {
+    /// `shape`: how each column looks in the API beyond its type.
+    pub fn new(
+        order: &[&str],
+        shape: impl Fn(&str, &str) -> Shape,
+    ) -> Result<Self, String> {
+        let table = E::default().as_str();
         let columns: Vec<ColumnMeta> = E::Column::iter()
             .map(|c| {
                 let def = c.def();
@@ -132,10 +133,10 @@ where
                     name: c.as_str(),
                     ty: def.get_column_type().clone(),
                     nullable: def.is_null(),
+                    shape: shape(table, c.as_str()),
                 }
             })
             .collect();
-        let table = E::default().as_str();
         let mut cols = Vec::new();
         for name in order.iter().copied().chain(["id"]) {
             let c = column::<E>(name).map_err(|e| e.to_string())?;

@@ -56,6 +56,95 @@ pub fn enum_value(def: &EnumDef, text: &str) -> Value {
     }
 }
 
+/// What the API knows of one column.
+#[derive(Clone, Debug)]
+pub struct ColumnMeta {
+    pub name: &'static str,
+    pub ty: ColumnType,
+    pub nullable: bool,
+    pub shape: Shape,
+}
+
+/// How a column looks in the API beyond its database type.
+#[derive(Clone, Copy, Debug)]
+pub enum Shape {
+    /// As its database type says (`type_name`).
+    Plain,
+    /// A TEXT column restricted to an enumeration's values.
+    Enum(&'static EnumDef),
+    /// A JSON column holding an array of these.
+    List(Item),
+}
+
+/// The element of a [`Shape::List`] column.
+#[derive(Clone, Copy, Debug)]
+pub enum Item {
+    Text,
+    Uuid,
+    Float,
+    Enum(&'static EnumDef),
+}
+
+impl Item {
+    fn type_name(self) -> &'static str {
+        match self {
+            Item::Text => TypeRef::STRING,
+            Item::Uuid => "UUID",
+            Item::Float => TypeRef::FLOAT,
+            Item::Enum(def) => def.name,
+        }
+    }
+
+    /// A JSON array element as this item, if it is one.
+    fn value(self, v: serde_json::Value) -> Option<Value> {
+        use serde_json::Value as J;
+        match (self, v) {
+            (Item::Text, J::String(s)) => Some(Value::String(s)),
+            (Item::Uuid, J::String(s)) => s.parse::<uuid::Uuid>().ok().map(|u| Value::String(u.to_string())),
+            (Item::Float, J::Number(n)) => n.as_f64().map(Value::from),
+            (Item::Enum(def), J::String(s)) => Some(enum_value(def, &s)).filter(|v| *v != Value::Null),
+            _ => None,
+        }
+    }
+}
+
+impl ColumnMeta {
+    /// The column's GraphQL type, nullable or not as `nullable` says.
+    pub fn type_ref(&self, nullable: bool) -> TypeRef {
+        let inner = match self.shape {
+            Shape::Plain => TypeRef::named_nn(type_name(&self.ty)),
+            Shape::Enum(def) => TypeRef::named_nn(def.name),
+            Shape::List(item) => TypeRef::named_nn_list_nn(item.type_name()),
+        };
+        match inner {
+            TypeRef::NonNull(t) if nullable => *t,
+            t => t,
+        }
+    }
+
+    /// A stored value of this column as a GraphQL value. A list column
+    /// keeps the elements of its array that are of its item type (all of
+    /// them, for data written through the API).
+    pub fn value(&self, v: Db) -> Value {
+        match (self.shape, v) {
+            (Shape::Enum(def), Db::String(Some(s))) => enum_value(def, &s),
+            (Shape::List(item), Db::Json(Some(j))) => match *j {
+                serde_json::Value::Array(items) => {
+                    Value::List(items.into_iter().filter_map(|i| item.value(i)).collect())
+                }
+                serde_json::Value::Null => Value::Null,
+                _ => Value::List(vec![]),
+            },
+            (_, v) => to_graphql(v, &self.ty),
+        }
+    }
+
+    /// Whether lists can be sorted by this column.
+    pub fn orderable(&self) -> bool {
+        !matches!(self.ty, ColumnType::Json | ColumnType::JsonBinary)
+    }
+}
+
 /// The GraphQL type name of a column type.
 pub fn type_name(ty: &ColumnType) -> &'static str {
     match ty {
