@@ -84,7 +84,7 @@ async fn answers_recompute_weighted_scores_until_completed() {
     let done = s.data(&olga, COMPLETE, json!({"a": id})).await;
     assert_eq!(
         done["completeAdaptabilityAssessment"]["status"],
-        "completed"
+        "COMPLETED"
     );
     let late = s
         .gql(
@@ -161,7 +161,7 @@ async fn organization_trend_averages_what_the_caller_may_read() {
     let list = s
         .data(
             &olga,
-            "query($o: UUID) { adaptabilityAssessments(filter: {organizationId: {eq: $o}, status: {eq: \"completed\"}}) {
+            "query($o: UUID) { adaptabilityAssessments(filter: {organizationId: {eq: $o}, status: {eq: COMPLETED}}) {
                nodes { completedAt overallScore individualScore } } }",
             json!({"o": "30000000-0001-4000-8000-000000000001"}),
         )

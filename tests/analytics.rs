@@ -621,7 +621,7 @@ async fn learner_velocity_reports_weeks_pace_trend_and_status() {
     assert_eq!(r["currentPace"], 1.0);
     assert_eq!(
         (r["trendDirection"].clone(), r["trendPercentage"].clone()),
-        (json!("accelerating"), json!(100.0))
+        (json!("ACCELERATING"), json!(100.0))
     );
     assert!(r["status"].is_null() && r["targetPace"].is_null());
     // With a target of 1.2 lessons a week, 1.0 (83%) is "on_track".
@@ -642,7 +642,7 @@ async fn learner_velocity_reports_weeks_pace_trend_and_status() {
         .clone();
     assert_eq!(
         (r["targetPace"].clone(), r["status"].clone()),
-        (json!(1.2), json!("on_track"))
+        (json!(1.2), json!("ON_TRACK"))
     );
 
     // Who may ask: org admins their organization; not learners about others.
@@ -748,7 +748,7 @@ async fn preferences_are_validated_and_merged() {
         )
         .await["updateMyPreferences"]
         .clone();
-    assert_eq!(r["leaderboardPrivacy"], "hidden");
+    assert_eq!(r["leaderboardPrivacy"], "HIDDEN");
     assert_eq!(
         r["predictiveAnalyticsEnabled"],
         json!({"dropOffRisk": false, "forecasting": false, "recommendations": true})
@@ -759,7 +759,7 @@ async fn preferences_are_validated_and_merged() {
     );
     // Absent fields keep their value.
     let r = s.data(&lina, PREFS, json!({"i": {}})).await["updateMyPreferences"].clone();
-    assert_eq!(r["leaderboardPrivacy"], "hidden");
+    assert_eq!(r["leaderboardPrivacy"], "HIDDEN");
     // A learner without preferences gets the defaults plus the change.
     let (_, me) = newcomer(&s, "prefless").await;
     let r = s
@@ -770,7 +770,7 @@ async fn preferences_are_validated_and_merged() {
         )
         .await["updateMyPreferences"]
         .clone();
-    assert_eq!(r["leaderboardPrivacy"], "anonymous");
+    assert_eq!(r["leaderboardPrivacy"], "ANONYMOUS");
     assert_eq!(
         r["predictiveAnalyticsEnabled"],
         json!({"dropOffRisk": true, "forecasting": true, "recommendations": true})

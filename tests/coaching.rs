@@ -136,7 +136,7 @@ async fn visibility_filter_and_first() {
         .map(|m| m["chunk"]["dataItem"]["visibilityLevel"].as_str().unwrap())
         .collect();
     assert_eq!(levels.len(), 4);
-    assert!(levels.iter().all(|l| *l == "org_visible"));
+    assert!(levels.iter().all(|l| *l == "ORG_VISIBLE"));
     // A level the caller cannot read adds nothing.
     let d = s
         .data(
@@ -196,7 +196,7 @@ async fn coaches_add_items_and_chunks_that_search_respects() {
         )
         .await["createDataItem"]
         .clone();
-    assert_eq!(item["visibilityLevel"], "private");
+    assert_eq!(item["visibilityLevel"], "PRIVATE");
     assert_eq!(
         item["createdByUserId"],
         "20000000-0000-4000-8000-000000000005"
@@ -347,7 +347,7 @@ async fn data_items_are_validated_and_for_coaches() {
         .data(&eli, CREATE_ITEM, json!({"t": "transcript", "cl": daniel}))
         .await["createDataItem"]
         .clone();
-    assert_eq!(item["visibilityLevel"], "private");
+    assert_eq!(item["visibilityLevel"], "PRIVATE");
     assert_eq!(
         item["clientOrganizationId"],
         "30000000-0001-4000-8000-000000000001"

@@ -180,7 +180,7 @@ async fn certificates_are_numbered_and_issued_by_the_right_staff() {
             .unwrap()["id"]
             .clone()
     };
-    let clara_done = pick("clara@acme.example", "completed");
+    let clara_done = pick("clara@acme.example", "COMPLETED");
     let ac = s
         .data(
             &ada,
@@ -206,7 +206,7 @@ async fn certificates_are_numbered_and_issued_by_the_right_staff() {
         ),
         "CONFLICT"
     );
-    let olga_open = pick("olga@acme.example", "in_progress");
+    let olga_open = pick("olga@acme.example", "IN_PROGRESS");
     assert_eq!(
         code(
             &s.gql(
@@ -274,10 +274,10 @@ async fn payments_are_recorded_settled_and_refunded_never_beyond_what_was_paid()
             p["paymentType"].as_str()
         ),
         (
-            Some("pending"),
+            Some("PENDING"),
             Some("40.00"),
             Some("EUR"),
-            Some("workshop")
+            Some("WORKSHOP")
         )
     );
     assert_eq!(p["user"]["email"], "clara@acme.example");
@@ -301,7 +301,7 @@ async fn payments_are_recorded_settled_and_refunded_never_beyond_what_was_paid()
     let done = s.data(&ada, COMPLETE, json!({"p": p["id"]})).await["completePayment"].clone();
     assert_eq!(
         done,
-        json!({"status": "succeeded", "transactionId": "pi_test_1"})
+        json!({"status": "SUCCEEDED", "transactionId": "pi_test_1"})
     );
     assert_eq!(
         code(&s.gql(&ada, COMPLETE, json!({"p": p["id"]})).await),
@@ -327,7 +327,7 @@ async fn payments_are_recorded_settled_and_refunded_never_beyond_what_was_paid()
         .clone();
     assert_eq!(
         (r1["status"].as_str(), r1["refundAmount"].as_str()),
-        (Some("refunded"), Some("15.25"))
+        (Some("REFUNDED"), Some("15.25"))
     );
     assert_eq!(r1["metadata"]["partial_refund"], true);
     assert_eq!(r1["metadata"]["refund_reason"], "goodwill");
@@ -352,7 +352,7 @@ async fn payments_are_recorded_settled_and_refunded_never_beyond_what_was_paid()
     // After a refund the registration may be paid again.
     let again =
         s.data(&clara, PAY, pay(&hybrid["id"], "40")).await["createPayment"]["status"].clone();
-    assert_eq!(again, "pending");
+    assert_eq!(again, "PENDING");
 
     // An engagement payment by its client, failed by an admin.
     let e = s
@@ -362,7 +362,7 @@ async fn payments_are_recorded_settled_and_refunded_never_beyond_what_was_paid()
         .as_array()
         .unwrap()
         .iter()
-        .find(|n| n["status"] == "active")
+        .find(|n| n["status"] == "ACTIVE")
         .unwrap()["id"]
         .clone();
     assert_eq!(
@@ -382,7 +382,7 @@ async fn payments_are_recorded_settled_and_refunded_never_beyond_what_was_paid()
         .clone();
     assert_eq!(
         (ep["paymentType"].as_str(), ep["status"].as_str()),
-        (Some("engagement"), Some("pending"))
+        (Some("ENGAGEMENT"), Some("PENDING"))
     );
     assert_eq!(ep["relatedEntityId"], uuid_of(&active));
     let f = s.data(&ada, FAIL, json!({"p": ep["id"]})).await["failPayment"].clone();
@@ -391,7 +391,7 @@ async fn payments_are_recorded_settled_and_refunded_never_beyond_what_was_paid()
             f["status"].as_str(),
             f["metadata"]["failure_reason"].as_str()
         ),
-        (Some("failed"), Some("card declined"))
+        (Some("FAILED"), Some("card declined"))
     );
     assert_eq!(
         code(&s.gql(&ada, REFUND, json!({"p": ep["id"]})).await),
@@ -437,7 +437,7 @@ async fn concurrent_refunds_never_exceed_the_payment() {
         .await;
     assert_eq!(
         after["node"],
-        json!({"refundAmount": "40.00", "status": "refunded"})
+        json!({"refundAmount": "40.00", "status": "REFUNDED"})
     );
     s.stop().await;
 }

@@ -182,8 +182,8 @@ async fn check_result(
         for i in t["tagInsights"]["nodes"].as_array().unwrap() {
             let text = i["insightText"].as_str().unwrap().to_owned();
             match i["insightType"].as_str().unwrap() {
-                "weakness" if is_weak => want_weak.insert((name.to_owned(), area.to_owned(), text)),
-                "strength" if is_strong => {
+                "WEAKNESS" if is_weak => want_weak.insert((name.to_owned(), area.to_owned(), text)),
+                "STRENGTH" if is_strong => {
                     want_strong.insert((name.to_owned(), area.to_owned(), text))
                 }
                 _ => false,

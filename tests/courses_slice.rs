@@ -45,7 +45,7 @@ async fn nested_course_tree_is_served_from_the_tokens_tenant() {
     }
     assert_eq!(
         types.into_iter().collect::<Vec<_>>(),
-        ["file", "image", "rich_text", "video", "youtube"]
+        ["FILE", "IMAGE", "RICH_TEXT", "VIDEO", "YOUTUBE"]
     );
 
     // The other tenant sees only its own courses, and none of these.

@@ -250,7 +250,7 @@ async fn attempts_are_scored_numbered_limited_and_tracked() {
     assert_eq!(p.len(), 1, "{p:?}");
     assert_eq!(p[0]["attemptsCount"], 2);
     assert_eq!(p[0]["bestScore"], 100);
-    assert_eq!(p[0]["status"], "completed");
+    assert_eq!(p[0]["status"], "COMPLETED");
     assert_eq!(p[0]["completionPercentage"], 100);
     assert_eq!(p[0]["timeSpent"], 90);
 

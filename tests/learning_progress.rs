@@ -120,10 +120,10 @@ async fn lessons_follow_prerequisites_and_complete_the_enrollment() {
             .cloned()
             .unwrap()
     };
-    assert_eq!(by_id(&before, &l1.id)["status"], "completed");
+    assert_eq!(by_id(&before, &l1.id)["status"], "COMPLETED");
     assert_eq!(by_id(&before, &l2.id)["quizPassed"], false);
     assert_eq!(by_id(&before, &l2.id)["attempts"], 1);
-    assert_eq!(by_id(&before, &l3.id)["status"], "blocked");
+    assert_eq!(by_id(&before, &l3.id)["status"], "BLOCKED");
     assert_eq!(
         by_id(&before, &l3.id)["unmetPrerequisiteIds"],
         json!([l2.id])
@@ -164,7 +164,7 @@ async fn lessons_follow_prerequisites_and_complete_the_enrollment() {
 
     // Lesson 3: started, time added on completion, once its quiz is passed.
     let started = s.data(&lina, START, json!({"l": l3.id})).await["startLesson"].clone();
-    assert_eq!(started["status"], "in_progress");
+    assert_eq!(started["status"], "IN_PROGRESS");
     assert_eq!(started["lesson"]["id"], l3.id);
     let r = s.gql(&lina, COMPLETE, json!({"l": l3.id, "t": 600})).await;
     assert_eq!(code(&r), "CONFLICT", "{r}");
@@ -173,7 +173,7 @@ async fn lessons_follow_prerequisites_and_complete_the_enrollment() {
         .await;
     let done =
         s.data(&lina, COMPLETE, json!({"l": l3.id, "t": 600})).await["completeLesson"].clone();
-    assert_eq!(done["status"], "completed");
+    assert_eq!(done["status"], "COMPLETED");
     assert_eq!(done["completionPercentage"], 100);
     assert!(done["timeSpent"].as_i64().unwrap() >= 600, "{done}");
     let all = progress(&s, &lina, &course, None).await;
@@ -250,7 +250,7 @@ async fn lesson_progress_errors() {
             json!({"l": lessons["Embedding New Habits"].id}),
         )
         .await;
-    assert_eq!(r["startLesson"]["status"], "in_progress");
+    assert_eq!(r["startLesson"]["status"], "IN_PROGRESS");
     s.stop().await;
 }
 
@@ -310,7 +310,7 @@ async fn roadmaps_are_generated_from_progress_and_follow_it() {
         )
         .await["generateRoadmap"]
         .clone();
-    assert_eq!(first["status"], "active");
+    assert_eq!(first["status"], "ACTIVE");
     assert_eq!(first["student"]["email"], "lina@learner.example");
     let steps = first["roadmapData"]["steps"].as_array().unwrap().clone();
     assert_eq!(steps.len(), 3, "{steps:?}");
@@ -341,7 +341,7 @@ async fn roadmaps_are_generated_from_progress_and_follow_it() {
             json!({"id": first["id"]}),
         )
         .await;
-    assert_eq!(old["node"]["status"], "paused");
+    assert_eq!(old["node"]["status"], "PAUSED");
     let r = s.gql(&lina, STEP, json!({"r": first["id"], "s": 1})).await;
     assert_eq!(code(&r), "CONFLICT", "{r}");
 
@@ -368,7 +368,7 @@ async fn roadmaps_are_generated_from_progress_and_follow_it() {
         .data(&lina, STEP, json!({"r": second["id"], "s": 3}))
         .await["completeRoadmapStep"]
         .clone();
-    assert_eq!(r["status"], "completed", "{r}");
+    assert_eq!(r["status"], "COMPLETED", "{r}");
     assert!(
         r["roadmapData"]["steps"]
             .as_array()
@@ -420,7 +420,7 @@ async fn completing_lessons_completes_roadmap_steps() {
         .data(&leo, COMPLETE, json!({"l": habits.id, "t": 300}))
         .await["completeLesson"]
         .clone();
-    assert_eq!(done["status"], "completed");
+    assert_eq!(done["status"], "COMPLETED");
     assert_eq!(done["timeSpent"], 300);
     let r = s
         .data(
@@ -433,7 +433,7 @@ async fn completing_lessons_completes_roadmap_steps() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["status"] == "active")
+        .find(|r| r["status"] == "ACTIVE")
         .cloned()
         .unwrap();
     let lesson_steps: Vec<&Value> = active["roadmapData"]["steps"]

@@ -75,7 +75,7 @@ async fn expected_rating(s: &TestServer, expert: &str) -> (f64, i64) {
             &ada,
             "query($u: UUID) {
                engagements(first: 100, filter: {expertId: {eq: $u}}) { nodes { clientSatisfactionScore } }
-               reviews(first: 100, filter: {expertId: {eq: $u}, status: {eq: \"approved\"}}) { nodes { rating } } }",
+               reviews(first: 100, filter: {expertId: {eq: $u}, status: {eq: APPROVED}}) { nodes { rating } } }",
             json!({"u": expert}),
         )
         .await;
@@ -114,7 +114,7 @@ async fn completing_a_session_adds_exactly_its_hours() {
         )
         .await;
     let done = &done["completeEngagementSession"];
-    assert_eq!(done["status"], "completed");
+    assert_eq!(done["status"], "COMPLETED");
     assert_eq!(dec(&done["durationHours"]), 1.25);
     assert_eq!(done["sessionNotes"], "Plan review");
     assert!(!done["endedAt"].is_null());
@@ -160,7 +160,7 @@ async fn hours_beyond_the_budget_conflict_and_change_nothing() {
     );
     assert_eq!(hours_used(&s, &eli).await, used);
     let st = session_status(&s, &eli).await;
-    assert_eq!(st["status"], "scheduled");
+    assert_eq!(st["status"], "SCHEDULED");
     assert!(st["durationHours"].is_null());
     // Exactly the rest of the budget fits (the expert is a party too).
     let rest = format!("{:.2}", total - used);
@@ -209,7 +209,7 @@ async fn only_parties_and_admins_complete_sessions_with_valid_hours() {
     let done = s
         .data(&ada, COMPLETE, json!({"s": session, "h": "0.5"}))
         .await;
-    assert_eq!(done["completeEngagementSession"]["status"], "completed");
+    assert_eq!(done["completeEngagementSession"]["status"], "COMPLETED");
     assert_eq!(hours_used(&s, &clara).await, before + 0.5);
     s.stop().await;
 }
@@ -279,7 +279,7 @@ async fn approving_reviews_recomputes_expert_and_workshop_ratings() {
         let ada = ada.clone();
         async move {
             let q = format!(
-                "query($i: UUID) {{ reviews(first: 100, filter: {{reviewType: {{eq: \"{ty}\"}}, {col}: {{eq: $i}}, status: {{eq: \"approved\"}}}}) {{ nodes {{ rating }} }} }}"
+                "query($i: UUID) {{ reviews(first: 100, filter: {{reviewType: {{eq: {ty}}}, {col}: {{eq: $i}}, status: {{eq: APPROVED}}}}) {{ nodes {{ rating }} }} }}"
             );
             let d = s.data(&ada, &q, json!({"i": id})).await;
             let r: Vec<f64> = d["reviews"]["nodes"]
@@ -302,7 +302,7 @@ async fn approving_reviews_recomputes_expert_and_workshop_ratings() {
             json!({"r": global("Review", "6a000000-0001-4000-8000-000000000005")}),
         )
         .await;
-    assert_eq!(r["approveReview"]["status"], "approved");
+    assert_eq!(r["approveReview"]["status"], "APPROVED");
     let (avg, n) = expected_rating(&s, ELI).await;
     let p = eli_profile(&s, &ada).await;
     assert_eq!(dec(&p["rating"]), avg);
@@ -311,7 +311,7 @@ async fn approving_reviews_recomputes_expert_and_workshop_ratings() {
     // Workshop review (pending).
     let review = global("Review", "6a000000-0001-4000-8000-000000000002");
     s.data(&ada, APPROVE, json!({"r": review})).await;
-    let (avg, n) = approved("workshop", "workshopId", WORKSHOP).await;
+    let (avg, n) = approved("WORKSHOP", "workshopId", WORKSHOP).await;
     let d = s
         .data(
             &ada,
@@ -375,7 +375,7 @@ async fn only_admins_of_the_tenant_approve_reviews() {
             json!({"i": pending}),
         )
         .await;
-    assert_eq!(d["reviews"]["nodes"][0]["status"], "pending");
+    assert_eq!(d["reviews"]["nodes"][0]["status"], "PENDING");
     s.stop().await;
 }
 
@@ -431,10 +431,10 @@ async fn experts_create_and_update_only_their_own_profile() {
         .await["upsertTalentProfile"]
         .clone();
     assert_eq!(updated["id"], created["id"]);
-    assert_eq!(updated["availability"], "booked");
+    assert_eq!(updated["availability"], "BOOKED");
     assert_eq!(updated["tagline"], "C-suite coach");
     assert_eq!(updated["expertise"], created["expertise"]);
-    assert_eq!(updated["coachingStyle"], "directive");
+    assert_eq!(updated["coachingStyle"], "DIRECTIVE");
     let d = s
         .data(&cora, "{ talentProfiles(filter: {userId: {eq: \"20000000-0000-4000-8000-000000000005\"}}) { totalCount } }", json!({}))
         .await;
@@ -454,7 +454,7 @@ async fn experts_create_and_update_only_their_own_profile() {
         assert_eq!(code(&r), "BAD_USER_INPUT", "{bad}: {r}");
     }
     let again = s.data(&cora, UPSERT, json!({"i": {}})).await["upsertTalentProfile"].clone();
-    assert_eq!(again["availability"], "booked");
+    assert_eq!(again["availability"], "BOOKED");
     // Non-experts may not; anonymous callers must sign in.
     let leo = s.token("insideout", "leo@learner.example").await;
     assert_eq!(
@@ -681,7 +681,7 @@ async fn clients_open_pending_engagements_with_accepting_experts() {
         )
         .await;
     let e = &d["createEngagement"];
-    assert_eq!(e["status"], "pending");
+    assert_eq!(e["status"], "PENDING");
     assert_eq!((dec(&e["hoursTotal"]), dec(&e["hoursUsed"])), (12.5, 0.0));
     assert_eq!(dec(&e["hourlyRate"]), 275.0); // the profile's rate
     assert_eq!(
@@ -827,7 +827,7 @@ async fn engagement_status_follows_the_lifecycle() {
     let r = s
         .data(&grace, SET_STATUS, json!({"e": other, "s": "cancelled"}))
         .await;
-    assert_eq!(r["setEngagementStatus"]["status"], "cancelled");
+    assert_eq!(r["setEngagementStatus"]["status"], "CANCELLED");
     assert_eq!(
         code(
             &s.gql(&grace, SET_STATUS, json!({"e": other, "s": "paused"}))
@@ -855,7 +855,7 @@ async fn sessions_are_scheduled_while_hours_are_left() {
     let session = &d["scheduleEngagementSession"];
     assert_eq!(
         (session["status"].as_str(), session["sessionType"].as_str()),
-        (Some("scheduled"), Some("coaching"))
+        (Some("SCHEDULED"), Some("COACHING"))
     );
     assert_eq!(session["engagement"]["id"], id);
     // Spend the whole budget: no more sessions.
@@ -945,7 +945,7 @@ async fn verified_customers_review_exactly_one_target_once() {
         .clone();
     assert_eq!(
         (r["status"].as_str(), r["reviewType"].as_str()),
-        (Some("pending"), Some("engagement"))
+        (Some("PENDING"), Some("ENGAGEMENT"))
     );
     assert_eq!(
         (
@@ -1042,7 +1042,7 @@ async fn verified_customers_review_exactly_one_target_once() {
         )
         .await;
     assert_eq!(r["createReview"]["expertId"].as_str(), Some(ELI));
-    assert_eq!(r["createReview"]["reviewType"], "expert");
+    assert_eq!(r["createReview"]["reviewType"], "EXPERT");
     let master = global("Workshop", "62000000-0001-4000-8000-000000000002");
     let r = s
         .data(
@@ -1051,7 +1051,7 @@ async fn verified_customers_review_exactly_one_target_once() {
             json!({"w": master, "r": 5, "t": "Looking forward"}),
         )
         .await;
-    assert_eq!(r["createReview"]["reviewType"], "workshop");
+    assert_eq!(r["createReview"]["reviewType"], "WORKSHOP");
     // Pending reviews do not move the rating.
     let p = eli_profile(&s, &grace).await;
     assert_eq!(
@@ -1077,7 +1077,7 @@ async fn flagging_and_rejecting_reviews_recompute_ratings() {
     let clara_on_eli = review(3);
     // Any member reports an approved review: flagged, hidden, not counted.
     let r = s.data(&leo, FLAG, json!({"r": clara_on_eli})).await;
-    assert_eq!(r["flagReview"]["status"], "flagged");
+    assert_eq!(r["flagReview"]["status"], "FLAGGED");
     let (avg, n) = expected_rating(&s, ELI).await;
     assert_eq!((avg, n), (4.5, 1)); // score 5 and Olga's 4
     let p = eli_profile(&s, &ada).await;
@@ -1104,21 +1104,21 @@ async fn flagging_and_rejecting_reviews_recompute_ratings() {
     // Admins restore it ...
     assert_eq!(
         s.data(&ada, APPROVE, json!({"r": clara_on_eli})).await["approveReview"]["status"],
-        "approved"
+        "APPROVED"
     );
     assert_eq!(dec(&eli_profile(&s, &ada).await["rating"]), 4.67);
     // ... or reject a flagged or pending one.
     s.data(&leo, FLAG, json!({"r": clara_on_eli})).await;
     assert_eq!(
         s.data(&ada, REJECT, json!({"r": clara_on_eli})).await["rejectReview"]["status"],
-        "rejected"
+        "REJECTED"
     );
     assert_eq!(expected_rating(&s, ELI).await, (4.5, 1));
     assert_eq!(dec(&eli_profile(&s, &ada).await["rating"]), 4.5);
     let leo_pending = review(5);
     assert_eq!(
         s.data(&ada, REJECT, json!({"r": leo_pending})).await["rejectReview"]["status"],
-        "rejected"
+        "REJECTED"
     );
     for r in [clara_on_eli.clone(), review(6)] {
         assert_eq!(

@@ -42,7 +42,7 @@ async fn register_cancel_and_register_again() {
         .collect();
     // A published workshop with seats that Lina has no registration for.
     let w = workshop(&s, &lina, |w| {
-        w["status"] == "published"
+        w["status"] == "PUBLISHED"
             && w["capacityRemaining"].as_i64().unwrap() > 1
             && !mine.contains(&w["id"])
     })
@@ -50,7 +50,7 @@ async fn register_cancel_and_register_again() {
     let seats = w["capacityRemaining"].as_i64().unwrap();
 
     let r = s.data(&lina, REGISTER, json!({"w": w["id"]})).await["registerForWorkshop"].clone();
-    assert_eq!(r["status"], "registered");
+    assert_eq!(r["status"], "REGISTERED");
     assert_eq!(r["user"]["email"], "lina@learner.example");
     assert_eq!(r["workshop"]["capacityRemaining"], seats - 1);
 
@@ -59,14 +59,14 @@ async fn register_cancel_and_register_again() {
 
     let c =
         s.data(&lina, CANCEL, json!({"w": w["id"]})).await["cancelWorkshopRegistration"].clone();
-    assert_eq!(c["status"], "cancelled");
+    assert_eq!(c["status"], "CANCELLED");
     assert!(c["cancelledAt"].is_string());
     assert_eq!(c["workshop"]["capacityRemaining"], seats);
     let twice = s.gql(&lina, CANCEL, json!({"w": w["id"]})).await;
     assert_eq!(code(&twice), "NOT_FOUND", "{twice}");
 
     let back = s.data(&lina, REGISTER, json!({"w": w["id"]})).await["registerForWorkshop"].clone();
-    assert_eq!(back["status"], "registered");
+    assert_eq!(back["status"], "REGISTERED");
     assert_eq!(back["workshop"]["capacityRemaining"], seats - 1);
     s.stop().await;
 }
@@ -77,7 +77,7 @@ async fn closed_full_and_invisible_workshops_refuse() {
     let lina = s.token("insideout", "lina@learner.example").await;
     let ivan = s.token("insideout", "ivan@insideout.example").await;
     // A draft is invisible to a learner (NOT_FOUND) and not open to its instructor (CONFLICT).
-    let draft = workshop(&s, &ivan, |w| w["status"] != "published").await;
+    let draft = workshop(&s, &ivan, |w| w["status"] != "PUBLISHED").await;
     assert_eq!(
         code(&s.gql(&lina, REGISTER, json!({"w": draft["id"]})).await),
         "NOT_FOUND"
@@ -87,7 +87,7 @@ async fn closed_full_and_invisible_workshops_refuse() {
         "CONFLICT"
     );
     // Full.
-    let open = workshop(&s, &lina, |w| w["status"] == "published").await;
+    let open = workshop(&s, &lina, |w| w["status"] == "PUBLISHED").await;
     let (_, id) = decode(open["id"].as_str().unwrap());
     s.db.execute_unprepared(&format!(
         "UPDATE workshops SET capacity_remaining = 0 WHERE {}",
@@ -143,7 +143,7 @@ async fn concurrent_registrations_never_overbook() {
     let store = store::Store::new(s.db.clone(), None);
     let tenant = store.tenant("insideout").await.unwrap().unwrap();
     let admin = s.token("insideout", "ada@insideout.example").await;
-    let open = workshop(&s, &admin, |w| w["status"] == "published").await;
+    let open = workshop(&s, &admin, |w| w["status"] == "PUBLISHED").await;
     let (_, id) = decode(open["id"].as_str().unwrap());
     s.db.execute_unprepared(&format!(
         "UPDATE workshops SET capacity_total = 40, capacity_remaining = 3 WHERE {}",
@@ -229,7 +229,7 @@ async fn instructors_create_update_publish_and_complete_with_certificates() {
             w["capacityTotal"].as_i64(),
             w["capacityRemaining"].as_i64()
         ),
-        (Some("draft"), Some(10), Some(10))
+        (Some("DRAFT"), Some(10), Some(10))
     );
     assert_eq!(w["priceEarlyBird"], "99.50");
     assert_eq!(w["tags"], json!(["feedback", "practice"]));
@@ -273,7 +273,7 @@ async fn instructors_create_update_publish_and_complete_with_certificates() {
         .await;
     assert_eq!(
         u["updateWorkshop"],
-        json!({"title": "Feedback Lab II", "capacityTotal": 3, "capacityRemaining": 3, "status": "draft"})
+        json!({"title": "Feedback Lab II", "capacityTotal": 3, "capacityRemaining": 3, "status": "DRAFT"})
     );
     // A draft is invisible to learners; a learner cannot manage anything.
     assert_eq!(
@@ -288,7 +288,7 @@ async fn instructors_create_update_publish_and_complete_with_certificates() {
     let p = s.data(&ivan, PUBLISH, json!({"w": id})).await["publishWorkshop"].clone();
     assert_eq!(
         p,
-        json!({"status": "published", "capacityRemaining": 3, "capacityTotal": 3})
+        json!({"status": "PUBLISHED", "capacityRemaining": 3, "capacityTotal": 3})
     );
     assert_eq!(
         code(&s.gql(&ivan, PUBLISH, json!({"w": id})).await),
@@ -332,7 +332,7 @@ async fn instructors_create_update_publish_and_complete_with_certificates() {
         .await;
     assert_eq!(
         a["markWorkshopAttendance"],
-        json!({"attended": true, "status": "registered"})
+        json!({"attended": true, "status": "REGISTERED"})
     );
     assert_eq!(
         code(&s.gql(&leo, FEEDBACK, json!({"w": id, "r": 4})).await),
@@ -349,11 +349,11 @@ async fn instructors_create_update_publish_and_complete_with_certificates() {
     );
 
     let c = s.data(&ivan, COMPLETE, json!({"w": id})).await["completeWorkshop"].clone();
-    assert_eq!(c["workshop"]["status"], "archived");
+    assert_eq!(c["workshop"]["status"], "ARCHIVED");
     assert_eq!(c["noShows"], 1);
     let done = c["completedRegistrations"].as_array().unwrap();
     assert_eq!(done.len(), 1);
-    assert_eq!(done[0]["status"], "completed");
+    assert_eq!(done[0]["status"], "COMPLETED");
     assert_eq!(done[0]["user"]["email"], "lina@learner.example");
     let cert = &c["certificates"][0];
     assert_eq!(c["certificates"].as_array().unwrap().len(), 1);
@@ -369,7 +369,7 @@ async fn instructors_create_update_publish_and_complete_with_certificates() {
         )
     );
     assert_eq!(cert["issueDate"], today.to_string());
-    assert_eq!(cert["certificateType"], "workshop");
+    assert_eq!(cert["certificateType"], "WORKSHOP");
     assert_eq!(cert["workshop"]["id"], id);
     assert_eq!(cert["user"]["email"], "lina@learner.example");
     assert_eq!(cert["issuedBy"], "20000000-0000-4000-8000-000000000004");
@@ -414,7 +414,7 @@ async fn instructors_create_update_publish_and_complete_with_certificates() {
         .await;
     assert_eq!(
         f["submitWorkshopFeedback"],
-        json!({"rating": 5, "review": "Loved the drills.", "status": "completed"})
+        json!({"rating": 5, "review": "Loved the drills.", "status": "COMPLETED"})
     );
     let mine = s
         .data(
@@ -428,7 +428,7 @@ async fn instructors_create_update_publish_and_complete_with_certificates() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|r| r["status"] == "no_show")
+            .any(|r| r["status"] == "NO_SHOW")
     );
     s.stop().await;
 }
@@ -469,7 +469,7 @@ async fn cancelling_a_workshop_releases_its_registrations() {
     let c = s.data(&ada, CANCEL_WS, json!({"w": w})).await["cancelWorkshop"].clone();
     assert_eq!(
         c,
-        json!({"status": "cancelled", "capacityRemaining": 5, "capacityTotal": 5})
+        json!({"status": "CANCELLED", "capacityRemaining": 5, "capacityTotal": 5})
     );
     let regs = s
         .data(
@@ -483,7 +483,7 @@ async fn cancelling_a_workshop_releases_its_registrations() {
         .unwrap()
         .iter()
         .find(|r| {
-            r["status"] == "cancelled" && r["cancelledAt"].is_string() && r["workshop"].is_null()
+            r["status"] == "CANCELLED" && r["cancelledAt"].is_string() && r["workshop"].is_null()
         })
         .cloned();
     assert!(r.is_some(), "{regs}");
@@ -525,7 +525,7 @@ async fn search_ranks_what_the_caller_may_read() {
     assert!(h.len() >= 2, "{d}");
     let ranks: Vec<f64> = h.iter().map(|x| x["rank"].as_f64().unwrap()).collect();
     assert!(ranks.windows(2).all(|p| p[0] >= p[1]), "{ranks:?}");
-    assert!(h.iter().all(|x| x["workshop"]["status"] == "published"));
+    assert!(h.iter().all(|x| x["workshop"]["status"] == "PUBLISHED"));
     let filtered = s
         .data(
             anon,
@@ -535,8 +535,8 @@ async fn search_ranks_what_the_caller_may_read() {
         .await;
     let f = hits(&filtered);
     assert_eq!(f.len(), 1);
-    assert_eq!(f[0]["workshop"]["pillar"], "adaptability");
-    assert_eq!(f[0]["workshop"]["level"], "beginner");
+    assert_eq!(f[0]["workshop"]["pillar"], "ADAPTABILITY");
+    assert_eq!(f[0]["workshop"]["level"], "BEGINNER");
 
     // The draft playbook: its instructor finds it, the public does not.
     assert!(
@@ -550,7 +550,7 @@ async fn search_ranks_what_the_caller_may_read() {
     let d = s
         .data(&ivan, SEARCH, json!({"q": "marketplace playbook"}))
         .await;
-    assert_eq!(hits(&d)[0]["workshop"]["status"], "draft");
+    assert_eq!(hits(&d)[0]["workshop"]["status"], "DRAFT");
     // The other tenant's workshop is never found.
     assert!(hits(&s.data(anon, SEARCH, json!({"q": "storytelling"})).await).is_empty());
     assert_eq!(

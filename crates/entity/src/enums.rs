@@ -186,15 +186,21 @@ text_enum! {
 
     /// An organization's subscription plan.
     SubscriptionTier {
+        /// Small teams.
         Starter = "starter",
+        /// Growing companies.
         Growth = "growth",
+        /// Large organizations.
         Enterprise = "enterprise",
     }
 
     /// How hard a framework assessment is.
     AssessmentDifficulty {
+        /// For newcomers to the framework.
         Beginner = "Beginner",
+        /// For practising coaches.
         Intermediate = "Intermediate",
+        /// For experienced coaches.
         Advanced = "Advanced",
     }
 
@@ -210,39 +216,61 @@ text_enum! {
 
     /// A framework and its level (I, II or III).
     AssessmentLevel {
+        /// CORE, level I.
         CoreI = "core-i",
+        /// CORE, level II.
         CoreIi = "core-ii",
+        /// CORE, level III.
         CoreIii = "core-iii",
+        /// ICF, level I.
         IcfI = "icf-i",
+        /// ICF, level II.
         IcfIi = "icf-ii",
+        /// ICF, level III.
         IcfIii = "icf-iii",
+        /// Advanced coaching, level I.
         AcI = "ac-i",
+        /// Advanced coaching, level II.
         AcIi = "ac-ii",
+        /// Advanced coaching, level III.
         AcIii = "ac-iii",
     }
 
     /// Whether an insight speaks to a weakness or a strength.
     InsightType {
+        /// Shown for a competency scoring below 60.
         Weakness = "weakness",
+        /// Shown for a competency scoring 80 or more.
         Strength = "strength",
     }
 
     /// The kind of a learning resource.
     ResourceType {
+        /// A book.
         Book = "book",
+        /// A course.
         Course = "course",
+        /// A video.
         Video = "video",
+        /// An article.
         Article = "article",
+        /// A practice exercise.
         Exercise = "exercise",
+        /// A workshop.
         Workshop = "workshop",
+        /// A tool or template.
         Tool = "tool",
+        /// An assessment.
         Assessment = "assessment",
     }
 
     /// How advanced a course, workshop or skill is.
     DifficultyLevel {
+        /// For newcomers.
         Beginner = "beginner",
+        /// For those with some experience.
         Intermediate = "intermediate",
+        /// For experienced learners.
         Advanced = "advanced",
     }
 
@@ -263,8 +291,11 @@ text_enum! {
 
     /// Where a student stands with a lesson.
     ProgressStatus {
+        /// Not opened yet.
         NotStarted = "not_started",
+        /// Opened, not finished.
         InProgress = "in_progress",
+        /// Finished.
         Completed = "completed",
         /// Prerequisites not completed yet.
         Blocked = "blocked",
@@ -272,31 +303,45 @@ text_enum! {
 
     /// Whether a roadmap is being followed.
     RoadmapStatus {
+        /// Being followed.
         Active = "active",
+        /// Every step done.
         Completed = "completed",
+        /// Replaced by a newer roadmap, or set aside.
         Paused = "paused",
     }
 
     /// The kind of an adaptability assessment.
     AdaptabilityAssessmentType {
+        /// Every question of every dimension.
         Full = "full",
+        /// A short version.
         Quick = "quick",
+        /// A follow-up of an earlier assessment.
         FollowUp = "follow_up",
     }
 
     /// Where an adaptability assessment stands.
     AdaptabilityAssessmentStatus {
+        /// Answers are still being given.
         InProgress = "in_progress",
+        /// Finished; its scores are final.
         Completed = "completed",
+        /// Given up before the end.
         Abandoned = "abandoned",
     }
 
     /// A dimension of adaptability.
     AdaptabilityDimension {
+        /// The person's own adaptability.
         Individual = "individual",
+        /// How leaders lead change.
         Leadership = "leadership",
+        /// How the culture meets change.
         Cultural = "cultural",
+        /// How change is embedded in practice.
         Embedding = "embedding",
+        /// How fast change happens.
         Velocity = "velocity",
     }
 
@@ -314,15 +359,21 @@ text_enum! {
 
     /// The programme pillar a workshop belongs to.
     WorkshopPillar {
+        /// Becoming adaptable to change.
         Adaptability = "adaptability",
+        /// Coaching skills.
         Coaching = "coaching",
+        /// Working with experts from the talent marketplace.
         Marketplace = "marketplace",
     }
 
     /// How a workshop is delivered.
     WorkshopFormat {
+        /// In person or online, at a set time.
         Live = "live",
+        /// Partly in person, partly online.
         Hybrid = "hybrid",
+        /// Watched on demand.
         Recorded = "recorded",
     }
 
@@ -334,29 +385,41 @@ text_enum! {
         Published = "published",
         /// Finished.
         Archived = "archived",
+        /// Called off; registrations were cancelled and seats given back.
         Cancelled = "cancelled",
     }
 
     /// Who processed a payment.
     PaymentProvider {
+        /// Paid through Stripe.
         Stripe = "stripe",
+        /// Paid through PayPal.
         Paypal = "paypal",
+        /// Recorded by hand.
         Manual = "manual",
     }
 
     /// Where a payment stands.
     PaymentStatus {
+        /// Recorded, not settled yet.
         Pending = "pending",
+        /// Settled.
         Succeeded = "succeeded",
+        /// Declined or abandoned.
         Failed = "failed",
+        /// Paid back, in full or in part.
         Refunded = "refunded",
     }
 
     /// What a payment is for.
     PaymentType {
+        /// A workshop seat.
         Workshop = "workshop",
+        /// An engagement with an expert.
         Engagement = "engagement",
+        /// A subscription.
         Subscription = "subscription",
+        /// Anything else.
         Other = "other",
     }
 
@@ -372,8 +435,11 @@ text_enum! {
 
     /// Where a workshop registration stands.
     RegistrationStatus {
+        /// Holds a seat.
         Registered = "registered",
+        /// Attended a finished workshop.
         Completed = "completed",
+        /// Given up; the seat went back.
         Cancelled = "cancelled",
         /// Registered but did not attend.
         NoShow = "no_show",
@@ -381,47 +447,69 @@ text_enum! {
 
     /// An expert's coaching style.
     CoachingStyle {
+        /// Gives direction and advice.
         Directive = "directive",
+        /// Draws answers out of the client.
         Facilitative = "facilitative",
+        /// Both, as the moment needs.
         Hybrid = "hybrid",
     }
 
     /// Whether an expert takes new engagements.
     Availability {
+        /// Takes new engagements.
         Available = "available",
+        /// Takes few new engagements.
         Limited = "limited",
+        /// Takes no new engagements.
         Booked = "booked",
     }
 
     /// Where an engagement stands.
     EngagementStatus {
+        /// Requested by the client, not accepted yet.
         Pending = "pending",
+        /// Under way.
         Active = "active",
+        /// On hold.
         Paused = "paused",
+        /// Finished.
         Completed = "completed",
+        /// Called off.
         Cancelled = "cancelled",
     }
 
     /// The kind of an engagement session.
     SessionType {
+        /// A coaching session.
         Coaching = "coaching",
+        /// A workshop session.
         Workshop = "workshop",
+        /// A consultation.
         Consultation = "consultation",
+        /// A follow-up.
         FollowUp = "follow_up",
     }
 
     /// Where an engagement session stands.
     SessionStatus {
+        /// Planned.
         Scheduled = "scheduled",
+        /// Held; its hours count against the engagement.
         Completed = "completed",
+        /// Called off.
         Cancelled = "cancelled",
+        /// The client did not come.
         NoShow = "no_show",
     }
 
     /// What a review is about; exactly the matching target is set.
     ReviewType {
+        /// Of a workshop.
         Workshop = "workshop",
+        /// Of an expert.
         Expert = "expert",
+        /// Of an engagement.
         Engagement = "engagement",
     }
 
@@ -431,6 +519,7 @@ text_enum! {
         Pending = "pending",
         /// Public.
         Approved = "approved",
+        /// Not published.
         Rejected = "rejected",
         /// Reported for a moderator to look at.
         Flagged = "flagged",
@@ -438,9 +527,13 @@ text_enum! {
 
     /// The kind of a searchable data item.
     DataType {
+        /// A session transcript.
         Transcript = "transcript",
+        /// An assessment.
         Assessment = "assessment",
+        /// A coaching model.
         CoachingModel = "coaching_model",
+        /// A company document.
         CompanyDoc = "company_doc",
     }
 
@@ -458,16 +551,23 @@ text_enum! {
 
     /// Where a learner's pace is heading.
     TrendDirection {
+        /// Points are rising by more than 10%.
         Accelerating = "accelerating",
+        /// Points are within 10%.
         Stable = "stable",
+        /// Points are falling by more than 10%.
         Declining = "declining",
     }
 
     /// How hard an achievement is to earn.
     AchievementTier {
+        /// Easy to earn.
         Beginner = "beginner",
+        /// Takes some effort.
         Intermediate = "intermediate",
+        /// Takes sustained effort.
         Advanced = "advanced",
+        /// The hardest.
         Elite = "elite",
     }
 
@@ -503,9 +603,13 @@ text_enum! {
 
     /// A stage of transformation an expert covers.
     TransformationStage {
+        /// Assessing where the organization stands.
         Assess = "assess",
+        /// Reframing how change is seen.
         Reframe = "reframe",
+        /// Embedding new ways of working.
         Embed = "embed",
+        /// Scaling them across the organization.
         Scale = "scale",
     }
 }
