@@ -29,7 +29,7 @@ const CHECK: &str = "mutation($u: ID) { checkAchievements(userId: $u) { achievem
 const BOARD: &str = "query($w: String, $f: Int) { weeklyLeaderboard(week: $w, first: $f) {
     week weekStart entries { rank weeklyPoints userId name anonymous isMe } } }";
 const PREFS: &str = "mutation($i: PreferencesInput!) { updateMyPreferences(input: $i) {
-    leaderboardPrivacy predictiveAnalyticsEnabled notificationPreferences } }";
+    leaderboardPrivacy predictiveAnalyticsEnabled { dropOffRisk forecasting recommendations } notificationPreferences } }";
 const VELOCITY: &str = "query($u: ID, $w: Int) { learnerVelocityReport(userId: $u, weeks: $w) {
     weeks { weekStart points lessons activities } currentPace targetPace trendDirection trendPercentage status } }";
 const INSIGHT: &str = "query($u: ID, $k: String!) { predictiveInsight(userId: $u, kind: $k) {
@@ -355,7 +355,7 @@ async fn passing_a_quiz_the_first_time_earns_points() {
     let quizzes = s
         .data(
             &ada,
-            "{ quizzes(first: 50) { nodes { id maxAttempts questions } } }",
+            "{ quizzes(first: 50) { nodes { id maxAttempts questions { id correctAnswer } } } }",
             json!({}),
         )
         .await["quizzes"]["nodes"]
@@ -370,7 +370,7 @@ async fn passing_a_quiz_the_first_time_earns_points() {
     for q in quiz["questions"].as_array().unwrap() {
         answers.insert(
             q["id"].as_str().unwrap().into(),
-            q["correct_answer"].clone(),
+            q["correctAnswer"].clone(),
         );
     }
     let submit =

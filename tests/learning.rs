@@ -10,7 +10,7 @@ const ENROLL: &str =
     "mutation($c: ID!) { enrollInCourse(courseId: $c) { id student { email } course { id } } }";
 const SUBMIT: &str = "mutation($q: ID!, $a: JSON!, $t: Int) { submitQuizAttempt(quizId: $q, answers: $a, timeSpent: $t) { \
      id attemptNumber score pointsEarned totalPoints passed timeSpent feedback answers submittedAt startedAt student { email } } }";
-const QUIZZES: &str = "{ quizzes(first: 100) { nodes { id title questions maxAttempts timeLimit minimumPassingScore \
+const QUIZZES: &str = "{ quizzes(first: 100) { nodes { id title questions { id type question options correctAnswer points explanation } maxAttempts timeLimit minimumPassingScore \
      course { id } lesson { course { id } } } } }";
 
 async fn courses(s: &TestServer, token: &str) -> Vec<Value> {
@@ -60,7 +60,7 @@ fn course_of(quiz: &Value) -> Value {
 fn correct(quiz: &Value) -> Value {
     let mut a = Map::new();
     for q in quiz["questions"].as_array().unwrap() {
-        let answer = q["correct_answer"].clone();
+        let answer = q["correctAnswer"].clone();
         assert!(!answer.is_null(), "staff see the correct answers: {q}");
         a.insert(q["id"].as_str().unwrap().to_owned(), answer);
     }
@@ -179,7 +179,7 @@ async fn attempts_are_scored_numbered_limited_and_tracked() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|q| q.get("correct_answer").is_none()),
+            .all(|q| q["correctAnswer"].is_null()),
         "{seen}"
     );
 
@@ -307,7 +307,7 @@ async fn partial_score_continues_existing_progress() {
     // The first question right, the rest wrong.
     let questions = quiz["questions"].as_array().unwrap();
     let mut answers = wrong(&quiz);
-    answers[questions[0]["id"].as_str().unwrap()] = questions[0]["correct_answer"].clone();
+    answers[questions[0]["id"].as_str().unwrap()] = questions[0]["correctAnswer"].clone();
     let total: i64 = questions
         .iter()
         .map(|q| q["points"].as_i64().unwrap())
@@ -360,16 +360,16 @@ async fn short_answers_match_case_insensitively_and_staff_need_no_enrollment() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .any(|x| x["type"] == "short_answer")
+                .any(|x| x["type"] == "SHORT_ANSWER")
         })
         .expect("a quiz with a short answer");
     let mut answers = correct(&quiz);
     for q in quiz["questions"].as_array().unwrap() {
-        if q["type"] == "short_answer" {
+        if q["type"] == "SHORT_ANSWER" {
             let id = q["id"].as_str().unwrap();
             answers[id] = json!(format!(
                 "  {}  ",
-                q["correct_answer"].as_str().unwrap().to_uppercase()
+                q["correctAnswer"].as_str().unwrap().to_uppercase()
             ));
         }
     }

@@ -100,7 +100,7 @@ pub const COURSE_TREE: Op = Op {
         nodes {
           id title orderIndex
           contentBlocks { nodes { id type content orderIndex } }
-          quizzes { nodes { id title questions } }
+          quizzes { nodes { id title questions { id type question options points } } }
         }
       }
     }
@@ -118,14 +118,14 @@ pub const COURSE_TREE: Op = Op {
     floor: Some(Floor {
         postgres: "SELECT json_build_object(
   'id', c.id, 'title', c.title, 'description', c.description,
-  'difficultyLevel', c.difficulty_level, 'estimatedDuration', c.estimated_duration,
+  'difficultyLevel', upper(c.difficulty_level), 'estimatedDuration', c.estimated_duration,
   'organization', (SELECT json_build_object('id', o.id, 'name', o.name, 'industry', o.industry)
                    FROM organizations o WHERE o.tenant_id = c.tenant_id AND o.id = c.organization_id),
   'quizzes', COALESCE((SELECT json_agg(json_build_object('id', q.id, 'title', q.title) ORDER BY q.created_at, q.id)
                        FROM quizzes q WHERE q.tenant_id = c.tenant_id AND q.course_id = c.id), '[]'),
   'lessons', COALESCE((SELECT json_agg(json_build_object(
       'id', l.id, 'title', l.title, 'orderIndex', l.order_index,
-      'contentBlocks', COALESCE((SELECT json_agg(json_build_object('id', b.id, 'type', b.type,
+      'contentBlocks', COALESCE((SELECT json_agg(json_build_object('id', b.id, 'type', upper(b.type),
                                    'content', b.content, 'orderIndex', b.order_index) ORDER BY b.order_index, b.id)
                                  FROM content_blocks b WHERE b.tenant_id = l.tenant_id AND b.lesson_id = l.id), '[]'),
       'quizzes', COALESCE((SELECT json_agg(json_build_object('id', q.id, 'title', q.title,
@@ -139,7 +139,7 @@ pub const COURSE_TREE: Op = Op {
 FROM courses c WHERE c.id = $1 AND c.tenant_id = $2",
         sqlite: "SELECT json_object(
   'id', lower(hex(c.id)), 'title', c.title, 'description', c.description,
-  'difficultyLevel', c.difficulty_level, 'estimatedDuration', c.estimated_duration,
+  'difficultyLevel', upper(c.difficulty_level), 'estimatedDuration', c.estimated_duration,
   'organization', (SELECT json_object('id', lower(hex(o.id)), 'name', o.name, 'industry', o.industry)
                    FROM organizations o WHERE o.tenant_id = c.tenant_id AND o.id = c.organization_id),
   'quizzes', (SELECT json_group_array(json(x)) FROM (
@@ -150,7 +150,7 @@ FROM courses c WHERE c.id = $1 AND c.tenant_id = $2",
     SELECT json_object(
       'id', lower(hex(l.id)), 'title', l.title, 'orderIndex', l.order_index,
       'contentBlocks', (SELECT json_group_array(json(y)) FROM (
-          SELECT json_object('id', lower(hex(b.id)), 'type', b.type, 'content', json(b.content),
+          SELECT json_object('id', lower(hex(b.id)), 'type', upper(b.type), 'content', json(b.content),
                              'orderIndex', b.order_index) AS y
           FROM content_blocks b WHERE b.tenant_id = l.tenant_id AND b.lesson_id = l.id
           ORDER BY b.order_index, b.id)),
@@ -229,7 +229,7 @@ SELECT json_build_object(
     FROM enrollments e LEFT JOIN courses c ON c.tenant_id = e.tenant_id AND c.id = e.course_id
     WHERE e.tenant_id = $1 AND e.student_id = $2), '[]'),
   'achievements', COALESCE((SELECT json_agg(json_build_object(
-      'achievementId', a.id, 'code', a.code, 'name', a.name, 'icon', a.icon, 'tier', a.tier,
+      'achievementId', a.id, 'code', a.code, 'name', a.name, 'icon', a.icon, 'tier', upper(a.tier),
       'earnedAt', ua.earned_at) ORDER BY ua.earned_at)
     FROM user_achievements ua JOIN achievements a ON a.tenant_id = ua.tenant_id AND a.id = ua.achievement_id
     WHERE ua.tenant_id = $1 AND ua.user_id = $2), '[]')
@@ -261,7 +261,7 @@ SELECT json_object(
   'achievements', (SELECT json_group_array(json(x)) FROM (
     SELECT json_object(
       'achievementId', lower(hex(a.id)), 'code', a.code, 'name', a.name, 'icon', a.icon,
-      'tier', a.tier, 'earnedAt', ua.earned_at) AS x
+      'tier', upper(a.tier), 'earnedAt', ua.earned_at) AS x
     FROM user_achievements ua JOIN achievements a ON a.tenant_id = ua.tenant_id AND a.id = ua.achievement_id
     WHERE ua.tenant_id = ?1 AND ua.user_id = ?2
     ORDER BY ua.earned_at))
@@ -514,7 +514,7 @@ SELECT json_build_object(
       'categoryTitle', c.category_title, 'categoryDescription', c.category_description,
       'categoryIcon', c.category_icon,
       'resources', COALESCE((SELECT json_agg(json_build_object('title', r.title,
-          'description', r.description, 'resourceType', r.resource_type, 'url', r.url,
+          'description', r.description, 'resourceType', upper(r.resource_type), 'url', r.url,
           'author', r.author_instructor, 'competencyAreas', r.competency_areas)
           ORDER BY r.resource_type, r.title)
         FROM learning_resources r WHERE r.tenant_id = $1 AND r.category_id = c.id AND r.is_active), '[]'))
@@ -601,7 +601,7 @@ SELECT json_object(
         'categoryIcon', c.category_icon,
         'resources', (SELECT json_group_array(json(y)) FROM (
             SELECT json_object('title', r.title, 'description', r.description,
-                               'resourceType', r.resource_type, 'url', r.url,
+                               'resourceType', upper(r.resource_type), 'url', r.url,
                                'author', r.author_instructor,
                                'competencyAreas', json(r.competency_areas)) AS y
             FROM learning_resources r WHERE r.tenant_id = ?1 AND r.category_id = c.id AND r.is_active

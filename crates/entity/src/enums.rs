@@ -601,6 +601,18 @@ text_enum! {
         AtRisk = "at_risk",
     }
 
+    /// How a quiz question is answered and graded.
+    QuestionType {
+        /// Pick one of the options; graded against the answer.
+        MultipleChoice = "multiple_choice",
+        /// `true` or `false`.
+        TrueFalse = "true_false",
+        /// A short text, compared with the answer ignoring case.
+        ShortAnswer = "short_answer",
+        /// Free text, not graded automatically (scores 0).
+        Essay = "essay",
+    }
+
     /// A stage of transformation an expert covers.
     TransformationStage {
         /// Assessing where the organization stands.
@@ -704,6 +716,7 @@ pub const ALL: &[&EnumDef] = &[
     &PredictiveKind::DEF,
     &LeaderboardPrivacy::DEF,
     &VelocityStatus::DEF,
+    &QuestionType::DEF,
     &TransformationStage::DEF,
 ];
 

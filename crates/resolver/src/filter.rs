@@ -121,7 +121,9 @@ fn filter_type(col: &ColumnMeta) -> Option<String> {
         Shape::List(Item::Text) => "StringListFilter".to_owned(),
         Shape::List(Item::Uuid) => "UUIDListFilter".to_owned(),
         Shape::List(Item::Enum(def)) => format!("{}ListFilter", def.name),
-        Shape::List(Item::Float) => return None,
+        // Objects keep the JSON conditions (containment, keys).
+        Shape::Object(_) | Shape::Objects(_) => "JSONFilter".to_owned(),
+        Shape::List(Item::Float | Item::Int | Item::Boolean) => return None,
     })
 }
 

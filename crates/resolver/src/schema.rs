@@ -264,9 +264,9 @@ fn column_fields(obj: Object, spec: &TypeSpec, ops: &dyn TableOps) -> Object {
                 let v = row(&ctx)?.get(name).unwrap_or(sea_orm::Value::Int(None));
                 Ok(Some(
                     match auth::policy::field_access(table, name, principal) {
-                        FieldAccess::Visible => meta.value(v),
-                        FieldAccess::Hidden => Value::Null,
-                        FieldAccess::Redacted(keys) => value::redact(meta.value(v), keys),
+                        FieldAccess::Visible => meta.field_value(v),
+                        FieldAccess::Hidden => FieldValue::NULL,
+                        FieldAccess::Redacted(keys) => meta.field_value(value::redact(v, keys)),
                     },
                 ))
             })
@@ -438,6 +438,7 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
     });
     let mut query = Object::new("Query").description("Read the tenant's data.");
     let mut builder_types: Vec<Object> = vec![connection::page_info_type()];
+    builder_types.extend(catalog::JSON_OBJECTS.iter().map(|o| o.object_type()));
     let (filter_inputs, sort_direction) = filter::shared_types();
     let mut inputs: Vec<InputObject> = filter_inputs;
     let mut column_enums: Vec<&entity::enums::EnumDef> =

@@ -3,7 +3,7 @@
 
 use async_graphql::{
     Name, Value,
-    dynamic::{Enum, EnumItem, Scalar, TypeRef},
+    dynamic::{Enum, EnumItem, Field, FieldFuture, FieldValue, Object, Scalar, TypeRef},
 };
 use entity::enums::{EnumDef, graphql_name_of};
 use sea_orm::{ColumnType, Value as Db};
@@ -74,6 +74,85 @@ pub enum Shape {
     Enum(&'static EnumDef),
     /// A JSON column holding an array of these.
     List(Item),
+    /// A JSON column holding one object of known keys.
+    Object(&'static JsonObject),
+    /// A JSON column holding an array of objects of known keys.
+    Objects(&'static JsonObject),
+}
+
+/// A JSON object of known keys, served as a GraphQL object type whose
+/// fields are the camelCase keys. Keys it does not declare are not served.
+#[derive(Debug)]
+pub struct JsonObject {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub fields: &'static [JsonField],
+}
+
+/// One key of a [`JsonObject`].
+#[derive(Debug)]
+pub struct JsonField {
+    /// The key as stored.
+    pub key: &'static str,
+    pub item: Item,
+    /// An array of `item` (an empty list when the key is missing).
+    pub list: bool,
+    /// Present in every object (non-null in the API).
+    pub required: bool,
+    pub doc: &'static str,
+}
+
+impl JsonObject {
+    /// A stored object as the GraphQL object's value (keys camelCased,
+    /// values typed); `None` for anything but an object.
+    fn value(&self, j: serde_json::Value) -> Option<Value> {
+        let serde_json::Value::Object(mut map) = j else {
+            return None;
+        };
+        let fields = self.fields.iter().map(|f| {
+            let v = map.remove(f.key).unwrap_or(serde_json::Value::Null);
+            let v = match (f.list, v) {
+                (true, serde_json::Value::Array(items)) => {
+                    Value::List(items.into_iter().filter_map(|i| f.item.value(i)).collect())
+                }
+                (true, _) => Value::List(vec![]),
+                (false, v) => f.item.value(v).unwrap_or(Value::Null),
+            };
+            (Name::new(camel(f.key)), v)
+        });
+        Some(Value::Object(fields.collect()))
+    }
+
+    /// The GraphQL object type; each field reads its key of the parent
+    /// object value.
+    pub fn object_type(&self) -> Object {
+        self.fields.iter().fold(
+            Object::new(self.name).description(self.description),
+            |o, f| {
+                let inner = TypeRef::named_nn(f.item.type_name());
+                let ty = match (f.list, f.required) {
+                    (true, _) => TypeRef::NonNull(Box::new(TypeRef::List(Box::new(inner)))),
+                    (false, true) => inner,
+                    (false, false) => TypeRef::named(f.item.type_name()),
+                };
+                let name = camel(f.key);
+                let key = Name::new(&name);
+                o.field(
+                    Field::new(name, ty, move |ctx| {
+                        let key = key.clone();
+                        FieldFuture::new(async move {
+                            let v = match ctx.parent_value.try_downcast_ref::<Value>()? {
+                                Value::Object(m) => m.get(&key).cloned().unwrap_or(Value::Null),
+                                _ => Value::Null,
+                            };
+                            Ok(Some(v))
+                        })
+                    })
+                    .description(f.doc),
+                )
+            },
+        )
+    }
 }
 
 /// The element of a [`Shape::List`] column.
@@ -81,7 +160,9 @@ pub enum Shape {
 pub enum Item {
     Text,
     Uuid,
+    Int,
     Float,
+    Boolean,
     Enum(&'static EnumDef),
 }
 
@@ -90,7 +171,9 @@ impl Item {
         match self {
             Item::Text => TypeRef::STRING,
             Item::Uuid => "UUID",
+            Item::Int => TypeRef::INT,
             Item::Float => TypeRef::FLOAT,
+            Item::Boolean => TypeRef::BOOLEAN,
             Item::Enum(def) => def.name,
         }
     }
@@ -101,7 +184,9 @@ impl Item {
         match (self, v) {
             (Item::Text, J::String(s)) => Some(Value::String(s)),
             (Item::Uuid, J::String(s)) => s.parse::<uuid::Uuid>().ok().map(|u| Value::String(u.to_string())),
+            (Item::Int, J::Number(n)) => n.as_i64().and_then(|n| i32::try_from(n).ok()).map(Value::from),
             (Item::Float, J::Number(n)) => n.as_f64().map(Value::from),
+            (Item::Boolean, J::Bool(b)) => Some(Value::Boolean(b)),
             (Item::Enum(def), J::String(s)) => Some(enum_value(def, &s)).filter(|v| *v != Value::Null),
             _ => None,
         }
@@ -115,10 +200,25 @@ impl ColumnMeta {
             Shape::Plain => TypeRef::named_nn(type_name(&self.ty)),
             Shape::Enum(def) => TypeRef::named_nn(def.name),
             Shape::List(item) => TypeRef::named_nn_list_nn(item.type_name()),
+            Shape::Object(obj) => TypeRef::named_nn(obj.name),
+            Shape::Objects(obj) => TypeRef::named_nn_list_nn(obj.name),
         };
         match inner {
             TypeRef::NonNull(t) if nullable => *t,
             t => t,
+        }
+    }
+
+    /// A stored value of this column as a field value: objects travel as
+    /// `Value`s their fields read, everything else as a value.
+    pub fn field_value(&self, v: Db) -> FieldValue<'static> {
+        match (self.shape, self.value(v)) {
+            (_, Value::Null) => FieldValue::NULL,
+            (Shape::Object(_), obj) => FieldValue::owned_any(obj),
+            (Shape::Objects(_), Value::List(items)) => {
+                FieldValue::list(items.into_iter().map(FieldValue::owned_any))
+            }
+            (_, v) => FieldValue::value(v),
         }
     }
 
@@ -127,6 +227,14 @@ impl ColumnMeta {
     /// them, for data written through the API).
     pub fn value(&self, v: Db) -> Value {
         match (self.shape, v) {
+            (Shape::Object(obj), Db::Json(Some(j))) => obj.value(*j).unwrap_or(Value::Null),
+            (Shape::Objects(obj), Db::Json(Some(j))) => match *j {
+                serde_json::Value::Array(items) => {
+                    Value::List(items.into_iter().filter_map(|i| obj.value(i)).collect())
+                }
+                serde_json::Value::Null => Value::Null,
+                _ => Value::List(vec![]),
+            },
             (Shape::Enum(def), Db::String(Some(s))) => enum_value(def, &s),
             (Shape::List(item), Db::Json(Some(j))) => match *j {
                 serde_json::Value::Array(items) => {
@@ -202,24 +310,20 @@ pub fn to_graphql(v: Db, ty: &ColumnType) -> Value {
     }
 }
 
-/// A JSON array of objects without `keys` in each element (answers removed
-/// from quiz questions for learners).
-pub fn redact(v: Value, keys: &[&str]) -> Value {
+/// A stored JSON array of objects without `keys` in each element (answers
+/// removed from quiz questions for learners).
+pub fn redact(v: Db, keys: &[&str]) -> Db {
     match v {
-        Value::List(items) => Value::List(
-            items
-                .into_iter()
-                .map(|item| match item {
-                    Value::Object(mut map) => {
-                        for k in keys {
-                            map.shift_remove(*k);
-                        }
-                        Value::Object(map)
+        Db::Json(Some(mut j)) => {
+            if let serde_json::Value::Array(items) = j.as_mut() {
+                for item in items.iter_mut().filter_map(serde_json::Value::as_object_mut) {
+                    for k in keys {
+                        item.remove(*k);
                     }
-                    other => other,
-                })
-                .collect(),
-        ),
+                }
+            }
+            Db::Json(Some(j))
+        }
         other => other,
     }
 }
