@@ -722,20 +722,14 @@ async fn answers_are_for_staff_only() {
         .as_array()
         .unwrap();
     assert!(!questions.is_empty());
-    assert!(
-        questions
-            .iter()
-            .all(|q| q["correctAnswer"].is_null() && q["explanation"].is_null() && q["question"].is_string())
-    );
+    assert!(questions.iter().all(|q| q["correctAnswer"].is_null()
+        && q["explanation"].is_null()
+        && q["question"].is_string()));
     let staff = s
         .data(&s.token("insideout", email(IVAN)).await, q, json!({}))
         .await;
     assert!(staff["assessmentQuestions"]["nodes"][0]["correctAnswer"].is_i64());
-    assert!(
-        staff["quizzes"]["nodes"][0]["questions"][0]
-            ["correctAnswer"]
-            .is_string()
-    );
+    assert!(staff["quizzes"]["nodes"][0]["questions"][0]["correctAnswer"].is_string());
     let sdl = coachql::build_schema(&coachql::config::Config::default())
         .unwrap()
         .schema

@@ -26,11 +26,10 @@ async fn check_constraints(s: &TestServer) -> BTreeMap<(String, String), Vec<Str
     } else {
         "SELECT name AS t, sql AS d FROM sqlite_master WHERE type = 'table'"
     };
-    let rows = s
-        .db
-        .query_all_raw(Statement::from_string(backend, sql))
-        .await
-        .unwrap();
+    let rows =
+        s.db.query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .unwrap();
     // PostgreSQL: CHECK ((status = ANY (ARRAY['a'::text, 'b'::text])))
     // SQLite:     CHECK ("status" IN ('a', 'b'))
     let pg = regex::Regex::new(r#"\(+"?(\w+)"? = ANY \(ARRAY\[([^\]]*)\]"#).unwrap();
@@ -39,7 +38,10 @@ async fn check_constraints(s: &TestServer) -> BTreeMap<(String, String), Vec<Str
     let mut out = BTreeMap::new();
     for row in rows {
         let table: String = row.try_get("", "t").unwrap();
-        let def: String = row.try_get::<Option<String>>("", "d").unwrap().unwrap_or_default();
+        let def: String = row
+            .try_get::<Option<String>>("", "d")
+            .unwrap()
+            .unwrap_or_default();
         let table = table.trim_matches('"').to_owned();
         for caps in pg.captures_iter(&def).chain(sqlite.captures_iter(&def)) {
             let values: Vec<String> = text
@@ -103,7 +105,10 @@ async fn enumerated_columns_read_filter_and_sort_as_enums() {
     assert!(all.iter().any(|s| s == "PUBLISHED") && all.iter().any(|s| s != "PUBLISHED"));
     for n in d["all"]["nodes"].as_array().unwrap() {
         for (k, allowed) in [
-            ("status", &["DRAFT", "PUBLISHED", "ARCHIVED", "CANCELLED"][..]),
+            (
+                "status",
+                &["DRAFT", "PUBLISHED", "ARCHIVED", "CANCELLED"][..],
+            ),
             ("pillar", &["ADAPTABILITY", "COACHING", "MARKETPLACE"][..]),
             ("level", &["BEGINNER", "INTERMEDIATE", "ADVANCED"][..]),
             ("format", &["LIVE", "HYBRID", "RECORDED"][..]),
@@ -131,7 +136,12 @@ async fn enumerated_columns_read_filter_and_sort_as_enums() {
         )
         .await;
     assert_eq!(code(&r), "BAD_USER_INPUT", "{r}");
-    assert!(r["errors"][0]["message"].as_str().unwrap().contains("WorkshopStatus"));
+    assert!(
+        r["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("WorkshopStatus")
+    );
     let r = s
         .gql(
             &ada,
@@ -172,7 +182,13 @@ async fn json_arrays_read_as_typed_lists_and_filter() {
         .iter()
         .find(|c| !c["tags"].as_array().unwrap().is_empty())
         .expect("a course with tags");
-    assert!(tagged["tags"].as_array().unwrap().iter().all(Value::is_string));
+    assert!(
+        tagged["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(Value::is_string)
+    );
     for p in d["talentProfiles"]["nodes"].as_array().unwrap() {
         for st in p["transformationStages"].as_array().unwrap() {
             assert!(

@@ -298,7 +298,12 @@ fn principal_fields(obj: Object, get: fn(&FieldValue<'_>) -> Option<Principal>) 
                 Ok(Some(Value::List(
                     p.roles
                         .iter()
-                        .map(|r| crate::value::enum_value(&<Role as entity::enums::TextEnum>::DEF, r.as_str()))
+                        .map(|r| {
+                            crate::value::enum_value(
+                                &<Role as entity::enums::TextEnum>::DEF,
+                                r.as_str(),
+                            )
+                        })
                         .collect(),
                 )))
             })

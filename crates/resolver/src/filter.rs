@@ -162,7 +162,9 @@ pub fn enum_filter(def: &entity::enums::EnumDef) -> InputObject {
 /// `{T}ListFilter` for a list field of `item` (a type name).
 pub fn list_filter(item: &str) -> InputObject {
     InputObject::new(format!("{item}ListFilter"))
-        .description(format!("Conditions on a list of `{item}` values; all given must hold."))
+        .description(format!(
+            "Conditions on a list of `{item}` values; all given must hold."
+        ))
         .field(
             InputValue::new("contains", TypeRef::named_nn_list(item))
                 .description("Holds every one of these."),

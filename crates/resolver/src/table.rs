@@ -121,10 +121,7 @@ where
 {
     /// `order`: the columns pages are sorted by before `id`; each must be NOT NULL.
     /// `shape`: how each column looks in the API beyond its type.
-    pub fn new(
-        order: &[&str],
-        shape: impl Fn(&str, &str) -> Shape,
-    ) -> Result<Self, String> {
+    pub fn new(order: &[&str], shape: impl Fn(&str, &str) -> Shape) -> Result<Self, String> {
         let table = E::default().as_str();
         let columns: Vec<ColumnMeta> = E::Column::iter()
             .map(|c| {

@@ -183,11 +183,19 @@ impl Item {
         use serde_json::Value as J;
         match (self, v) {
             (Item::Text, J::String(s)) => Some(Value::String(s)),
-            (Item::Uuid, J::String(s)) => s.parse::<uuid::Uuid>().ok().map(|u| Value::String(u.to_string())),
-            (Item::Int, J::Number(n)) => n.as_i64().and_then(|n| i32::try_from(n).ok()).map(Value::from),
+            (Item::Uuid, J::String(s)) => s
+                .parse::<uuid::Uuid>()
+                .ok()
+                .map(|u| Value::String(u.to_string())),
+            (Item::Int, J::Number(n)) => n
+                .as_i64()
+                .and_then(|n| i32::try_from(n).ok())
+                .map(Value::from),
             (Item::Float, J::Number(n)) => n.as_f64().map(Value::from),
             (Item::Boolean, J::Bool(b)) => Some(Value::Boolean(b)),
-            (Item::Enum(def), J::String(s)) => Some(enum_value(def, &s)).filter(|v| *v != Value::Null),
+            (Item::Enum(def), J::String(s)) => {
+                Some(enum_value(def, &s)).filter(|v| *v != Value::Null)
+            }
             _ => None,
         }
     }
@@ -316,7 +324,10 @@ pub fn redact(v: Db, keys: &[&str]) -> Db {
     match v {
         Db::Json(Some(mut j)) => {
             if let serde_json::Value::Array(items) = j.as_mut() {
-                for item in items.iter_mut().filter_map(serde_json::Value::as_object_mut) {
+                for item in items
+                    .iter_mut()
+                    .filter_map(serde_json::Value::as_object_mut)
+                {
                     for k in keys {
                         item.remove(*k);
                     }
