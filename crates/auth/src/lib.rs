@@ -305,7 +305,7 @@ mod tests {
     #[test]
     fn roles_parse_from_their_names() {
         for r in Role::ALL {
-            assert_eq!(r.as_str().parse::<Role>().unwrap(), r);
+            assert_eq!(r.as_str().parse::<Role>().unwrap(), *r);
         }
         assert!("admin".parse::<Role>().is_err());
     }
