@@ -32,10 +32,11 @@ const PREFS: &str = "mutation($i: PreferencesInput!) { updateMyPreferences(input
     leaderboardPrivacy predictiveAnalyticsEnabled notificationPreferences } }";
 const VELOCITY: &str = "query($u: ID, $w: Int) { learnerVelocityReport(userId: $u, weeks: $w) {
     weeks { weekStart points lessons activities } currentPace targetPace trendDirection trendPercentage status } }";
-const INSIGHT: &str = "query($u: ID, $k: String!) { predictiveInsight(userId: $u, kind: $k) {
+const INSIGHT: &str =
+    "query($u: ID, $k: PredictiveKind!) { predictiveInsight(userId: $u, kind: $k) {
     kind data confidenceScore calculatedAt expiresAt cached } }";
 const REFRESH: &str =
-    "mutation($u: ID, $k: String!) { refreshPredictiveInsight(userId: $u, kind: $k) {
+    "mutation($u: ID, $k: PredictiveKind!) { refreshPredictiveInsight(userId: $u, kind: $k) {
     kind data confidenceScore expiresAt cached } }";
 
 fn uuid(s: &str) -> Uuid {
@@ -465,7 +466,7 @@ async fn weekly_leaderboard_ranks_the_week_and_honours_privacy() {
             .len(),
         1
     );
-    s.data(&leo, PREFS, json!({"i": {"leaderboardPrivacy": "hidden"}}))
+    s.data(&leo, PREFS, json!({"i": {"leaderboardPrivacy": "HIDDEN"}}))
         .await;
     let board = s
         .data(&lina, BOARD, json!({"w": "2026-W47", "f": 50}))
@@ -621,7 +622,7 @@ async fn learner_velocity_reports_weeks_pace_trend_and_status() {
     assert_eq!(r["currentPace"], 1.0);
     assert_eq!(
         (r["trendDirection"].clone(), r["trendPercentage"].clone()),
-        (json!("accelerating"), json!(100.0))
+        (json!("ACCELERATING"), json!(100.0))
     );
     assert!(r["status"].is_null() && r["targetPace"].is_null());
     // With a target of 1.2 lessons a week, 1.0 (83%) is "on_track".
@@ -642,7 +643,7 @@ async fn learner_velocity_reports_weeks_pace_trend_and_status() {
         .clone();
     assert_eq!(
         (r["targetPace"].clone(), r["status"].clone()),
-        (json!(1.2), json!("on_track"))
+        (json!(1.2), json!("ON_TRACK"))
     );
 
     // Who may ask: org admins their organization; not learners about others.
@@ -680,7 +681,7 @@ async fn cache_row(s: &TestServer, u: Uuid, kind: &str) -> Option<cache::Model> 
 async fn predictive_insights_read_through_an_expiring_cache() {
     let s = TestServer::start().await;
     let leo = s.token("insideout", "leo@learner.example").await;
-    let kind = json!({"k": "forecast"});
+    let kind = json!({"k": "FORECAST"});
     let stored = cache_row(&s, uuid(LEO), "forecast").await.unwrap();
 
     // Unexpired: served from the cache as stored.
@@ -715,20 +716,20 @@ async fn predictive_insights_read_through_an_expiring_cache() {
     // A first refresh inserts the learner's entry of that kind.
     let (u, me) = newcomer(&s, "oracle").await;
     assert!(cache_row(&s, u, "drop_off_risk").await.is_none());
-    let r = s.data(&me, REFRESH, json!({"k": "drop_off_risk"})).await["refreshPredictiveInsight"]
+    let r = s.data(&me, REFRESH, json!({"k": "DROP_OFF_RISK"})).await["refreshPredictiveInsight"]
         .clone();
     assert_eq!(r["data"]["risk_level"], "high", "no activity at all: {r}");
     assert!(cache_row(&s, u, "drop_off_risk").await.is_some());
 
     // Errors: unknown kind, a kind the learner turned off, others' insights.
-    let r = s.gql(&leo, INSIGHT, json!({"k": "horoscope"})).await;
+    let r = s.gql(&leo, INSIGHT, json!({"k": "HOROSCOPE"})).await;
     assert_eq!(code(&r), "BAD_USER_INPUT", "{r}");
     let lina = s.token("insideout", "lina@learner.example").await;
     for q in [INSIGHT, REFRESH] {
-        let r = s.gql(&lina, q, json!({"k": "drop_off_risk"})).await;
+        let r = s.gql(&lina, q, json!({"k": "DROP_OFF_RISK"})).await;
         assert_eq!(code(&r), "FORBIDDEN", "Lina turned drop-off risk off: {r}");
         let r = s
-            .gql(&lina, q, json!({"u": user(LEO), "k": "forecast"}))
+            .gql(&lina, q, json!({"u": user(LEO), "k": "FORECAST"}))
             .await;
         assert_eq!(code(&r), "NOT_FOUND", "{r}");
     }
@@ -743,7 +744,7 @@ async fn preferences_are_validated_and_merged() {
         .data(
             &lina,
             PREFS,
-            json!({"i": {"leaderboardPrivacy": "hidden", "predictiveAnalyticsEnabled": {"forecasting": false},
+            json!({"i": {"leaderboardPrivacy": "HIDDEN", "predictiveAnalyticsEnabled": {"forecasting": false},
                          "notificationPreferences": {"push": true}}}),
         )
         .await["updateMyPreferences"]
@@ -766,7 +767,7 @@ async fn preferences_are_validated_and_merged() {
         .data(
             &me,
             PREFS,
-            json!({"i": {"leaderboardPrivacy": "anonymous"}}),
+            json!({"i": {"leaderboardPrivacy": "ANONYMOUS"}}),
         )
         .await["updateMyPreferences"]
         .clone();
@@ -776,7 +777,7 @@ async fn preferences_are_validated_and_merged() {
         json!({"dropOffRisk": true, "forecasting": true, "recommendations": true})
     );
     for bad in [
-        json!({"leaderboardPrivacy": "secret"}),
+        json!({"leaderboardPrivacy": "SECRET"}),
         json!({"notificationPreferences": {"email": "yes"}}),
         json!({"notificationPreferences": [true]}),
         json!({"predictiveAnalyticsEnabled": {"mood": true}}),
