@@ -7,7 +7,7 @@ mod common;
 use common::{TestServer, code};
 use serde_json::{Value, json};
 
-const ANSWER: &str = "mutation($a: ID!, $q: String!, $d: String!, $t: String!, $v: Int, $w: Decimal) {
+const ANSWER: &str = "mutation($a: ID!, $q: String!, $d: AdaptabilityDimension!, $t: AnswerType!, $v: Int, $w: Decimal) {
     answerAdaptabilityQuestion(adaptabilityAssessmentId: $a, questionId: $q, dimension: $d, answerType: $t, value: $v, weight: $w) {
       status overallScore individualScore leadershipScore culturalScore embeddingScore velocityScore
       assessmentAnswers(first: 100) { nodes { questionId dimension answerValue questionWeight } } } }";
@@ -49,7 +49,7 @@ async fn answers_recompute_weighted_scores_until_completed() {
     ];
     let mut last = Value::Null;
     for (i, d) in dims.iter().enumerate() {
-        let vars = json!({"a": id, "q": format!("t-{d}"), "d": d, "t": "scale", "v": 40 + 10 * i as i64, "w": "2.5"});
+        let vars = json!({"a": id, "q": format!("t-{d}"), "d": d.to_uppercase(), "t": "SCALE", "v": 40 + 10 * i as i64, "w": "2.5"});
         last = s.data(&olga, ANSWER, vars).await["answerAdaptabilityQuestion"].clone();
         let field = format!("{d}Score");
         assert_eq!(last[&field].as_i64(), expected(&last, d), "{d}: {last}");
@@ -68,7 +68,7 @@ async fn answers_recompute_weighted_scores_until_completed() {
         .data(
             &olga,
             ANSWER,
-            json!({"a": id, "q": "t-velocity", "d": "velocity", "t": "scale", "v": 100}),
+            json!({"a": id, "q": "t-velocity", "d": "VELOCITY", "t": "SCALE", "v": 100}),
         )
         .await;
     let again = &again["answerAdaptabilityQuestion"];
@@ -90,7 +90,7 @@ async fn answers_recompute_weighted_scores_until_completed() {
         .gql(
             &olga,
             ANSWER,
-            json!({"a": id, "q": "late", "d": "cultural", "t": "scale", "v": 1}),
+            json!({"a": id, "q": "late", "d": "CULTURAL", "t": "SCALE", "v": 1}),
         )
         .await;
     assert_eq!(code(&late), "CONFLICT");
@@ -115,7 +115,7 @@ async fn only_the_person_assessed_answers_valid_values() {
         "AdaptabilityAssessment",
         "60000000-0001-4000-8000-000000000001",
     );
-    let vars = |a: &str, d: &str, v: i64| json!({"a": a, "q": "x-1", "d": d, "t": "scale", "v": v});
+    let vars = |a: &str, d: &str, v: i64| json!({"a": a, "q": "x-1", "d": d.to_uppercase(), "t": "SCALE", "v": v});
     assert_eq!(
         code(&s.gql(&leo, ANSWER, vars(&hers, "cultural", 50)).await),
         "NOT_FOUND"
@@ -142,7 +142,7 @@ async fn only_the_person_assessed_answers_valid_values() {
         code(&s.gql(&nora, COMPLETE, json!({"a": hers})).await),
         "NOT_FOUND"
     );
-    let no_value = json!({"a": hers, "q": "x-2", "d": "cultural", "t": "scale"});
+    let no_value = json!({"a": hers, "q": "x-2", "d": "CULTURAL", "t": "SCALE"});
     assert_eq!(
         code(&s.gql(&olga, ANSWER, no_value).await),
         "BAD_USER_INPUT"

@@ -32,10 +32,11 @@ const PREFS: &str = "mutation($i: PreferencesInput!) { updateMyPreferences(input
     leaderboardPrivacy predictiveAnalyticsEnabled { dropOffRisk forecasting recommendations } notificationPreferences } }";
 const VELOCITY: &str = "query($u: ID, $w: Int) { learnerVelocityReport(userId: $u, weeks: $w) {
     weeks { weekStart points lessons activities } currentPace targetPace trendDirection trendPercentage status } }";
-const INSIGHT: &str = "query($u: ID, $k: String!) { predictiveInsight(userId: $u, kind: $k) {
+const INSIGHT: &str =
+    "query($u: ID, $k: PredictiveKind!) { predictiveInsight(userId: $u, kind: $k) {
     kind data confidenceScore calculatedAt expiresAt cached } }";
 const REFRESH: &str =
-    "mutation($u: ID, $k: String!) { refreshPredictiveInsight(userId: $u, kind: $k) {
+    "mutation($u: ID, $k: PredictiveKind!) { refreshPredictiveInsight(userId: $u, kind: $k) {
     kind data confidenceScore expiresAt cached } }";
 
 fn uuid(s: &str) -> Uuid {
@@ -462,7 +463,7 @@ async fn weekly_leaderboard_ranks_the_week_and_honours_privacy() {
             .len(),
         1
     );
-    s.data(&leo, PREFS, json!({"i": {"leaderboardPrivacy": "hidden"}}))
+    s.data(&leo, PREFS, json!({"i": {"leaderboardPrivacy": "HIDDEN"}}))
         .await;
     let board = s
         .data(&lina, BOARD, json!({"w": "2026-W47", "f": 50}))
@@ -677,7 +678,7 @@ async fn cache_row(s: &TestServer, u: Uuid, kind: &str) -> Option<cache::Model> 
 async fn predictive_insights_read_through_an_expiring_cache() {
     let s = TestServer::start().await;
     let leo = s.token("insideout", "leo@learner.example").await;
-    let kind = json!({"k": "forecast"});
+    let kind = json!({"k": "FORECAST"});
     let stored = cache_row(&s, uuid(LEO), "forecast").await.unwrap();
 
     // Unexpired: served from the cache as stored.
@@ -712,20 +713,20 @@ async fn predictive_insights_read_through_an_expiring_cache() {
     // A first refresh inserts the learner's entry of that kind.
     let (u, me) = newcomer(&s, "oracle").await;
     assert!(cache_row(&s, u, "drop_off_risk").await.is_none());
-    let r = s.data(&me, REFRESH, json!({"k": "drop_off_risk"})).await["refreshPredictiveInsight"]
+    let r = s.data(&me, REFRESH, json!({"k": "DROP_OFF_RISK"})).await["refreshPredictiveInsight"]
         .clone();
     assert_eq!(r["data"]["risk_level"], "high", "no activity at all: {r}");
     assert!(cache_row(&s, u, "drop_off_risk").await.is_some());
 
     // Errors: unknown kind, a kind the learner turned off, others' insights.
-    let r = s.gql(&leo, INSIGHT, json!({"k": "horoscope"})).await;
+    let r = s.gql(&leo, INSIGHT, json!({"k": "HOROSCOPE"})).await;
     assert_eq!(code(&r), "BAD_USER_INPUT", "{r}");
     let lina = s.token("insideout", "lina@learner.example").await;
     for q in [INSIGHT, REFRESH] {
-        let r = s.gql(&lina, q, json!({"k": "drop_off_risk"})).await;
+        let r = s.gql(&lina, q, json!({"k": "DROP_OFF_RISK"})).await;
         assert_eq!(code(&r), "FORBIDDEN", "Lina turned drop-off risk off: {r}");
         let r = s
-            .gql(&lina, q, json!({"u": user(LEO), "k": "forecast"}))
+            .gql(&lina, q, json!({"u": user(LEO), "k": "FORECAST"}))
             .await;
         assert_eq!(code(&r), "NOT_FOUND", "{r}");
     }
@@ -740,7 +741,7 @@ async fn preferences_are_validated_and_merged() {
         .data(
             &lina,
             PREFS,
-            json!({"i": {"leaderboardPrivacy": "hidden", "predictiveAnalyticsEnabled": {"forecasting": false},
+            json!({"i": {"leaderboardPrivacy": "HIDDEN", "predictiveAnalyticsEnabled": {"forecasting": false},
                          "notificationPreferences": {"push": true}}}),
         )
         .await["updateMyPreferences"]
@@ -763,7 +764,7 @@ async fn preferences_are_validated_and_merged() {
         .data(
             &me,
             PREFS,
-            json!({"i": {"leaderboardPrivacy": "anonymous"}}),
+            json!({"i": {"leaderboardPrivacy": "ANONYMOUS"}}),
         )
         .await["updateMyPreferences"]
         .clone();
@@ -773,7 +774,7 @@ async fn preferences_are_validated_and_merged() {
         json!({"dropOffRisk": true, "forecasting": true, "recommendations": true})
     );
     for bad in [
-        json!({"leaderboardPrivacy": "secret"}),
+        json!({"leaderboardPrivacy": "SECRET"}),
         json!({"notificationPreferences": {"email": "yes"}}),
         json!({"notificationPreferences": [true]}),
         json!({"predictiveAnalyticsEnabled": {"mood": true}}),

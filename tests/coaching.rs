@@ -7,12 +7,12 @@ mod common;
 use common::{TestServer, code};
 use serde_json::{Value, json};
 
-const SIMILAR: &str = "query($v: [Float!]!, $f: Int, $vis: [String!]) {
+const SIMILAR: &str = "query($v: [Float!]!, $f: Int, $vis: [Visibility!]) {
     similarChunks(embedding: $v, first: $f, visibility: $vis) {
       similarity chunk { id content embedding dataItem { visibilityLevel } } } }";
 const CHUNKS: &str =
     "{ dataChunks(first: 100) { nodes { id embedding dataItem { visibilityLevel } } } }";
-const CREATE_ITEM: &str = "mutation($t: String!, $v: String, $c: String, $cl: ID) {
+const CREATE_ITEM: &str = "mutation($t: DataType!, $v: Visibility, $c: String, $cl: ID) {
     createDataItem(dataType: $t, visibilityLevel: $v, rawContent: $c, clientId: $cl) {
       id visibilityLevel createdByUserId coachId clientOrganizationId } }";
 const ADD_CHUNK: &str = "mutation($i: ID!, $c: String!, $v: [Float!]!, $n: Int) {
@@ -126,7 +126,7 @@ async fn visibility_filter_and_first() {
         .data(
             &leo,
             SIMILAR,
-            json!({"v": q, "f": 100, "vis": ["org_visible"]}),
+            json!({"v": q, "f": 100, "vis": ["ORG_VISIBLE"]}),
         )
         .await;
     let levels: Vec<&str> = d["similarChunks"]
@@ -142,7 +142,7 @@ async fn visibility_filter_and_first() {
         .data(
             &leo,
             SIMILAR,
-            json!({"v": q, "vis": ["private", "coach_only"]}),
+            json!({"v": q, "vis": ["PRIVATE", "COACH_ONLY"]}),
         )
         .await;
     assert_eq!(d["similarChunks"], json!([]));
@@ -192,7 +192,7 @@ async fn coaches_add_items_and_chunks_that_search_respects() {
         .data(
             &cora,
             CREATE_ITEM,
-            json!({"t": "transcript", "v": "private", "c": "Notes"}),
+            json!({"t": "TRANSCRIPT", "v": "PRIVATE", "c": "Notes"}),
         )
         .await["createDataItem"]
         .clone();
@@ -292,7 +292,7 @@ async fn coaches_add_items_and_chunks_that_search_respects() {
         .data(
             &cora,
             CREATE_ITEM,
-            json!({"t": "coaching_model", "v": "public"}),
+            json!({"t": "COACHING_MODEL", "v": "PUBLIC"}),
         )
         .await["createDataItem"]["id"]
         .clone();
@@ -344,7 +344,7 @@ async fn data_items_are_validated_and_for_coaches() {
     // Default visibility is private; a client's organization becomes the item's.
     let daniel = "Q2xpZW50OjcxMDAwMDAwLTAwMDEtNDAwMC04MDAwLTAwMDAwMDAwMDAwMg";
     let item = s
-        .data(&eli, CREATE_ITEM, json!({"t": "transcript", "cl": daniel}))
+        .data(&eli, CREATE_ITEM, json!({"t": "TRANSCRIPT", "cl": daniel}))
         .await["createDataItem"]
         .clone();
     assert_eq!(item["visibilityLevel"], "PRIVATE");
@@ -354,12 +354,12 @@ async fn data_items_are_validated_and_for_coaches() {
     );
     let leo = s.token("insideout", "leo@learner.example").await;
     assert_eq!(
-        code(&s.gql(&leo, CREATE_ITEM, json!({"t": "transcript"})).await),
+        code(&s.gql(&leo, CREATE_ITEM, json!({"t": "TRANSCRIPT"})).await),
         "FORBIDDEN"
     );
     assert_eq!(
         code(
-            &s.gql("tenant:insideout", CREATE_ITEM, json!({"t": "transcript"}))
+            &s.gql("tenant:insideout", CREATE_ITEM, json!({"t": "TRANSCRIPT"}))
                 .await
         ),
         "UNAUTHENTICATED"
@@ -368,7 +368,7 @@ async fn data_items_are_validated_and_for_coaches() {
     let nora = s.token("northstar", "nora@northstar.example").await;
     assert_eq!(
         code(
-            &s.gql(&nora, CREATE_ITEM, json!({"t": "transcript", "cl": daniel}))
+            &s.gql(&nora, CREATE_ITEM, json!({"t": "TRANSCRIPT", "cl": daniel}))
                 .await
         ),
         "NOT_FOUND"

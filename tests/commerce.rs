@@ -7,10 +7,10 @@ mod common;
 use common::{TestServer, code};
 use serde_json::{Value, json};
 
-const ISSUE: &str = "mutation($u: ID!, $t: String!, $w: ID, $a: ID, $s: [String!], $e: Date) {
+const ISSUE: &str = "mutation($u: ID!, $t: CertificateType!, $w: ID, $a: ID, $s: [String!], $e: Date) {
   issueCertificate(userId: $u, certificateType: $t, workshopId: $w, adaptabilityAssessmentId: $a, skills: $s, expiryDate: $e) {
     id certificateNumber certificateType issueDate expiryDate skillsDemonstrated isVerified issuedBy user { email } } }";
-const PAY: &str = "mutation($r: ID, $e: ID, $amt: Decimal!, $c: String, $p: String!, $inv: String) {
+const PAY: &str = "mutation($r: ID, $e: ID, $amt: Decimal!, $c: String, $p: PaymentProvider!, $inv: String) {
   createPayment(workshopRegistrationId: $r, engagementId: $e, amount: $amt, currency: $c, provider: $p, invoiceNumber: $inv) {
     id status amount currency paymentType relatedEntityId user { email } organization { name } workshopRegistrations { nodes { id } } } }";
 const COMPLETE: &str = "mutation($p: ID!) { completePayment(paymentId: $p, transactionId: \"pi_test_1\") { status transactionId } }";
@@ -62,7 +62,7 @@ async fn certificates_are_numbered_and_issued_by_the_right_staff() {
     let today = chrono::Utc::now().date_naive();
 
     let c = s
-        .data(&ada, ISSUE, json!({"u": user(8), "t": "program", "s": ["Listening", " Questions "], "e": "2099-01-01"}))
+        .data(&ada, ISSUE, json!({"u": user(8), "t": "PROGRAM", "s": ["Listening", " Questions "], "e": "2099-01-01"}))
         .await["issueCertificate"]
         .clone();
     assert_eq!(
@@ -85,24 +85,24 @@ async fn certificates_are_numbered_and_issued_by_the_right_staff() {
     // Roles: program certificates are for admins; learners issue nothing.
     assert_eq!(
         code(
-            &s.gql(&ivan, ISSUE, json!({"u": user(8), "t": "program"}))
+            &s.gql(&ivan, ISSUE, json!({"u": user(8), "t": "PROGRAM"}))
                 .await
         ),
         "FORBIDDEN"
     );
     assert_eq!(
         code(
-            &s.gql(&lina, ISSUE, json!({"u": user(8), "t": "program"}))
+            &s.gql(&lina, ISSUE, json!({"u": user(8), "t": "PROGRAM"}))
                 .await
         ),
         "FORBIDDEN"
     );
     // Inputs that do not fit.
     for vars in [
-        json!({"u": user(8), "t": "diploma"}),
-        json!({"u": user(8), "t": "workshop"}),
-        json!({"u": user(8), "t": "program", "e": "2000-01-01"}),
-        json!({"u": user(8), "t": "program", "e": "soon"}),
+        json!({"u": user(8), "t": "DIPLOMA"}),
+        json!({"u": user(8), "t": "WORKSHOP"}),
+        json!({"u": user(8), "t": "PROGRAM", "e": "2000-01-01"}),
+        json!({"u": user(8), "t": "PROGRAM", "e": "soon"}),
     ] {
         assert_eq!(
             code(&s.gql(&ada, ISSUE, vars.clone()).await),
@@ -113,7 +113,7 @@ async fn certificates_are_numbered_and_issued_by_the_right_staff() {
     let nobody = global("User", &uuid::Uuid::new_v4().to_string());
     assert_eq!(
         code(
-            &s.gql(&ada, ISSUE, json!({"u": nobody, "t": "program"}))
+            &s.gql(&ada, ISSUE, json!({"u": nobody, "t": "PROGRAM"}))
                 .await
         ),
         "NOT_FOUND"
@@ -121,7 +121,7 @@ async fn certificates_are_numbered_and_issued_by_the_right_staff() {
     // Nora (northstar) is no member of insideout.
     assert_eq!(
         code(
-            &s.gql(&ada, ISSUE, json!({"u": user(10), "t": "program"}))
+            &s.gql(&ada, ISSUE, json!({"u": user(10), "t": "PROGRAM"}))
                 .await
         ),
         "NOT_FOUND"
@@ -132,7 +132,7 @@ async fn certificates_are_numbered_and_issued_by_the_right_staff() {
     let master = registration(&s, &leo, "Coaching Conversations Masterclass").await;
     let w = master["workshop"]["id"].clone();
     let r = s
-        .gql(&ivan, ISSUE, json!({"u": user(8), "t": "workshop", "w": w}))
+        .gql(&ivan, ISSUE, json!({"u": user(8), "t": "WORKSHOP", "w": w}))
         .await;
     assert_eq!(code(&r), "CONFLICT", "{r}");
     s.data(&ivan, "mutation($r: ID!) { markWorkshopAttendance(workshopRegistrationId: $r, attended: true) { attended } }", json!({"r": master["id"]}))
@@ -141,7 +141,7 @@ async fn certificates_are_numbered_and_issued_by_the_right_staff() {
         .data(
             &ivan,
             ISSUE,
-            json!({"u": user(8), "t": "workshop", "w": w, "s": ["Open questions"]}),
+            json!({"u": user(8), "t": "WORKSHOP", "w": w, "s": ["Open questions"]}),
         )
         .await["issueCertificate"]
         .clone();
@@ -157,7 +157,7 @@ async fn certificates_are_numbered_and_issued_by_the_right_staff() {
     );
     assert_eq!(
         code(
-            &s.gql(&ivan, ISSUE, json!({"u": user(8), "t": "workshop", "w": w}))
+            &s.gql(&ivan, ISSUE, json!({"u": user(8), "t": "WORKSHOP", "w": w}))
                 .await
         ),
         "CONFLICT"
@@ -185,7 +185,7 @@ async fn certificates_are_numbered_and_issued_by_the_right_staff() {
         .data(
             &ada,
             ISSUE,
-            json!({"u": user(7), "t": "assessment", "a": clara_done}),
+            json!({"u": user(7), "t": "ASSESSMENT", "a": clara_done}),
         )
         .await["issueCertificate"]
         .clone();
@@ -200,7 +200,7 @@ async fn certificates_are_numbered_and_issued_by_the_right_staff() {
             &s.gql(
                 &ada,
                 ISSUE,
-                json!({"u": user(8), "t": "assessment", "a": clara_done})
+                json!({"u": user(8), "t": "ASSESSMENT", "a": clara_done})
             )
             .await
         ),
@@ -212,7 +212,7 @@ async fn certificates_are_numbered_and_issued_by_the_right_staff() {
             &s.gql(
                 &ada,
                 ISSUE,
-                json!({"u": user(3), "t": "assessment", "a": olga_open})
+                json!({"u": user(3), "t": "ASSESSMENT", "a": olga_open})
             )
             .await
         ),
@@ -231,14 +231,14 @@ async fn payments_are_recorded_settled_and_refunded_never_beyond_what_was_paid()
 
     let hybrid = registration(&s, &clara, "Leading Hybrid Teams Through Change").await;
     assert!(hybrid["payment"].is_null());
-    let pay = |r: &Value, amt: &str| json!({"r": r, "amt": amt, "p": "stripe"});
+    let pay = |r: &Value, amt: &str| json!({"r": r, "amt": amt, "p": "STRIPE"});
     // Bad input first.
     for vars in [
-        json!({"r": hybrid["id"], "amt": "0", "p": "stripe"}),
-        json!({"r": hybrid["id"], "amt": "1.999", "p": "stripe"}),
-        json!({"r": hybrid["id"], "amt": "40", "p": "stripe", "c": "US"}),
-        json!({"r": hybrid["id"], "amt": "40", "p": "cash"}),
-        json!({"amt": "40", "p": "stripe"}),
+        json!({"r": hybrid["id"], "amt": "0", "p": "STRIPE"}),
+        json!({"r": hybrid["id"], "amt": "1.999", "p": "STRIPE"}),
+        json!({"r": hybrid["id"], "amt": "40", "p": "STRIPE", "c": "US"}),
+        json!({"r": hybrid["id"], "amt": "40", "p": "CASH"}),
+        json!({"amt": "40", "p": "STRIPE"}),
     ] {
         assert_eq!(
             code(&s.gql(&clara, PAY, vars.clone()).await),
@@ -255,14 +255,14 @@ async fn payments_are_recorded_settled_and_refunded_never_beyond_what_was_paid()
         code(&s.gql(&ivan, PAY, pay(&hybrid["id"], "40")).await),
         "FORBIDDEN"
     );
-    let taken = json!({"r": hybrid["id"], "amt": "40", "p": "stripe", "inv": "INV-IO-2026-0001"});
+    let taken = json!({"r": hybrid["id"], "amt": "40", "p": "STRIPE", "inv": "INV-IO-2026-0001"});
     assert_eq!(code(&s.gql(&clara, PAY, taken).await), "CONFLICT");
 
     let p = s
         .data(
             &clara,
             PAY,
-            json!({"r": hybrid["id"], "amt": "40", "p": "stripe", "c": "eur"}),
+            json!({"r": hybrid["id"], "amt": "40", "p": "STRIPE", "c": "eur"}),
         )
         .await["createPayment"]
         .clone();
@@ -367,7 +367,7 @@ async fn payments_are_recorded_settled_and_refunded_never_beyond_what_was_paid()
         .clone();
     assert_eq!(
         code(
-            &s.gql(&leo, PAY, json!({"e": active, "amt": "100", "p": "manual"}))
+            &s.gql(&leo, PAY, json!({"e": active, "amt": "100", "p": "MANUAL"}))
                 .await
         ),
         "NOT_FOUND"
@@ -376,7 +376,7 @@ async fn payments_are_recorded_settled_and_refunded_never_beyond_what_was_paid()
         .data(
             &clara,
             PAY,
-            json!({"e": active, "amt": "100", "p": "manual"}),
+            json!({"e": active, "amt": "100", "p": "MANUAL"}),
         )
         .await["createPayment"]
         .clone();
@@ -417,7 +417,7 @@ async fn concurrent_refunds_never_exceed_the_payment() {
         .data(
             &clara,
             PAY,
-            json!({"r": hybrid["id"], "amt": "40", "p": "stripe"}),
+            json!({"r": hybrid["id"], "amt": "40", "p": "STRIPE"}),
         )
         .await["createPayment"]["id"]
         .clone();

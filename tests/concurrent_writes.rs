@@ -75,19 +75,19 @@ async fn every_mutation_family_at_once() {
         calls.push((
             "createDataItem",
             cora.clone(),
-            "mutation($c: String!) { createDataItem(dataType: \"transcript\", visibilityLevel: \"private\", rawContent: $c) { id } }",
+            "mutation($c: String!) { createDataItem(dataType: TRANSCRIPT, visibilityLevel: PRIVATE, rawContent: $c) { id } }",
             json!({"c": format!("note {i}")}),
         ));
         calls.push((
             "updateMyPreferences",
             leo.clone(),
-            "mutation { updateMyPreferences(input: {leaderboardPrivacy: \"anonymous\"}) { leaderboardPrivacy } }",
+            "mutation { updateMyPreferences(input: {leaderboardPrivacy: ANONYMOUS}) { leaderboardPrivacy } }",
             json!({}),
         ));
         calls.push((
             "answerAdaptabilityQuestion",
             olga.clone(),
-            "mutation($q: String!) { answerAdaptabilityQuestion(adaptabilityAssessmentId: \"QWRhcHRhYmlsaXR5QXNzZXNzbWVudDo2MDAwMDAwMC0wMDAxLTQwMDAtODAwMC0wMDAwMDAwMDAwMDQ\", questionId: $q, dimension: \"leadership\", answerType: \"scale\", value: 70, weight: \"1.5\") { leadershipScore } }",
+            "mutation($q: String!) { answerAdaptabilityQuestion(adaptabilityAssessmentId: \"QWRhcHRhYmlsaXR5QXNzZXNzbWVudDo2MDAwMDAwMC0wMDAxLTQwMDAtODAwMC0wMDAwMDAwMDAwMDQ\", questionId: $q, dimension: LEADERSHIP, answerType: SCALE, value: 70, weight: \"1.5\") { leadershipScore } }",
             json!({"q": format!("crowd-{i}")}),
         ));
     }

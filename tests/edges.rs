@@ -110,7 +110,7 @@ async fn learning_paths_without_a_question_level_are_core_i() {
 #[tokio::test]
 async fn search_talent_with_an_empty_list_matches_none() {
     let s = TestServer::start().await;
-    let q = "query($x: [String!], $a: [String!]) { searchTalent(expertise: $x, availability: $a) { id } }";
+    let q = "query($x: [String!], $a: [Availability!]) { searchTalent(expertise: $x, availability: $a) { id } }";
     for auth in [
         "tenant:insideout".to_owned(),
         s.token("insideout", "ada@insideout.example").await,
@@ -159,7 +159,7 @@ async fn decimal_inputs_are_checked_against_their_column() {
     let eli = s.token("insideout", "eli@insideout.example").await;
     let answer = "mutation($w: Decimal) { answerAdaptabilityQuestion(
         adaptabilityAssessmentId: \"QWRhcHRhYmlsaXR5QXNzZXNzbWVudDo2MDAwMDAwMC0wMDAxLTQwMDAtODAwMC0wMDAwMDAwMDAwMDQ\",
-        questionId: \"edge-1\", dimension: \"cultural\", answerType: \"scale\", value: 50, weight: $w) {
+        questionId: \"edge-1\", dimension: CULTURAL, answerType: SCALE, value: 50, weight: $w) {
           assessmentAnswers(first: 50, filter: {questionId: {eq: \"edge-1\"}}) { nodes { questionWeight } } } }";
     assert_eq!(
         global(
@@ -169,7 +169,7 @@ async fn decimal_inputs_are_checked_against_their_column() {
         "QWRhcHRhYmlsaXR5QXNzZXNzbWVudDo2MDAwMDAwMC0wMDAxLTQwMDAtODAwMC0wMDAwMDAwMDAwMDQ"
     );
     let workshop = "mutation($p: Decimal) { createWorkshop(input: {title: \"Edge\", description: \"Edges.\",
-        pillar: \"coaching\", level: \"beginner\", format: \"live\", capacity: 5, priceAmount: $p}) { priceAmount } }";
+        pillar: COACHING, level: BEGINNER, format: LIVE, capacity: 5, priceAmount: $p}) { priceAmount } }";
     let engagement = "mutation($h: Decimal!, $r: Decimal) { createEngagement(
         talentProfileId: \"VGFsZW50UHJvZmlsZTo2NjAwMDAwMC0wMDAxLTQwMDAtODAwMC0wMDAwMDAwMDAwMDE\",
         focusArea: \"Edges\", hoursTotal: $h, hourlyRate: $r) { hoursTotal hourlyRate } }";
@@ -184,7 +184,7 @@ async fn decimal_inputs_are_checked_against_their_column() {
     let profile =
         "mutation($r: Decimal) { upsertTalentProfile(input: {hourlyRate: $r}) { hourlyRate } }";
     let pay = format!(
-        "mutation($a: Decimal!) {{ createPayment(engagementId: \"{}\", amount: $a, provider: \"manual\") {{ amount }} }}",
+        "mutation($a: Decimal!) {{ createPayment(engagementId: \"{}\", amount: $a, provider: MANUAL) {{ amount }} }}",
         global("Engagement", "68000000-0001-4000-8000-000000000001")
     );
     let refund = format!(

@@ -387,7 +387,7 @@ const ELI_PROFILE: &str = "66000000-0001-4000-8000-000000000001";
 const PRIYA_PROFILE: &str = "66000000-0001-4000-8000-000000000002";
 const UPSERT: &str = "mutation($i: TalentProfileInput!) { upsertTalentProfile(input: $i) {
     id userId tagline expertise availability isPublic acceptingClients hourlyRate rating reviewCount coachingStyle } }";
-const SEARCH: &str = "query($x: [String!], $r: Float, $a: [String!], $f: Int) {
+const SEARCH: &str = "query($x: [String!], $r: Float, $a: [Availability!], $f: Int) {
     searchTalent(expertise: $x, minRating: $r, availability: $a, first: $f) { id rating user { fullName } } }";
 const TESTIMONIAL: &str = "mutation($p: ID!, $n: String!, $q: String!, $f: Boolean) {
     addTalentTestimonial(talentProfileId: $p, clientName: $n, quote: $q, isFeatured: $f) {
@@ -617,7 +617,7 @@ async fn search_talent_by_expertise_rating_and_availability() {
         ["Eli Okafor", "Priya Raman"]
     );
     assert_eq!(
-        search(&s, anon, json!({"a": ["available"]})).await,
+        search(&s, anon, json!({"a": ["AVAILABLE"]})).await,
         ["Priya Raman", "Cora Bennett"]
     );
     assert_eq!(search(&s, anon, json!({"f": 1})).await, ["Eli Okafor"]);
@@ -629,7 +629,7 @@ async fn search_talent_by_expertise_rating_and_availability() {
         ["Eli Okafor", "Cora Bennett"]
     );
     for bad in [
-        json!({"a": ["soon"]}),
+        json!({"a": ["SOON"]}),
         json!({"r": 5.5}),
         json!({"r": -1}),
         json!({"f": 0}),
@@ -654,8 +654,8 @@ async fn search_talent_by_expertise_rating_and_availability() {
 const CREATE_ENGAGEMENT: &str = "mutation($p: ID!, $f: String!, $h: Decimal!, $r: Decimal, $d: JSON) {
     createEngagement(talentProfileId: $p, focusArea: $f, hoursTotal: $h, hourlyRate: $r, deliverables: $d) {
       id status hoursTotal hoursUsed hourlyRate clientId expertId organizationId deliverables } }";
-const SET_STATUS: &str = "mutation($e: ID!, $s: String!) { setEngagementStatus(engagementId: $e, status: $s) { status } }";
-const SCHEDULE: &str = "mutation($e: ID!, $t: String!, $at: DateTime!) {
+const SET_STATUS: &str = "mutation($e: ID!, $s: EngagementStatus!) { setEngagementStatus(engagementId: $e, status: $s) { status } }";
+const SCHEDULE: &str = "mutation($e: ID!, $t: SessionType!, $at: DateTime!) {
     scheduleEngagementSession(engagementId: $e, sessionType: $t, scheduledAt: $at) { id status sessionType scheduledAt engagement { id } } }";
 const GRACE: &str = "20000000-0000-4000-8000-000000000013";
 const GLOBEX: &str = "30000000-0001-4000-8000-000000000002";
@@ -798,7 +798,7 @@ async fn engagement_status_follows_the_lifecycle() {
     let grace = s.token("insideout", "grace@globex.example").await;
     let eli = s.token("insideout", "eli@insideout.example").await;
     let set = |t: &str, st: &str| {
-        let v = json!({"e": id, "s": st});
+        let v = json!({"e": id, "s": st.to_uppercase()});
         let t = t.to_owned();
         let s = &s;
         async move { s.gql(&t, SET_STATUS, v).await }
@@ -825,12 +825,12 @@ async fn engagement_status_follows_the_lifecycle() {
     // Pending straight to cancelled, by the client.
     let other = grace_engages_eli(&s, "2").await;
     let r = s
-        .data(&grace, SET_STATUS, json!({"e": other, "s": "cancelled"}))
+        .data(&grace, SET_STATUS, json!({"e": other, "s": "CANCELLED"}))
         .await;
     assert_eq!(r["setEngagementStatus"]["status"], "CANCELLED");
     assert_eq!(
         code(
-            &s.gql(&grace, SET_STATUS, json!({"e": other, "s": "paused"}))
+            &s.gql(&grace, SET_STATUS, json!({"e": other, "s": "PAUSED"}))
                 .await
         ),
         "CONFLICT"
@@ -849,7 +849,7 @@ async fn sessions_are_scheduled_while_hours_are_left() {
         .data(
             &grace,
             SCHEDULE,
-            json!({"e": id, "t": "coaching", "at": at}),
+            json!({"e": id, "t": "COACHING", "at": at}),
         )
         .await;
     let session = &d["scheduleEngagementSession"];
@@ -862,12 +862,12 @@ async fn sessions_are_scheduled_while_hours_are_left() {
     s.data(&eli, COMPLETE, json!({"s": session["id"], "h": "2"}))
         .await;
     let r = s
-        .gql(&eli, SCHEDULE, json!({"e": id, "t": "coaching", "at": at}))
+        .gql(&eli, SCHEDULE, json!({"e": id, "t": "COACHING", "at": at}))
         .await;
     assert_eq!(code(&r), "CONFLICT", "{r}");
     assert_eq!(
         code(
-            &s.gql(&grace, SCHEDULE, json!({"e": id, "t": "lunch", "at": at}))
+            &s.gql(&grace, SCHEDULE, json!({"e": id, "t": "LUNCH", "at": at}))
                 .await
         ),
         "BAD_USER_INPUT"
@@ -877,7 +877,7 @@ async fn sessions_are_scheduled_while_hours_are_left() {
             &s.gql(
                 &grace,
                 SCHEDULE,
-                json!({"e": id, "t": "coaching", "at": "tomorrow"})
+                json!({"e": id, "t": "COACHING", "at": "tomorrow"})
             )
             .await
         ),
@@ -886,21 +886,21 @@ async fn sessions_are_scheduled_while_hours_are_left() {
     let leo = s.token("insideout", "leo@learner.example").await;
     assert_eq!(
         code(
-            &s.gql(&leo, SCHEDULE, json!({"e": id, "t": "coaching", "at": at}))
+            &s.gql(&leo, SCHEDULE, json!({"e": id, "t": "COACHING", "at": at}))
                 .await
         ),
         "NOT_FOUND"
     );
     // A cancelled engagement takes no sessions.
     let other = grace_engages_eli(&s, "5").await;
-    s.data(&grace, SET_STATUS, json!({"e": other, "s": "cancelled"}))
+    s.data(&grace, SET_STATUS, json!({"e": other, "s": "CANCELLED"}))
         .await;
     assert_eq!(
         code(
             &s.gql(
                 &grace,
                 SCHEDULE,
-                json!({"e": other, "t": "coaching", "at": at})
+                json!({"e": other, "t": "COACHING", "at": at})
             )
             .await
         ),
@@ -963,7 +963,7 @@ async fn verified_customers_review_exactly_one_target_once() {
             &s.gql(
                 &clara,
                 CREATE_REVIEW,
-                json!({"e": acme_ai, "r": 5, "t": "Again"})
+                json!({"e": acme_ai, "r": 5, "t": "again"})
             )
             .await
         ),
@@ -975,7 +975,7 @@ async fn verified_customers_review_exactly_one_target_once() {
             &s.gql(
                 &clara,
                 CREATE_REVIEW,
-                json!({"w": sprint, "r": 5, "t": "Again"})
+                json!({"w": sprint, "r": 5, "t": "again"})
             )
             .await
         ),
@@ -987,7 +987,7 @@ async fn verified_customers_review_exactly_one_target_once() {
             &s.gql(
                 &clara,
                 CREATE_REVIEW,
-                json!({"p": eli, "r": 5, "t": "Again"})
+                json!({"p": eli, "r": 5, "t": "again"})
             )
             .await
         ),
@@ -997,7 +997,7 @@ async fn verified_customers_review_exactly_one_target_once() {
     for bad in [
         json!({"r": 4, "t": "No target"}),
         json!({"p": eli, "w": sprint, "r": 4, "t": "Two targets"}),
-        json!({"p": eli, "e": acme_ai, "w": sprint, "r": 4, "t": "Three"}),
+        json!({"p": eli, "e": acme_ai, "w": sprint, "r": 4, "t": "three"}),
         json!({"e": acme_ai, "r": 6, "t": "x"}),
         json!({"e": acme_ai, "r": 0, "t": "x"}),
         json!({"e": acme_ai, "r": 4, "t": "x", "c": 9}),
@@ -1259,7 +1259,7 @@ async fn the_targets_owner_responds_once() {
     assert!(!r["respondedAt"].is_null());
     assert_eq!(
         code(
-            &s.gql(&eli, RESPOND, json!({"r": review(3), "t": "Again"}))
+            &s.gql(&eli, RESPOND, json!({"r": review(3), "t": "again"}))
                 .await
         ),
         "CONFLICT"

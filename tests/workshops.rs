@@ -199,7 +199,7 @@ const CANCEL_WS: &str = "mutation($w: ID!) { cancelWorkshop(workshopId: $w) { st
 const ATTEND: &str = "mutation($r: ID!, $a: Boolean!) { markWorkshopAttendance(workshopRegistrationId: $r, attended: $a) { attended status } }";
 const COMPLETE: &str = "mutation($w: ID!) { completeWorkshop(workshopId: $w) { workshop { status } noShows completedRegistrations { status completedAt user { email } certificate { id certificateNumber } } certificates { id certificateNumber certificateType issueDate skillsDemonstrated verificationUrl workshop { id } user { email } issuedBy } } }";
 const FEEDBACK: &str = "mutation($w: ID!, $r: Int!, $f: String) { submitWorkshopFeedback(workshopId: $w, rating: $r, feedback: $f) { rating review status } }";
-const SEARCH: &str = "query($q: String!, $p: String, $l: String, $n: Int) { searchWorkshops(query: $q, pillar: $p, level: $l, first: $n) { rank workshop { title status pillar level } } }";
+const SEARCH: &str = "query($q: String!, $p: WorkshopPillar, $l: DifficultyLevel, $n: Int) { searchWorkshops(query: $q, pillar: $p, level: $l, first: $n) { rank workshop { title status pillar level } } }";
 
 fn draft(title: &str, capacity: i64) -> Value {
     json!({"title": title, "description": "Practice giving feedback that lands.", "pillar": "coaching",
@@ -530,7 +530,7 @@ async fn search_ranks_what_the_caller_may_read() {
         .data(
             anon,
             SEARCH,
-            json!({"q": "teams", "p": "adaptability", "l": "beginner", "n": 1}),
+            json!({"q": "teams", "p": "ADAPTABILITY", "l": "BEGINNER", "n": 1}),
         )
         .await;
     let f = hits(&filtered);

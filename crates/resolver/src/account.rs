@@ -2,7 +2,7 @@
 
 use async_graphql::{
     Value,
-    dynamic::{Field, FieldFuture, FieldValue, InputValue, Object, TypeRef},
+    dynamic::{Field, FieldFuture, FieldValue, Object, TypeRef},
 };
 use std::{
     net::IpAddr,
@@ -16,7 +16,37 @@ use std::{
 use auth::{Principal, Role, TokenKeys, password, throttle::Backoff};
 use store::{Store, StoreError};
 
-use crate::error::{ApiError, ErrorCode};
+use crate::{
+    error::{ApiError, ErrorCode},
+    ops::{
+        args::{args_of, with_args},
+        arguments,
+    },
+};
+
+arguments! {
+    struct SignUpArgs {
+        /// Tenant slug.
+        tenant: String,
+        /// Your email address; one account per address.
+        email: String,
+        /// At least 8 characters.
+        password: String,
+        /// Your name as shown to others.
+        full_name: Option<String>,
+    }
+}
+
+arguments! {
+    struct LoginArgs {
+        /// Tenant slug.
+        tenant: String,
+        /// The account's email address.
+        email: String,
+        /// The account's password.
+        password: String,
+    }
+}
 
 /// What the identity operations need; added to every request's data.
 #[derive(Clone)]
@@ -275,13 +305,6 @@ fn accounts<'a>(
         .map_err(|_| ApiError::internal("accounts not configured").into())
 }
 
-fn arg(
-    ctx: &async_graphql::dynamic::ResolverContext<'_>,
-    name: &str,
-) -> async_graphql::Result<String> {
-    Ok(ctx.args.try_get(name)?.string()?.to_owned())
-}
-
 fn payload_of<'a>(
     ctx: &async_graphql::dynamic::ResolverContext<'a>,
 ) -> async_graphql::Result<&'a AuthPayload> {
@@ -420,33 +443,37 @@ pub(crate) fn module(mut p: crate::ops::Parts) -> crate::ops::Parts {
 }
 
 fn mutation(mutation: Object) -> Object {
+    let sign_up_field = Field::new("signUp", TypeRef::named_nn("AuthPayload"), |ctx| {
+        FieldFuture::new(async move {
+            let acc = accounts(&ctx)?;
+            let a: SignUpArgs = args_of(&ctx)?;
+            let p = sign_up(
+                acc,
+                &origin(&ctx),
+                &a.tenant,
+                &a.email,
+                a.password,
+                a.full_name,
+            )
+            .await?;
+            Ok(Some(FieldValue::owned_any(p)))
+        })
+    });
+    let login_field = Field::new("login", TypeRef::named_nn("AuthPayload"), |ctx| {
+        FieldFuture::new(async move {
+            let acc = accounts(&ctx)?;
+            let a: LoginArgs = args_of(&ctx)?;
+            let p = login(acc, &origin(&ctx), &a.tenant, &a.email, a.password).await?;
+            Ok(Some(FieldValue::owned_any(p)))
+        })
+    });
     mutation
         .field(
-            Field::new("signUp", TypeRef::named_nn("AuthPayload"), |ctx| {
-                FieldFuture::new(async move {
-                    let acc = accounts(&ctx)?;
-                    let name = ctx.args.get("fullName").and_then(|v| v.string().ok().map(str::to_owned));
-                    let p = sign_up(acc, &origin(&ctx), &arg(&ctx, "tenant")?, &arg(&ctx, "email")?, arg(&ctx, "password")?, name).await?;
-                    Ok(Some(FieldValue::owned_any(p)))
-                })
-            })
-            .argument(InputValue::new("tenant", TypeRef::named_nn(TypeRef::STRING)).description("Tenant slug."))
-            .argument(InputValue::new("email", TypeRef::named_nn(TypeRef::STRING)).description("Your email address; one account per address."))
-            .argument(InputValue::new("password", TypeRef::named_nn(TypeRef::STRING)).description("At least 8 characters."))
-            .argument(InputValue::new("fullName", TypeRef::named(TypeRef::STRING)).description("Your name as shown to others."))
-            .description("Create an account as a learner of the tenant; returns a token. CONFLICT if the email is registered."),
+            with_args::<SignUpArgs>(sign_up_field).description(
+                "Create an account as a learner of the tenant; returns a token. CONFLICT if the email is registered.",
+            ),
         )
-        .field(
-            Field::new("login", TypeRef::named_nn("AuthPayload"), |ctx| {
-                FieldFuture::new(async move {
-                    let acc = accounts(&ctx)?;
-                    let p = login(acc, &origin(&ctx), &arg(&ctx, "tenant")?, &arg(&ctx, "email")?, arg(&ctx, "password")?).await?;
-                    Ok(Some(FieldValue::owned_any(p)))
-                })
-            })
-            .argument(InputValue::new("tenant", TypeRef::named_nn(TypeRef::STRING)).description("Tenant slug."))
-            .argument(InputValue::new("email", TypeRef::named_nn(TypeRef::STRING)).description("The account's email address."))
-            .argument(InputValue::new("password", TypeRef::named_nn(TypeRef::STRING)).description("The account's password."))
-            .description("Exchange credentials for a token acting in the tenant. One UNAUTHENTICATED answer for every failure."),
-        )
+        .field(with_args::<LoginArgs>(login_field).description(
+            "Exchange credentials for a token acting in the tenant. One UNAUTHENTICATED answer for every failure.",
+        ))
 }

@@ -2,8 +2,21 @@
 
 use async_graphql::{
     Value,
-    dynamic::{Field, FieldFuture, FieldValue, InputValue, Object, TypeRef},
+    dynamic::{Field, FieldFuture, FieldValue, Object, TypeRef},
 };
+use entity::enums::{CertificateType, TextEnum};
+
+use crate::ops::{
+    args::{args_of, with_args},
+    arguments,
+};
+
+arguments! {
+    struct VerifyArgs {
+        /// e.g. CERT-WORKSHOP-20261120-…
+        number: String,
+    }
+}
 
 struct Verification {
     cert: entity::certificates::Model,
@@ -39,9 +52,9 @@ fn types() -> Vec<Object> {
             ))
             .field(field(
                 "certificateType",
-                TypeRef::named_nn(TypeRef::STRING),
-                "workshop, program or assessment.",
-                |v| Value::from(v.cert.certificate_type.clone()),
+                TypeRef::named_nn(CertificateType::DEF.name),
+                "What it certifies.",
+                |v| crate::value::enum_value(&CertificateType::DEF, &v.cert.certificate_type),
             ))
             .field(field(
                 "recipientName",
@@ -92,16 +105,25 @@ pub(crate) fn module(mut p: crate::ops::Parts) -> crate::ops::Parts {
 }
 
 fn query_fields(query: Object) -> Object {
-    query.field(
-        Field::new("verifyCertificate", TypeRef::named("CertificateVerification"), |ctx| {
+    let verify = Field::new(
+        "verifyCertificate",
+        TypeRef::named("CertificateVerification"),
+        |ctx| {
             FieldFuture::new(async move {
                 let r = crate::schema::req(&ctx)?;
-                let number = ctx.args.try_get("number")?.string()?.to_owned();
-                let found = r.scope.verify_certificate(&number).await.map_err(crate::ApiError::from)?;
-                Ok(found.map(|(cert, recipient)| FieldValue::owned_any(Verification { cert, recipient })))
+                let a: VerifyArgs = args_of(&ctx)?;
+                let found = r
+                    .scope
+                    .verify_certificate(&a.number)
+                    .await
+                    .map_err(crate::ApiError::from)?;
+                Ok(found.map(|(cert, recipient)| {
+                    FieldValue::owned_any(Verification { cert, recipient })
+                }))
             })
-        })
-        .argument(InputValue::new("number", TypeRef::named_nn(TypeRef::STRING)).description("e.g. CERT-WORKSHOP-20261120-…"))
-        .description("Check a certificate by its number; null if the tenant issued none with it. Needs no token (X-Tenant)."),
-    )
+        },
+    );
+    query.field(with_args::<VerifyArgs>(verify).description(
+        "Check a certificate by its number; null if the tenant issued none with it. Needs no token (X-Tenant).",
+    ))
 }

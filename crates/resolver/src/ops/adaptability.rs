@@ -3,7 +3,48 @@
 
 use async_graphql::dynamic::{Object, TypeRef};
 
-use super::{Parts, arg, id_arg, json, plain, read, row, write};
+use entity::enums::{AdaptabilityDimension, AnswerType};
+
+use super::{
+    Bounded, Id, Parts, arguments, json,
+    node::{AdaptabilityAssessment, Organization},
+    plain, read, row, write,
+};
+
+arguments! {
+    struct TrendArgs {
+        /// The organization.
+        organization_id: Id<Organization>,
+        /// How many months back, 1–120.
+        months: Bounded<1, 120> = Bounded(6),
+    }
+}
+
+arguments! {
+    struct AnswerArgs {
+        /// Your in-progress assessment.
+        adaptability_assessment_id: Id<AdaptabilityAssessment>,
+        /// Question identifier, e.g. `ind-1`.
+        question_id: String,
+        /// The dimension the question scores.
+        dimension: AdaptabilityDimension,
+        /// The kind of question.
+        answer_type: AnswerType,
+        /// 0–100; required unless answerType is text.
+        value: Option<Bounded<0, 100>>,
+        /// The answer of a text question.
+        text: Option<String>,
+        /// Weight in the dimension's average: greater than 0, at most 100, at most 2 decimal places (default 1).
+        weight: Option<rust_decimal::Decimal>,
+    }
+}
+
+arguments! {
+    struct AssessmentArgs {
+        /// Your in-progress assessment.
+        adaptability_assessment_id: Id<AdaptabilityAssessment>,
+    }
+}
 
 pub(crate) fn module(mut p: Parts) -> Parts {
     p.objects.extend(types());
@@ -12,12 +53,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             "orgAdaptabilityTrend",
             TypeRef::named_nn_list_nn("AdaptabilityTrendPoint"),
             "Monthly averages of an organization's completed adaptability assessments, newest first (org admins: their organization).",
-            |a| Ok((a.id("organizationId", "Organization")?, a.int_in("months", 1..=120)?.unwrap_or(6) as u32)),
-            |s, (org, months)| Box::pin(domain::adaptability::org_trend(s, org, months)),
+            |s, a: TrendArgs| {
+                Box::pin(domain::adaptability::org_trend(s, a.organization_id.into(), a.months.get() as u32))
+            },
             |points| json(&points),
-        )
-        .argument(id_arg("organizationId", "Organization", "The organization"))
-        .argument(arg("months", TypeRef::named(TypeRef::INT), "How many months back, 1–120.").default_value(6)),
+        ),
     );
     p.mutation = p
         .mutation
@@ -27,38 +67,30 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("AdaptabilityAssessment"),
                 "Record or replace an answer on your own in-progress adaptability assessment; the five dimension \
                  scores are recomputed as weighted averages of their answers and `overallScore` follows.",
-                |a| {
+                |w, a: AnswerArgs| {
                     let answer = domain::adaptability::Answer {
-                        question_id: a.string("questionId")?,
-                        dimension: a.string("dimension")?,
-                        answer_type: a.string("answerType")?,
-                        value: a.int_in("value", 0..=100)?,
-                        text: a.opt_string("text")?,
-                        weight: a.decimal("weight")?,
+                        question_id: a.question_id,
+                        dimension: a.dimension.as_str().to_owned(),
+                        answer_type: a.answer_type.as_str().to_owned(),
+                        value: a.value.map(Bounded::get),
+                        text: a.text,
+                        weight: a.weight,
                     };
-                    Ok((a.id("adaptabilityAssessmentId", "AdaptabilityAssessment")?, answer))
+                    Box::pin(domain::adaptability::answer(w, a.adaptability_assessment_id.into(), answer))
                 },
-                |w, (id, answer)| Box::pin(domain::adaptability::answer(w, id, answer)),
                 |m| Ok(row::<entity::adaptability_assessments::Entity>(m)),
-            )
-            .argument(id_arg("adaptabilityAssessmentId", "AdaptabilityAssessment", "Your in-progress assessment"))
-            .argument(arg("questionId", TypeRef::named_nn(TypeRef::STRING), "Question identifier, e.g. `ind-1`."))
-            .argument(arg("dimension", TypeRef::named_nn(TypeRef::STRING), "individual, leadership, cultural, embedding or velocity."))
-            .argument(arg("answerType", TypeRef::named_nn(TypeRef::STRING), "scale, multiChoice, fearToConfidence or text."))
-            .argument(arg("value", TypeRef::named(TypeRef::INT), "0–100; required unless answerType is text."))
-            .argument(arg("text", TypeRef::named(TypeRef::STRING), "The answer of a text question."))
-            .argument(arg("weight", TypeRef::named("Decimal"), "Weight in the dimension's average: greater than 0, at most 100, at most 2 decimal places (default 1).")),
+            ),
         )
         .field(
             write(
                 "completeAdaptabilityAssessment",
                 TypeRef::named_nn("AdaptabilityAssessment"),
                 "Complete your own assessment. CONFLICT until every dimension is scored or when already complete.",
-                |a| a.id("adaptabilityAssessmentId", "AdaptabilityAssessment"),
-                |w, id| Box::pin(domain::adaptability::complete(w, id)),
+                |w, a: AssessmentArgs| {
+                    Box::pin(domain::adaptability::complete(w, a.adaptability_assessment_id.into()))
+                },
                 |m| Ok(row::<entity::adaptability_assessments::Entity>(m)),
-            )
-            .argument(id_arg("adaptabilityAssessmentId", "AdaptabilityAssessment", "Your in-progress assessment")),
+            ),
         );
     p
 }

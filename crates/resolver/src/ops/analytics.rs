@@ -2,12 +2,119 @@
 //! the weekly leaderboard, skill demand, learner velocity, the predictive
 //! cache, preferences and the learner dashboard.
 
-use async_graphql::dynamic::{InputObject, InputValue, Object, TypeRef};
+use async_graphql::dynamic::{Object, TypeRef};
 use domain::analytics as a;
+use entity::enums::{LeaderboardPrivacy, PredictiveKind};
 use serde::Serialize;
 
-use super::{Args, Parts, arg, json, plain, read, row, rows, write};
+use super::{
+    Bounded, Id, InputType, Parts, arguments, input_object, json, node::User, plain, read, row,
+    rows, write,
+};
 use crate::error::ApiError;
+
+arguments! {
+    struct LeaderboardArgs {
+        /// ISO week, e.g. `2026-W47`; default: this week.
+        week: Option<String>,
+        /// How many entries, 1–100.
+        first: Bounded<1, 100> = Bounded(10),
+    }
+}
+
+arguments! {
+    struct DemandArgs {
+        /// Only the month containing this date.
+        month: Option<chrono::NaiveDate>,
+    }
+}
+
+arguments! {
+    struct VelocityArgs {
+        /// The learner to report on (a `User` id); default: you.
+        user_id: Option<Id<User>>,
+        /// How many weeks, this one included, 1–52.
+        weeks: Bounded<1, 52> = Bounded(4),
+    }
+}
+
+arguments! {
+    struct InsightArgs {
+        /// The learner the insight is about (a `User` id); default: you.
+        user_id: Option<Id<User>>,
+        /// Which prediction.
+        kind: PredictiveKind,
+    }
+}
+
+arguments! {
+    struct AwardArgs {
+        /// The learner to award (a `User` id); default: you.
+        user_id: Option<Id<User>>,
+        /// Points to award, 1–10000.
+        points: Bounded<1, { a::MAX_AWARD as i64 }>,
+        /// What earned them, e.g. `bonus`, `workshop_completed` (a–z, 0–9, _).
+        activity_type: String,
+        /// Why, kept in the transaction's metadata.
+        reason: Option<String>,
+        /// More context for the transaction (an object).
+        metadata: Option<serde_json::Value>,
+    }
+}
+
+arguments! {
+    struct CheckArgs {
+        /// The learner to check (a `User` id); default: you.
+        user_id: Option<Id<User>>,
+    }
+}
+
+arguments! {
+    struct PreferencesArgs {
+        /// The preferences to change.
+        input: PreferencesInput,
+    }
+}
+
+input_object! {
+    /// Which predictive analytics may be computed about you.
+    pub(crate) struct PredictiveSwitchesInput {
+        /// Drop-off risk.
+        drop_off_risk: Option<bool>,
+        /// Completion forecasts.
+        forecasting: Option<bool>,
+        /// Recommendations.
+        recommendations: Option<bool>,
+    }
+}
+
+input_object! {
+    /// Preferences to change; absent fields keep their value.
+    pub(crate) struct PreferencesInput {
+        /// Named (public), ranked without name (anonymous) or left out (hidden).
+        leaderboard_privacy: Option<LeaderboardPrivacy>,
+        /// Switches to change.
+        predictive_analytics_enabled: Option<PredictiveSwitchesInput>,
+        /// Settings to change: an object of at most 20 keys to true/false.
+        notification_preferences: Option<serde_json::Value>,
+    }
+}
+
+impl From<PreferencesInput> for a::PreferencesInput {
+    fn from(i: PreferencesInput) -> Self {
+        a::PreferencesInput {
+            leaderboard_privacy: i.leaderboard_privacy.map(|p| p.as_str().to_owned()),
+            predictive_analytics_enabled: i.predictive_analytics_enabled.map(|p| {
+                a::PredictiveSwitches {
+                    drop_off_risk: p.drop_off_risk,
+                    forecasting: p.forecasting,
+                    recommendations: p.recommendations,
+                }
+            }),
+            notification_preferences: i.notification_preferences,
+        }
+    }
+}
 
 /// Uuid-valued keys of result objects and the type their global id names.
 const ID_KEYS: &[(&str, &str)] = &[
@@ -42,34 +149,12 @@ fn out<T: Serialize>(v: T) -> Result<async_graphql::dynamic::FieldValue<'static>
     json(&v)
 }
 
-fn user_arg(about: &str) -> InputValue {
-    arg(
-        "userId",
-        TypeRef::named(TypeRef::ID),
-        &format!("The learner {about} (a `User` id); default: you."),
-    )
-}
-
-fn kind_arg() -> InputValue {
-    arg(
-        "kind",
-        TypeRef::named_nn(TypeRef::STRING),
-        "drop_off_risk, forecast or recommendations.",
-    )
-}
-
-fn date(a: &Args<'_>, name: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
-    a.opt_string(name)?
-        .map(|s| {
-            chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-                .map_err(|_| ApiError::bad_input(format!("`{name}` must be a date YYYY-MM-DD")))
-        })
-        .transpose()
-}
-
 pub(crate) fn module(mut p: Parts) -> Parts {
     p.objects.extend(types());
-    p.inputs.extend(inputs());
+    p.inputs.extend([
+        PredictiveSwitchesInput::input_object(),
+        PreferencesInput::input_object(),
+    ]);
     p.query = p
         .query
         .field(
@@ -79,12 +164,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 "The tenant's learners ranked by points earned in an ISO week. \
                  Learners whose leaderboard privacy is `hidden` are left out; `anonymous` ones are ranked without \
                  name or user. Ties share a rank.",
-                |a| Ok((a.opt_string("week")?, a.int_in("first", 1..=100)?.unwrap_or(10) as u32)),
-                |s, (week, first)| Box::pin(a::weekly_leaderboard(s, week, first)),
+                |s, x: LeaderboardArgs| Box::pin(a::weekly_leaderboard(s, x.week, x.first.get() as u32)),
                 out,
-            )
-            .argument(arg("week", TypeRef::named(TypeRef::STRING), "ISO week, e.g. `2026-W47`; default: this week."))
-            .argument(arg("first", TypeRef::named(TypeRef::INT), "How many entries, 1–100.").default_value(10)),
+            ),
         )
         .field(
             read(
@@ -92,11 +174,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn_list_nn("SkillDemand"),
                 "Learners and average mastery per skill and month of assessment, over the user skills \
                  you may read; newest month first.",
-                |a| date(a, "month"),
-                |s, month| Box::pin(a::skill_demand(s, month)),
+                |s, x: DemandArgs| Box::pin(a::skill_demand(s, x.month)),
                 out,
-            )
-            .argument(arg("month", TypeRef::named("Date"), "Only the month containing this date.")),
+            ),
         )
         .field(
             read(
@@ -104,12 +184,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("LearnerVelocityReport"),
                 "A learner's points and lessons per ISO week over the last weeks, with pace, trend and status \
                  against their target pace.",
-                |a| Ok((a.opt_id("userId", "User")?, a.int_in("weeks", 1..=52)?.unwrap_or(4) as u32)),
-                |s, (user, weeks)| Box::pin(a::learner_velocity(s, user, weeks)),
+                |s, x: VelocityArgs| {
+                    Box::pin(a::learner_velocity(s, x.user_id.map(Into::into), x.weeks.get() as u32))
+                },
                 out,
-            )
-            .argument(user_arg("to report on"))
-            .argument(arg("weeks", TypeRef::named(TypeRef::INT), "How many weeks, this one included, 1–52.").default_value(4)),
+            ),
         )
         .field(
             read(
@@ -117,12 +196,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("PredictiveInsight"),
                 "A predictive insight: the cached entry while it has not expired, else computed afresh \
                  (not stored; see `refreshPredictiveInsight`). FORBIDDEN when the learner turned the kind off.",
-                |a| Ok((a.opt_id("userId", "User")?, a.string("kind")?)),
-                |s, (user, kind)| Box::pin(a::predictive_insight(s, user, kind)),
+                |s, x: InsightArgs| {
+                    Box::pin(a::predictive_insight(s, x.user_id.map(Into::into), x.kind.as_str().to_owned()))
+                },
                 out,
-            )
-            .argument(user_arg("the insight is about"))
-            .argument(kind_arg()),
+            ),
         )
         .field(
             read(
@@ -130,7 +208,6 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("LearnerDashboard"),
                 "Your learner dashboard: enrollments with progress, points, level, streak, this week's points \
                  and achievements, in a fixed number of statements.",
-                |_| Ok(()),
                 |s, ()| Box::pin(a::my_dashboard(s)),
                 out,
             ),
@@ -144,27 +221,18 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 "Award points (staff: admins; org admins and instructors for learners whose analytics they see, \
                  not themselves). Adds a point transaction; total, level (1 + total / 500), daily streak and \
                  achievements follow. Returns the learner's totals.",
-                |a| {
-                    Ok(a::Award {
-                        user_id: a.opt_id("userId", "User")?,
-                        points: a.int_in("points", 1..=i64::from(a::MAX_AWARD))?.unwrap_or(0),
-                        activity_type: a.string("activityType")?,
-                        reason: a.opt_string("reason")?,
-                        metadata: a.json("metadata")?,
-                    })
+                |w, x: AwardArgs| {
+                    let award = a::Award {
+                        user_id: x.user_id.map(Into::into),
+                        points: x.points.get(),
+                        activity_type: x.activity_type,
+                        reason: x.reason,
+                        metadata: x.metadata,
+                    };
+                    Box::pin(a::award_points(w, award))
                 },
-                |w, award| Box::pin(a::award_points(w, award)),
                 |m| Ok(row::<entity::user_points::Entity>(m)),
-            )
-            .argument(user_arg("to award"))
-            .argument(arg("points", TypeRef::named_nn(TypeRef::INT), "Points to award, 1–10000."))
-            .argument(arg(
-                "activityType",
-                TypeRef::named_nn(TypeRef::STRING),
-                "What earned them, e.g. `bonus`, `workshop_completed` (a–z, 0–9, _).",
-            ))
-            .argument(arg("reason", TypeRef::named(TypeRef::STRING), "Why, kept in the transaction's metadata."))
-            .argument(arg("metadata", TypeRef::named("JSON"), "More context for the transaction (an object).")),
+            ),
         )
         .field(
             write(
@@ -172,11 +240,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn_list_nn("UserAchievement"),
                 "Award the learner every achievement whose criteria they meet and do not hold yet; returns the \
                  new awards (each achievement is awarded once).",
-                |a| a.opt_id("userId", "User"),
-                |w, user| Box::pin(a::check_achievements(w, user)),
+                |w, x: CheckArgs| Box::pin(a::check_achievements(w, x.user_id.map(Into::into))),
                 |ms| Ok(rows::<entity::user_achievements::Entity>(ms)),
-            )
-            .argument(user_arg("to check")),
+            ),
         )
         .field(
             write(
@@ -184,12 +250,12 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("PredictiveInsight"),
                 "Compute a predictive insight and store it in the cache for 48 hours (replacing the learner's \
                  entry of that kind).",
-                |a| Ok((a.opt_id("userId", "User")?, a.string("kind")?)),
-                |w, (user, kind)| Box::pin(a::refresh_predictive_insight(w, user, kind)),
+                |w, x: InsightArgs| {
+                    let kind = x.kind.as_str().to_owned();
+                    Box::pin(a::refresh_predictive_insight(w, x.user_id.map(Into::into), kind))
+                },
                 out,
-            )
-            .argument(user_arg("the insight is about"))
-            .argument(kind_arg()),
+            ),
         )
         .field(
             write(
@@ -197,43 +263,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("UserPreferences"),
                 "Change your leaderboard privacy, predictive analytics switches and notification settings; \
                  absent fields keep their value, switches and settings merge key by key.",
-                |a| a.input::<a::PreferencesInput>("input"),
-                |w, input| Box::pin(a::update_my_preferences(w, input)),
+                |w, x: PreferencesArgs| Box::pin(a::update_my_preferences(w, x.input.into())),
                 |m| Ok(row::<entity::user_preferences::Entity>(m)),
-            )
-            .argument(arg("input", TypeRef::named_nn("PreferencesInput"), "The preferences to change.")),
+            ),
         );
     p
-}
-
-fn inputs() -> Vec<InputObject> {
-    let boolean =
-        |name, doc| InputValue::new(name, TypeRef::named(TypeRef::BOOLEAN)).description(doc);
-    vec![
-        InputObject::new("PredictiveSwitchesInput")
-            .description("Which predictive analytics may be computed about you.")
-            .field(boolean("dropOffRisk", "Drop-off risk."))
-            .field(boolean("forecasting", "Completion forecasts."))
-            .field(boolean("recommendations", "Recommendations.")),
-        InputObject::new("PreferencesInput")
-            .description("Preferences to change; absent fields keep their value.")
-            .field(
-                InputValue::new("leaderboardPrivacy", TypeRef::named(TypeRef::STRING)).description(
-                    "public (named), anonymous (ranked without name) or hidden (left out).",
-                ),
-            )
-            .field(
-                InputValue::new(
-                    "predictiveAnalyticsEnabled",
-                    TypeRef::named("PredictiveSwitchesInput"),
-                )
-                .description("Switches to change."),
-            )
-            .field(
-                InputValue::new("notificationPreferences", TypeRef::named("JSON"))
-                    .description("Settings to change: an object of at most 20 keys to true/false."),
-            ),
-    ]
 }
 
 fn types() -> Vec<Object> {
@@ -331,8 +365,8 @@ fn types() -> Vec<Object> {
                 ),
                 (
                     "trendDirection",
-                    TypeRef::named_nn(TypeRef::STRING),
-                    "accelerating, stable or declining: points of the later half of the weeks against the earlier half (±10%).",
+                    TypeRef::named_nn("TrendDirection"),
+                    "Points of the later half of the weeks against the earlier half (±10%).",
                 ),
                 (
                     "trendPercentage",
@@ -341,8 +375,8 @@ fn types() -> Vec<Object> {
                 ),
                 (
                     "status",
-                    TypeRef::named(TypeRef::STRING),
-                    "ahead (pace ≥ 110% of target), on_track (≥ 80%) or at_risk; null without a target.",
+                    TypeRef::named("VelocityStatus"),
+                    "Pace against target: ahead at 110% or more, on track at 80% or more; null without a target.",
                 ),
             ],
         ),
@@ -368,8 +402,8 @@ fn types() -> Vec<Object> {
                 id("userId", "The learner (a `User` id)."),
                 (
                     "kind",
-                    TypeRef::named_nn(TypeRef::STRING),
-                    "drop_off_risk, forecast or recommendations.",
+                    TypeRef::named_nn("PredictiveKind"),
+                    "Which prediction.",
                 ),
                 ("data", TypeRef::named_nn("JSON"), "The insight."),
                 (
@@ -460,11 +494,7 @@ fn types() -> Vec<Object> {
                 ),
                 ("name", TypeRef::named_nn(TypeRef::STRING), "Its name."),
                 ("icon", TypeRef::named(TypeRef::STRING), "Its icon."),
-                (
-                    "tier",
-                    TypeRef::named(TypeRef::STRING),
-                    "beginner, intermediate, advanced or elite.",
-                ),
+                ("tier", TypeRef::named("AchievementTier"), "Its tier."),
                 datetime("earnedAt", "When you earned it."),
             ],
         ),

@@ -5,123 +5,289 @@
 
 use async_graphql::{
     Value,
-    dynamic::{FieldValue, InputObject, InputValue, TypeRef},
+    dynamic::{FieldValue, TypeRef},
 };
 use domain::authoring as au;
-use entity::{content_blocks, courses, lessons, quizzes};
+use entity::{
+    content_blocks, courses,
+    enums::{ContentBlockType, DifficultyLevel},
+    lessons, quizzes,
+};
 
-use super::{Parts, arg, id_arg, row, rows, write};
+use super::{
+    Id, InputType, Parts, arguments, input_object,
+    node::{ContentBlock, Course, Lesson, Quiz},
+    row, rows, write,
+};
 
 const WHO: &str = "Only the course's instructor or an admin (FORBIDDEN for others who can see it; NOT_FOUND \
                    when not visible).";
 
-fn input(name: &str, description: &str, fields: &[(&str, TypeRef, &str)]) -> InputObject {
-    fields.iter().fold(
-        InputObject::new(name).description(description),
-        |o, (f, ty, doc)| o.field(InputValue::new(*f, ty.clone()).description(*doc)),
-    )
+input_object! {
+    /// The fields of a course; on update only the given ones change (`title` required to create).
+    pub(crate) struct CourseInput {
+        /// Title, 1–200 characters.
+        title: Option<String>,
+        /// Description.
+        description: Option<String>,
+        /// Tags (at most 20, duplicates dropped).
+        tags: Option<Vec<String>>,
+        /// How hard it is.
+        difficulty_level: Option<DifficultyLevel>,
+        /// Minutes, positive.
+        estimated_duration: Option<i32>,
+    }
 }
 
-fn inputs() -> Vec<InputObject> {
-    let s = || TypeRef::named(TypeRef::STRING);
-    let i = || TypeRef::named(TypeRef::INT);
-    let b = || TypeRef::named(TypeRef::BOOLEAN);
-    let list = || TypeRef::named_nn_list(TypeRef::STRING);
-    let json = || TypeRef::named("JSON");
-    vec![
-        input(
-            "CourseInput",
-            "The fields of a course; on update only the given ones change (`title` required to create).",
-            &[
-                ("title", s(), "Title, 1–200 characters."),
-                ("description", s(), "Description."),
-                ("tags", list(), "Tags (at most 20, duplicates dropped)."),
-                (
-                    "difficultyLevel",
-                    s(),
-                    "beginner, intermediate or advanced.",
-                ),
-                ("estimatedDuration", i(), "Minutes, positive."),
-            ],
-        ),
-        input(
-            "LessonInput",
-            "The fields of a lesson; on update only the given ones change (`title` required to create).",
-            &[
-                ("title", s(), "Title, 1–200 characters."),
-                ("description", s(), "Description."),
-                (
-                    "learningObjectives",
-                    list(),
-                    "Learning objectives (at most 20).",
-                ),
-                ("estimatedDuration", i(), "Minutes, positive."),
-                (
-                    "isPublished",
-                    b(),
-                    "Published lessons are the required ones (default false).",
-                ),
-            ],
-        ),
-        input(
-            "ContentBlockInput",
-            "The fields of a content block; on update only the given ones change (`type` and `content` \
-             required to create). The content must have its type's shape: rich_text \
-             {html, plain_text}; image {url, alt_text, caption?}; video {url, thumbnail_url?, duration?}; \
-             file {url, filename, file_type, file_size}; youtube {video_id, title, thumbnail_url, duration}.",
-            &[
-                ("type", s(), "rich_text, image, video, file or youtube."),
-                ("content", json(), "The block's data, shaped by its type."),
-                ("metadata", json(), "Additional properties (an object)."),
-            ],
-        ),
-        input(
-            "QuizInput",
-            "The fields of a quiz; on update only the given ones change (`title` and `questions` required to \
-             create).",
-            &[
-                ("title", s(), "Title, 1–200 characters."),
-                ("description", s(), "Description."),
-                (
-                    "questions",
-                    json(),
-                    "A non-empty list of {id, type (multiple_choice, true_false, short_answer, essay), question, \
-                     options, correct_answer, points, explanation?} with distinct ids.",
-                ),
-                (
-                    "isMandatory",
-                    b(),
-                    "Must be passed to complete the lesson / course (default true).",
-                ),
-                ("minimumPassingScore", i(), "Pass mark 0–100 (default 70)."),
-                (
-                    "maxAttempts",
-                    i(),
-                    "Attempts allowed, positive (default unlimited).",
-                ),
-                ("timeLimit", i(), "Minutes, positive (default none)."),
-            ],
-        ),
-    ]
+impl From<CourseInput> for au::CourseInput {
+    fn from(i: CourseInput) -> Self {
+        au::CourseInput {
+            title: i.title,
+            description: i.description,
+            tags: i.tags,
+            difficulty_level: i.difficulty_level.map(|d| d.as_str().to_owned()),
+            estimated_duration: i.estimated_duration,
+        }
+    }
+}
+
+input_object! {
+    /// The fields of a lesson; on update only the given ones change (`title` required to create).
+    pub(crate) struct LessonInput {
+        /// Title, 1–200 characters.
+        title: Option<String>,
+        /// Description.
+        description: Option<String>,
+        /// Learning objectives (at most 20).
+        learning_objectives: Option<Vec<String>>,
+        /// Minutes, positive.
+        estimated_duration: Option<i32>,
+        /// Published lessons are the required ones (default false).
+        is_published: Option<bool>,
+    }
+}
+
+impl From<LessonInput> for au::LessonInput {
+    fn from(i: LessonInput) -> Self {
+        au::LessonInput {
+            title: i.title,
+            description: i.description,
+            learning_objectives: i.learning_objectives,
+            estimated_duration: i.estimated_duration,
+            is_published: i.is_published,
+        }
+    }
+}
+
+input_object! {
+    /// The fields of a content block; on update only the given ones change (`type` and `content`
+    /// required to create). The content must have its type's shape: rich_text
+    /// {html, plain_text}; image {url, alt_text, caption?}; video {url, thumbnail_url?, duration?};
+    /// file {url, filename, file_type, file_size}; youtube {video_id, title, thumbnail_url, duration}.
+    pub(crate) struct ContentBlockInput {
+        /// The kind of block.
+        r#type: Option<ContentBlockType>,
+        /// The block's data, shaped by its type.
+        content: Option<serde_json::Value>,
+        /// Additional properties (an object).
+        metadata: Option<serde_json::Value>,
+    }
+}
+
+impl From<ContentBlockInput> for au::ContentBlockInput {
+    fn from(i: ContentBlockInput) -> Self {
+        au::ContentBlockInput {
+            kind: i.r#type.map(|t| t.as_str().to_owned()),
+            content: i.content,
+            metadata: i.metadata,
+        }
+    }
+}
+
+input_object! {
+    /// The fields of a quiz; on update only the given ones change (`title` and `questions` required to
+    /// create).
+    pub(crate) struct QuizInput {
+        /// Title, 1–200 characters.
+        title: Option<String>,
+        /// Description.
+        description: Option<String>,
+        /// A non-empty list of {id, type (multiple_choice, true_false, short_answer, essay), question,
+        /// options, correct_answer, points, explanation?} with distinct ids.
+        questions: Option<serde_json::Value>,
+        /// Must be passed to complete the lesson / course (default true).
+        is_mandatory: Option<bool>,
+        /// Pass mark 0–100 (default 70).
+        minimum_passing_score: Option<i32>,
+        /// Attempts allowed, positive (default unlimited).
+        max_attempts: Option<i32>,
+        /// Minutes, positive (default none).
+        time_limit: Option<i32>,
+    }
+}
+
+impl From<QuizInput> for au::QuizInput {
+    fn from(i: QuizInput) -> Self {
+        au::QuizInput {
+            title: i.title,
+            description: i.description,
+            questions: i.questions,
+            is_mandatory: i.is_mandatory,
+            minimum_passing_score: i.minimum_passing_score,
+            max_attempts: i.max_attempts,
+            time_limit: i.time_limit,
+        }
+    }
+}
+
+arguments! {
+    struct CourseArgs {
+        /// The course.
+        course_id: Id<Course>,
+    }
+}
+
+arguments! {
+    struct NewCourseArgs {
+        /// The fields to set.
+        input: CourseInput,
+    }
+}
+
+arguments! {
+    struct CourseChangeArgs {
+        /// The course.
+        course_id: Id<Course>,
+        /// The fields to set.
+        input: CourseInput,
+    }
+}
+
+arguments! {
+    struct NewLessonArgs {
+        /// The course.
+        course_id: Id<Course>,
+        /// The fields to set.
+        input: LessonInput,
+    }
+}
+
+arguments! {
+    struct LessonChangeArgs {
+        /// The lesson.
+        lesson_id: Id<Lesson>,
+        /// The fields to set.
+        input: LessonInput,
+    }
+}
+
+arguments! {
+    struct LessonOrderArgs {
+        /// The course.
+        course_id: Id<Course>,
+        /// Every lesson of the course (`Lesson` ids), in the new order.
+        lesson_ids: Vec<Id<Lesson>>,
+    }
+}
+
+arguments! {
+    struct LessonArgs {
+        /// The lesson.
+        lesson_id: Id<Lesson>,
+    }
+}
+
+arguments! {
+    struct AddPrerequisiteArgs {
+        /// The lesson.
+        lesson_id: Id<Lesson>,
+        /// The lesson to require first.
+        prerequisite_lesson_id: Id<Lesson>,
+    }
+}
+
+arguments! {
+    struct RemovePrerequisiteArgs {
+        /// The lesson.
+        lesson_id: Id<Lesson>,
+        /// The prerequisite to drop.
+        prerequisite_lesson_id: Id<Lesson>,
+    }
+}
+
+arguments! {
+    struct NewBlockArgs {
+        /// The lesson.
+        lesson_id: Id<Lesson>,
+        /// The fields to set.
+        input: ContentBlockInput,
+    }
+}
+
+arguments! {
+    struct BlockChangeArgs {
+        /// The content block.
+        content_block_id: Id<ContentBlock>,
+        /// The fields to set.
+        input: ContentBlockInput,
+    }
+}
+
+arguments! {
+    struct BlockOrderArgs {
+        /// The lesson.
+        lesson_id: Id<Lesson>,
+        /// Every block of the lesson (`ContentBlock` ids), in the new order.
+        content_block_ids: Vec<Id<ContentBlock>>,
+    }
+}
+
+arguments! {
+    struct BlockArgs {
+        /// The content block.
+        content_block_id: Id<ContentBlock>,
+    }
+}
+
+arguments! {
+    struct NewQuizArgs {
+        /// The lesson (a `Lesson` id), for a lesson quiz.
+        lesson_id: Option<Id<Lesson>>,
+        /// The course (a `Course` id), for its final quiz.
+        course_id: Option<Id<Course>>,
+        /// The fields to set.
+        input: QuizInput,
+    }
+}
+
+arguments! {
+    struct QuizChangeArgs {
+        /// The quiz.
+        quiz_id: Id<Quiz>,
+        /// The fields to set.
+        input: QuizInput,
+    }
+}
+
+fn uuids<N>(ids: Vec<Id<N>>) -> Vec<uuid::Uuid> {
+    ids.into_iter().map(Into::into).collect()
 }
 
 fn deleted(type_name: &'static str) -> impl Fn(uuid::Uuid) -> FieldValue<'static> {
     move |id| FieldValue::value(Value::String(crate::ids::encode(type_name, id)))
 }
 
-fn input_arg(ty: &str) -> InputValue {
-    arg("input", TypeRef::named_nn(ty), "The fields to set.")
-}
-
 pub(crate) fn module(mut p: Parts) -> Parts {
-    p.inputs.extend(inputs());
+    p.inputs.extend([
+        CourseInput::input_object(),
+        LessonInput::input_object(),
+        ContentBlockInput::input_object(),
+        QuizInput::input_object(),
+    ]);
     let course = || TypeRef::named_nn("Course");
     let lesson = || TypeRef::named_nn("Lesson");
     let block = || TypeRef::named_nn("ContentBlock");
     let quiz = || TypeRef::named_nn("Quiz");
-    let course_arg = || id_arg("courseId", "Course", "The course");
-    let lesson_arg = || id_arg("lessonId", "Lesson", "The lesson");
-    let block_arg = || id_arg("contentBlockId", "ContentBlock", "The content block");
     p.mutation = p
         .mutation
         .field(
@@ -130,23 +296,18 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 course(),
                 "Create a draft course taught by you. Instructors and admins only (FORBIDDEN otherwise); \
                  BAD_USER_INPUT for invalid fields.",
-                |a| a.input::<au::CourseInput>("input"),
-                |w, i| Box::pin(au::create_course(w, i)),
+                |w, a: NewCourseArgs| Box::pin(au::create_course(w, a.input.into())),
                 |m| Ok(row::<courses::Entity>(m)),
-            )
-            .argument(input_arg("CourseInput")),
+            ),
         )
         .field(
             write(
                 "updateCourse",
                 course(),
                 &format!("Change a course's fields. {WHO}"),
-                |a| Ok((a.id("courseId", "Course")?, a.input::<au::CourseInput>("input")?)),
-                |w, (id, i)| Box::pin(au::update_course(w, id, i)),
+                |w, a: CourseChangeArgs| Box::pin(au::update_course(w, a.course_id.into(), a.input.into())),
                 |m| Ok(row::<courses::Entity>(m)),
-            )
-            .argument(course_arg())
-            .argument(input_arg("CourseInput")),
+            ),
         )
         .field(
             write(
@@ -156,11 +317,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                     "Publish a draft course (open to enrollment). CONFLICT when already published or without a \
                      published lesson. {WHO}"
                 ),
-                |a| a.id("courseId", "Course"),
-                |w, id| Box::pin(au::publish_course(w, id)),
+                |w, a: CourseArgs| Box::pin(au::publish_course(w, a.course_id.into())),
                 |m| Ok(row::<courses::Entity>(m)),
-            )
-            .argument(course_arg()),
+            ),
         )
         .field(
             write(
@@ -170,35 +329,27 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                     "Archive (unpublish) a course: closed to new enrollments, still visible to its enrolled \
                      students. CONFLICT when not published. {WHO}"
                 ),
-                |a| a.id("courseId", "Course"),
-                |w, id| Box::pin(au::archive_course(w, id)),
+                |w, a: CourseArgs| Box::pin(au::archive_course(w, a.course_id.into())),
                 |m| Ok(row::<courses::Entity>(m)),
-            )
-            .argument(course_arg()),
+            ),
         )
         .field(
             write(
                 "createLesson",
                 lesson(),
                 &format!("Add a lesson at the end of a course. {WHO}"),
-                |a| Ok((a.id("courseId", "Course")?, a.input::<au::LessonInput>("input")?)),
-                |w, (id, i)| Box::pin(au::create_lesson(w, id, i)),
+                |w, a: NewLessonArgs| Box::pin(au::create_lesson(w, a.course_id.into(), a.input.into())),
                 |m| Ok(row::<lessons::Entity>(m)),
-            )
-            .argument(course_arg())
-            .argument(input_arg("LessonInput")),
+            ),
         )
         .field(
             write(
                 "updateLesson",
                 lesson(),
                 &format!("Change a lesson's fields. {WHO}"),
-                |a| Ok((a.id("lessonId", "Lesson")?, a.input::<au::LessonInput>("input")?)),
-                |w, (id, i)| Box::pin(au::update_lesson(w, id, i)),
+                |w, a: LessonChangeArgs| Box::pin(au::update_lesson(w, a.lesson_id.into(), a.input.into())),
                 |m| Ok(row::<lessons::Entity>(m)),
-            )
-            .argument(lesson_arg())
-            .argument(input_arg("LessonInput")),
+            ),
         )
         .field(
             write(
@@ -208,16 +359,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                     "Put a course's lessons in the given order (positions 1..n). BAD_USER_INPUT unless every \
                      lesson of the course is given exactly once. {WHO}"
                 ),
-                |a| Ok((a.id("courseId", "Course")?, a.ids("lessonIds", "Lesson")?)),
-                |w, (id, ids)| Box::pin(au::reorder_lessons(w, id, ids)),
+                |w, a: LessonOrderArgs| Box::pin(au::reorder_lessons(w, a.course_id.into(), uuids(a.lesson_ids))),
                 |m| Ok(rows::<lessons::Entity>(m)),
-            )
-            .argument(course_arg())
-            .argument(arg(
-                "lessonIds",
-                TypeRef::named_nn_list_nn(TypeRef::ID),
-                "Every lesson of the course (`Lesson` ids), in the new order.",
-            )),
+            ),
         )
         .field(
             write(
@@ -227,11 +371,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                     "Delete a lesson with its content blocks, quiz and progress; it leaves other lessons' \
                      prerequisites and the rest are renumbered. Returns the deleted id. {WHO}"
                 ),
-                |a| a.id("lessonId", "Lesson"),
-                |w, id| Box::pin(au::delete_lesson(w, id)),
+                |w, a: LessonArgs| Box::pin(au::delete_lesson(w, a.lesson_id.into())),
                 |id| Ok(deleted("Lesson")(id)),
-            )
-            .argument(lesson_arg()),
+            ),
         )
         .field(
             write(
@@ -242,24 +384,22 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                      itself or another course's lesson, CONFLICT when already required or when it would make a \
                      cycle. {WHO}"
                 ),
-                |a| Ok((a.id("lessonId", "Lesson")?, a.id("prerequisiteLessonId", "Lesson")?)),
-                |w, (id, pre)| Box::pin(au::add_prerequisite(w, id, pre)),
+                |w, a: AddPrerequisiteArgs| {
+                    Box::pin(au::add_prerequisite(w, a.lesson_id.into(), a.prerequisite_lesson_id.into()))
+                },
                 |m| Ok(row::<lessons::Entity>(m)),
-            )
-            .argument(lesson_arg())
-            .argument(id_arg("prerequisiteLessonId", "Lesson", "The lesson to require first")),
+            ),
         )
         .field(
             write(
                 "removeLessonPrerequisite",
                 lesson(),
                 &format!("Stop requiring a lesson before this one. CONFLICT when it is not required. {WHO}"),
-                |a| Ok((a.id("lessonId", "Lesson")?, a.id("prerequisiteLessonId", "Lesson")?)),
-                |w, (id, pre)| Box::pin(au::remove_prerequisite(w, id, pre)),
+                |w, a: RemovePrerequisiteArgs| {
+                    Box::pin(au::remove_prerequisite(w, a.lesson_id.into(), a.prerequisite_lesson_id.into()))
+                },
                 |m| Ok(row::<lessons::Entity>(m)),
-            )
-            .argument(lesson_arg())
-            .argument(id_arg("prerequisiteLessonId", "Lesson", "The prerequisite to drop")),
+            ),
         )
         .field(
             write(
@@ -269,12 +409,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                     "Add a content block at the end of a lesson; BAD_USER_INPUT unless the content has its \
                      type's shape. {WHO}"
                 ),
-                |a| Ok((a.id("lessonId", "Lesson")?, a.input::<au::ContentBlockInput>("input")?)),
-                |w, (id, i)| Box::pin(au::create_content_block(w, id, i)),
+                |w, a: NewBlockArgs| Box::pin(au::create_content_block(w, a.lesson_id.into(), a.input.into())),
                 |m| Ok(row::<content_blocks::Entity>(m)),
-            )
-            .argument(lesson_arg())
-            .argument(input_arg("ContentBlockInput")),
+            ),
         )
         .field(
             write(
@@ -283,12 +420,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 &format!(
                     "Change a content block; type and content are validated together. {WHO}"
                 ),
-                |a| Ok((a.id("contentBlockId", "ContentBlock")?, a.input::<au::ContentBlockInput>("input")?)),
-                |w, (id, i)| Box::pin(au::update_content_block(w, id, i)),
+                |w, a: BlockChangeArgs| {
+                    Box::pin(au::update_content_block(w, a.content_block_id.into(), a.input.into()))
+                },
                 |m| Ok(row::<content_blocks::Entity>(m)),
-            )
-            .argument(block_arg())
-            .argument(input_arg("ContentBlockInput")),
+            ),
         )
         .field(
             write(
@@ -298,27 +434,20 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                     "Put a lesson's blocks in the given order (positions 1..n). BAD_USER_INPUT unless every block \
                      of the lesson is given exactly once. {WHO}"
                 ),
-                |a| Ok((a.id("lessonId", "Lesson")?, a.ids("contentBlockIds", "ContentBlock")?)),
-                |w, (id, ids)| Box::pin(au::reorder_content_blocks(w, id, ids)),
+                |w, a: BlockOrderArgs| {
+                    Box::pin(au::reorder_content_blocks(w, a.lesson_id.into(), uuids(a.content_block_ids)))
+                },
                 |m| Ok(rows::<content_blocks::Entity>(m)),
-            )
-            .argument(lesson_arg())
-            .argument(arg(
-                "contentBlockIds",
-                TypeRef::named_nn_list_nn(TypeRef::ID),
-                "Every block of the lesson (`ContentBlock` ids), in the new order.",
-            )),
+            ),
         )
         .field(
             write(
                 "deleteContentBlock",
                 TypeRef::named_nn(TypeRef::ID),
                 &format!("Delete a content block; the lesson's others are renumbered. Returns the deleted id. {WHO}"),
-                |a| a.id("contentBlockId", "ContentBlock"),
-                |w, id| Box::pin(au::delete_content_block(w, id)),
+                |w, a: BlockArgs| Box::pin(au::delete_content_block(w, a.content_block_id.into())),
                 |id| Ok(deleted("ContentBlock")(id)),
-            )
-            .argument(block_arg()),
+            ),
         )
         .field(
             write(
@@ -328,31 +457,21 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                     "Create a lesson's quiz or a course's final quiz (give exactly one of lessonId and courseId), \
                      with questions validated as they are graded. CONFLICT when it already has one. {WHO}"
                 ),
-                |a| {
-                    Ok((
-                        a.opt_id("lessonId", "Lesson")?,
-                        a.opt_id("courseId", "Course")?,
-                        a.input::<au::QuizInput>("input")?,
-                    ))
+                |w, a: NewQuizArgs| {
+                    let (lesson, course) = (a.lesson_id.map(Into::into), a.course_id.map(Into::into));
+                    Box::pin(au::create_quiz(w, lesson, course, a.input.into()))
                 },
-                |w, (l, c, i)| Box::pin(au::create_quiz(w, l, c, i)),
                 |m| Ok(row::<quizzes::Entity>(m)),
-            )
-            .argument(arg("lessonId", TypeRef::named(TypeRef::ID), "The lesson (a `Lesson` id), for a lesson quiz."))
-            .argument(arg("courseId", TypeRef::named(TypeRef::ID), "The course (a `Course` id), for its final quiz."))
-            .argument(input_arg("QuizInput")),
+            ),
         )
         .field(
             write(
                 "updateQuiz",
                 quiz(),
                 &format!("Change a quiz's fields (questions validated as on create). {WHO}"),
-                |a| Ok((a.id("quizId", "Quiz")?, a.input::<au::QuizInput>("input")?)),
-                |w, (id, i)| Box::pin(au::update_quiz(w, id, i)),
+                |w, a: QuizChangeArgs| Box::pin(au::update_quiz(w, a.quiz_id.into(), a.input.into())),
                 |m| Ok(row::<quizzes::Entity>(m)),
-            )
-            .argument(id_arg("quizId", "Quiz", "The quiz"))
-            .argument(input_arg("QuizInput")),
+            ),
         );
     p
 }

@@ -6,10 +6,53 @@ use async_graphql::dynamic::{Field, FieldFuture, FieldValue, Object, TypeRef};
 use domain::coaching::{self as c, ChunkMatch, NewDataItem};
 use entity::{data_chunks, data_items};
 
-use super::{Parts, arg, id_arg, read, row, write};
+use entity::enums::{DataType, Visibility};
 
-fn floats() -> TypeRef {
-    TypeRef::named_nn_list_nn(TypeRef::FLOAT)
+use super::{
+    Bounded, Id, Parts,
+    args::texts,
+    arguments,
+    node::{Client, DataItem},
+    read, row, write,
+};
+
+arguments! {
+    struct SimilarArgs {
+        /// The query vector (same dimension as the stored embeddings).
+        embedding: Vec<f64>,
+        /// How many, 1–100 (default 5).
+        first: Bounded<1, 100> = Bounded(5),
+        /// Only chunks of data items with one of these levels; omitted: every level you may read.
+        visibility: Option<Vec<Visibility>>,
+    }
+}
+
+arguments! {
+    struct NewItemArgs {
+        /// What the item holds.
+        data_type: DataType,
+        /// Who may read it (default private).
+        visibility_level: Visibility = Visibility::Private,
+        /// The item's text.
+        raw_content: Option<String>,
+        /// The client it is about.
+        client_id: Option<Id<Client>>,
+        /// Free-form JSON object.
+        metadata: Option<serde_json::Value>,
+    }
+}
+
+arguments! {
+    struct NewChunkArgs {
+        /// The data item.
+        data_item_id: Id<DataItem>,
+        /// The chunk's text.
+        content: String,
+        /// Its embedding vector.
+        embedding: Vec<f64>,
+        /// Position in the item (default: the next).
+        chunk_index: Option<Bounded<0, 2_147_483_647>>,
+    }
 }
 
 /// `ChunkMatch`: a chunk and its similarity.
@@ -49,24 +92,12 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             "Exact similarity search: the chunks you may read (by their data item's visibility), most \
              similar to `embedding` by cosine first. BAD_USER_INPUT for an empty or all-zero vector or one whose \
              dimension differs from the stored embeddings.",
-            |a| {
-                Ok((
-                    a.floats("embedding")?,
-                    a.int_in("first", 1..=100)?.unwrap_or(5) as usize,
-                    a.strings("visibility")?,
-                ))
+            |s, a: SimilarArgs| {
+                let visibility = texts(a.visibility.unwrap_or_default());
+                Box::pin(c::similar_chunks(s, a.embedding, a.first.get() as usize, visibility))
             },
-            |s, (v, first, vis)| Box::pin(c::similar_chunks(s, v, first, vis)),
             |ms| Ok(FieldValue::list(ms.into_iter().map(FieldValue::owned_any))),
-        )
-        .argument(arg("embedding", floats(), "The query vector (same dimension as the stored embeddings)."))
-        .argument(arg("first", TypeRef::named(TypeRef::INT), "How many, 1–100 (default 5).").default_value(5))
-        .argument(arg(
-            "visibility",
-            TypeRef::named_nn_list(TypeRef::STRING),
-            "Only chunks of data items with one of these levels (private, coach_only, org_visible, public); \
-             omitted: every level you may read.",
-        )),
+        ),
     );
     p.mutation = p
         .mutation
@@ -76,26 +107,18 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("DataItem"),
                 "Coaches (admins too): record a data item; you are its creator and, as a coach, its coach. Its \
                  organization is the client's, else yours.",
-                |a| {
-                    Ok(NewDataItem {
-                        data_type: a.string("dataType")?,
-                        visibility_level: a.opt_string("visibilityLevel")?.unwrap_or_else(|| "private".into()),
-                        raw_content: a.opt_string("rawContent")?,
-                        client_id: a.opt_id("clientId", "Client")?,
-                        metadata: a.json("metadata")?,
-                    })
+                |w, a: NewItemArgs| {
+                    let item = NewDataItem {
+                        data_type: a.data_type.as_str().to_owned(),
+                        visibility_level: a.visibility_level.as_str().to_owned(),
+                        raw_content: a.raw_content,
+                        client_id: a.client_id.map(Into::into),
+                        metadata: a.metadata,
+                    };
+                    Box::pin(c::create_data_item(w, item))
                 },
-                |w, i| Box::pin(c::create_data_item(w, i)),
                 |i| Ok(row::<data_items::Entity>(i)),
-            )
-            .argument(arg("dataType", TypeRef::named_nn(TypeRef::STRING), "transcript, assessment, coaching_model or company_doc."))
-            .argument(
-                arg("visibilityLevel", TypeRef::named(TypeRef::STRING), "private, coach_only, org_visible or public (default private).")
-                    .default_value("private"),
-            )
-            .argument(arg("rawContent", TypeRef::named(TypeRef::STRING), "The item's text."))
-            .argument(arg("clientId", TypeRef::named(TypeRef::ID), "The client it is about (a `Client` id)."))
-            .argument(arg("metadata", TypeRef::named("JSON"), "Free-form JSON object.")),
+            ),
         )
         .field(
             write(
@@ -103,21 +126,12 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("DataChunk"),
                 "The item's creator or coach (admins too) adds a chunk with its embedding. BAD_USER_INPUT when the \
                  embedding is empty or its dimension differs from the stored ones; CONFLICT when the index is taken.",
-                |a| {
-                    Ok((
-                        a.id("dataItemId", "DataItem")?,
-                        a.string("content")?,
-                        a.floats("embedding")?,
-                        a.int_in("chunkIndex", 0..=i32::MAX as i64)?,
-                    ))
+                |w, a: NewChunkArgs| {
+                    let index = a.chunk_index.map(Bounded::get);
+                    Box::pin(c::add_data_chunk(w, a.data_item_id.into(), a.content, a.embedding, index))
                 },
-                |w, (id, content, v, index)| Box::pin(c::add_data_chunk(w, id, content, v, index)),
                 |ch| Ok(row::<data_chunks::Entity>(ch)),
-            )
-            .argument(id_arg("dataItemId", "DataItem", "The data item"))
-            .argument(arg("content", TypeRef::named_nn(TypeRef::STRING), "The chunk's text."))
-            .argument(arg("embedding", floats(), "Its embedding vector."))
-            .argument(arg("chunkIndex", TypeRef::named(TypeRef::INT), "Position in the item (default: the next).")),
+            ),
         );
     p
 }

@@ -7,26 +7,107 @@ use async_graphql::dynamic::{FieldValue, TypeRef};
 use domain::commerce::{NewCertificate, NewPayment, PaymentFor};
 use entity::payments;
 
-use super::{Parts, arg, id_arg, row, write};
+use entity::enums::{CertificateType, PaymentProvider};
+
+use super::{
+    Id, Parts, arguments,
+    node::{AdaptabilityAssessment, Engagement, Payment, User, Workshop, WorkshopRegistration},
+    row, write,
+};
 use crate::error::ApiError;
 
 fn payment(m: payments::Model) -> Result<FieldValue<'static>, ApiError> {
     Ok(row::<payments::Entity>(m))
 }
 
-fn payment_id() -> async_graphql::dynamic::InputValue {
-    id_arg("paymentId", "Payment", "The payment")
+arguments! {
+    struct CertificateArgs {
+        /// The recipient, a member of the tenant.
+        user_id: Id<User>,
+        /// The kind of certificate.
+        certificate_type: CertificateType,
+        /// The workshop of a workshop certificate.
+        workshop_id: Option<Id<Workshop>>,
+        /// The assessment of an assessment certificate.
+        adaptability_assessment_id: Option<Id<AdaptabilityAssessment>>,
+        /// Skills demonstrated.
+        skills: Option<Vec<String>>,
+        /// When it expires (not before today); none by default.
+        expiry_date: Option<chrono::NaiveDate>,
+    }
 }
 
-fn opt_id(name: &str, type_name: &str, description: &str) -> async_graphql::dynamic::InputValue {
-    arg(
-        name,
-        TypeRef::named(TypeRef::ID),
-        &format!(
-            "{description} ({} `{type_name}` id).",
-            super::article(type_name)
-        ),
-    )
+arguments! {
+    struct PaymentArgs {
+        /// The registration paid for.
+        workshop_registration_id: Option<Id<WorkshopRegistration>>,
+        /// The engagement paid for.
+        engagement_id: Option<Id<Engagement>>,
+        /// Amount: greater than 0, at most 99999999.99, at most 2 decimal places.
+        amount: rust_decimal::Decimal,
+        /// ISO 4217 code (default USD).
+        currency: Option<String>,
+        /// Who processes it.
+        provider: PaymentProvider,
+        /// The provider's reference.
+        transaction_id: Option<String>,
+        /// Invoice number, unique in the tenant.
+        invoice_number: Option<String>,
+        /// Extra details (a JSON object).
+        metadata: Option<serde_json::Value>,
+    }
+}
+
+impl PaymentArgs {
+    fn payment(self) -> domain::Result<NewPayment> {
+        let target = match (self.workshop_registration_id, self.engagement_id) {
+            (Some(r), None) => PaymentFor::WorkshopRegistration(r.into()),
+            (None, Some(e)) => PaymentFor::Engagement(e.into()),
+            _ => {
+                return Err(domain::DomainError::BadInput(
+                    "give exactly one of `workshopRegistrationId` and `engagementId`".into(),
+                ));
+            }
+        };
+        Ok(NewPayment {
+            target,
+            amount: self.amount,
+            currency: self.currency.unwrap_or_else(|| "USD".into()),
+            provider: self.provider.as_str().to_owned(),
+            transaction_id: self.transaction_id,
+            invoice_number: self.invoice_number,
+            metadata: self.metadata,
+        })
+    }
+}
+
+arguments! {
+    struct CompleteArgs {
+        /// The payment.
+        payment_id: Id<Payment>,
+        /// The provider's reference.
+        transaction_id: Option<String>,
+    }
+}
+
+arguments! {
+    struct FailArgs {
+        /// The payment.
+        payment_id: Id<Payment>,
+        /// Why it failed.
+        reason: Option<String>,
+    }
+}
+
+arguments! {
+    struct RefundArgs {
+        /// The payment.
+        payment_id: Id<Payment>,
+        /// How much to refund: greater than 0, at most 2 decimal places (default: all that is left).
+        amount: Option<rust_decimal::Decimal>,
+        /// Why (kept in the metadata as `refund_reason`).
+        reason: Option<String>,
+    }
 }
 
 pub(crate) fn module(mut p: Parts) -> Parts {
@@ -42,29 +123,19 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  for it yet; program and assessment certificates: admins (an assessment certificate needs the \
                  recipient's completed assessment). FORBIDDEN for others, CONFLICT when the recipient did not \
                  attend or already holds it, BAD_USER_INPUT when the source does not fit the type.",
-                |a| {
-                    Ok(NewCertificate {
-                        user_id: a.id("userId", "User")?,
-                        certificate_type: a.string("certificateType")?,
-                        workshop_id: a.opt_id("workshopId", "Workshop")?,
-                        assessment_id: a.opt_id("adaptabilityAssessmentId", "AdaptabilityAssessment")?,
-                        skills: a.strings("skills")?,
-                        expiry_date: a.date("expiryDate")?,
-                    })
+                |w, a: CertificateArgs| {
+                    let c = NewCertificate {
+                        user_id: a.user_id.into(),
+                        certificate_type: a.certificate_type.as_str().to_owned(),
+                        workshop_id: a.workshop_id.map(Into::into),
+                        assessment_id: a.adaptability_assessment_id.map(Into::into),
+                        skills: a.skills.unwrap_or_default(),
+                        expiry_date: a.expiry_date,
+                    };
+                    Box::pin(domain::commerce::issue_certificate(w, c))
                 },
-                |w, c| Box::pin(domain::commerce::issue_certificate(w, c)),
                 |m| Ok(row::<entity::certificates::Entity>(m)),
-            )
-            .argument(id_arg("userId", "User", "The recipient, a member of the tenant"))
-            .argument(arg("certificateType", TypeRef::named_nn(TypeRef::STRING), "workshop, program or assessment."))
-            .argument(opt_id("workshopId", "Workshop", "The workshop of a workshop certificate"))
-            .argument(opt_id(
-                "adaptabilityAssessmentId",
-                "AdaptabilityAssessment",
-                "The assessment of an assessment certificate",
-            ))
-            .argument(arg("skills", TypeRef::named_nn_list(TypeRef::STRING), "Skills demonstrated."))
-            .argument(arg("expiryDate", TypeRef::named("Date"), "When it expires (not before today); none by default.")),
+            ),
         )
         .field(
             write(
@@ -74,54 +145,22 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  admin; the registration then points at it) or an engagement (by its client or an admin). \
                  `amount` greater than 0; CONFLICT for a cancelled registration or engagement, a registration \
                  that already has a pending or succeeded payment, or a taken invoice number.",
-                |a| {
-                    let target = match (
-                        a.opt_id("workshopRegistrationId", "WorkshopRegistration")?,
-                        a.opt_id("engagementId", "Engagement")?,
-                    ) {
-                        (Some(r), None) => PaymentFor::WorkshopRegistration(r),
-                        (None, Some(e)) => PaymentFor::Engagement(e),
-                        _ => {
-                            return Err(ApiError::bad_input(
-                                "give exactly one of `workshopRegistrationId` and `engagementId`",
-                            ));
-                        }
-                    };
-                    Ok(NewPayment {
-                        target,
-                        amount: a
-                            .decimal("amount")?
-                            .ok_or_else(|| ApiError::bad_input("`amount` is required"))?,
-                        currency: a.opt_string("currency")?.unwrap_or_else(|| "USD".into()),
-                        provider: a.string("provider")?,
-                        transaction_id: a.opt_string("transactionId")?,
-                        invoice_number: a.opt_string("invoiceNumber")?,
-                        metadata: a.json("metadata")?,
-                    })
+                |w, a: PaymentArgs| {
+                    Box::pin(async move { domain::commerce::create_payment(w, a.payment()?).await })
                 },
-                |w, p| Box::pin(domain::commerce::create_payment(w, p)),
                 payment,
-            )
-            .argument(opt_id("workshopRegistrationId", "WorkshopRegistration", "The registration paid for"))
-            .argument(opt_id("engagementId", "Engagement", "The engagement paid for"))
-            .argument(arg("amount", TypeRef::named_nn("Decimal"), "Amount: greater than 0, at most 99999999.99, at most 2 decimal places."))
-            .argument(arg("currency", TypeRef::named(TypeRef::STRING), "ISO 4217 code (default USD)."))
-            .argument(arg("provider", TypeRef::named_nn(TypeRef::STRING), "stripe, paypal or manual."))
-            .argument(arg("transactionId", TypeRef::named(TypeRef::STRING), "The provider's reference."))
-            .argument(arg("invoiceNumber", TypeRef::named(TypeRef::STRING), "Invoice number, unique in the tenant."))
-            .argument(arg("metadata", TypeRef::named("JSON"), "Extra details (a JSON object).")),
+            ),
         )
         .field(
             write(
                 "completePayment",
                 TypeRef::named_nn("Payment"),
                 "Admins: a pending payment succeeded. CONFLICT unless pending.",
-                |a| Ok((a.id("paymentId", "Payment")?, a.opt_string("transactionId")?)),
-                |w, (id, tx)| Box::pin(domain::commerce::complete_payment(w, id, tx)),
+                |w, a: CompleteArgs| {
+                    Box::pin(domain::commerce::complete_payment(w, a.payment_id.into(), a.transaction_id))
+                },
                 payment,
-            )
-            .argument(payment_id())
-            .argument(arg("transactionId", TypeRef::named(TypeRef::STRING), "The provider's reference.")),
+            ),
         )
         .field(
             write(
@@ -129,12 +168,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("Payment"),
                 "Admins: a pending payment failed (the reason is kept in its metadata as `failure_reason`). \
                  CONFLICT unless pending.",
-                |a| Ok((a.id("paymentId", "Payment")?, a.opt_string("reason")?)),
-                |w, (id, reason)| Box::pin(domain::commerce::fail_payment(w, id, reason)),
+                |w, a: FailArgs| Box::pin(domain::commerce::fail_payment(w, a.payment_id.into(), a.reason)),
                 payment,
-            )
-            .argument(payment_id())
-            .argument(arg("reason", TypeRef::named(TypeRef::STRING), "Why it failed.")),
+            ),
         )
         .field(
             write(
@@ -144,13 +180,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  several times. The status becomes `refunded` (also after a partial refund), `refundAmount` the \
                  total refunded, and the metadata's `partial_refund` says whether part is kept. CONFLICT when more \
                  than is left is asked for or the payment did not succeed.",
-                |a| Ok((a.id("paymentId", "Payment")?, a.decimal("amount")?, a.opt_string("reason")?)),
-                |w, (id, amount, reason)| Box::pin(domain::commerce::refund_payment(w, id, amount, reason)),
+                |w, a: RefundArgs| {
+                    Box::pin(domain::commerce::refund_payment(w, a.payment_id.into(), a.amount, a.reason))
+                },
                 payment,
-            )
-            .argument(payment_id())
-            .argument(arg("amount", TypeRef::named("Decimal"), "How much to refund: greater than 0, at most 2 decimal places (default: all that is left)."))
-            .argument(arg("reason", TypeRef::named(TypeRef::STRING), "Why (kept in the metadata as `refund_reason`).")),
+            ),
         );
     p
 }

@@ -2,52 +2,74 @@
 //! attempt, its result with insights and learning paths, and the frontend's
 //! cached insights. Thin: decode arguments, call `domain::competency`.
 
-use async_graphql::{
-    Value,
-    dynamic::{InputObject, InputValue, Object, TypeRef},
-};
-use serde::Deserialize;
+use async_graphql::dynamic::{Object, TypeRef};
 
-use super::{Args, Parts, arg, id_arg, json, plain, read, row, row_ref, write};
-use crate::error::ApiError;
+use super::{
+    Id, InputType, Parts, arguments, input_object, json,
+    node::{AssessmentQuestion, FrameworkAssessment, UserAttempt},
+    plain, read, row, row_ref, write,
+};
 
 const ATTEMPT: &str = "UserAttempt";
 
-/// One response of `submitFrameworkAssessmentAttempt`.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ResponseIn {
-    question_id: String,
-    answer: i64,
-    response_time: Option<i64>,
+input_object! {
+    /// One answer of a framework assessment attempt.
+    pub(crate) struct FrameworkAssessmentResponseInput {
+        /// The question answered.
+        question_id: Id<AssessmentQuestion>,
+        /// The selected option: 0 (A), 1 (B), 2 (C) or 3 (D).
+        answer: i32,
+        /// Seconds spent on the question.
+        response_time: Option<i32>,
+    }
 }
 
-fn attempt_arg(doc: &str) -> InputValue {
-    id_arg("userAttemptId", ATTEMPT, doc)
+impl From<FrameworkAssessmentResponseInput> for domain::competency::Response {
+    fn from(r: FrameworkAssessmentResponseInput) -> Self {
+        domain::competency::Response {
+            question_id: r.question_id.into(),
+            answer: r.answer.into(),
+            response_time: r.response_time.map(Into::into),
+        }
+    }
 }
 
-fn attempt_id(a: &Args<'_>) -> Result<uuid::Uuid, ApiError> {
-    a.id("userAttemptId", ATTEMPT)
+arguments! {
+    struct CompletedArgs {
+        /// A completed attempt.
+        user_attempt_id: Id<UserAttempt>,
+    }
+}
+
+arguments! {
+    struct StartArgs {
+        /// The assessment to take.
+        framework_assessment_id: Id<FrameworkAssessment>,
+    }
+}
+
+arguments! {
+    struct SubmitArgs {
+        /// Your in-progress attempt.
+        user_attempt_id: Id<UserAttempt>,
+        /// The answers, at most one per question; questions left out count as wrong.
+        responses: Vec<FrameworkAssessmentResponseInput> = vec![],
+    }
+}
+
+arguments! {
+    struct InsightsArgs {
+        /// Your completed attempt.
+        user_attempt_id: Id<UserAttempt>,
+        /// The insights the frontend computed (a JSON object).
+        frontend_insights: serde_json::Value,
+    }
 }
 
 pub(crate) fn module(mut p: Parts) -> Parts {
     p.objects.extend(types());
-    p.inputs.push(
-        InputObject::new("FrameworkAssessmentResponseInput")
-            .description("One answer of a framework assessment attempt.")
-            .field(
-                InputValue::new("questionId", TypeRef::named_nn(TypeRef::ID))
-                    .description("The question answered (an `AssessmentQuestion` id)."),
-            )
-            .field(
-                InputValue::new("answer", TypeRef::named_nn(TypeRef::INT))
-                    .description("The selected option: 0 (A), 1 (B), 2 (C) or 3 (D)."),
-            )
-            .field(
-                InputValue::new("responseTime", TypeRef::named(TypeRef::INT))
-                    .description("Seconds spent on the question."),
-            ),
-    );
+    p.inputs
+        .push(FrameworkAssessmentResponseInput::input_object());
     p.query = p
         .query
         .field(
@@ -57,11 +79,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 "A completed framework assessment attempt the caller may read, with its per-competency \
                  breakdown, weak and strong areas, insights and learning paths. NOT_FOUND if not visible, \
                  CONFLICT while in progress.",
-                attempt_id,
-                |s, id| Box::pin(domain::competency::attempt_result(s, id)),
+                |s, a: CompletedArgs| Box::pin(domain::competency::attempt_result(s, a.user_attempt_id.into())),
                 |r| json(&r),
-            )
-            .argument(attempt_arg("A completed attempt")),
+            ),
         )
         .field(
             read(
@@ -72,11 +92,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  level: the first one its questions name, `core-i` when none does), and the leverage \
                  strengths whose score range holds a competency's score. NOT_FOUND if not visible, \
                  CONFLICT while in progress.",
-                attempt_id,
-                |s, id| Box::pin(domain::competency::attempt_insights(s, id)),
+                |s, a: CompletedArgs| Box::pin(domain::competency::attempt_insights(s, a.user_attempt_id.into())),
                 |r| json(&r),
-            )
-            .argument(attempt_arg("A completed attempt")),
+            ),
         )
         .field(
             read(
@@ -88,11 +106,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  is the first one the assessment's questions name; when none names one it is \
                  `core-i`. No weak areas, no paths. NOT_FOUND if not visible, CONFLICT while in \
                  progress.",
-                attempt_id,
-                |s, id| Box::pin(domain::competency::paths_for_attempt(s, id)),
+                |s, a: CompletedArgs| Box::pin(domain::competency::paths_for_attempt(s, a.user_attempt_id.into())),
                 |r| json(&r),
-            )
-            .argument(attempt_arg("A completed attempt")),
+            ),
         );
     p.mutation = p
         .mutation
@@ -104,15 +120,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  in-progress attempt of the caller (no `completedAt`, score 0). NOT_FOUND if the \
                  assessment is not visible, CONFLICT if it is not active, has no questions, or the \
                  caller already has an attempt at it in progress.",
-                |a| a.id("frameworkAssessmentId", "FrameworkAssessment"),
-                |w, id| Box::pin(domain::competency::start(w, id)),
+                |w, a: StartArgs| Box::pin(domain::competency::start(w, a.framework_assessment_id.into())),
                 |m| Ok(row::<entity::user_attempts::Entity>(m)),
-            )
-            .argument(id_arg(
-                "frameworkAssessmentId",
-                "FrameworkAssessment",
-                "The assessment to take",
-            )),
+            ),
         )
         .field(
             write(
@@ -125,35 +135,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  attempt is not visible, FORBIDDEN unless it is yours, CONFLICT if already submitted, \
                  BAD_USER_INPUT for a question not in the assessment, one answered twice, an answer \
                  outside 0–3 or a negative time.",
-                |a| {
-                    let given: Vec<ResponseIn> = a.opt_input("responses")?.unwrap_or_default();
-                    let responses = given
-                        .into_iter()
-                        .map(|r| {
-                            Ok(domain::competency::Response {
-                                question_id: Args::global_id(
-                                    "questionId",
-                                    "AssessmentQuestion",
-                                    &r.question_id,
-                                )?,
-                                answer: r.answer,
-                                response_time: r.response_time,
-                            })
-                        })
-                        .collect::<Result<Vec<_>, ApiError>>()?;
-                    Ok((attempt_id(a)?, responses))
+                |w, a: SubmitArgs| {
+                    let responses = a.responses.into_iter().map(Into::into).collect();
+                    Box::pin(domain::competency::submit(w, a.user_attempt_id.into(), responses))
                 },
-                |w, (id, responses)| Box::pin(domain::competency::submit(w, id, responses)),
                 |r| json(&r),
-            )
-            .argument(attempt_arg("Your in-progress attempt"))
-            .argument(
-                arg(
-                    "responses",
-                    TypeRef::named_nn_list("FrameworkAssessmentResponseInput"),
-                    "The answers, at most one per question; questions left out count as wrong.",
-                )
-                .default_value(Value::List(vec![])),
             ),
         )
         .field(
@@ -164,21 +150,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  completed attempt and stamp `insightsGeneratedAt`. NOT_FOUND if the attempt is not \
                  visible, FORBIDDEN unless it is yours, CONFLICT while it is in progress, \
                  BAD_USER_INPUT unless the insights are a JSON object of at most 64 KiB.",
-                |a| {
-                    Ok((
-                        attempt_id(a)?,
-                        a.json("frontendInsights")?.unwrap_or(serde_json::Value::Null),
-                    ))
+                |w, a: InsightsArgs| {
+                    Box::pin(domain::competency::store_frontend_insights(w, a.user_attempt_id.into(), a.frontend_insights))
                 },
-                |w, (id, doc)| Box::pin(domain::competency::store_frontend_insights(w, id, doc)),
                 |m| Ok(row::<entity::user_attempts::Entity>(m)),
-            )
-            .argument(attempt_arg("Your completed attempt"))
-            .argument(arg(
-                "frontendInsights",
-                TypeRef::named_nn("JSON"),
-                "The insights the frontend computed (a JSON object).",
-            )),
+            ),
         );
     p
 }
@@ -291,7 +267,7 @@ fn types() -> Vec<Object> {
             &[
                 s("title", "Title."),
                 s_opt("description", "Description."),
-                s("resourceType", "book, course, video, article, exercise, workshop, tool or assessment."),
+                ("resourceType", TypeRef::named_nn("ResourceType"), "The kind of resource."),
                 s_opt("url", "Direct link."),
                 s_opt("author", "Author or instructor."),
                 list("competencyAreas", TypeRef::STRING, "Competencies it addresses."),

@@ -2,9 +2,76 @@
 //! progress in prerequisite order, the course progress summary and
 //! personalized roadmaps. Thin: decode arguments, call `domain`.
 
-use async_graphql::dynamic::{InputValue, Object, TypeRef};
+use async_graphql::dynamic::{Object, TypeRef};
 
-use super::{Parts, arg, id_arg, json_ids, plain, read, row, write};
+use super::{
+    Bounded, Id, Parts, arguments, json_ids,
+    node::{Course, Lesson, PersonalizedRoadmap, Quiz, User},
+    plain, read, row, write,
+};
+
+arguments! {
+    struct ProgressArgs {
+        /// The course.
+        course_id: Id<Course>,
+        /// The student (a `User` id); default: you. Staff only for others.
+        user_id: Option<Id<User>>,
+    }
+}
+
+arguments! {
+    struct StartArgs {
+        /// The lesson to start.
+        lesson_id: Id<Lesson>,
+    }
+}
+
+arguments! {
+    struct CompleteArgs {
+        /// The lesson to complete.
+        lesson_id: Id<Lesson>,
+        /// Seconds spent in this session (default 0).
+        time_spent: Option<Bounded<0, 2_147_483_647>>,
+    }
+}
+
+arguments! {
+    struct RoadmapArgs {
+        /// What the roadmap is for, in your words.
+        goal: Option<String>,
+        /// Plan only this course (a `Course` id); default: every enrolled course not yet completed.
+        course_id: Option<Id<Course>>,
+    }
+}
+
+arguments! {
+    struct StepArgs {
+        /// Your roadmap.
+        personalized_roadmap_id: Id<PersonalizedRoadmap>,
+        /// The step's `order` in `roadmapData.steps`.
+        step: Bounded<1, 10_000>,
+    }
+}
+
+arguments! {
+    struct EnrollArgs {
+        /// The course to enroll in.
+        course_id: Id<Course>,
+    }
+}
+
+arguments! {
+    struct AttemptArgs {
+        /// The quiz to attempt.
+        quiz_id: Id<Quiz>,
+        /// The answers, by question id (JSON object): the option text for multiple
+        /// choice, "true"/"false", or the text of a short answer. Unanswered
+        /// questions earn no points; omitted or null, none is answered.
+        answers: Option<serde_json::Value>,
+        /// Time taken, in seconds; at most the quiz's time limit.
+        time_spent: Option<Bounded<0, 2_147_483_647>>,
+    }
+}
 
 /// Uuid keys of the progress summary and the types their global ids name.
 const PROGRESS_IDS: &[(&str, &str)] = &[
@@ -26,16 +93,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
              lessons completed of the required (published) ones, percentage, quizzes passed with best scores, \
              time spent and the next lesson. Your own by default; another student's for the course's instructor \
              or an admin (FORBIDDEN otherwise). NOT_FOUND if the course is not visible.",
-            |a| Ok((a.id("courseId", "Course")?, a.opt_id("userId", "User")?)),
-            |s, (course, user)| Box::pin(domain::progress::course_progress(s, course, user)),
+            |s, a: ProgressArgs| {
+                Box::pin(domain::progress::course_progress(s, a.course_id.into(), a.user_id.map(Into::into)))
+            },
             |p| json_ids(&p, PROGRESS_IDS),
-        )
-        .argument(id_arg("courseId", "Course", "The course"))
-        .argument(arg(
-            "userId",
-            TypeRef::named(TypeRef::ID),
-            "The student (a `User` id); default: you. Staff only for others.",
-        )),
+        ),
     );
     p.mutation = p
         .mutation
@@ -47,11 +109,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  completed) and the enrollment's current lesson follows. NOT_FOUND if the lesson is not visible, \
                  FORBIDDEN unless enrolled in its course (staff preview freely), CONFLICT when the lesson is not \
                  published or its prerequisite lessons are not completed.",
-                |a| a.id("lessonId", "Lesson"),
-                |w, id| Box::pin(domain::progress::start_lesson(w, id)),
+                |w, a: StartArgs| Box::pin(domain::progress::start_lesson(w, a.lesson_id.into())),
                 |m| Ok(row::<entity::student_progress::Entity>(m)),
-            )
-            .argument(id_arg("lessonId", "Lesson", "The lesson to start")),
+            ),
         )
         .field(
             write(
@@ -61,12 +121,12 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  percentage follows and it is completed (completedAt) once every required lesson is done and the \
                  mandatory final quiz passed; the lesson's roadmap steps complete. Errors as for startLesson, plus \
                  CONFLICT while the lesson's mandatory quiz is not passed.",
-                |a| Ok((a.id("lessonId", "Lesson")?, a.int_in("timeSpent", 0..=i32::MAX as i64)?.unwrap_or(0))),
-                |w, (id, t)| Box::pin(domain::progress::complete_lesson(w, id, t)),
+                |w, a: CompleteArgs| {
+                    let time = a.time_spent.map_or(0, Bounded::get);
+                    Box::pin(domain::progress::complete_lesson(w, a.lesson_id.into(), time))
+                },
                 |m| Ok(row::<entity::student_progress::Entity>(m)),
-            )
-            .argument(id_arg("lessonId", "Lesson", "The lesson to complete"))
-            .argument(arg("timeSpent", TypeRef::named(TypeRef::INT), "Seconds spent in this session (default 0).")),
+            ),
         )
         .field(
             write(
@@ -77,16 +137,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  first, then each course's unpassed final assessment, with the reasoning. Your other active \
                  roadmaps are paused. NOT_FOUND if the course is not visible, CONFLICT when not enrolled in it or \
                  nothing is left to learn.",
-                |a| Ok((a.opt_string("goal")?, a.opt_id("courseId", "Course")?)),
-                |w, (goal, course)| Box::pin(domain::roadmaps::generate(w, goal, course)),
+                |w, a: RoadmapArgs| Box::pin(domain::roadmaps::generate(w, a.goal, a.course_id.map(Into::into))),
                 |m| Ok(row::<entity::personalized_roadmaps::Entity>(m)),
-            )
-            .argument(arg("goal", TypeRef::named(TypeRef::STRING), "What the roadmap is for, in your words."))
-            .argument(arg(
-                "courseId",
-                TypeRef::named(TypeRef::ID),
-                "Plan only this course (a `Course` id); default: every enrolled course not yet completed.",
-            )),
+            ),
         )
         .field(
             write(
@@ -96,12 +149,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  NOT_FOUND if the roadmap is not visible, FORBIDDEN for another student's, CONFLICT when the roadmap \
                  is not active, the step is already completed or it is a lesson step whose lesson is not completed, \
                  BAD_USER_INPUT for a step it does not have.",
-                |a| Ok((a.id("personalizedRoadmapId", "PersonalizedRoadmap")?, a.int_in("step", 1..=10_000)?)),
-                |w, (id, step)| Box::pin(domain::roadmaps::complete_step(w, id, step.unwrap_or(0))),
+                |w, a: StepArgs| {
+                    Box::pin(domain::roadmaps::complete_step(w, a.personalized_roadmap_id.into(), a.step.get()))
+                },
                 |m| Ok(row::<entity::personalized_roadmaps::Entity>(m)),
-            )
-            .argument(id_arg("personalizedRoadmapId", "PersonalizedRoadmap", "Your roadmap"))
-            .argument(arg("step", TypeRef::named_nn(TypeRef::INT), "The step's `order` in `roadmapData.steps`.")),
+            ),
         )
         .field(
             write(
@@ -110,11 +162,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 "Enroll the signed-in student in a published course. \
                  NOT_FOUND if the course is not visible, CONFLICT if it is not published or \
                  the student is already enrolled.",
-                |a| a.id("courseId", "Course"),
-                |w, id| Box::pin(domain::learning::enroll(w, id)),
+                |w, a: EnrollArgs| Box::pin(domain::learning::enroll(w, a.course_id.into())),
                 |m| Ok(row::<entity::enrollments::Entity>(m)),
-            )
-            .argument(id_arg("courseId", "Course", "The course to enroll in")),
+            ),
         )
         .field(
             write(
@@ -126,33 +176,13 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  quiz is updated. NOT_FOUND if the quiz is not visible, FORBIDDEN unless enrolled \
                  in its course (or staff), CONFLICT when no attempts are left, BAD_USER_INPUT for \
                  answers to questions the quiz does not have or a time over its limit.",
-                |a| {
-                    Ok((
-                        a.id("quizId", "Quiz")?,
-                        a.json("answers")?.unwrap_or_else(|| serde_json::json!({})),
-                        a.int_in("timeSpent", 0..=i32::MAX as i64)?,
-                    ))
-                },
-                |w, (id, answers, time_spent)| {
-                    Box::pin(domain::learning::submit_quiz_attempt(
-                        w, id, answers, time_spent,
-                    ))
+                |w, a: AttemptArgs| {
+                    let answers = a.answers.unwrap_or_else(|| serde_json::json!({}));
+                    let time = a.time_spent.map(Bounded::get);
+                    Box::pin(domain::learning::submit_quiz_attempt(w, a.quiz_id.into(), answers, time))
                 },
                 |m| Ok(row::<entity::assessment_attempts::Entity>(m)),
-            )
-            .argument(id_arg("quizId", "Quiz", "The quiz to attempt"))
-            .argument(
-                InputValue::new("answers", TypeRef::named("JSON")).description(
-                    "The answers, by question id (JSON object): the option text for multiple \
-                     choice, \"true\"/\"false\", or the text of a short answer. Unanswered \
-                     questions earn no points; omitted or null, none is answered.",
-                ),
-            )
-            .argument(arg(
-                "timeSpent",
-                TypeRef::named(TypeRef::INT),
-                "Time taken, in seconds; at most the quiz's time limit.",
-            )),
+            ),
         );
     p
 }
@@ -234,8 +264,8 @@ fn types() -> Vec<Object> {
                 int("orderIndex", "Position in the course."),
                 (
                     "status",
-                    TypeRef::named_nn(TypeRef::STRING),
-                    "completed, in_progress, not_started or blocked (prerequisites not completed).",
+                    TypeRef::named_nn("ProgressStatus"),
+                    "Where the student is (blocked: prerequisites not completed).",
                 ),
                 int("completionPercentage", "0–100."),
                 int("timeSpent", "Seconds spent on the lesson."),

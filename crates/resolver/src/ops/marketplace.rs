@@ -2,108 +2,271 @@
 //! engagements and their sessions, reviews with moderation, votes and
 //! responses; one formula for an expert's rating.
 
-use async_graphql::dynamic::{InputObject, TypeRef};
+use async_graphql::dynamic::TypeRef;
 use domain::marketplace::{
     self as m, NewEngagement, NewReview, NewTestimonial, ReviewTarget, TalentSearch,
 };
-use entity::{engagement_sessions, engagements, reviews, talent_profiles, talent_testimonials};
+use entity::{
+    engagement_sessions, engagements,
+    enums::{Availability, CoachingStyle, EngagementStatus, SessionType, TransformationStage},
+    reviews, talent_profiles, talent_testimonials,
+};
 
-use super::{Args, Parts, arg, id_arg, read, row, rows, write};
-use crate::error::ApiError;
+use super::{
+    Bounded, Id, InputType, Parts,
+    args::texts,
+    arguments, input_object,
+    node::{Engagement, EngagementSession, Review, TalentProfile, Workshop},
+    read, row, rows, write,
+};
 
-fn s(name: &str, doc: &str) -> async_graphql::dynamic::InputValue {
-    arg(name, TypeRef::named(TypeRef::STRING), doc)
+input_object! {
+    /// Fields of your talent profile; omitted fields keep their value.
+    pub(crate) struct TalentProfileInput {
+        /// Short marketing line.
+        tagline: Option<String>,
+        /// Biography.
+        bio: Option<String>,
+        /// Skills, e.g. "AI Adoption" (distinct).
+        expertise: Option<Vec<String>>,
+        /// Industry specializations (distinct).
+        industries: Option<Vec<String>>,
+        /// Stages covered.
+        transformation_stages: Option<Vec<TransformationStage>>,
+        /// How you coach.
+        coaching_style: Option<CoachingStyle>,
+        /// Years of industry experience, at least 0.
+        years_experience: Option<i32>,
+        /// Transformation success rate, 0–100.
+        transformation_success_rate: Option<i32>,
+        /// Behavior change score, 0–100.
+        behavior_change_score: Option<i32>,
+        /// Client retention rate, 0–100.
+        client_retention_rate: Option<i32>,
+        /// Organizational cultures transformed, at least 0.
+        cultures_transformed: Option<i32>,
+        /// Consulting fee per hour: at least 0, at most 99999999.99, at most 2 decimal places.
+        hourly_rate: Option<rust_decimal::Decimal>,
+        /// Whether you take new work.
+        availability: Option<Availability>,
+        /// Listed in the marketplace (and in `searchTalent`).
+        is_public: Option<bool>,
+        /// Whether new engagements may be opened.
+        accepting_clients: Option<bool>,
+    }
 }
 
-fn s_nn(name: &str, doc: &str) -> async_graphql::dynamic::InputValue {
-    arg(name, TypeRef::named_nn(TypeRef::STRING), doc)
+impl From<TalentProfileInput> for m::ProfileInput {
+    fn from(i: TalentProfileInput) -> Self {
+        m::ProfileInput {
+            tagline: i.tagline,
+            bio: i.bio,
+            expertise: i.expertise,
+            industries: i.industries,
+            transformation_stages: i.transformation_stages.map(texts),
+            coaching_style: i.coaching_style.map(|c| c.as_str().to_owned()),
+            years_experience: i.years_experience,
+            transformation_success_rate: i.transformation_success_rate,
+            behavior_change_score: i.behavior_change_score,
+            client_retention_rate: i.client_retention_rate,
+            cultures_transformed: i.cultures_transformed,
+            hourly_rate: i.hourly_rate,
+            availability: i.availability.map(|a| a.as_str().to_owned()),
+            is_public: i.is_public,
+            accepting_clients: i.accepting_clients,
+        }
+    }
 }
 
-fn int(name: &str, doc: &str) -> async_graphql::dynamic::InputValue {
-    arg(name, TypeRef::named(TypeRef::INT), doc)
+arguments! {
+    struct SearchArgs {
+        /// Any of these skills (exact match); omitted: any skills; `[]`: no profile.
+        expertise: Option<Vec<String>>,
+        /// Lowest rating, 0–5.
+        min_rating: Option<f64>,
+        /// Any of these availabilities; omitted: any availability; `[]`: no profile.
+        availability: Option<Vec<Availability>>,
+        /// How many, 1–100 (default 20).
+        first: Bounded<1, 100> = Bounded(20),
+    }
 }
 
-fn required<T>(name: &str, v: Option<T>) -> Result<T, ApiError> {
-    v.ok_or_else(|| ApiError::bad_input(format!("`{name}` is required")))
+impl SearchArgs {
+    fn search(self) -> domain::Result<TalentSearch> {
+        Ok(TalentSearch {
+            expertise: self.expertise,
+            min_rating: self
+                .min_rating
+                .map(|r| {
+                    rust_decimal::Decimal::try_from(r).map_err(|_| {
+                        domain::DomainError::BadInput("`minRating` must be a number".into())
+                    })
+                })
+                .transpose()?,
+            availability: self.availability.map(texts),
+            first: self.first.get() as u64,
+        })
+    }
 }
 
-/// `TalentProfileInput`.
-fn profile_input() -> InputObject {
-    let list = |name: &str, doc: &str| arg(name, TypeRef::named_nn_list(TypeRef::STRING), doc);
-    [
-        s("tagline", "Short marketing line."),
-        s("bio", "Biography."),
-        list("expertise", "Skills, e.g. \"AI Adoption\" (distinct)."),
-        list("industries", "Industry specializations (distinct)."),
-        list(
-            "transformationStages",
-            "Stages covered: assess, reframe, embed, scale.",
-        ),
-        s("coachingStyle", "directive, facilitative or hybrid."),
-        int(
-            "yearsExperience",
-            "Years of industry experience, at least 0.",
-        ),
-        int(
-            "transformationSuccessRate",
-            "Transformation success rate, 0–100.",
-        ),
-        int("behaviorChangeScore", "Behavior change score, 0–100."),
-        int("clientRetentionRate", "Client retention rate, 0–100."),
-        int(
-            "culturesTransformed",
-            "Organizational cultures transformed, at least 0.",
-        ),
-        arg(
-            "hourlyRate",
-            TypeRef::named("Decimal"),
-            "Consulting fee per hour: at least 0, at most 99999999.99, at most 2 decimal places.",
-        ),
-        s("availability", "available, limited or booked."),
-        arg(
-            "isPublic",
-            TypeRef::named(TypeRef::BOOLEAN),
-            "Listed in the marketplace (and in `searchTalent`).",
-        ),
-        arg(
-            "acceptingClients",
-            TypeRef::named(TypeRef::BOOLEAN),
-            "Whether new engagements may be opened.",
-        ),
-    ]
-    .into_iter()
-    .fold(
-        InputObject::new("TalentProfileInput")
-            .description("Fields of your talent profile; omitted fields keep their value."),
-        InputObject::field,
-    )
+arguments! {
+    struct ProfileArgs {
+        /// The fields to set.
+        input: TalentProfileInput,
+    }
 }
 
-fn review_args(a: &Args<'_>) -> Result<(ReviewTarget, NewReview), ApiError> {
-    let target = ReviewTarget::exactly_one(
-        a.opt_id("talentProfileId", "TalentProfile")?,
-        a.opt_id("workshopId", "Workshop")?,
-        a.opt_id("engagementId", "Engagement")?,
-    )?;
-    let detail = |n| a.int_in(n, 1..=5);
-    Ok((
-        target,
-        NewReview {
-            rating: required("rating", a.int_in("rating", 1..=5)?)?,
-            title: a.opt_string("title")?,
-            review_text: a.string("reviewText")?,
-            detailed: [
-                detail("contentQualityRating")?,
-                detail("deliveryRating")?,
-                detail("valueRating")?,
-                detail("impactRating")?,
-            ],
-        },
-    ))
+arguments! {
+    struct TestimonialArgs {
+        /// The profile endorsed.
+        talent_profile_id: Id<TalentProfile>,
+        /// Who gave the testimonial.
+        client_name: String,
+        /// The testimonial.
+        quote: String,
+        /// The client's company.
+        client_company: Option<String>,
+        /// Quantified result, e.g. "78% adoption".
+        metric: Option<String>,
+        /// Highlight it on the profile (default false).
+        is_featured: Option<bool>,
+    }
+}
+
+arguments! {
+    struct EngagementArgs {
+        /// The expert's profile.
+        talent_profile_id: Id<TalentProfile>,
+        /// The engagement's goal.
+        focus_area: String,
+        /// Hour budget: greater than 0, at most 99999.99, at most 2 decimal places.
+        hours_total: rust_decimal::Decimal,
+        /// Billing rate: at least 0, at most 99999999.99, at most 2 decimal places (default: the profile's).
+        hourly_rate: Option<rust_decimal::Decimal>,
+        /// Planned deliverables (JSON array).
+        deliverables: Option<serde_json::Value>,
+        /// Milestones (JSON array).
+        milestones: Option<serde_json::Value>,
+    }
+}
+
+arguments! {
+    struct StatusArgs {
+        /// The engagement.
+        engagement_id: Id<Engagement>,
+        /// The new status (not pending).
+        status: EngagementStatus,
+    }
+}
+
+arguments! {
+    struct ScheduleArgs {
+        /// The engagement.
+        engagement_id: Id<Engagement>,
+        /// The kind of session.
+        session_type: SessionType,
+        /// When it takes place.
+        scheduled_at: chrono::DateTime<chrono::FixedOffset>,
+    }
+}
+
+arguments! {
+    struct SessionDoneArgs {
+        /// The session to complete.
+        engagement_session_id: Id<EngagementSession>,
+        /// Hours spent: greater than 0, at most 999.99, at most 2 decimal places.
+        duration_hours: rust_decimal::Decimal,
+        /// Session notes.
+        notes: Option<String>,
+    }
+}
+
+arguments! {
+    struct RateArgs {
+        /// The engagement to rate.
+        engagement_id: Id<Engagement>,
+        /// Client satisfaction, 1–5.
+        score: Bounded<1, 5>,
+    }
+}
+
+arguments! {
+    struct ReviewArgs {
+        /// The expert's profile.
+        talent_profile_id: Option<Id<TalentProfile>>,
+        /// The workshop.
+        workshop_id: Option<Id<Workshop>>,
+        /// Your engagement.
+        engagement_id: Option<Id<Engagement>>,
+        /// Overall rating, 1–5.
+        rating: Bounded<1, 5>,
+        /// Review title.
+        title: Option<String>,
+        /// Written feedback.
+        review_text: String,
+        /// Content quality, 1–5.
+        content_quality_rating: Option<Bounded<1, 5>>,
+        /// Delivery, 1–5.
+        delivery_rating: Option<Bounded<1, 5>>,
+        /// Value, 1–5.
+        value_rating: Option<Bounded<1, 5>>,
+        /// Impact, 1–5.
+        impact_rating: Option<Bounded<1, 5>>,
+    }
+}
+
+impl ReviewArgs {
+    fn review(self) -> domain::Result<(ReviewTarget, NewReview)> {
+        let target = ReviewTarget::exactly_one(
+            self.talent_profile_id.map(Into::into),
+            self.workshop_id.map(Into::into),
+            self.engagement_id.map(Into::into),
+        )?;
+        let detail = |r: Option<Bounded<1, 5>>| r.map(Bounded::get);
+        Ok((
+            target,
+            NewReview {
+                rating: self.rating.get(),
+                title: self.title,
+                review_text: self.review_text,
+                detailed: [
+                    detail(self.content_quality_rating),
+                    detail(self.delivery_rating),
+                    detail(self.value_rating),
+                    detail(self.impact_rating),
+                ],
+            },
+        ))
+    }
+}
+
+arguments! {
+    struct ReviewIdArgs {
+        /// The review.
+        review_id: Id<Review>,
+    }
+}
+
+arguments! {
+    struct VoteArgs {
+        /// The review.
+        review_id: Id<Review>,
+        /// False for a not-helpful vote (default true).
+        helpful: bool = true,
+    }
+}
+
+arguments! {
+    struct RespondArgs {
+        /// The review.
+        review_id: Id<Review>,
+        /// The response.
+        text: String,
+    }
 }
 
 pub(crate) fn module(mut p: Parts) -> Parts {
-    p.inputs.push(profile_input());
+    p.inputs.push(TalentProfileInput::input_object());
     p.query = p.query.field(
         read(
             "searchTalent",
@@ -111,27 +274,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             "Search talent by expertise: public profiles accepting clients whose expertise shares at least one \
              entry with `expertise`, rated at least `minRating`, in one of `availability`; best rated first, then \
              most reviewed. An omitted (or null) list sets no condition; an empty list matches no profile.",
-            |a| {
-                Ok(TalentSearch {
-                    expertise: a.opt_strings("expertise")?,
-                    min_rating: a
-                        .float("minRating")?
-                        .map(|r| {
-                            rust_decimal::Decimal::try_from(r)
-                                .map_err(|_| ApiError::bad_input("`minRating` must be a number"))
-                        })
-                        .transpose()?,
-                    availability: a.opt_strings("availability")?,
-                    first: a.int_in("first", 1..=100)?.unwrap_or(20) as u64,
-                })
+            |s, a: SearchArgs| {
+                Box::pin(async move { m::search_talent(s, a.search()?).await })
             },
-            |s, q| Box::pin(m::search_talent(s, q)),
             |ps| Ok(rows::<talent_profiles::Entity>(ps)),
-        )
-        .argument(arg("expertise", TypeRef::named_nn_list(TypeRef::STRING), "Any of these skills (exact match); omitted: any skills; `[]`: no profile."))
-        .argument(arg("minRating", TypeRef::named(TypeRef::FLOAT), "Lowest rating, 0–5."))
-        .argument(arg("availability", TypeRef::named_nn_list(TypeRef::STRING), "Any of available, limited, booked; omitted: any availability; `[]`: no profile."))
-        .argument(int("first", "How many, 1–100 (default 20).").default_value(20)),
+        ),
     );
     p.mutation = p
         .mutation
@@ -141,38 +288,27 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("TalentProfile"),
                 "Experts (coaches; admins too): create or update your own talent profile. Rating and review count \
                  are computed, not set.",
-                |a| a.input::<m::ProfileInput>("input"),
-                |w, i| Box::pin(m::upsert_profile(w, i)),
+                |w, a: ProfileArgs| Box::pin(m::upsert_profile(w, a.input.into())),
                 |p| Ok(row::<talent_profiles::Entity>(p)),
-            )
-            .argument(arg("input", TypeRef::named_nn("TalentProfileInput"), "The fields to set.")),
+            ),
         )
         .field(
             write(
                 "addTalentTestimonial",
                 TypeRef::named_nn("TalentTestimonial"),
                 "The profile's expert (or an admin, whose testimonials count as verified) adds a client testimonial.",
-                |a| {
-                    Ok((
-                        a.id("talentProfileId", "TalentProfile")?,
-                        NewTestimonial {
-                            client_name: a.string("clientName")?,
-                            client_company: a.opt_string("clientCompany")?,
-                            quote: a.string("quote")?,
-                            metric: a.opt_string("metric")?,
-                            is_featured: a.bool("isFeatured")?.unwrap_or(false),
-                        },
-                    ))
+                |w, a: TestimonialArgs| {
+                    let t = NewTestimonial {
+                        client_name: a.client_name,
+                        client_company: a.client_company,
+                        quote: a.quote,
+                        metric: a.metric,
+                        is_featured: a.is_featured.unwrap_or(false),
+                    };
+                    Box::pin(m::add_testimonial(w, a.talent_profile_id.into(), t))
                 },
-                |w, (id, t)| Box::pin(m::add_testimonial(w, id, t)),
                 |t| Ok(row::<talent_testimonials::Entity>(t)),
-            )
-            .argument(id_arg("talentProfileId", "TalentProfile", "The profile endorsed"))
-            .argument(s_nn("clientName", "Who gave the testimonial."))
-            .argument(s_nn("quote", "The testimonial."))
-            .argument(s("clientCompany", "The client's company."))
-            .argument(s("metric", "Quantified result, e.g. \"78% adoption\"."))
-            .argument(arg("isFeatured", TypeRef::named(TypeRef::BOOLEAN), "Highlight it on the profile (default false).")),
+            ),
         )
         .field(
             write(
@@ -180,27 +316,18 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("Engagement"),
                 "Clients (admins too): open a pending engagement with a profile's expert, in your organization; \
                  `hoursUsed` starts at 0. CONFLICT when the expert is not accepting clients or is booked.",
-                |a| {
-                    Ok((
-                        a.id("talentProfileId", "TalentProfile")?,
-                        NewEngagement {
-                            focus_area: a.string("focusArea")?,
-                            hours_total: required("hoursTotal", a.decimal("hoursTotal")?)?,
-                            hourly_rate: a.decimal("hourlyRate")?,
-                            deliverables: a.json("deliverables")?,
-                            milestones: a.json("milestones")?,
-                        },
-                    ))
+                |w, a: EngagementArgs| {
+                    let e = NewEngagement {
+                        focus_area: a.focus_area,
+                        hours_total: a.hours_total,
+                        hourly_rate: a.hourly_rate,
+                        deliverables: a.deliverables,
+                        milestones: a.milestones,
+                    };
+                    Box::pin(m::create_engagement(w, a.talent_profile_id.into(), e))
                 },
-                |w, (id, e)| Box::pin(m::create_engagement(w, id, e)),
                 |e| Ok(row::<engagements::Entity>(e)),
-            )
-            .argument(id_arg("talentProfileId", "TalentProfile", "The expert's profile"))
-            .argument(s_nn("focusArea", "The engagement's goal."))
-            .argument(arg("hoursTotal", TypeRef::named_nn("Decimal"), "Hour budget: greater than 0, at most 99999.99, at most 2 decimal places."))
-            .argument(arg("hourlyRate", TypeRef::named("Decimal"), "Billing rate: at least 0, at most 99999999.99, at most 2 decimal places (default: the profile's)."))
-            .argument(arg("deliverables", TypeRef::named("JSON"), "Planned deliverables (JSON array)."))
-            .argument(arg("milestones", TypeRef::named("JSON"), "Milestones (JSON array).")),
+            ),
         )
         .field(
             write(
@@ -208,31 +335,23 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("Engagement"),
                 "A party (admins: any): pending → active (the expert accepts) or cancelled; active → paused, \
                  completed or cancelled; paused → active or cancelled. CONFLICT for any other move.",
-                |a| Ok((a.id("engagementId", "Engagement")?, a.string("status")?)),
-                |w, (id, st)| Box::pin(m::set_engagement_status(w, id, st)),
+                |w, a: StatusArgs| {
+                    Box::pin(m::set_engagement_status(w, a.engagement_id.into(), a.status.as_str().to_owned()))
+                },
                 |e| Ok(row::<engagements::Entity>(e)),
-            )
-            .argument(id_arg("engagementId", "Engagement", "The engagement"))
-            .argument(s_nn("status", "The new status: active, paused, completed or cancelled.")),
+            ),
         )
         .field(
             write(
                 "scheduleEngagementSession",
                 TypeRef::named_nn("EngagementSession"),
                 "A party (admins: any) schedules a session of a pending or active engagement with hours left.",
-                |a| {
-                    Ok((
-                        a.id("engagementId", "Engagement")?,
-                        a.string("sessionType")?,
-                        required("scheduledAt", a.datetime("scheduledAt")?)?,
-                    ))
+                |w, a: ScheduleArgs| {
+                    let ty = a.session_type.as_str().to_owned();
+                    Box::pin(m::schedule_session(w, a.engagement_id.into(), ty, a.scheduled_at))
                 },
-                |w, (id, ty, at)| Box::pin(m::schedule_session(w, id, ty, at)),
                 |s| Ok(row::<engagement_sessions::Entity>(s)),
-            )
-            .argument(id_arg("engagementId", "Engagement", "The engagement"))
-            .argument(s_nn("sessionType", "coaching, workshop, consultation or follow_up."))
-            .argument(arg("scheduledAt", TypeRef::named_nn("DateTime"), "When it takes place.")),
+            ),
         )
         .field(
             write(
@@ -241,16 +360,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 "Complete a scheduled session of an engagement you are a party to (admins: any); its hours are added \
                  to the engagement's `hoursUsed`. CONFLICT when the session is not scheduled or the hours would exceed \
                  `hoursTotal`.",
-                |a| {
-                    let hours = required("durationHours", a.decimal("durationHours")?)?;
-                    Ok((a.id("engagementSessionId", "EngagementSession")?, hours, a.opt_string("notes")?))
+                |w, a: SessionDoneArgs| {
+                    Box::pin(m::complete_session(w, a.engagement_session_id.into(), a.duration_hours, a.notes))
                 },
-                |w, (id, hours, notes)| Box::pin(m::complete_session(w, id, hours, notes)),
                 |m| Ok(row::<engagement_sessions::Entity>(m)),
-            )
-            .argument(id_arg("engagementSessionId", "EngagementSession", "The session to complete"))
-            .argument(arg("durationHours", TypeRef::named_nn("Decimal"), "Hours spent: greater than 0, at most 999.99, at most 2 decimal places."))
-            .argument(s("notes", "Session notes.")),
+            ),
         )
         .field(
             write(
@@ -258,12 +372,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("Engagement"),
                 "As the engagement's client, set its satisfaction score; the expert's rating is recomputed as the \
                  mean of their satisfaction scores and approved review ratings.",
-                |a| Ok((a.id("engagementId", "Engagement")?, a.int_in("score", 1..=5)?.unwrap_or(0))),
-                |w, (id, score)| Box::pin(m::rate_engagement(w, id, score)),
+                |w, a: RateArgs| Box::pin(m::rate_engagement(w, a.engagement_id.into(), a.score.get())),
                 |m| Ok(row::<engagements::Entity>(m)),
-            )
-            .argument(id_arg("engagementId", "Engagement", "The engagement to rate"))
-            .argument(arg("score", TypeRef::named_nn(TypeRef::INT), "Client satisfaction, 1–5.")),
+            ),
         )
         .field(
             write(
@@ -272,20 +383,14 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 "Review exactly one target you bought: a talent profile's expert (you are a client of theirs), a \
                  workshop (you hold a live registration) or your engagement. It starts pending. BAD_USER_INPUT \
                  unless exactly one target; CONFLICT when you already reviewed it; FORBIDDEN without a purchase.",
-                review_args,
-                |w, (t, r)| Box::pin(m::create_review(w, t, r)),
+                |w, a: ReviewArgs| {
+                    Box::pin(async move {
+                        let (target, review) = a.review()?;
+                        m::create_review(w, target, review).await
+                    })
+                },
                 |r| Ok(row::<reviews::Entity>(r)),
-            )
-            .argument(arg("talentProfileId", TypeRef::named(TypeRef::ID), "The expert's profile (a `TalentProfile` id)."))
-            .argument(arg("workshopId", TypeRef::named(TypeRef::ID), "The workshop (a `Workshop` id)."))
-            .argument(arg("engagementId", TypeRef::named(TypeRef::ID), "Your engagement (an `Engagement` id)."))
-            .argument(arg("rating", TypeRef::named_nn(TypeRef::INT), "Overall rating, 1–5."))
-            .argument(s("title", "Review title."))
-            .argument(s_nn("reviewText", "Written feedback."))
-            .argument(int("contentQualityRating", "Content quality, 1–5."))
-            .argument(int("deliveryRating", "Delivery, 1–5."))
-            .argument(int("valueRating", "Value, 1–5."))
-            .argument(int("impactRating", "Impact, 1–5.")),
+            ),
         )
         .field(
             write(
@@ -293,22 +398,18 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("Review"),
                 "Admins: approve a pending or flagged review; the expert's or workshop's rating and review count are \
                  recomputed. CONFLICT otherwise.",
-                |a| a.id("reviewId", "Review"),
-                |w, id| Box::pin(m::approve_review(w, id)),
+                |w, a: ReviewIdArgs| Box::pin(m::approve_review(w, a.review_id.into())),
                 |m| Ok(row::<reviews::Entity>(m)),
-            )
-            .argument(id_arg("reviewId", "Review", "The review to approve")),
+            ),
         )
         .field(
             write(
                 "rejectReview",
                 TypeRef::named_nn("Review"),
                 "Admins: reject a pending or flagged review; the target's rating is recomputed. CONFLICT otherwise.",
-                |a| a.id("reviewId", "Review"),
-                |w, id| Box::pin(m::reject_review(w, id)),
+                |w, a: ReviewIdArgs| Box::pin(m::reject_review(w, a.review_id.into())),
                 |m| Ok(row::<reviews::Entity>(m)),
-            )
-            .argument(id_arg("reviewId", "Review", "The review to reject")),
+            ),
         )
         .field(
             write(
@@ -316,11 +417,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("Review"),
                 "Report an approved review for moderation: it is flagged, hidden from the public and no longer \
                  counted in the target's rating until an admin approves or rejects it. CONFLICT unless approved.",
-                |a| a.id("reviewId", "Review"),
-                |w, id| Box::pin(m::flag_review(w, id)),
+                |w, a: ReviewIdArgs| Box::pin(m::flag_review(w, a.review_id.into())),
                 |m| Ok(row::<reviews::Entity>(m)),
-            )
-            .argument(id_arg("reviewId", "Review", "The review to flag")),
+            ),
         )
         .field(
             write(
@@ -328,12 +427,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("Review"),
                 "Vote an approved review (not your own) helpful or not, once: `helpfulCount` or `notHelpfulCount` \
                  goes up by one. CONFLICT on a second vote or a review that is not approved.",
-                |a| Ok((a.id("reviewId", "Review")?, a.bool("helpful")?.unwrap_or(true))),
-                |w, (id, helpful)| Box::pin(m::vote_review(w, id, helpful)),
+                |w, a: VoteArgs| Box::pin(m::vote_review(w, a.review_id.into(), a.helpful)),
                 |m| Ok(row::<reviews::Entity>(m)),
-            )
-            .argument(id_arg("reviewId", "Review", "The review"))
-            .argument(arg("helpful", TypeRef::named(TypeRef::BOOLEAN), "False for a not-helpful vote (default true).").default_value(true)),
+            ),
         )
         .field(
             write(
@@ -341,12 +437,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("Review"),
                 "The reviewed expert, the workshop's instructor or the engagement's expert (admins too) answers a \
                  review, once. CONFLICT when it already has a response.",
-                |a| Ok((a.id("reviewId", "Review")?, a.string("text")?)),
-                |w, (id, text)| Box::pin(m::respond_to_review(w, id, text)),
+                |w, a: RespondArgs| Box::pin(m::respond_to_review(w, a.review_id.into(), a.text)),
                 |m| Ok(row::<reviews::Entity>(m)),
-            )
-            .argument(id_arg("reviewId", "Review", "The review"))
-            .argument(s_nn("text", "The response.")),
+            ),
         );
     p
 }

@@ -1,8 +1,9 @@
 //! The shared machinery of operations (domain mutations and computed
 //! queries), so each operation is a few declarations:
 //!
-//! - [`Args`] decodes arguments into Rust values with `BAD_USER_INPUT`
-//!   errors naming the argument;
+//! - [`args`] declares each operation's arguments and input objects once,
+//!   as Rust types ([`arguments!`], [`input_object!`]), decoded with
+//!   `BAD_USER_INPUT` errors naming the argument;
 //! - [`write`] runs a domain function in one write transaction of the
 //!   caller's scope (committed on success, rolled back on any error);
 //! - [`read`] runs a domain function against the caller's read scope;
@@ -15,12 +16,11 @@
 use async_graphql::{
     Value,
     dynamic::{
-        Enum, Field, FieldFuture, FieldValue, InputObject, InputValue, Object, ObjectAccessor,
-        ResolverContext, TypeRef,
+        Enum, Field, FieldFuture, FieldValue, InputObject, Object, ResolverContext, TypeRef,
     },
 };
 use futures::future::BoxFuture;
-use serde::{Serialize, de::DeserializeOwned};
+use serde::Serialize;
 use store::{Scope, Write};
 use uuid::Uuid;
 
@@ -41,6 +41,9 @@ pub(crate) struct Parts {
 /// A domain module's contribution: takes the schema so far, returns it
 /// with its fields and types added.
 pub(crate) type Module = fn(Parts) -> Parts;
+
+pub(crate) mod args;
+pub(crate) use args::{Arguments, Bounded, Id, InputType, arguments, input_object, node};
 
 mod adaptability;
 mod analytics;
@@ -77,224 +80,6 @@ impl From<domain::DomainError> for ApiError {
             D::BadInput(m) => ApiError::bad_input(m),
             D::Store(e) => e.into(),
         }
-    }
-}
-
-/// Decoded arguments of one field.
-pub(crate) struct Args<'a> {
-    args: &'a ObjectAccessor<'a>,
-}
-
-fn bad(name: &str, what: &str) -> ApiError {
-    ApiError::bad_input(format!("`{name}` must be {what}"))
-}
-
-impl<'a> Args<'a> {
-    pub fn of(ctx: &'a ResolverContext<'a>) -> Self {
-        Args { args: &ctx.args }
-    }
-
-    fn present(&self, name: &str) -> Option<async_graphql::dynamic::ValueAccessor<'_>> {
-        self.args.get(name).filter(|v| !v.is_null())
-    }
-
-    fn required<T>(&self, name: &str, v: Option<T>) -> Result<T, ApiError> {
-        v.ok_or_else(|| ApiError::bad_input(format!("`{name}` is required")))
-    }
-
-    /// The row id behind a global id of `type_name`.
-    pub fn id(&self, name: &str, type_name: &str) -> Result<Uuid, ApiError> {
-        let v = self.opt_id(name, type_name)?;
-        self.required(name, v)
-    }
-
-    pub fn opt_id(&self, name: &str, type_name: &str) -> Result<Option<Uuid>, ApiError> {
-        self.opt_string(name)?
-            .map(|v| parse_id(name, type_name, &v))
-            .transpose()
-    }
-
-    /// Ids of `type_name`, in order.
-    pub fn ids(&self, name: &str, type_name: &str) -> Result<Vec<Uuid>, ApiError> {
-        self.strings(name)?
-            .iter()
-            .map(|v| match crate::ids::decode(v) {
-                Some((t, id)) if t == type_name => Ok(id),
-                _ => Err(bad(name, &format!("a list of {type_name} ids"))),
-            })
-            .collect()
-    }
-
-    pub fn string(&self, name: &str) -> Result<String, ApiError> {
-        let v = self.opt_string(name)?;
-        self.required(name, v)
-    }
-
-    pub fn opt_string(&self, name: &str) -> Result<Option<String>, ApiError> {
-        self.present(name)
-            .map(|v| {
-                v.string()
-                    .map(str::to_owned)
-                    .map_err(|_| bad(name, "a string"))
-            })
-            .transpose()
-    }
-
-    /// A list of strings (empty when omitted).
-    pub fn strings(&self, name: &str) -> Result<Vec<String>, ApiError> {
-        Ok(self.opt_strings(name)?.unwrap_or_default())
-    }
-
-    /// A list of strings, `None` when omitted or null (so an empty list
-    /// stays distinct from no list).
-    pub fn opt_strings(&self, name: &str) -> Result<Option<Vec<String>>, ApiError> {
-        let Some(v) = self.present(name) else {
-            return Ok(None);
-        };
-        let list = v.list().map_err(|_| bad(name, "a list of strings"))?;
-        list.iter()
-            .map(|s| {
-                s.string()
-                    .map(str::to_owned)
-                    .map_err(|_| bad(name, "a list of strings"))
-            })
-            .collect::<Result<_, _>>()
-            .map(Some)
-    }
-
-    pub fn opt_int(&self, name: &str) -> Result<Option<i64>, ApiError> {
-        self.present(name)
-            .map(|v| v.i64().map_err(|_| bad(name, "an integer")))
-            .transpose()
-    }
-
-    /// An `Int` argument that must lie in `range`.
-    pub fn int_in(
-        &self,
-        name: &str,
-        range: std::ops::RangeInclusive<i64>,
-    ) -> Result<Option<i32>, ApiError> {
-        match self.opt_int(name)? {
-            None => Ok(None),
-            Some(v) if range.contains(&v) => Ok(Some(v as i32)),
-            Some(_) => Err(bad(
-                name,
-                &format!("between {} and {}", range.start(), range.end()),
-            )),
-        }
-    }
-
-    pub fn float(&self, name: &str) -> Result<Option<f64>, ApiError> {
-        self.present(name)
-            .map(|v| v.f64().map_err(|_| bad(name, "a number")))
-            .transpose()
-    }
-
-    /// A list of numbers (empty when omitted).
-    pub fn floats(&self, name: &str) -> Result<Vec<f64>, ApiError> {
-        let Some(v) = self.present(name) else {
-            return Ok(vec![]);
-        };
-        let list = v.list().map_err(|_| bad(name, "a list of numbers"))?;
-        list.iter()
-            .map(|x| x.f64().map_err(|_| bad(name, "a list of numbers")))
-            .collect()
-    }
-
-    pub fn bool(&self, name: &str) -> Result<Option<bool>, ApiError> {
-        self.present(name)
-            .map(|v| v.boolean().map_err(|_| bad(name, "a boolean")))
-            .transpose()
-    }
-
-    /// A `Decimal` (string) argument.
-    pub fn decimal(&self, name: &str) -> Result<Option<rust_decimal::Decimal>, ApiError> {
-        self.opt_string(name)?
-            .map(|s| parse_decimal(name, &s))
-            .transpose()
-    }
-
-    /// A `DateTime` (RFC 3339) argument.
-    pub fn datetime(
-        &self,
-        name: &str,
-    ) -> Result<Option<chrono::DateTime<chrono::FixedOffset>>, ApiError> {
-        self.opt_string(name)?
-            .map(|s| {
-                chrono::DateTime::parse_from_rfc3339(s.trim())
-                    .map_err(|_| bad(name, "an RFC 3339 timestamp"))
-            })
-            .transpose()
-    }
-
-    /// A `Date` (`YYYY-MM-DD`) argument.
-    pub fn date(&self, name: &str) -> Result<Option<chrono::NaiveDate>, ApiError> {
-        self.opt_string(name)?
-            .map(|s| parse_date(name, &s))
-            .transpose()
-    }
-
-    /// A `JSON` argument as it was given.
-    pub fn json(&self, name: &str) -> Result<Option<serde_json::Value>, ApiError> {
-        self.present(name)
-            .map(|v| {
-                v.as_value()
-                    .clone()
-                    .into_json()
-                    .map_err(|_| bad(name, "JSON"))
-            })
-            .transpose()
-    }
-
-    /// An input object (or any argument) decoded into `T`.
-    pub fn input<T: DeserializeOwned>(&self, name: &str) -> Result<T, ApiError> {
-        let v = self.opt_input(name)?;
-        self.required(name, v)
-    }
-
-    /// An optional input object (or any argument) decoded into `T`.
-    pub fn opt_input<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ApiError> {
-        self.present(name)
-            .map(|v| {
-                v.deserialize::<T>()
-                    .map_err(|e| ApiError::bad_input(format!("`{name}`: {}", e.message)))
-            })
-            .transpose()
-    }
-
-    /// A global id of `type_name` given inside an input object.
-    pub fn global_id(name: &str, type_name: &str, v: &str) -> Result<Uuid, ApiError> {
-        match crate::ids::decode(v) {
-            Some((t, id)) if t == type_name => Ok(id),
-            _ => Err(bad(name, &format!("a {type_name} id"))),
-        }
-    }
-}
-
-/// A `Date` value, `YYYY-MM-DD`.
-pub(crate) fn parse_date(name: &str, s: &str) -> Result<chrono::NaiveDate, ApiError> {
-    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| bad(name, "a date (YYYY-MM-DD)"))
-}
-
-/// A `Time` value, `HH:MM:SS` or `HH:MM`.
-pub(crate) fn parse_time(name: &str, s: &str) -> Result<chrono::NaiveTime, ApiError> {
-    let s = s.trim();
-    chrono::NaiveTime::parse_from_str(s, "%H:%M:%S")
-        .or_else(|_| chrono::NaiveTime::parse_from_str(s, "%H:%M"))
-        .map_err(|_| bad(name, "a time (HH:MM:SS)"))
-}
-
-/// A `Decimal` value given as a string.
-pub(crate) fn parse_decimal(name: &str, s: &str) -> Result<rust_decimal::Decimal, ApiError> {
-    s.trim().parse().map_err(|_| bad(name, "a decimal number"))
-}
-
-/// The row id behind a global id of `type_name`.
-pub(crate) fn parse_id(name: &str, type_name: &str, v: &str) -> Result<Uuid, ApiError> {
-    match crate::ids::decode(v) {
-        Some((t, id)) if t == type_name => Ok(id),
-        _ => Err(bad(name, &format!("a {type_name} id"))),
     }
 }
 
@@ -368,6 +153,21 @@ fn to_field(v: Value) -> FieldValue<'static> {
     }
 }
 
+/// `v` with its stored texts (a string, or a list of them) turned into
+/// values of `enumeration`, when the field's type is one.
+fn enum_values(enumeration: Option<&entity::enums::EnumDef>, v: Value) -> Value {
+    match (enumeration, v) {
+        (Some(def), Value::String(text)) => crate::value::enum_value(def, &text),
+        (Some(def), Value::List(items)) => Value::List(
+            items
+                .into_iter()
+                .map(|i| enum_values(Some(def), i))
+                .collect(),
+        ),
+        (_, v) => v,
+    }
+}
+
 /// A result object whose fields read the same-named keys of a JSON object
 /// (see [`json`]). A field whose type is another plain object or a list
 /// of them is passed on as it is; a `JSON` field returns its value whole. `fields`: (name, type, description).
@@ -381,6 +181,7 @@ pub(crate) fn plain(
         let key = *field;
         // A JSON field holds its object or list as one scalar value.
         let json_scalar = ty.type_name() == "JSON";
+        let enumeration = entity::enums::by_name(ty.type_name());
         obj = obj.field(
             Field::new(key, ty.clone(), move |ctx| {
                 FieldFuture::new(async move {
@@ -392,7 +193,7 @@ pub(crate) fn plain(
                     Ok(match v {
                         Value::Null => None,
                         v if json_scalar => Some(FieldValue::value(v)),
-                        v => Some(to_field(v)),
+                        v => Some(to_field(enum_values(enumeration, v))),
                     })
                 })
             })
@@ -477,6 +278,7 @@ pub(crate) fn composite(
     let mut obj = Object::new(name).description(description);
     for (field, ty, doc) in fields {
         let key = *field;
+        let enumeration = entity::enums::by_name(ty.type_name());
         obj = obj.field(
             Field::new(key, ty.clone(), move |ctx| {
                 FieldFuture::new(async move {
@@ -490,7 +292,9 @@ pub(crate) fn composite(
                             Part::Rows(rs) => {
                                 FieldValue::list(rs.iter().cloned().map(FieldValue::owned_any))
                             }
-                            Part::Value(v) => FieldValue::value(v.clone()),
+                            Part::Value(v) => {
+                                FieldValue::value(enum_values(enumeration, v.clone()))
+                            }
                         }))
                 })
             })
@@ -498,31 +302,6 @@ pub(crate) fn composite(
         );
     }
     obj
-}
-
-/// An input object type; `fields`: (name, type, description).
-pub(crate) fn input_object(
-    name: &str,
-    description: &str,
-    fields: &[(&str, TypeRef, &str)],
-) -> InputObject {
-    fields.iter().fold(
-        InputObject::new(name).description(description),
-        |o, (f, ty, doc)| o.field(InputValue::new(*f, ty.clone()).description(*doc)),
-    )
-}
-
-/// A documented argument.
-pub(crate) fn arg(name: &str, ty: TypeRef, description: &str) -> InputValue {
-    InputValue::new(name, ty).description(description)
-}
-
-/// A required global id argument of `type_name`.
-pub(crate) fn id_arg(name: &str, type_name: &str, description: &str) -> InputValue {
-    InputValue::new(name, TypeRef::named_nn(TypeRef::ID)).description(format!(
-        "{description} ({} `{type_name}` id).",
-        article(type_name)
-    ))
 }
 
 /// "a" or "an" before a type name, as it is read aloud (a `User`, an
@@ -565,51 +344,50 @@ pub(crate) async fn in_write<T>(
     }
 }
 
-/// A mutation field: `parse` decodes the arguments, `run` is the domain
-/// operation (in one write transaction), `out` shapes its result.
-pub(crate) fn write<P, T>(
+/// A mutation field taking the arguments `A`: `run` is the domain
+/// operation (in one write transaction) given them decoded, `out` shapes
+/// its result.
+pub(crate) fn write<A, T>(
     name: &str,
     ty: TypeRef,
     description: &str,
-    parse: fn(&Args<'_>) -> Result<P, ApiError>,
-    run: for<'w> fn(&'w Write, P) -> BoxFuture<'w, domain::Result<T>>,
+    run: for<'w> fn(&'w Write, A) -> BoxFuture<'w, domain::Result<T>>,
     out: fn(T) -> Result<FieldValue<'static>, ApiError>,
 ) -> Field
 where
-    P: Send + 'static,
+    A: Arguments,
     T: Send + 'static,
 {
-    Field::new(name, ty, move |ctx| {
+    let field = Field::new(name, ty, move |ctx| {
         FieldFuture::new(async move {
-            let p = parse(&Args::of(&ctx))?;
-            let v = in_write(&ctx, move |w| run(w, p)).await?;
+            let a = args::args_of::<A>(&ctx)?;
+            let v = in_write(&ctx, move |w| run(w, a)).await?;
             Ok(Some(out(v)?))
         })
-    })
-    .description(description)
+    });
+    args::with_args::<A>(field).description(description)
 }
 
 /// A computed query field: like [`write`], but `run` reads through the
 /// caller's scope (anonymous callers reach only what their scope shows).
-pub(crate) fn read<P, T>(
+pub(crate) fn read<A, T>(
     name: &str,
     ty: TypeRef,
     description: &str,
-    parse: fn(&Args<'_>) -> Result<P, ApiError>,
-    run: for<'s> fn(&'s Scope, P) -> BoxFuture<'s, domain::Result<T>>,
+    run: for<'s> fn(&'s Scope, A) -> BoxFuture<'s, domain::Result<T>>,
     out: fn(T) -> Result<FieldValue<'static>, ApiError>,
 ) -> Field
 where
-    P: Send + 'static,
+    A: Arguments,
     T: Send + 'static,
 {
-    Field::new(name, ty, move |ctx| {
+    let field = Field::new(name, ty, move |ctx| {
         FieldFuture::new(async move {
-            let p = parse(&Args::of(&ctx))?;
+            let a = args::args_of::<A>(&ctx)?;
             let r = request(&ctx)?;
-            let v = run(&r.scope, p).await.map_err(ApiError::from)?;
+            let v = run(&r.scope, a).await.map_err(ApiError::from)?;
             Ok(Some(out(v)?))
         })
-    })
-    .description(description)
+    });
+    args::with_args::<A>(field).description(description)
 }
