@@ -714,7 +714,7 @@ async fn admins_see_every_row_of_their_tenant_and_nothing_else() {
 async fn answers_are_for_staff_only() {
     let s = TestServer::start().await;
     let q = "{ assessmentQuestions(first: 1) { nodes { correctAnswer explanation } }
-               quizzes(first: 1) { nodes { questions { id question correctAnswer explanation } } } }";
+               quizzes(first: 1) { nodes { questions { questionId question correctAnswer explanation } } } }";
     let learner = s.data("tenant:insideout", q, json!({})).await;
     assert!(learner["assessmentQuestions"]["nodes"][0]["correctAnswer"].is_null());
     assert!(learner["assessmentQuestions"]["nodes"][0]["explanation"].is_null());

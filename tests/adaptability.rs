@@ -22,7 +22,7 @@ fn global(ty: &str, id: &str) -> String {
 fn expected(a: &Value, dim: &str) -> Option<i64> {
     let (mut sum, mut w) = (0.0, 0.0);
     for n in a["assessmentAnswers"]["nodes"].as_array().unwrap() {
-        if n["dimension"] == dim && !n["answerValue"].is_null() {
+        if n["dimension"] == dim.to_uppercase().as_str() && !n["answerValue"].is_null() {
             let weight: f64 = n["questionWeight"].as_str().unwrap().parse().unwrap();
             sum += n["answerValue"].as_f64().unwrap() * weight;
             w += weight;

@@ -356,7 +356,7 @@ async fn passing_a_quiz_the_first_time_earns_points() {
     let quizzes = s
         .data(
             &ada,
-            "{ quizzes(first: 50) { nodes { id maxAttempts questions { id correctAnswer } } } }",
+            "{ quizzes(first: 50) { nodes { id maxAttempts questions { questionId correctAnswer } } } }",
             json!({}),
         )
         .await["quizzes"]["nodes"]
@@ -369,7 +369,10 @@ async fn passing_a_quiz_the_first_time_earns_points() {
         .expect("a quiz allowing two attempts");
     let mut answers = serde_json::Map::new();
     for q in quiz["questions"].as_array().unwrap() {
-        answers.insert(q["id"].as_str().unwrap().into(), q["correctAnswer"].clone());
+        answers.insert(
+            q["questionId"].as_str().unwrap().into(),
+            q["correctAnswer"].clone(),
+        );
     }
     let submit =
         "mutation($q: ID!, $a: JSON!) { submitQuizAttempt(quizId: $q, answers: $a) { passed } }";

@@ -26,23 +26,23 @@ const UPDATE_QUIZ: &str = "mutation($q: ID!, $i: QuizInput!) { updateQuiz(quizId
 fn blocks() -> Vec<(&'static str, Value)> {
     vec![
         (
-            "rich_text",
+            "RICH_TEXT",
             json!({"html": "<p>Hi</p>", "plain_text": "Hi"}),
         ),
         (
-            "image",
+            "IMAGE",
             json!({"url": "https://x.example/a.png", "alt_text": "A diagram"}),
         ),
         (
-            "video",
+            "VIDEO",
             json!({"url": "https://x.example/v.mp4", "duration": 90}),
         ),
         (
-            "file",
+            "FILE",
             json!({"url": "https://x.example/f.pdf", "filename": "f.pdf", "file_type": "application/pdf", "file_size": 1024}),
         ),
         (
-            "youtube",
+            "YOUTUBE",
             json!({"video_id": "abc", "title": "Demo", "thumbnail_url": "https://img.example/abc.jpg", "duration": 60}),
         ),
     ]
@@ -50,10 +50,10 @@ fn blocks() -> Vec<(&'static str, Value)> {
 
 fn questions() -> Value {
     json!([
-        {"id": "q1", "type": "multiple_choice", "question": "Pick A", "options": ["A", "B"], "correct_answer": "A", "points": 5},
-        {"id": "q2", "type": "true_false", "question": "True?", "options": ["true", "false"], "correct_answer": "true"},
-        {"id": "q3", "type": "short_answer", "question": "Say hi", "correct_answer": "hi"},
-        {"id": "q4", "type": "essay", "question": "Reflect"}
+        {"questionId": "q1", "type": "MULTIPLE_CHOICE", "question": "Pick A", "options": ["A", "B"], "correctAnswer": "A", "points": 5},
+        {"questionId": "q2", "type": "TRUE_FALSE", "question": "True?", "options": ["true", "false"], "correctAnswer": "true"},
+        {"questionId": "q3", "type": "SHORT_ANSWER", "question": "Say hi", "correctAnswer": "hi"},
+        {"questionId": "q4", "type": "ESSAY", "question": "Reflect"}
     ])
 }
 
@@ -64,7 +64,7 @@ async fn an_instructor_builds_publishes_and_archives_a_course() {
     let lina = s.token("insideout", "lina@learner.example").await;
 
     let course = s
-        .data(&ivan, CREATE_COURSE, json!({"i": {"title": "  Coaching Ethics ", "tags": ["ethics", "ethics", "icf"], "difficultyLevel": "beginner", "estimatedDuration": 60}}))
+        .data(&ivan, CREATE_COURSE, json!({"i": {"title": "  Coaching Ethics ", "tags": ["ethics", "ethics", "icf"], "difficultyLevel": "BEGINNER", "estimatedDuration": 60}}))
         .await["createCourse"]
         .clone();
     assert_eq!(course["title"], "Coaching Ethics");
@@ -229,11 +229,11 @@ async fn an_instructor_builds_publishes_and_archives_a_course() {
     }
     for bad in [
         json!({"type": "podcast", "content": {}}),
-        json!({"type": "image", "content": {"url": "ftp://x", "alt_text": "a"}}),
-        json!({"type": "rich_text", "content": {"html": "<p/>"}}),
-        json!({"type": "file", "content": {"url": "https://x", "filename": "f", "file_type": "pdf", "file_size": -1}}),
-        json!({"type": "video", "content": {"url": "https://x", "extra": 1}}),
-        json!({"type": "video"}),
+        json!({"type": "IMAGE", "content": {"url": "ftp://x", "alt_text": "a"}}),
+        json!({"type": "RICH_TEXT", "content": {"html": "<p/>"}}),
+        json!({"type": "FILE", "content": {"url": "https://x", "filename": "f", "file_type": "pdf", "file_size": -1}}),
+        json!({"type": "VIDEO", "content": {"url": "https://x", "extra": 1}}),
+        json!({"type": "VIDEO"}),
     ] {
         let r = s
             .gql(&ivan, CREATE_BLOCK, json!({"l": ids[0], "i": bad}))
@@ -246,7 +246,7 @@ async fn an_instructor_builds_publishes_and_archives_a_course() {
             &s.gql(
                 &ivan,
                 UPDATE_BLOCK,
-                json!({"b": bids[0], "i": {"type": "image"}})
+                json!({"b": bids[0], "i": {"type": "IMAGE"}})
             )
             .await
         ),
@@ -320,9 +320,9 @@ async fn an_instructor_builds_publishes_and_archives_a_course() {
         json!({"l": ids[1], "c": c, "i": {"title": "Both", "questions": questions()}}),
         json!({"i": {"title": "Neither", "questions": questions()}}),
         json!({"l": ids[1], "i": {"title": "Empty", "questions": []}}),
-        json!({"l": ids[1], "i": {"title": "Bad", "questions": [{"id": "q1", "type": "multiple_choice", "question": "?", "options": ["A"], "correct_answer": "A"}]}}),
-        json!({"l": ids[1], "i": {"title": "Dup", "questions": [{"id": "q", "type": "essay", "question": "?"}, {"id": "q", "type": "essay", "question": "?"}]}}),
-        json!({"l": ids[1], "i": {"title": "TF", "questions": [{"id": "q", "type": "true_false", "question": "?", "correct_answer": "yes"}]}}),
+        json!({"l": ids[1], "i": {"title": "Bad", "questions": [{"questionId": "q1", "type": "MULTIPLE_CHOICE", "question": "?", "options": ["A"], "correctAnswer": "A"}]}}),
+        json!({"l": ids[1], "i": {"title": "Dup", "questions": [{"questionId": "q", "type": "ESSAY", "question": "?"}, {"questionId": "q", "type": "ESSAY", "question": "?"}]}}),
+        json!({"l": ids[1], "i": {"title": "TF", "questions": [{"questionId": "q", "type": "TRUE_FALSE", "question": "?", "correctAnswer": "yes"}]}}),
         json!({"l": ids[1], "i": {"title": "Pass", "questions": questions(), "minimumPassingScore": 101}}),
     ] {
         let r = s.gql(&ivan, CREATE_QUIZ, bad.clone()).await;
@@ -411,7 +411,7 @@ async fn only_the_instructor_or_an_admin_manages_a_course() {
         (REMOVE_PRE, json!({"l": lid, "p": lid})),
         (
             CREATE_BLOCK,
-            json!({"l": lid, "i": {"type": "rich_text", "content": {"html": "x", "plain_text": "x"}}}),
+            json!({"l": lid, "i": {"type": "RICH_TEXT", "content": {"html": "x", "plain_text": "x"}}}),
         ),
         (UPDATE_BLOCK, json!({"b": bid, "i": {"metadata": {}}})),
         (REORDER_BLOCKS, json!({"l": lid, "ids": [bid]})),

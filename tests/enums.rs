@@ -248,3 +248,83 @@ async fn json_arrays_read_as_typed_lists_and_filter() {
             .any(|x| x == "ASSESS")
     }));
 }
+
+/// The named type under any wrappers of an introspected type reference.
+fn named(t: &Value) -> (&str, &str) {
+    let mut t = t;
+    while t["ofType"].is_object() {
+        t = &t["ofType"];
+    }
+    (t["kind"].as_str().unwrap(), t["name"].as_str().unwrap())
+}
+
+/// Every enum and typed-list field of every root connection reads without
+/// an error, the null values of nullable ones included, for an admin of
+/// each tenant.
+#[tokio::test]
+async fn every_typed_field_of_every_connection_reads() {
+    let s = TestServer::start().await;
+    let schema = s
+        .data(
+            "tenant:insideout",
+            "{ __schema { queryType { fields { name type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } }
+                 types { name fields { name type { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }",
+            json!({}),
+        )
+        .await;
+    let types = schema["__schema"]["types"].as_array().unwrap();
+    let fields_of = |name: &str| -> Vec<Value> {
+        types
+            .iter()
+            .find(|t| t["name"] == name)
+            .and_then(|t| t["fields"].as_array())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut queries = vec![];
+    for root in schema["__schema"]["queryType"]["fields"]
+        .as_array()
+        .unwrap()
+    {
+        let (_, conn) = named(&root["type"]);
+        let Some(node) = conn.strip_suffix("Connection") else {
+            continue;
+        };
+        let picked: Vec<String> = fields_of(node)
+            .iter()
+            .filter(|f| {
+                let (kind, name) = named(&f["type"]);
+                kind == "ENUM"
+                    || (f["type"].to_string().contains("LIST") && kind == "SCALAR")
+                    || name == "QuizQuestion"
+                    || name == "PredictionSettings"
+            })
+            .map(|f| {
+                let name = f["name"].as_str().unwrap();
+                match named(&f["type"]).1 {
+                    "QuizQuestion" => format!("{name} {{ questionId type correctAnswer }}"),
+                    "PredictionSettings" => format!("{name} {{ forecasting }}"),
+                    _ => name.to_owned(),
+                }
+            })
+            .collect();
+        if !picked.is_empty() {
+            queries.push(format!(
+                "{}(first: 100) {{ nodes {{ {} }} }}",
+                root["name"].as_str().unwrap(),
+                picked.join(" ")
+            ));
+        }
+    }
+    assert!(queries.len() >= 30, "{queries:?}");
+    for (tenant, admin) in [
+        ("insideout", "ada@insideout.example"),
+        ("northstar", "nora@northstar.example"),
+    ] {
+        let token = s.token(tenant, admin).await;
+        for q in &queries {
+            let r = s.gql(&token, &format!("{{ {q} }}"), json!({})).await;
+            assert!(r.get("errors").is_none(), "{tenant}: {q}: {r}");
+        }
+    }
+}

@@ -10,7 +10,7 @@ const ENROLL: &str =
     "mutation($c: ID!) { enrollInCourse(courseId: $c) { id student { email } course { id } } }";
 const SUBMIT: &str = "mutation($q: ID!, $a: JSON!, $t: Int) { submitQuizAttempt(quizId: $q, answers: $a, timeSpent: $t) { \
      id attemptNumber score pointsEarned totalPoints passed timeSpent feedback answers submittedAt startedAt student { email } } }";
-const QUIZZES: &str = "{ quizzes(first: 100) { nodes { id title questions { id type question options correctAnswer points explanation } maxAttempts timeLimit minimumPassingScore \
+const QUIZZES: &str = "{ quizzes(first: 100) { nodes { id title questions { questionId type question options correctAnswer points explanation } maxAttempts timeLimit minimumPassingScore \
      course { id } lesson { course { id } } } } }";
 
 async fn courses(s: &TestServer, token: &str) -> Vec<Value> {
@@ -62,7 +62,7 @@ fn correct(quiz: &Value) -> Value {
     for q in quiz["questions"].as_array().unwrap() {
         let answer = q["correctAnswer"].clone();
         assert!(!answer.is_null(), "staff see the correct answers: {q}");
-        a.insert(q["id"].as_str().unwrap().to_owned(), answer);
+        a.insert(q["questionId"].as_str().unwrap().to_owned(), answer);
     }
     Value::Object(a)
 }
@@ -72,7 +72,7 @@ fn wrong(quiz: &Value) -> Value {
     let mut a = Map::new();
     for q in quiz["questions"].as_array().unwrap() {
         a.insert(
-            q["id"].as_str().unwrap().to_owned(),
+            q["questionId"].as_str().unwrap().to_owned(),
             json!("certainly not the answer"),
         );
     }
@@ -307,7 +307,7 @@ async fn partial_score_continues_existing_progress() {
     // The first question right, the rest wrong.
     let questions = quiz["questions"].as_array().unwrap();
     let mut answers = wrong(&quiz);
-    answers[questions[0]["id"].as_str().unwrap()] = questions[0]["correctAnswer"].clone();
+    answers[questions[0]["questionId"].as_str().unwrap()] = questions[0]["correctAnswer"].clone();
     let total: i64 = questions
         .iter()
         .map(|q| q["points"].as_i64().unwrap())
@@ -366,7 +366,7 @@ async fn short_answers_match_case_insensitively_and_staff_need_no_enrollment() {
     let mut answers = correct(&quiz);
     for q in quiz["questions"].as_array().unwrap() {
         if q["type"] == "SHORT_ANSWER" {
-            let id = q["id"].as_str().unwrap();
+            let id = q["questionId"].as_str().unwrap();
             answers[id] = json!(format!(
                 "  {}  ",
                 q["correctAnswer"].as_str().unwrap().to_uppercase()

@@ -32,8 +32,8 @@ async fn catalog(s: &TestServer, token: &str) -> (HashMap<String, Lesson>, HashM
     let d = s
         .data(
             token,
-            "{ courses(first: 50) { nodes { id title quizzes { nodes { id questions } } \
-               lessons { nodes { id title quizzes { nodes { id questions } } } } } } }",
+            "{ courses(first: 50) { nodes { id title quizzes { nodes { id questions { questionId correctAnswer } } } \
+               lessons { nodes { id title quizzes { nodes { id questions { questionId correctAnswer } } } } } } } }",
             json!({}),
         )
         .await;
@@ -64,8 +64,8 @@ fn correct(quiz: &Value) -> Value {
     let mut a = Map::new();
     for q in quiz["questions"].as_array().unwrap() {
         a.insert(
-            q["id"].as_str().unwrap().to_owned(),
-            q["correct_answer"].clone(),
+            q["questionId"].as_str().unwrap().to_owned(),
+            q["correctAnswer"].clone(),
         );
     }
     Value::Object(a)

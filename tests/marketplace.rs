@@ -408,7 +408,7 @@ async fn experts_create_and_update_only_their_own_profile() {
     let s = TestServer::start().await;
     let cora = s.token("insideout", "cora@insideout.example").await;
     let input = json!({"tagline": "Executive coaching", "expertise": ["AI Adoption", "Board Dynamics", "AI Adoption"],
-                       "availability": "available", "isPublic": true, "hourlyRate": "300.50", "coachingStyle": "directive"});
+                       "availability": "AVAILABLE", "isPublic": true, "hourlyRate": "300.50", "coachingStyle": "DIRECTIVE"});
     let created = s.data(&cora, UPSERT, json!({"i": input})).await["upsertTalentProfile"].clone();
     assert_eq!(created["userId"], "20000000-0000-4000-8000-000000000005");
     assert_eq!(
@@ -426,7 +426,7 @@ async fn experts_create_and_update_only_their_own_profile() {
         .data(
             &cora,
             UPSERT,
-            json!({"i": {"availability": "booked", "tagline": "C-suite coach"}}),
+            json!({"i": {"availability": "BOOKED", "tagline": "C-suite coach"}}),
         )
         .await["upsertTalentProfile"]
         .clone();
@@ -585,7 +585,7 @@ async fn search_talent_by_expertise_rating_and_availability() {
     s.data(
         &cora,
         UPSERT,
-        json!({"i": {"expertise": ["AI Adoption"], "isPublic": true, "availability": "available"}}),
+        json!({"i": {"expertise": ["AI Adoption"], "isPublic": true, "availability": "AVAILABLE"}}),
     )
     .await;
     let priya = s.token("insideout", "priya@insideout.example").await;
@@ -764,8 +764,8 @@ async fn clients_open_pending_engagements_with_accepting_experts() {
     );
     // An expert who is booked or not accepting: CONFLICT.
     for input in [
-        json!({"availability": "booked"}),
-        json!({"availability": "limited", "acceptingClients": false}),
+        json!({"availability": "BOOKED"}),
+        json!({"availability": "LIMITED", "acceptingClients": false}),
     ] {
         s.data(&eli_t, UPSERT, json!({"i": input})).await;
         assert_eq!(
@@ -812,7 +812,11 @@ async fn engagement_status_follows_the_lifecycle() {
         (&grace, "completed"),
     ] {
         let r = set(who, to).await;
-        assert_eq!(r["data"]["setEngagementStatus"]["status"], to, "{r}");
+        assert_eq!(
+            r["data"]["setEngagementStatus"]["status"],
+            to.to_uppercase(),
+            "{r}"
+        );
     }
     for to in ["cancelled", "active", "pending"] {
         assert_eq!(code(&set(&eli, to).await), "CONFLICT", "{to}");

@@ -202,8 +202,8 @@ const FEEDBACK: &str = "mutation($w: ID!, $r: Int!, $f: String) { submitWorkshop
 const SEARCH: &str = "query($q: String!, $p: WorkshopPillar, $l: DifficultyLevel, $n: Int) { searchWorkshops(query: $q, pillar: $p, level: $l, first: $n) { rank workshop { title status pillar level } } }";
 
 fn draft(title: &str, capacity: i64) -> Value {
-    json!({"title": title, "description": "Practice giving feedback that lands.", "pillar": "coaching",
-           "level": "beginner", "format": "live", "capacity": capacity, "priceAmount": "120.00",
+    json!({"title": title, "description": "Practice giving feedback that lands.", "pillar": "COACHING",
+           "level": "BEGINNER", "format": "LIVE", "capacity": capacity, "priceAmount": "120.00",
            "priceEarlyBird": "99.50", "tags": ["feedback", " practice "], "scheduleDate": "2027-03-01",
            "scheduleTime": "10:00"})
 }

@@ -100,7 +100,7 @@ pub const COURSE_TREE: Op = Op {
         nodes {
           id title orderIndex
           contentBlocks { nodes { id type content orderIndex } }
-          quizzes { nodes { id title questions { id type question options points } } }
+          quizzes { nodes { id title questions { questionId type question options points } } }
         }
       }
     }

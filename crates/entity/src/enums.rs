@@ -720,49 +720,65 @@ pub const COLUMNS: &[(&str, &str, &EnumDef)] = &[
     ),
 ];
 
-/// Every enumeration, including those no column stores (computed results).
-pub const ALL: &[&EnumDef] = &[
-    &Role::DEF,
-    &UserStatus::DEF,
-    &SubscriptionTier::DEF,
-    &AssessmentDifficulty::DEF,
-    &Framework::DEF,
-    &AssessmentLevel::DEF,
-    &InsightType::DEF,
-    &ResourceType::DEF,
-    &DifficultyLevel::DEF,
-    &ContentBlockType::DEF,
-    &ProgressStatus::DEF,
-    &RoadmapStatus::DEF,
-    &AdaptabilityAssessmentType::DEF,
-    &AdaptabilityAssessmentStatus::DEF,
-    &AdaptabilityDimension::DEF,
-    &AnswerType::DEF,
-    &WorkshopPillar::DEF,
-    &WorkshopFormat::DEF,
-    &WorkshopStatus::DEF,
-    &PaymentProvider::DEF,
-    &PaymentStatus::DEF,
-    &PaymentType::DEF,
-    &CertificateType::DEF,
-    &RegistrationStatus::DEF,
-    &CoachingStyle::DEF,
-    &Availability::DEF,
-    &EngagementStatus::DEF,
-    &SessionType::DEF,
-    &SessionStatus::DEF,
-    &ReviewType::DEF,
-    &ReviewStatus::DEF,
-    &DataType::DEF,
-    &Visibility::DEF,
-    &TrendDirection::DEF,
-    &AchievementTier::DEF,
-    &PredictiveKind::DEF,
-    &LeaderboardPrivacy::DEF,
-    &VelocityStatus::DEF,
-    &QuestionType::DEF,
-    &TransformationStage::DEF,
-];
+/// Calls `$callback! { Name, Name, … }` with every enumeration, for code
+/// that must treat each alike (the list of definitions below, the API's
+/// argument types).
+#[macro_export]
+macro_rules! for_each_enum {
+    ($callback:ident) => {
+        $callback! {
+            Role,
+            UserStatus,
+            SubscriptionTier,
+            AssessmentDifficulty,
+            Framework,
+            AssessmentLevel,
+            InsightType,
+            ResourceType,
+            DifficultyLevel,
+            ContentBlockType,
+            ProgressStatus,
+            RoadmapStatus,
+            AdaptabilityAssessmentType,
+            AdaptabilityAssessmentStatus,
+            AdaptabilityDimension,
+            AnswerType,
+            WorkshopPillar,
+            WorkshopFormat,
+            WorkshopStatus,
+            PaymentProvider,
+            PaymentStatus,
+            PaymentType,
+            CertificateType,
+            RegistrationStatus,
+            CoachingStyle,
+            Availability,
+            EngagementStatus,
+            SessionType,
+            SessionStatus,
+            ReviewType,
+            ReviewStatus,
+            DataType,
+            Visibility,
+            TrendDirection,
+            AchievementTier,
+            PredictiveKind,
+            LeaderboardPrivacy,
+            VelocityStatus,
+            QuestionType,
+            TransformationStage
+        }
+    };
+}
+
+macro_rules! definitions {
+    ($($name:ident),* $(,)?) => {
+        /// Every enumeration, including those no column stores (computed
+        /// results).
+        pub const ALL: &[&EnumDef] = &[$(&$name::DEF),*];
+    };
+}
+for_each_enum!(definitions);
 
 /// The enumeration of `table.column`, if it is enumerated.
 pub fn of_column(table: &str, column: &str) -> Option<&'static EnumDef> {

@@ -65,13 +65,15 @@ static QUIZ_QUESTION: JsonObject = JsonObject {
     fields: &[
         JsonField {
             key: "id",
+            field: "questionId",
             item: Item::Text,
             list: false,
             required: true,
-            doc: "Identifies the question within its quiz; `submitQuizAttempt` answers by it.",
+            doc: "Identifies the question within its quiz (stored as `id`); `submitQuizAttempt` answers by it.",
         },
         JsonField {
             key: "type",
+            field: "type",
             item: Item::Enum(&enums::QuestionType::DEF),
             list: false,
             required: true,
@@ -79,6 +81,7 @@ static QUIZ_QUESTION: JsonObject = JsonObject {
         },
         JsonField {
             key: "question",
+            field: "question",
             item: Item::Text,
             list: false,
             required: true,
@@ -86,6 +89,7 @@ static QUIZ_QUESTION: JsonObject = JsonObject {
         },
         JsonField {
             key: "options",
+            field: "options",
             item: Item::Text,
             list: true,
             required: true,
@@ -93,6 +97,7 @@ static QUIZ_QUESTION: JsonObject = JsonObject {
         },
         JsonField {
             key: "correct_answer",
+            field: "correctAnswer",
             item: Item::Text,
             list: false,
             required: false,
@@ -100,6 +105,7 @@ static QUIZ_QUESTION: JsonObject = JsonObject {
         },
         JsonField {
             key: "points",
+            field: "points",
             item: Item::Int,
             list: false,
             required: false,
@@ -107,6 +113,7 @@ static QUIZ_QUESTION: JsonObject = JsonObject {
         },
         JsonField {
             key: "explanation",
+            field: "explanation",
             item: Item::Text,
             list: false,
             required: false,
@@ -122,6 +129,7 @@ static PREDICTION_SETTINGS: JsonObject = JsonObject {
     fields: &[
         JsonField {
             key: "dropOffRisk",
+            field: "dropOffRisk",
             item: Item::Boolean,
             list: false,
             required: false,
@@ -129,6 +137,7 @@ static PREDICTION_SETTINGS: JsonObject = JsonObject {
         },
         JsonField {
             key: "forecasting",
+            field: "forecasting",
             item: Item::Boolean,
             list: false,
             required: false,
@@ -136,6 +145,7 @@ static PREDICTION_SETTINGS: JsonObject = JsonObject {
         },
         JsonField {
             key: "recommendations",
+            field: "recommendations",
             item: Item::Boolean,
             list: false,
             required: false,

@@ -262,13 +262,11 @@ fn column_fields(obj: Object, spec: &TypeSpec, ops: &dyn TableOps) -> Object {
             FieldFuture::new(async move {
                 let principal = &req(&ctx)?.principal;
                 let v = row(&ctx)?.get(name).unwrap_or(sea_orm::Value::Int(None));
-                Ok(Some(
-                    match auth::policy::field_access(table, name, principal) {
-                        FieldAccess::Visible => meta.field_value(v),
-                        FieldAccess::Hidden => FieldValue::NULL,
-                        FieldAccess::Redacted(keys) => meta.field_value(value::redact(v, keys)),
-                    },
-                ))
+                Ok(match auth::policy::field_access(table, name, principal) {
+                    FieldAccess::Visible => meta.field_value(v),
+                    FieldAccess::Hidden => None,
+                    FieldAccess::Redacted(keys) => meta.field_value(value::redact(v, keys)),
+                })
             })
         });
         if let Some(d) = spec.column_doc(name) {

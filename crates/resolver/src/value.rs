@@ -80,8 +80,8 @@ pub enum Shape {
     Objects(&'static JsonObject),
 }
 
-/// A JSON object of known keys, served as a GraphQL object type whose
-/// fields are the camelCase keys. Keys it does not declare are not served.
+/// A JSON object of known keys, served as a GraphQL object type. Keys it
+/// does not declare are not served.
 #[derive(Debug)]
 pub struct JsonObject {
     pub name: &'static str,
@@ -94,6 +94,8 @@ pub struct JsonObject {
 pub struct JsonField {
     /// The key as stored.
     pub key: &'static str,
+    /// The GraphQL field name.
+    pub field: &'static str,
     pub item: Item,
     /// An array of `item` (an empty list when the key is missing).
     pub list: bool,
@@ -118,7 +120,7 @@ impl JsonObject {
                 (true, _) => Value::List(vec![]),
                 (false, v) => f.item.value(v).unwrap_or(Value::Null),
             };
-            (Name::new(camel(f.key)), v)
+            (Name::new(f.field), v)
         });
         Some(Value::Object(fields.collect()))
     }
@@ -135,17 +137,17 @@ impl JsonObject {
                     (false, true) => inner,
                     (false, false) => TypeRef::named(f.item.type_name()),
                 };
-                let name = camel(f.key);
-                let key = Name::new(&name);
+                let key = Name::new(f.field);
                 o.field(
-                    Field::new(name, ty, move |ctx| {
+                    Field::new(f.field, ty, move |ctx| {
                         let key = key.clone();
                         FieldFuture::new(async move {
-                            let v = match ctx.parent_value.try_downcast_ref::<Value>()? {
-                                Value::Object(m) => m.get(&key).cloned().unwrap_or(Value::Null),
-                                _ => Value::Null,
-                            };
-                            Ok(Some(v))
+                            Ok(match ctx.parent_value.try_downcast_ref::<Value>()? {
+                                Value::Object(m) => {
+                                    m.get(&key).filter(|v| **v != Value::Null).cloned()
+                                }
+                                _ => None,
+                            })
                         })
                     })
                     .description(f.doc),
@@ -217,17 +219,18 @@ impl ColumnMeta {
         }
     }
 
-    /// A stored value of this column as a field value: objects travel as
-    /// `Value`s their fields read, everything else as a value.
-    pub fn field_value(&self, v: Db) -> FieldValue<'static> {
-        match (self.shape, self.value(v)) {
-            (_, Value::Null) => FieldValue::NULL,
+    /// A stored value of this column as a field value (`None` for null):
+    /// objects travel as `Value`s their fields read, everything else as a
+    /// value.
+    pub fn field_value(&self, v: Db) -> Option<FieldValue<'static>> {
+        Some(match (self.shape, self.value(v)) {
+            (_, Value::Null) => return None,
             (Shape::Object(_), obj) => FieldValue::owned_any(obj),
             (Shape::Objects(_), Value::List(items)) => {
                 FieldValue::list(items.into_iter().map(FieldValue::owned_any))
             }
             (_, v) => FieldValue::value(v),
-        }
+        })
     }
 
     /// A stored value of this column as a GraphQL value. A list column

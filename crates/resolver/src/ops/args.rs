@@ -638,47 +638,7 @@ fn decode_enum<E: entity::enums::TextEnum>(path: &str, v: &Value) -> Result<E, A
         })
 }
 
-enum_args!(
-    Role,
-    UserStatus,
-    SubscriptionTier,
-    AssessmentDifficulty,
-    Framework,
-    AssessmentLevel,
-    InsightType,
-    ResourceType,
-    DifficultyLevel,
-    ContentBlockType,
-    ProgressStatus,
-    RoadmapStatus,
-    AdaptabilityAssessmentType,
-    AdaptabilityAssessmentStatus,
-    AdaptabilityDimension,
-    AnswerType,
-    WorkshopPillar,
-    WorkshopFormat,
-    WorkshopStatus,
-    PaymentProvider,
-    PaymentStatus,
-    PaymentType,
-    CertificateType,
-    RegistrationStatus,
-    CoachingStyle,
-    Availability,
-    EngagementStatus,
-    SessionType,
-    SessionStatus,
-    ReviewType,
-    ReviewStatus,
-    DataType,
-    Visibility,
-    TrendDirection,
-    AchievementTier,
-    PredictiveKind,
-    LeaderboardPrivacy,
-    VelocityStatus,
-    TransformationStage,
-);
+entity::for_each_enum!(enum_args);
 
 /// The stored texts of enumeration values (for domain functions taking
 /// text).

@@ -10,7 +10,7 @@ use async_graphql::{
 use domain::authoring as au;
 use entity::{
     content_blocks, courses,
-    enums::{ContentBlockType, DifficultyLevel},
+    enums::{ContentBlockType, DifficultyLevel, QuestionType},
     lessons, quizzes,
 };
 
@@ -105,6 +105,51 @@ impl From<ContentBlockInput> for au::ContentBlockInput {
 }
 
 input_object! {
+    /// One question of a quiz, as `QuizQuestion` reads it back.
+    pub(crate) struct QuizQuestionInput {
+        /// Identifies the question within the quiz (distinct); `submitQuizAttempt` answers by it.
+        question_id: String,
+        /// How it is answered and graded.
+        r#type: QuestionType,
+        /// The question text.
+        question: String,
+        /// The choices: multiple choice needs 2 or more, including the answer; true/false uses
+        /// `true` and `false`.
+        options: Option<Vec<String>>,
+        /// The answer that scores: one of the options, `true`/`false`, or the short answer's text;
+        /// none for an essay.
+        correct_answer: Option<String>,
+        /// What a correct answer scores, 0–1000.
+        points: Option<i32>,
+        /// Why the answer is right, shown to staff.
+        explanation: Option<String>,
+    }
+}
+
+impl QuizQuestionInput {
+    /// The question as `quizzes.questions` stores it.
+    fn stored(self) -> serde_json::Value {
+        let mut q = serde_json::Map::new();
+        q.insert("id".into(), self.question_id.into());
+        q.insert("type".into(), self.r#type.as_str().into());
+        q.insert("question".into(), self.question.into());
+        if let Some(o) = self.options {
+            q.insert("options".into(), o.into());
+        }
+        if let Some(a) = self.correct_answer {
+            q.insert("correct_answer".into(), a.into());
+        }
+        if let Some(p) = self.points {
+            q.insert("points".into(), p.into());
+        }
+        if let Some(e) = self.explanation {
+            q.insert("explanation".into(), e.into());
+        }
+        serde_json::Value::Object(q)
+    }
+}
+
+input_object! {
     /// The fields of a quiz; on update only the given ones change (`title` and `questions` required to
     /// create).
     pub(crate) struct QuizInput {
@@ -112,9 +157,8 @@ input_object! {
         title: Option<String>,
         /// Description.
         description: Option<String>,
-        /// A non-empty list of {id, type (multiple_choice, true_false, short_answer, essay), question,
-        /// options, correct_answer, points, explanation?} with distinct ids.
-        questions: Option<serde_json::Value>,
+        /// The questions, in order (at least one).
+        questions: Option<Vec<QuizQuestionInput>>,
         /// Must be passed to complete the lesson / course (default true).
         is_mandatory: Option<bool>,
         /// Pass mark 0–100 (default 70).
@@ -131,7 +175,9 @@ impl From<QuizInput> for au::QuizInput {
         au::QuizInput {
             title: i.title,
             description: i.description,
-            questions: i.questions,
+            questions: i.questions.map(|qs| {
+                serde_json::Value::Array(qs.into_iter().map(QuizQuestionInput::stored).collect())
+            }),
             is_mandatory: i.is_mandatory,
             minimum_passing_score: i.minimum_passing_score,
             max_attempts: i.max_attempts,
@@ -282,6 +328,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         CourseInput::input_object(),
         LessonInput::input_object(),
         ContentBlockInput::input_object(),
+        QuizQuestionInput::input_object(),
         QuizInput::input_object(),
     ]);
     let course = || TypeRef::named_nn("Course");
