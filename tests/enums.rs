@@ -199,7 +199,14 @@ async fn json_arrays_read_as_typed_lists_and_filter() {
     }
     for l in d["lessons"]["nodes"].as_array().unwrap() {
         for p in l["prerequisites"].as_array().unwrap() {
-            assert!(p.as_str().unwrap().parse::<uuid::Uuid>().is_ok(), "{l}");
+            let node = s
+                .data(
+                    &ada,
+                    "query($p: ID!) { node(id: $p) { __typename } }",
+                    json!({"p": p}),
+                )
+                .await;
+            assert_eq!(node["node"]["__typename"], "Lesson", "{l}");
         }
     }
 

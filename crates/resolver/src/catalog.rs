@@ -172,7 +172,7 @@ const SHAPES: &[(&str, &str, Shape)] = &[
 const LISTS: &[(&str, &str, Item)] = &[
     ("courses", "tags", Item::Text),
     ("lessons", "learning_objectives", Item::Text),
-    ("lessons", "prerequisites", Item::Uuid),
+    ("lessons", "prerequisites", Item::Global("Lesson")),
     ("quizzes", "source_content_ids", Item::Uuid),
     ("workshops", "outcomes", Item::Text),
     ("workshops", "tags", Item::Text),
@@ -1142,7 +1142,7 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
                     "learning_objectives",
                     "What the learner will be able to do.",
                 ),
-                ("prerequisites", "Lessons to complete first (their UUIDs)."),
+                ("prerequisites", "Lessons to complete first."),
                 (
                     "assessment_id",
                     "The lesson's quiz, if any (the UUID of a `Quiz`).",

@@ -123,7 +123,7 @@ fn filter_type(col: &ColumnMeta) -> Option<String> {
         Shape::List(Item::Enum(def)) => format!("{}ListFilter", def.name),
         // Objects keep the JSON conditions (containment, keys).
         Shape::Object(_) | Shape::Objects(_) => "JSONFilter".to_owned(),
-        Shape::List(Item::Float | Item::Int | Item::Boolean) => return None,
+        Shape::List(Item::Float | Item::Int | Item::Boolean | Item::Global(_)) => return None,
     })
 }
 

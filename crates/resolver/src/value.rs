@@ -162,6 +162,8 @@ impl JsonObject {
 pub enum Item {
     Text,
     Uuid,
+    /// A row id, served as the global id of this type.
+    Global(&'static str),
     Int,
     Float,
     Boolean,
@@ -173,6 +175,7 @@ impl Item {
         match self {
             Item::Text => TypeRef::STRING,
             Item::Uuid => "UUID",
+            Item::Global(_) => TypeRef::ID,
             Item::Int => TypeRef::INT,
             Item::Float => TypeRef::FLOAT,
             Item::Boolean => TypeRef::BOOLEAN,
@@ -185,6 +188,10 @@ impl Item {
         use serde_json::Value as J;
         match (self, v) {
             (Item::Text, J::String(s)) => Some(Value::String(s)),
+            (Item::Global(ty), J::String(s)) => s
+                .parse::<uuid::Uuid>()
+                .ok()
+                .map(|u| Value::String(crate::ids::encode(ty, u))),
             (Item::Uuid, J::String(s)) => s
                 .parse::<uuid::Uuid>()
                 .ok()
