@@ -8,8 +8,9 @@ use entity::enums::{AdaptabilityDimension, AnswerType};
 use super::{
     Bounded, Id, Parts, arguments, json,
     node::{AdaptabilityAssessment, Organization},
-    plain, read, row, write,
+    object_types, read, row, write,
 };
+use shape::OutputObject;
 
 arguments! {
     struct TrendArgs {
@@ -56,7 +57,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             |s, a: TrendArgs| {
                 Box::pin(domain::adaptability::org_trend(s, a.organization_id.into(), a.months.get() as u32))
             },
-            |points| json(&points),
+            json,
         ),
     );
     p.mutation = p
@@ -97,27 +98,5 @@ pub(crate) fn module(mut p: Parts) -> Parts {
 
 /// `AdaptabilityTrendPoint`.
 fn types() -> Vec<Object> {
-    let avg = |name, doc| (name, TypeRef::named(TypeRef::FLOAT), doc);
-    vec![plain(
-        "AdaptabilityTrendPoint",
-        "One month of an organization's completed adaptability assessments: the average of each score.",
-        &[
-            (
-                "month",
-                TypeRef::named_nn("Date"),
-                "First day of the month (UTC).",
-            ),
-            (
-                "assessments",
-                TypeRef::named_nn(TypeRef::INT),
-                "Completed assessments that month.",
-            ),
-            avg("avgOverall", "Average overall score."),
-            avg("avgIndividual", "Average individual score."),
-            avg("avgLeadership", "Average leadership score."),
-            avg("avgCultural", "Average cultural score."),
-            avg("avgEmbedding", "Average embedding score."),
-            avg("avgVelocity", "Average velocity score."),
-        ],
-    )]
+    object_types(&[domain::adaptability::TrendPoint::OBJECT])
 }
