@@ -8,7 +8,7 @@ use entity::enums::{AdaptabilityDimension, AnswerType};
 use super::{
     Bounded, Id, Parts, arguments, json,
     node::{AdaptabilityAssessment, Organization},
-    object_types, read, row, write,
+    object_types, output_type, read, row, write,
 };
 use shape::OutputObject;
 
@@ -52,7 +52,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
     p.query = p.query.field(
         read(
             "orgAdaptabilityTrend",
-            TypeRef::named_nn_list_nn("AdaptabilityTrendPoint"),
+            output_type::<Vec<domain::adaptability::TrendPoint>>(),
             "Monthly averages of an organization's completed adaptability assessments, newest first (org admins: their organization).",
             |s, a: TrendArgs| {
                 Box::pin(domain::adaptability::org_trend(s, a.organization_id.into(), a.months.get() as u32))

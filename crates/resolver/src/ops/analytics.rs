@@ -8,8 +8,8 @@ use entity::enums::{LeaderboardPrivacy, PredictiveKind};
 use shape::OutputObject;
 
 use super::{
-    Bounded, Id, InputType, Parts, arguments, input_object, json, node::User, object_types, read,
-    row, rows, write,
+    Bounded, Id, InputType, Parts, arguments, input_object, json, node::User, object_types,
+    output_type, read, row, rows, write,
 };
 
 arguments! {
@@ -126,7 +126,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         .field(
             read(
                 "weeklyLeaderboard",
-                TypeRef::named_nn("WeeklyLeaderboard"),
+                output_type::<a::Leaderboard>(),
                 "The tenant's learners ranked by points earned in an ISO week. \
                  Learners whose leaderboard privacy is `hidden` are left out; `anonymous` ones are ranked without \
                  name or user. Ties share a rank.",
@@ -137,7 +137,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         .field(
             read(
                 "skillDemand",
-                TypeRef::named_nn_list_nn("SkillDemand"),
+                output_type::<Vec<a::SkillDemand>>(),
                 "Learners and average mastery per skill and month of assessment, over the user skills \
                  you may read; newest month first.",
                 |s, x: DemandArgs| Box::pin(a::skill_demand(s, x.month)),
@@ -147,7 +147,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         .field(
             read(
                 "learnerVelocityReport",
-                TypeRef::named_nn("LearnerVelocityReport"),
+                output_type::<a::Velocity>(),
                 "A learner's points and lessons per ISO week over the last weeks, with pace, trend and status \
                  against their target pace.",
                 |s, x: VelocityArgs| {
@@ -159,7 +159,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         .field(
             read(
                 "predictiveInsight",
-                TypeRef::named_nn("PredictiveInsight"),
+                output_type::<a::Insight>(),
                 "A predictive insight: the cached entry while it has not expired, else computed afresh \
                  (not stored; see `refreshPredictiveInsight`). FORBIDDEN when the learner turned the kind off.",
                 |s, x: InsightArgs| {
@@ -171,7 +171,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         .field(
             read(
                 "myDashboard",
-                TypeRef::named_nn("LearnerDashboard"),
+                output_type::<a::Dashboard>(),
                 "Your learner dashboard: enrollments with progress, points, level, streak, this week's points \
                  and achievements, in a fixed number of statements.",
                 |s, ()| Box::pin(a::my_dashboard(s)),
@@ -213,7 +213,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         .field(
             write(
                 "refreshPredictiveInsight",
-                TypeRef::named_nn("PredictiveInsight"),
+                output_type::<a::Insight>(),
                 "Compute a predictive insight and store it in the cache for 48 hours (replacing the learner's \
                  entry of that kind).",
                 |w, x: InsightArgs| {

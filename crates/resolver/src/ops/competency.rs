@@ -7,8 +7,9 @@ use async_graphql::dynamic::{Object, TypeRef};
 use super::{
     Id, InputType, Parts, arguments, input_object, json,
     node::{AssessmentQuestion, FrameworkAssessment, UserAttempt},
-    object_types, read, row, write,
+    object_types, output_type, read, row, write,
 };
+use domain::competency as c;
 use shape::OutputObject;
 
 const ATTEMPT: &str = "UserAttempt";
@@ -25,9 +26,9 @@ input_object! {
     }
 }
 
-impl From<FrameworkAssessmentResponseInput> for domain::competency::Response {
+impl From<FrameworkAssessmentResponseInput> for c::Response {
     fn from(r: FrameworkAssessmentResponseInput) -> Self {
-        domain::competency::Response {
+        c::Response {
             question_id: r.question_id.into(),
             answer: r.answer.into(),
             response_time: r.response_time.map(Into::into),
@@ -76,38 +77,38 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         .field(
             read(
                 "frameworkAssessmentResult",
-                TypeRef::named_nn("FrameworkAssessmentResult"),
+                output_type::<c::AssessmentResult>(),
                 "A completed framework assessment attempt the caller may read, with its per-competency \
                  breakdown, weak and strong areas, insights and learning paths. NOT_FOUND if not visible, \
                  CONFLICT while in progress.",
-                |s, a: CompletedArgs| Box::pin(domain::competency::attempt_result(s, a.user_attempt_id.into())),
+                |s, a: CompletedArgs| Box::pin(c::attempt_result(s, a.user_attempt_id.into())),
                 json,
             ),
         )
         .field(
             read(
                 "frameworkAssessmentInsights",
-                TypeRef::named_nn("FrameworkAssessmentInsights"),
+                output_type::<c::Insights>(),
                 "Insights for a completed attempt: weakness insights and actions of the weak areas' \
                  skill tags, strength insights of the strong areas' tags (tags of the assessment's \
                  level: the first one its questions name, `core-i` when none does), and the leverage \
                  strengths whose score range holds a competency's score. NOT_FOUND if not visible, \
                  CONFLICT while in progress.",
-                |s, a: CompletedArgs| Box::pin(domain::competency::attempt_insights(s, a.user_attempt_id.into())),
+                |s, a: CompletedArgs| Box::pin(c::attempt_insights(s, a.user_attempt_id.into())),
                 json,
             ),
         )
         .field(
             read(
                 "learningPathsForAssessment",
-                TypeRef::named_nn_list_nn("AssessmentLearningPath"),
+                output_type::<Vec<c::LearningPath>>(),
                 "Learning paths for a completed attempt: the active learning path categories of the \
                  assessment's level whose competency areas overlap the attempt's weak areas, by \
                  priority, then title, each with its active resources by type, then title. The level \
                  is the first one the assessment's questions name; when none names one it is \
                  `core-i`. No weak areas, no paths. NOT_FOUND if not visible, CONFLICT while in \
                  progress.",
-                |s, a: CompletedArgs| Box::pin(domain::competency::paths_for_attempt(s, a.user_attempt_id.into())),
+                |s, a: CompletedArgs| Box::pin(c::paths_for_attempt(s, a.user_attempt_id.into())),
                 json,
             ),
         );
@@ -121,14 +122,14 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  in-progress attempt of the caller (no `completedAt`, score 0). NOT_FOUND if the \
                  assessment is not visible, CONFLICT if it is not active, has no questions, or the \
                  caller already has an attempt at it in progress.",
-                |w, a: StartArgs| Box::pin(domain::competency::start(w, a.framework_assessment_id.into())),
+                |w, a: StartArgs| Box::pin(c::start(w, a.framework_assessment_id.into())),
                 |m| Ok(row::<entity::user_attempts::Entity>(m)),
             ),
         )
         .field(
             write(
                 "submitFrameworkAssessmentAttempt",
-                TypeRef::named_nn("FrameworkAssessmentResult"),
+                output_type::<c::AssessmentResult>(),
                 "Submit your in-progress attempt: each response is stored with `isCorrect` against the \
                  question's correct answer; the score is correct answers over all questions (unanswered \
                  ones count as wrong), 0–100; `completedAt` and `timeSpent` (seconds since the start) are \
@@ -138,7 +139,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  outside 0–3 or a negative time.",
                 |w, a: SubmitArgs| {
                     let responses = a.responses.into_iter().map(Into::into).collect();
-                    Box::pin(domain::competency::submit(w, a.user_attempt_id.into(), responses))
+                    Box::pin(c::submit(w, a.user_attempt_id.into(), responses))
                 },
                 json,
             ),
@@ -152,7 +153,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  visible, FORBIDDEN unless it is yours, CONFLICT while it is in progress, \
                  BAD_USER_INPUT unless the insights are a JSON object of at most 64 KiB.",
                 |w, a: InsightsArgs| {
-                    Box::pin(domain::competency::store_frontend_insights(w, a.user_attempt_id.into(), a.frontend_insights))
+                    Box::pin(c::store_frontend_insights(w, a.user_attempt_id.into(), a.frontend_insights))
                 },
                 |m| Ok(row::<entity::user_attempts::Entity>(m)),
             ),
@@ -162,6 +163,5 @@ pub(crate) fn module(mut p: Parts) -> Parts {
 
 /// The result objects.
 fn types() -> Vec<Object> {
-    use domain::competency as c;
     object_types(&[c::AssessmentResult::OBJECT])
 }

@@ -7,7 +7,7 @@ use async_graphql::dynamic::{Object, TypeRef};
 use super::{
     Bounded, Id, Parts, arguments, json,
     node::{Course, Lesson, PersonalizedRoadmap, Quiz, User},
-    object_types, read, row, write,
+    object_types, output_type, read, row, write,
 };
 use shape::OutputObject;
 
@@ -79,7 +79,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
     p.query = p.query.field(
         read(
             "courseProgress",
-            TypeRef::named_nn("CourseProgress"),
+            output_type::<domain::progress::CourseProgress>(),
             "A student's progress through a course, computed from their lesson progress and quiz attempts: \
              lessons completed of the required (published) ones, percentage, quizzes passed with best scores, \
              time spent and the next lesson. Your own by default; another student's for the course's instructor \

@@ -41,7 +41,7 @@ pub(crate) type Module = fn(Parts) -> Parts;
 pub(crate) mod args;
 pub(crate) use args::{Arguments, Bounded, Id, InputType, arguments, input_object, node};
 pub(crate) mod results;
-pub(crate) use results::{Row, Rows, composite, json, object_types};
+pub(crate) use results::{Row, Rows, composite, json, object_types, output_type};
 
 mod adaptability;
 mod analytics;

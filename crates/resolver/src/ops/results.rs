@@ -41,6 +41,11 @@ use uuid::Uuid;
 
 use crate::{error::ApiError, table::AnyRow};
 
+/// The GraphQL type of an operation returning `T`.
+pub(crate) fn output_type<T: Output>() -> TypeRef {
+    type_ref(&T::ty())
+}
+
 /// The GraphQL type of a client-facing type.
 pub(crate) fn type_ref(ty: &Ty) -> TypeRef {
     let inner = match &ty.kind {
@@ -376,3 +381,80 @@ macro_rules! composite {
 }
 
 pub(crate) use composite;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shape::OutputObject;
+
+    shape::output_object! {
+        /// An inner object.
+        pub struct Inner {
+            /// Lesson ids.
+            #[id = "Lesson"]
+            pub lesson_ids: Vec<Uuid>,
+            /// A row, kept as a uuid for its field.
+            #[node = "UserAttempt"]
+            pub attempt_id: Uuid,
+        }
+    }
+
+    shape::output_object! {
+        /// An outer object.
+        pub struct Outer {
+            /// A user id or null.
+            #[id = "User"]
+            pub user_id: Option<Uuid>,
+            /// Inner objects.
+            pub items: Vec<Inner>,
+        }
+    }
+
+    #[test]
+    fn ids_are_global_at_any_depth_and_node_keys_stay_uuids() {
+        let (u, l, a) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let v = Outer {
+            user_id: Some(u),
+            items: vec![Inner {
+                lesson_ids: vec![l],
+                attempt_id: a,
+            }],
+        };
+        let j = value(&v).unwrap().into_json().unwrap();
+        assert_eq!(
+            j,
+            serde_json::json!({
+                "userId": crate::ids::encode("User", u),
+                "items": [{
+                    "lessonIds": [crate::ids::encode("Lesson", l)],
+                    "attemptId": a.to_string(),
+                }],
+            })
+        );
+        let nulls = value(&Outer {
+            user_id: None,
+            items: vec![],
+        })
+        .unwrap()
+        .into_json()
+        .unwrap();
+        assert_eq!(nulls, serde_json::json!({"userId": null, "items": []}));
+    }
+
+    #[test]
+    fn types_map_to_graphql() {
+        assert_eq!(output_type::<Vec<Outer>>().to_string(), "[Outer!]!");
+        let o = (Outer::OBJECT.describe)();
+        let tys: Vec<_> = o
+            .fields
+            .iter()
+            .map(|f| type_ref(&f.ty).to_string())
+            .collect();
+        assert_eq!(tys, ["ID", "[Inner!]!"]);
+        let names: Vec<_> = object_types(&[Outer::OBJECT])
+            .iter()
+            .map(|o| o.type_name().to_owned())
+            .collect();
+        assert_eq!(names, ["Outer", "Inner"]);
+    }
+}
