@@ -15,7 +15,9 @@
 //! it derives `Serialize` (camelCase keys) and implements [`Output`] and
 //! [`OutputObject`], whose [`Object`] names the struct (or the name given
 //! by `#[name = "…"]`), describes it with its doc comment and lists its
-//! fields, each named as serde names it, described by its doc comment. A
+//! fields, each named as serde names it, described by its doc comment
+//! (after the struct's doc comment come, in this order, an optional
+//! `#[name = "…"]` and an optional `#[derive(…)]` of further traits). A
 //! field may be marked, after its doc comment:
 //!
 //! - `#[id = "User"]`: its uuid(s) are global ids of `User` rows (`ID`);
