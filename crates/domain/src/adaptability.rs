@@ -262,19 +262,28 @@ pub fn dimensions_of(a: &assessments::Model) -> [Option<i32>; 5] {
     ]
 }
 
-/// One month of an organization's completed assessments.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TrendPoint {
-    /// First day of the month (UTC).
-    pub month: chrono::NaiveDate,
-    pub assessments: u32,
-    pub avg_overall: Option<f64>,
-    pub avg_individual: Option<f64>,
-    pub avg_leadership: Option<f64>,
-    pub avg_cultural: Option<f64>,
-    pub avg_embedding: Option<f64>,
-    pub avg_velocity: Option<f64>,
+shape::output_object! {
+    /// One month of an organization's completed adaptability assessments: the average of each score.
+    #[name = "AdaptabilityTrendPoint"]
+    #[derive(PartialEq)]
+    pub struct TrendPoint {
+        /// First day of the month (UTC).
+        pub month: chrono::NaiveDate,
+        /// Completed assessments that month.
+        pub assessments: u32,
+        /// Average overall score.
+        pub avg_overall: Option<f64>,
+        /// Average individual score.
+        pub avg_individual: Option<f64>,
+        /// Average leadership score.
+        pub avg_leadership: Option<f64>,
+        /// Average cultural score.
+        pub avg_cultural: Option<f64>,
+        /// Average embedding score.
+        pub avg_embedding: Option<f64>,
+        /// Average velocity score.
+        pub avg_velocity: Option<f64>,
+    }
 }
 
 /// Seed 001's `get_org_adaptability_trend(org, months)`: monthly averages

@@ -12,9 +12,11 @@
 use auth::{Principal, Role, policy};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use entity::{
-    achievements, courses, daily_activity, enrollments, learner_velocity_analytics as velocity,
-    point_transactions as tx, predictive_analytics_cache as cache, skills, user_achievements,
-    user_points, user_preferences as prefs, user_roles, user_skills, users,
+    achievements, courses, daily_activity, enrollments,
+    enums::{AchievementTier, PredictiveKind, TrendDirection, VelocityStatus},
+    learner_velocity_analytics as velocity, point_transactions as tx,
+    predictive_analytics_cache as cache, skills, user_achievements, user_points,
+    user_preferences as prefs, user_roles, user_skills, users,
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -22,7 +24,6 @@ use sea_orm::{
     prelude::Decimal,
     sea_query::{Expr, ExprTrait, Func, Query},
 };
-use serde::Serialize;
 use serde_json::{Value as Json, json};
 use store::{Scope, Scoped, Write};
 use uuid::Uuid;
@@ -476,26 +477,36 @@ fn midnight(d: NaiveDate) -> sea_orm::prelude::DateTimeWithTimeZone {
         .fixed_offset()
 }
 
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LeaderboardEntry {
-    /// 1 + the number of learners with more points (ties share a rank).
-    pub rank: i64,
-    pub weekly_points: i64,
-    /// None for learners whose privacy is `anonymous`.
-    pub user_id: Option<Uuid>,
-    pub name: Option<String>,
-    pub anonymous: bool,
-    /// The caller's own entry.
-    pub is_me: bool,
+shape::output_object! {
+    /// A learner's place on a weekly leaderboard.
+    pub struct LeaderboardEntry {
+        /// 1 + the number of learners with more points.
+        pub rank: i64,
+        /// Points earned that week.
+        pub weekly_points: i64,
+        /// The learner (a `User` id); null when anonymous.
+        #[id = "User"]
+        pub user_id: Option<Uuid>,
+        /// The learner's name; null when anonymous.
+        pub name: Option<String>,
+        /// The learner chose to appear anonymously.
+        pub anonymous: bool,
+        /// This is your own entry.
+        pub is_me: bool,
+    }
 }
 
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Leaderboard {
-    pub week: String,
-    pub week_start: NaiveDate,
-    pub entries: Vec<LeaderboardEntry>,
+shape::output_object! {
+    /// One ISO week's leaderboard.
+    #[name = "WeeklyLeaderboard"]
+    pub struct Leaderboard {
+        /// The ISO week, e.g. `2026-W47`.
+        pub week: String,
+        /// Its Monday (UTC).
+        pub week_start: NaiveDate,
+        /// Best first.
+        pub entries: Vec<LeaderboardEntry>,
+    }
 }
 
 #[derive(Debug, sea_orm::FromQueryResult)]
@@ -594,15 +605,21 @@ pub async fn weekly_leaderboard(
 // Skill demand
 // ---------------------------------------------------------------------
 
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SkillDemand {
-    pub skill_id: Uuid,
-    pub skill_name: String,
-    /// First day of the month (UTC) of the assessments.
-    pub month: NaiveDate,
-    pub learner_count: i64,
-    pub avg_mastery: Option<f64>,
+shape::output_object! {
+    /// Learners and mastery of one skill in one month.
+    pub struct SkillDemand {
+        /// The skill (a `Skill` id).
+        #[id = "Skill"]
+        pub skill_id: Uuid,
+        /// The skill's name.
+        pub skill_name: String,
+        /// First day of the month of assessment (UTC).
+        pub month: NaiveDate,
+        /// Distinct learners assessed.
+        pub learner_count: i64,
+        /// Average mastery, 0–100.
+        pub avg_mastery: Option<f64>,
+    }
 }
 
 #[derive(Debug, sea_orm::FromQueryResult)]
@@ -681,31 +698,42 @@ pub async fn skill_demand(s: &Scope, month: Option<NaiveDate>) -> Result<Vec<Ski
 // Learner velocity
 // ---------------------------------------------------------------------
 
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct VelocityWeek {
-    pub week_start: NaiveDate,
-    pub points: i64,
-    pub lessons: i64,
-    pub activities: i64,
+shape::output_object! {
+    /// One ISO week of a learner's activity.
+    pub struct VelocityWeek {
+        /// The week's Monday (UTC).
+        pub week_start: NaiveDate,
+        /// Points earned.
+        pub points: i64,
+        /// Lessons completed.
+        pub lessons: i64,
+        /// Point transactions recorded.
+        pub activities: i64,
+    }
 }
 
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Velocity {
-    pub user_id: Uuid,
-    /// Oldest first.
-    pub weeks: Vec<VelocityWeek>,
-    /// Lessons completed per week over the window (seed 004: topics/week).
-    pub current_pace: f64,
-    /// From the learner's latest `learner_velocity_analytics` row.
-    pub target_pace: Option<f64>,
-    /// accelerating / stable / declining: points of the later half of the
-    /// window against the earlier half, ±10%.
-    pub trend_direction: String,
-    pub trend_percentage: f64,
-    /// ahead (≥110% of target), on_track (≥80%), at_risk; None without a target.
-    pub status: Option<String>,
+// `current_pace` is seed 004's topics/week; `target_pace` comes from the
+// learner's latest `learner_velocity_analytics` row.
+shape::output_object! {
+    /// A learner's pace over recent weeks.
+    #[name = "LearnerVelocityReport"]
+    pub struct Velocity {
+        /// The learner (a `User` id).
+        #[id = "User"]
+        pub user_id: Uuid,
+        /// One entry per ISO week, oldest first.
+        pub weeks: Vec<VelocityWeek>,
+        /// Lessons completed per week.
+        pub current_pace: f64,
+        /// Target lessons per week, from the latest velocity analytics.
+        pub target_pace: Option<f64>,
+        /// Points of the later half of the weeks against the earlier half (±10%).
+        pub trend_direction: TrendDirection,
+        /// That change in percent.
+        pub trend_percentage: f64,
+        /// Pace against target: ahead at 110% or more, on track at 80% or more; null without a target.
+        pub status: Option<VelocityStatus>,
+    }
 }
 
 fn round2(x: f64) -> f64 {
@@ -771,9 +799,9 @@ pub async fn learner_velocity(s: &Scope, user_id: Option<Uuid>, weeks: u32) -> R
         0.0
     };
     let trend_direction = match trend_percentage {
-        t if t > 10.0 => "accelerating",
-        t if t < -10.0 => "declining",
-        _ => "stable",
+        t if t > 10.0 => TrendDirection::Accelerating,
+        t if t < -10.0 => TrendDirection::Declining,
+        _ => TrendDirection::Stable,
     };
     let target_pace = s
         .tenant_rows::<velocity::Entity>()
@@ -783,20 +811,19 @@ pub async fn learner_velocity(s: &Scope, user_id: Option<Uuid>, weeks: u32) -> R
         .await?
         .and_then(|v| v.target_pace)
         .map(decimal_f64);
-    let status = target_pace.filter(|t| *t > 0.0).map(|t| {
-        match current_pace / t {
-            r if r >= 1.1 => "ahead",
-            r if r >= 0.8 => "on_track",
-            _ => "at_risk",
-        }
-        .to_owned()
-    });
+    let status = target_pace
+        .filter(|t| *t > 0.0)
+        .map(|t| match current_pace / t {
+            r if r >= 1.1 => VelocityStatus::Ahead,
+            r if r >= 0.8 => VelocityStatus::OnTrack,
+            _ => VelocityStatus::AtRisk,
+        });
     Ok(Velocity {
         user_id: user,
         weeks: series,
         current_pace,
         target_pace,
-        trend_direction: trend_direction.into(),
+        trend_direction,
         trend_percentage,
         status,
     })
@@ -806,17 +833,33 @@ pub async fn learner_velocity(s: &Scope, user_id: Option<Uuid>, weeks: u32) -> R
 // Predictive analytics cache
 // ---------------------------------------------------------------------
 
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Insight {
-    pub user_id: Uuid,
-    pub kind: String,
-    pub data: Json,
-    pub confidence_score: f64,
-    pub calculated_at: sea_orm::prelude::DateTimeWithTimeZone,
-    pub expires_at: Option<sea_orm::prelude::DateTimeWithTimeZone>,
-    /// Served from an unexpired cache entry.
-    pub cached: bool,
+shape::output_object! {
+    /// A prediction about a learner (drop-off risk, forecast or recommendations), as cached in
+    /// `PredictiveAnalytics`.
+    #[name = "PredictiveInsight"]
+    pub struct Insight {
+        /// The learner (a `User` id).
+        #[id = "User"]
+        pub user_id: Uuid,
+        /// Which prediction.
+        pub kind: PredictiveKind,
+        /// The insight.
+        pub data: Json,
+        /// Confidence, 0–100.
+        pub confidence_score: f64,
+        /// When it was computed.
+        pub calculated_at: sea_orm::prelude::DateTimeWithTimeZone,
+        /// When the cached entry expires.
+        pub expires_at: Option<sea_orm::prelude::DateTimeWithTimeZone>,
+        /// Served from an unexpired cache entry.
+        pub cached: bool,
+    }
+}
+
+/// The predictive kind stored as `kind`.
+fn predictive_kind(kind: &str) -> Result<PredictiveKind> {
+    kind.parse()
+        .map_err(|e: entity::enums::UnknownValue| DomainError::BadInput(e.to_string()))
 }
 
 /// The `predictive_analytics_enabled` key of a kind.
@@ -875,7 +918,7 @@ pub async fn predictive_insight(s: &Scope, user_id: Option<Uuid>, kind: String) 
     if let Some(c) = fresh {
         return Ok(Insight {
             user_id: user,
-            kind,
+            kind: predictive_kind(&kind)?,
             data: c.data,
             confidence_score: c.confidence_score.map_or(0.0, decimal_f64),
             calculated_at: c.calculated_at,
@@ -1028,7 +1071,7 @@ async fn compute(r: &impl Reader, user: Uuid, kind: &str) -> Result<Insight> {
     };
     Ok(Insight {
         user_id: user,
-        kind: kind.to_owned(),
+        kind: predictive_kind(kind)?,
         data,
         confidence_score: round2(confidence),
         calculated_at: at,
@@ -1162,42 +1205,71 @@ pub async fn update_my_preferences(w: &Write, input: PreferencesInput) -> Result
 // Learner dashboard
 // ---------------------------------------------------------------------
 
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DashboardEnrollment {
-    pub enrollment_id: Uuid,
-    pub course_id: Uuid,
-    pub course_title: String,
-    pub progress_percent: f64,
-    pub enrolled_at: sea_orm::prelude::DateTimeWithTimeZone,
-    pub completed_at: Option<sea_orm::prelude::DateTimeWithTimeZone>,
+shape::output_object! {
+    /// An enrollment on the dashboard.
+    pub struct DashboardEnrollment {
+        /// The enrollment (an `Enrollment` id).
+        #[id = "Enrollment"]
+        pub enrollment_id: Uuid,
+        /// The course (a `Course` id).
+        #[id = "Course"]
+        pub course_id: Uuid,
+        /// The course's title.
+        pub course_title: String,
+        /// Progress, 0–100.
+        pub progress_percent: f64,
+        /// When you enrolled.
+        pub enrolled_at: sea_orm::prelude::DateTimeWithTimeZone,
+        /// When you completed the course.
+        pub completed_at: Option<sea_orm::prelude::DateTimeWithTimeZone>,
+    }
 }
 
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DashboardAchievement {
-    pub achievement_id: Uuid,
-    pub code: String,
-    pub name: String,
-    pub icon: Option<String>,
-    pub tier: Option<String>,
-    pub earned_at: sea_orm::prelude::DateTimeWithTimeZone,
+shape::output_object! {
+    /// An achievement on the dashboard.
+    pub struct DashboardAchievement {
+        /// The achievement (an `Achievement` id).
+        #[id = "Achievement"]
+        pub achievement_id: Uuid,
+        /// Its code, e.g. `week_streak`.
+        pub code: String,
+        /// Its name.
+        pub name: String,
+        /// Its icon.
+        pub icon: Option<String>,
+        /// Its tier.
+        pub tier: Option<AchievementTier>,
+        /// When you earned it.
+        pub earned_at: sea_orm::prelude::DateTimeWithTimeZone,
+    }
 }
 
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Dashboard {
-    pub user_id: Uuid,
-    pub total_points: i32,
-    pub level: i32,
-    pub points_to_next_level: i32,
-    /// 0 once a day without activity has passed since the streak's last day.
-    pub current_streak: i32,
-    pub longest_streak: i32,
-    pub last_active_on: Option<NaiveDate>,
-    pub weekly_points: i64,
-    pub enrollments: Vec<DashboardEnrollment>,
-    pub achievements: Vec<DashboardAchievement>,
+shape::output_object! {
+    /// The caller's learning at a glance.
+    #[name = "LearnerDashboard"]
+    pub struct Dashboard {
+        /// You (a `User` id).
+        #[id = "User"]
+        pub user_id: Uuid,
+        /// All points earned.
+        pub total_points: i32,
+        /// 1 + total points / 500.
+        pub level: i32,
+        /// Points still needed for the next level.
+        pub points_to_next_level: i32,
+        /// Consecutive days with activity up to today or yesterday; 0 once broken.
+        pub current_streak: i32,
+        /// The longest streak so far.
+        pub longest_streak: i32,
+        /// The last day with activity (UTC).
+        pub last_active_on: Option<NaiveDate>,
+        /// Points earned this ISO week.
+        pub weekly_points: i64,
+        /// Your enrollments, newest first.
+        pub enrollments: Vec<DashboardEnrollment>,
+        /// Your achievements, oldest first.
+        pub achievements: Vec<DashboardAchievement>,
+    }
 }
 
 #[derive(Debug, sea_orm::FromQueryResult)]
@@ -1298,7 +1370,7 @@ pub async fn my_dashboard(s: &Scope) -> Result<Dashboard> {
                     code: a.code.clone(),
                     name: a.name.clone(),
                     icon: a.icon.clone(),
-                    tier: a.tier.clone(),
+                    tier: a.tier.as_deref().and_then(|t| t.parse().ok()),
                     earned_at: h.earned_at,
                 })
             })

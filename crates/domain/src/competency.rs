@@ -16,14 +16,14 @@ use std::collections::{HashMap, HashSet};
 
 use entity::{
     assessment_questions as questions, competency_display_names as display_names,
-    competency_leverage_strengths as leverage, framework_assessments as assessments,
-    learning_path_categories as categories, learning_resources as resources, skill_tags,
-    tag_actions, tag_insights, user_attempts as attempts, user_responses as responses,
+    competency_leverage_strengths as leverage, enums::ResourceType,
+    framework_assessments as assessments, learning_path_categories as categories,
+    learning_resources as resources, skill_tags, tag_actions, tag_insights,
+    user_attempts as attempts, user_responses as responses,
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, Order, prelude::Json, sea_query::Expr,
 };
-use serde::Serialize;
 use store::{Scope, Scoped, Write};
 use uuid::Uuid;
 
@@ -71,89 +71,138 @@ pub struct Response {
     pub response_time: Option<i64>,
 }
 
-/// One competency's share of an attempt.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CompetencyScore {
-    pub competency_area: String,
-    pub display_name: String,
-    pub correct: i32,
-    pub total: i32,
-    /// `round(100 × correct / total)`.
-    pub score: i32,
+shape::output_object! {
+    /// One competency's share of an attempt (questions linked by their competency area).
+    pub struct CompetencyScore {
+        /// The competency key, e.g. active_listening.
+        pub competency_area: String,
+        /// Its display name (from `CompetencyDisplayName`), or the key.
+        pub display_name: String,
+        /// Questions of this competency answered correctly.
+        pub correct: i32,
+        /// Questions of this competency.
+        pub total: i32,
+        /// round(100 × correct / total).
+        pub score: i32,
+    }
 }
 
-/// A tag insight (weakness or strength) that applies to an attempt.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TagInsight {
-    pub skill_tag: String,
-    pub competency_area: String,
-    pub text: String,
+shape::output_object! {
+    /// A skill tag's insight that applies to an attempt (from `TagInsight`).
+    #[name = "AssessmentTagInsight"]
+    pub struct TagInsight {
+        /// The skill tag's name.
+        pub skill_tag: String,
+        /// The competency the tag belongs to.
+        pub competency_area: String,
+        /// The insight.
+        pub text: String,
+    }
 }
 
-/// A development step for a skill tag of a weak area.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TagAction {
-    pub skill_tag: String,
-    pub competency_area: String,
-    pub text: String,
+shape::output_object! {
+    /// A development step for a skill tag (from `TagAction`).
+    #[name = "AssessmentTagAction"]
+    pub struct TagAction {
+        /// The skill tag's name.
+        pub skill_tag: String,
+        /// The competency the tag belongs to.
+        pub competency_area: String,
+        /// The action.
+        pub text: String,
+    }
 }
 
-/// A leverage-strength message whose score range holds the competency's score.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Leverage {
-    pub competency_area: String,
-    pub score: i32,
-    pub text: String,
+shape::output_object! {
+    /// How to leverage a competency at the attempt's score (from `CompetencyLeverageStrength`).
+    #[name = "AssessmentLeverage"]
+    pub struct Leverage {
+        /// The competency.
+        pub competency_area: String,
+        /// The attempt's score in it.
+        pub score: i32,
+        /// The leverage message.
+        pub text: String,
+    }
 }
 
-/// The insights of an attempt.
-#[derive(Clone, Debug, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Insights {
-    pub weaknesses: Vec<TagInsight>,
-    pub strengths: Vec<TagInsight>,
-    pub actions: Vec<TagAction>,
-    pub leverage: Vec<Leverage>,
+shape::output_object! {
+    /// Insights for an attempt, from the skill tags of its competencies: their insights
+    /// (`TagInsight`), actions (`TagAction`) and leverage strengths (`CompetencyLeverageStrength`).
+    #[name = "FrameworkAssessmentInsights"]
+    #[derive(Default)]
+    pub struct Insights {
+        /// Weakness insights of the weak areas' skill tags.
+        pub weaknesses: Vec<TagInsight>,
+        /// Strength insights of the strong areas' skill tags.
+        pub strengths: Vec<TagInsight>,
+        /// Development steps for the weak areas' skill tags.
+        pub actions: Vec<TagAction>,
+        /// Leverage strengths whose score range holds the competency's score, by priority.
+        pub leverage: Vec<Leverage>,
+    }
 }
 
-/// A learning resource of a path (the seed's `json_build_object` keys).
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct PathResource {
-    pub title: String,
-    pub description: Option<String>,
-    pub resource_type: String,
-    pub url: Option<String>,
-    pub author: Option<String>,
-    pub competency_areas: Json,
+// A resource of a path: the keys of the seed's `json_build_object`.
+shape::output_object! {
+    /// A learning resource of a recommended path (an active `LearningResource`).
+    #[name = "AssessmentLearningResource"]
+    pub struct PathResource {
+        /// Title.
+        pub title: String,
+        /// Description.
+        pub description: Option<String>,
+        /// The kind of resource.
+        pub resource_type: ResourceType,
+        /// Direct link.
+        pub url: Option<String>,
+        /// Author or instructor.
+        pub author: Option<String>,
+        /// Competencies it addresses.
+        pub competency_areas: Vec<String>,
+    }
 }
 
-/// A row of `get_learning_paths_for_assessment`.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LearningPath {
-    pub category_id: Uuid,
-    pub category_title: String,
-    pub category_description: Option<String>,
-    pub category_icon: Option<String>,
-    pub resources: Vec<PathResource>,
+// A row of `get_learning_paths_for_assessment`.
+shape::output_object! {
+    /// A learning path category recommended for an attempt, with its resources.
+    #[name = "AssessmentLearningPath"]
+    pub struct LearningPath {
+        /// The category's title.
+        pub category_title: String,
+        /// What the category covers.
+        pub category_description: Option<String>,
+        /// Emoji or icon identifier.
+        pub category_icon: Option<String>,
+        /// Active resources, by type then title.
+        pub resources: Vec<PathResource>,
+        /// The category.
+        #[node = "LearningPathCategory"]
+        pub category_id: Uuid,
+    }
 }
 
-/// A completed attempt with everything derived from it.
-#[derive(Clone, Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AssessmentResult {
-    pub attempt_id: Uuid,
-    pub score: i32,
-    pub breakdown: Vec<CompetencyScore>,
-    pub weak_areas: Vec<String>,
-    pub strong_areas: Vec<String>,
-    pub insights: Insights,
-    pub learning_paths: Vec<LearningPath>,
+shape::output_object! {
+    /// A completed framework assessment attempt, scored per competency. Weak areas score below
+    /// 60, strong areas at least 80.
+    #[name = "FrameworkAssessmentResult"]
+    pub struct AssessmentResult {
+        /// The attempt's score, 0–100.
+        pub score: i32,
+        /// Per competency, in the order the questions first ask them.
+        pub breakdown: Vec<CompetencyScore>,
+        /// Competencies scoring below 60.
+        pub weak_areas: Vec<String>,
+        /// Competencies scoring 80 or more.
+        pub strong_areas: Vec<String>,
+        /// Insights, actions and leverage strengths for this result.
+        pub insights: Insights,
+        /// Learning paths for the weak areas (as `learningPathsForAssessment` answers).
+        pub learning_paths: Vec<LearningPath>,
+        /// The attempt.
+        #[node = "UserAttempt"]
+        pub attempt_id: Uuid,
+    }
 }
 
 /// Starts the caller's attempt at an active framework assessment.
@@ -683,16 +732,29 @@ async fn learning_paths(r: &impl Reader, s: &Scored) -> Result<Vec<LearningPath>
         .all()
         .await?
     {
+        // The CHECK constraint admits only `ResourceType` values.
+        let Ok(resource_type) = res.resource_type.parse() else {
+            continue;
+        };
+        let competency_areas = res
+            .competency_areas
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| Some(v.as_str()?.to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
         by_cat
             .entry(res.category_id)
             .or_default()
             .push(PathResource {
                 title: res.title,
                 description: res.description,
-                resource_type: res.resource_type,
+                resource_type,
                 url: res.url,
                 author: res.author_instructor,
-                competency_areas: res.competency_areas,
+                competency_areas,
             });
     }
     Ok(cats

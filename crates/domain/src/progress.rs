@@ -10,7 +10,8 @@
 use std::collections::{HashMap, HashSet};
 
 use entity::{
-    assessment_attempts as attempts, courses, enrollments, lessons, quizzes, student_progress as sp,
+    assessment_attempts as attempts, courses, enrollments, enums::ProgressStatus, lessons, quizzes,
+    student_progress as sp,
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -18,7 +19,6 @@ use sea_orm::{
     prelude::{DateTimeWithTimeZone, Decimal},
     sea_query::{Expr, ExprTrait},
 };
-use serde::Serialize;
 use store::Write;
 use uuid::Uuid;
 
@@ -371,55 +371,97 @@ pub(crate) async fn refresh_enrollment(w: &Write, course_id: Uuid, student: Uuid
     Ok(())
 }
 
-/// One lesson in a [`CourseProgress`].
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct LessonProgress {
-    pub lesson_id: Uuid,
-    pub title: String,
-    pub order_index: i32,
-    /// completed, in_progress, not_started, or blocked (prerequisites unmet).
-    pub status: String,
-    pub completion_percentage: i32,
-    pub time_spent: i32,
-    pub quiz_id: Option<Uuid>,
-    pub best_score: Option<i32>,
-    pub attempts: i32,
-    pub quiz_passed: Option<bool>,
-    pub unmet_prerequisite_ids: Vec<Uuid>,
+shape::output_object! {
+    /// A student's state on one lesson of a course.
+    #[name = "LessonProgressSummary"]
+    pub struct LessonProgress {
+        /// The lesson (a `Lesson` id).
+        #[id = "Lesson"]
+        pub lesson_id: Uuid,
+        /// The lesson's title.
+        pub title: String,
+        /// Position in the course.
+        pub order_index: i32,
+        /// Where the student is (blocked: prerequisites not completed).
+        pub status: ProgressStatus,
+        /// 0–100.
+        pub completion_percentage: i32,
+        /// Seconds spent on the lesson.
+        pub time_spent: i32,
+        /// The lesson's quiz (a `Quiz` id).
+        #[id = "Quiz"]
+        pub quiz_id: Option<Uuid>,
+        /// Best score on the lesson's quiz.
+        pub best_score: Option<i32>,
+        /// Attempts at the lesson's quiz.
+        pub attempts: i32,
+        /// Whether the quiz is passed; null without a quiz.
+        pub quiz_passed: Option<bool>,
+        /// Prerequisite lessons not completed yet (`Lesson` ids).
+        #[id = "Lesson"]
+        pub unmet_prerequisite_ids: Vec<Uuid>,
+    }
 }
 
-/// One quiz in a [`CourseProgress`].
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct QuizProgress {
-    pub quiz_id: Uuid,
-    pub title: String,
-    pub lesson_id: Option<Uuid>,
-    pub minimum_passing_score: i32,
-    pub best_score: Option<i32>,
-    pub attempts: i32,
-    pub passed: bool,
+shape::output_object! {
+    /// A student's results on one quiz of a course.
+    #[name = "QuizProgressSummary"]
+    pub struct QuizProgress {
+        /// The quiz (a `Quiz` id).
+        #[id = "Quiz"]
+        pub quiz_id: Uuid,
+        /// The quiz's title.
+        pub title: String,
+        /// Its lesson (a `Lesson` id); null for the course's final.
+        #[id = "Lesson"]
+        pub lesson_id: Option<Uuid>,
+        /// The pass mark, 0–100.
+        pub minimum_passing_score: i32,
+        /// Best score so far.
+        pub best_score: Option<i32>,
+        /// Attempts so far.
+        pub attempts: i32,
+        /// Best score at or above the pass mark.
+        pub passed: bool,
+    }
 }
 
-/// A student's progress through a course (computed).
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CourseProgress {
-    pub course_id: Uuid,
-    pub student_id: Uuid,
-    pub enrolled_at: Option<DateTimeWithTimeZone>,
-    pub completed_at: Option<DateTimeWithTimeZone>,
-    pub lessons_total: i32,
-    pub lessons_completed: i32,
-    pub percentage: f64,
-    pub quizzes_total: i32,
-    pub quizzes_passed: i32,
-    pub final_assessment_passed: bool,
-    pub time_spent: i32,
-    pub next_lesson_id: Option<Uuid>,
-    pub lessons: Vec<LessonProgress>,
-    pub quizzes: Vec<QuizProgress>,
+shape::output_object! {
+    /// A student's progress through a course, computed from their enrollment, lesson
+    /// progress and quiz attempts (see `courseProgress`).
+    pub struct CourseProgress {
+        /// The course (a `Course` id).
+        #[id = "Course"]
+        pub course_id: Uuid,
+        /// The student (a `User` id).
+        #[id = "User"]
+        pub student_id: Uuid,
+        /// When the student enrolled; null if not enrolled.
+        pub enrolled_at: Option<DateTimeWithTimeZone>,
+        /// When the enrollment was completed.
+        pub completed_at: Option<DateTimeWithTimeZone>,
+        /// Required (published) lessons.
+        pub lessons_total: i32,
+        /// Required lessons completed.
+        pub lessons_completed: i32,
+        /// Lessons completed over required, 0–100 (2 decimals).
+        pub percentage: f64,
+        /// Quizzes of the required lessons plus the final.
+        pub quizzes_total: i32,
+        /// Those passed (best score at the pass mark).
+        pub quizzes_passed: i32,
+        /// Whether the course's final quiz is passed.
+        pub final_assessment_passed: bool,
+        /// Seconds recorded in the course's progress rows.
+        pub time_spent: i32,
+        /// The first open lesson whose prerequisites are met (a `Lesson` id).
+        #[id = "Lesson"]
+        pub next_lesson_id: Option<Uuid>,
+        /// Each required lesson, in order.
+        pub lessons: Vec<LessonProgress>,
+        /// Each quiz of the course.
+        pub quizzes: Vec<QuizProgress>,
+    }
 }
 
 /// The progress summary of `student` (default: the caller) in a course.
@@ -447,17 +489,17 @@ pub async fn course_progress<R: Reads>(
             let row = s.rows.get(&Some(l.id));
             let unmet = s.unmet(l);
             let status = match row.map(|r| r.status.as_str()) {
-                Some("completed") => "completed",
-                _ if !unmet.is_empty() => "blocked",
-                Some("in_progress") => "in_progress",
-                _ => "not_started",
+                Some("completed") => ProgressStatus::Completed,
+                _ if !unmet.is_empty() => ProgressStatus::Blocked,
+                Some("in_progress") => ProgressStatus::InProgress,
+                _ => ProgressStatus::NotStarted,
             };
             let quiz = s.quiz_of(l);
             LessonProgress {
                 lesson_id: l.id,
                 title: l.title.clone(),
                 order_index: l.order_index,
-                status: status.into(),
+                status,
                 completion_percentage: row.map_or(0, |r| r.completion_percentage),
                 time_spent: row.map_or(0, |r| r.time_spent),
                 quiz_id: quiz.map(|q| q.id),
@@ -483,7 +525,10 @@ pub async fn course_progress<R: Reads>(
             passed: s.passed(q),
         })
         .collect();
-    let done = lessons.iter().filter(|l| l.status == "completed").count() as i32;
+    let done = lessons
+        .iter()
+        .filter(|l| l.status == ProgressStatus::Completed)
+        .count() as i32;
     let total = lessons.len() as i32;
     Ok(CourseProgress {
         course_id,

@@ -123,6 +123,13 @@ macro_rules! text_enum {
             }
         }
 
+        /// Served as its enum; serialized as the stored text.
+        impl shape::Output for $name {
+            fn ty() -> shape::Ty {
+                shape::Ty::named(shape::Named::Enum(<Self as TextEnum>::DEF.name))
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(self.as_str())

@@ -8,8 +8,9 @@ use entity::enums::{AdaptabilityDimension, AnswerType};
 use super::{
     Bounded, Id, Parts, arguments, json,
     node::{AdaptabilityAssessment, Organization},
-    plain, read, row, write,
+    object_types, output_type, read, row, write,
 };
+use shape::OutputObject;
 
 arguments! {
     struct TrendArgs {
@@ -51,12 +52,12 @@ pub(crate) fn module(mut p: Parts) -> Parts {
     p.query = p.query.field(
         read(
             "orgAdaptabilityTrend",
-            TypeRef::named_nn_list_nn("AdaptabilityTrendPoint"),
+            output_type::<Vec<domain::adaptability::TrendPoint>>(),
             "Monthly averages of an organization's completed adaptability assessments, newest first (org admins: their organization).",
             |s, a: TrendArgs| {
                 Box::pin(domain::adaptability::org_trend(s, a.organization_id.into(), a.months.get() as u32))
             },
-            |points| json(&points),
+            json,
         ),
     );
     p.mutation = p
@@ -97,27 +98,5 @@ pub(crate) fn module(mut p: Parts) -> Parts {
 
 /// `AdaptabilityTrendPoint`.
 fn types() -> Vec<Object> {
-    let avg = |name, doc| (name, TypeRef::named(TypeRef::FLOAT), doc);
-    vec![plain(
-        "AdaptabilityTrendPoint",
-        "One month of an organization's completed adaptability assessments: the average of each score.",
-        &[
-            (
-                "month",
-                TypeRef::named_nn("Date"),
-                "First day of the month (UTC).",
-            ),
-            (
-                "assessments",
-                TypeRef::named_nn(TypeRef::INT),
-                "Completed assessments that month.",
-            ),
-            avg("avgOverall", "Average overall score."),
-            avg("avgIndividual", "Average individual score."),
-            avg("avgLeadership", "Average leadership score."),
-            avg("avgCultural", "Average cultural score."),
-            avg("avgEmbedding", "Average embedding score."),
-            avg("avgVelocity", "Average velocity score."),
-        ],
-    )]
+    object_types(&[domain::adaptability::TrendPoint::OBJECT])
 }

@@ -5,13 +5,12 @@
 use async_graphql::dynamic::{Object, TypeRef};
 use domain::analytics as a;
 use entity::enums::{LeaderboardPrivacy, PredictiveKind};
-use serde::Serialize;
+use shape::OutputObject;
 
 use super::{
-    Bounded, Id, InputType, Parts, arguments, input_object, json, node::User, plain, read, row,
-    rows, write,
+    Bounded, Id, InputType, Parts, arguments, input_object, json, node::User, object_types,
+    output_type, read, row, rows, write,
 };
-use crate::error::ApiError;
 
 arguments! {
     struct LeaderboardArgs {
@@ -116,39 +115,6 @@ impl From<PreferencesInput> for a::PreferencesInput {
     }
 }
 
-/// Uuid-valued keys of result objects and the type their global id names.
-const ID_KEYS: &[(&str, &str)] = &[
-    ("userId", "User"),
-    ("skillId", "Skill"),
-    ("courseId", "Course"),
-    ("enrollmentId", "Enrollment"),
-    ("achievementId", "Achievement"),
-];
-
-/// Rewrites the uuids under [`ID_KEYS`] to global ids, at any depth.
-fn global_ids(v: &mut serde_json::Value) {
-    match v {
-        serde_json::Value::Object(m) => {
-            for (k, x) in m.iter_mut() {
-                let ty = ID_KEYS.iter().find(|(key, _)| key == k).map(|(_, t)| *t);
-                match (ty, x.as_str().and_then(|s| s.parse().ok())) {
-                    (Some(ty), Some(id)) => *x = crate::ids::encode(ty, id).into(),
-                    _ => global_ids(x),
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(global_ids),
-        _ => {}
-    }
-}
-
-/// A domain result as a plain object, its ids global.
-fn out<T: Serialize>(v: T) -> Result<async_graphql::dynamic::FieldValue<'static>, ApiError> {
-    let mut v = serde_json::to_value(v).map_err(|e| ApiError::internal(e.to_string()))?;
-    global_ids(&mut v);
-    json(&v)
-}
-
 pub(crate) fn module(mut p: Parts) -> Parts {
     p.objects.extend(types());
     p.inputs.extend([
@@ -160,56 +126,56 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         .field(
             read(
                 "weeklyLeaderboard",
-                TypeRef::named_nn("WeeklyLeaderboard"),
+                output_type::<a::Leaderboard>(),
                 "The tenant's learners ranked by points earned in an ISO week. \
                  Learners whose leaderboard privacy is `hidden` are left out; `anonymous` ones are ranked without \
                  name or user. Ties share a rank.",
                 |s, x: LeaderboardArgs| Box::pin(a::weekly_leaderboard(s, x.week, x.first.get() as u32)),
-                out,
+                json,
             ),
         )
         .field(
             read(
                 "skillDemand",
-                TypeRef::named_nn_list_nn("SkillDemand"),
+                output_type::<Vec<a::SkillDemand>>(),
                 "Learners and average mastery per skill and month of assessment, over the user skills \
                  you may read; newest month first.",
                 |s, x: DemandArgs| Box::pin(a::skill_demand(s, x.month)),
-                out,
+                json,
             ),
         )
         .field(
             read(
                 "learnerVelocityReport",
-                TypeRef::named_nn("LearnerVelocityReport"),
+                output_type::<a::Velocity>(),
                 "A learner's points and lessons per ISO week over the last weeks, with pace, trend and status \
                  against their target pace.",
                 |s, x: VelocityArgs| {
                     Box::pin(a::learner_velocity(s, x.user_id.map(Into::into), x.weeks.get() as u32))
                 },
-                out,
+                json,
             ),
         )
         .field(
             read(
                 "predictiveInsight",
-                TypeRef::named_nn("PredictiveInsight"),
+                output_type::<a::Insight>(),
                 "A predictive insight: the cached entry while it has not expired, else computed afresh \
                  (not stored; see `refreshPredictiveInsight`). FORBIDDEN when the learner turned the kind off.",
                 |s, x: InsightArgs| {
                     Box::pin(a::predictive_insight(s, x.user_id.map(Into::into), x.kind.as_str().to_owned()))
                 },
-                out,
+                json,
             ),
         )
         .field(
             read(
                 "myDashboard",
-                TypeRef::named_nn("LearnerDashboard"),
+                output_type::<a::Dashboard>(),
                 "Your learner dashboard: enrollments with progress, points, level, streak, this week's points \
                  and achievements, in a fixed number of statements.",
                 |s, ()| Box::pin(a::my_dashboard(s)),
-                out,
+                json,
             ),
         );
     p.mutation = p
@@ -247,14 +213,14 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         .field(
             write(
                 "refreshPredictiveInsight",
-                TypeRef::named_nn("PredictiveInsight"),
+                output_type::<a::Insight>(),
                 "Compute a predictive insight and store it in the cache for 48 hours (replacing the learner's \
                  entry of that kind).",
                 |w, x: InsightArgs| {
                     let kind = x.kind.as_str().to_owned();
                     Box::pin(a::refresh_predictive_insight(w, x.user_id.map(Into::into), kind))
                 },
-                out,
+                json,
             ),
         )
         .field(
@@ -271,232 +237,11 @@ pub(crate) fn module(mut p: Parts) -> Parts {
 }
 
 fn types() -> Vec<Object> {
-    let int = |name, doc| (name, TypeRef::named_nn(TypeRef::INT), doc);
-    let id = |name, doc| (name, TypeRef::named_nn(TypeRef::ID), doc);
-    let datetime = |name, doc| (name, TypeRef::named_nn("DateTime"), doc);
-    vec![
-        plain(
-            "WeeklyLeaderboard",
-            "One ISO week's leaderboard.",
-            &[
-                (
-                    "week",
-                    TypeRef::named_nn(TypeRef::STRING),
-                    "The ISO week, e.g. `2026-W47`.",
-                ),
-                ("weekStart", TypeRef::named_nn("Date"), "Its Monday (UTC)."),
-                (
-                    "entries",
-                    TypeRef::named_nn_list_nn("LeaderboardEntry"),
-                    "Best first.",
-                ),
-            ],
-        ),
-        plain(
-            "LeaderboardEntry",
-            "A learner's place on a weekly leaderboard.",
-            &[
-                int("rank", "1 + the number of learners with more points."),
-                int("weeklyPoints", "Points earned that week."),
-                (
-                    "userId",
-                    TypeRef::named(TypeRef::ID),
-                    "The learner (a `User` id); null when anonymous.",
-                ),
-                (
-                    "name",
-                    TypeRef::named(TypeRef::STRING),
-                    "The learner's name; null when anonymous.",
-                ),
-                (
-                    "anonymous",
-                    TypeRef::named_nn(TypeRef::BOOLEAN),
-                    "The learner chose to appear anonymously.",
-                ),
-                (
-                    "isMe",
-                    TypeRef::named_nn(TypeRef::BOOLEAN),
-                    "This is your own entry.",
-                ),
-            ],
-        ),
-        plain(
-            "SkillDemand",
-            "Learners and mastery of one skill in one month.",
-            &[
-                id("skillId", "The skill (a `Skill` id)."),
-                (
-                    "skillName",
-                    TypeRef::named_nn(TypeRef::STRING),
-                    "The skill's name.",
-                ),
-                (
-                    "month",
-                    TypeRef::named_nn("Date"),
-                    "First day of the month of assessment (UTC).",
-                ),
-                int("learnerCount", "Distinct learners assessed."),
-                (
-                    "avgMastery",
-                    TypeRef::named(TypeRef::FLOAT),
-                    "Average mastery, 0–100.",
-                ),
-            ],
-        ),
-        plain(
-            "LearnerVelocityReport",
-            "A learner's pace over recent weeks.",
-            &[
-                id("userId", "The learner (a `User` id)."),
-                (
-                    "weeks",
-                    TypeRef::named_nn_list_nn("VelocityWeek"),
-                    "One entry per ISO week, oldest first.",
-                ),
-                (
-                    "currentPace",
-                    TypeRef::named_nn(TypeRef::FLOAT),
-                    "Lessons completed per week.",
-                ),
-                (
-                    "targetPace",
-                    TypeRef::named(TypeRef::FLOAT),
-                    "Target lessons per week, from the latest velocity analytics.",
-                ),
-                (
-                    "trendDirection",
-                    TypeRef::named_nn("TrendDirection"),
-                    "Points of the later half of the weeks against the earlier half (±10%).",
-                ),
-                (
-                    "trendPercentage",
-                    TypeRef::named_nn(TypeRef::FLOAT),
-                    "That change in percent.",
-                ),
-                (
-                    "status",
-                    TypeRef::named("VelocityStatus"),
-                    "Pace against target: ahead at 110% or more, on track at 80% or more; null without a target.",
-                ),
-            ],
-        ),
-        plain(
-            "VelocityWeek",
-            "One ISO week of a learner's activity.",
-            &[
-                (
-                    "weekStart",
-                    TypeRef::named_nn("Date"),
-                    "The week's Monday (UTC).",
-                ),
-                int("points", "Points earned."),
-                int("lessons", "Lessons completed."),
-                int("activities", "Point transactions recorded."),
-            ],
-        ),
-        plain(
-            "PredictiveInsight",
-            "A prediction about a learner (drop-off risk, forecast or recommendations), as cached in \
-             `PredictiveAnalytics`.",
-            &[
-                id("userId", "The learner (a `User` id)."),
-                (
-                    "kind",
-                    TypeRef::named_nn("PredictiveKind"),
-                    "Which prediction.",
-                ),
-                ("data", TypeRef::named_nn("JSON"), "The insight."),
-                (
-                    "confidenceScore",
-                    TypeRef::named_nn(TypeRef::FLOAT),
-                    "Confidence, 0–100.",
-                ),
-                datetime("calculatedAt", "When it was computed."),
-                (
-                    "expiresAt",
-                    TypeRef::named("DateTime"),
-                    "When the cached entry expires.",
-                ),
-                (
-                    "cached",
-                    TypeRef::named_nn(TypeRef::BOOLEAN),
-                    "Served from an unexpired cache entry.",
-                ),
-            ],
-        ),
-        plain(
-            "LearnerDashboard",
-            "The caller's learning at a glance.",
-            &[
-                id("userId", "You (a `User` id)."),
-                int("totalPoints", "All points earned."),
-                int("level", "1 + total points / 500."),
-                int(
-                    "pointsToNextLevel",
-                    "Points still needed for the next level.",
-                ),
-                int(
-                    "currentStreak",
-                    "Consecutive days with activity up to today or yesterday; 0 once broken.",
-                ),
-                int("longestStreak", "The longest streak so far."),
-                (
-                    "lastActiveOn",
-                    TypeRef::named("Date"),
-                    "The last day with activity (UTC).",
-                ),
-                int("weeklyPoints", "Points earned this ISO week."),
-                (
-                    "enrollments",
-                    TypeRef::named_nn_list_nn("DashboardEnrollment"),
-                    "Your enrollments, newest first.",
-                ),
-                (
-                    "achievements",
-                    TypeRef::named_nn_list_nn("DashboardAchievement"),
-                    "Your achievements, oldest first.",
-                ),
-            ],
-        ),
-        plain(
-            "DashboardEnrollment",
-            "An enrollment on the dashboard.",
-            &[
-                id("enrollmentId", "The enrollment (an `Enrollment` id)."),
-                id("courseId", "The course (a `Course` id)."),
-                (
-                    "courseTitle",
-                    TypeRef::named_nn(TypeRef::STRING),
-                    "The course's title.",
-                ),
-                (
-                    "progressPercent",
-                    TypeRef::named_nn(TypeRef::FLOAT),
-                    "Progress, 0–100.",
-                ),
-                datetime("enrolledAt", "When you enrolled."),
-                (
-                    "completedAt",
-                    TypeRef::named("DateTime"),
-                    "When you completed the course.",
-                ),
-            ],
-        ),
-        plain(
-            "DashboardAchievement",
-            "An achievement on the dashboard.",
-            &[
-                id("achievementId", "The achievement (an `Achievement` id)."),
-                (
-                    "code",
-                    TypeRef::named_nn(TypeRef::STRING),
-                    "Its code, e.g. `week_streak`.",
-                ),
-                ("name", TypeRef::named_nn(TypeRef::STRING), "Its name."),
-                ("icon", TypeRef::named(TypeRef::STRING), "Its icon."),
-                ("tier", TypeRef::named("AchievementTier"), "Its tier."),
-                datetime("earnedAt", "When you earned it."),
-            ],
-        ),
-    ]
+    object_types(&[
+        a::Leaderboard::OBJECT,
+        a::SkillDemand::OBJECT,
+        a::Velocity::OBJECT,
+        a::Insight::OBJECT,
+        a::Dashboard::OBJECT,
+    ])
 }

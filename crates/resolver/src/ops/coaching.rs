@@ -2,16 +2,16 @@
 //! visibility level, chunks with embeddings, and exact similarity search
 //! over the chunks the caller may read.
 
-use async_graphql::dynamic::{Field, FieldFuture, FieldValue, Object, TypeRef};
-use domain::coaching::{self as c, ChunkMatch, NewDataItem};
+use async_graphql::dynamic::{FieldValue, TypeRef};
+use domain::coaching::{self as c, NewDataItem};
 use entity::{data_chunks, data_items};
 
 use entity::enums::{DataType, Visibility};
 
 use super::{
-    Bounded, Id, Parts,
+    Bounded, Id, Parts, Row,
     args::texts,
-    arguments,
+    arguments, composite,
     node::{Client, DataItem},
     read, row, write,
 };
@@ -55,36 +55,27 @@ arguments! {
     }
 }
 
-/// `ChunkMatch`: a chunk and its similarity.
-fn chunk_match() -> Object {
-    let field =
-        |name: &str, ty: TypeRef, doc: &str, get: fn(&ChunkMatch) -> FieldValue<'static>| {
-            Field::new(name, ty, move |ctx| {
-                FieldFuture::new(async move {
-                    let m = ctx.parent_value.try_downcast_ref::<ChunkMatch>()?;
-                    Ok(Some(get(m)))
-                })
-            })
-            .description(doc)
-        };
-    Object::new("ChunkMatch")
-        .description("A data chunk ranked by cosine similarity to a query embedding.")
-        .field(field(
-            "chunk",
-            TypeRef::named_nn("DataChunk"),
-            "The chunk.",
-            |m| row::<data_chunks::Entity>(m.chunk.clone()),
-        ))
-        .field(field(
-            "similarity",
-            TypeRef::named_nn(TypeRef::FLOAT),
-            "Cosine similarity to the query, -1 to 1.",
-            |m| FieldValue::value(m.similarity),
-        ))
+composite! {
+    /// A data chunk ranked by cosine similarity to a query embedding.
+    pub(crate) struct ChunkMatch {
+        /// The chunk.
+        chunk: Row<data_chunks::Entity>,
+        /// Cosine similarity to the query, -1 to 1.
+        similarity: f64,
+    }
+}
+
+impl From<c::ChunkMatch> for ChunkMatch {
+    fn from(m: c::ChunkMatch) -> Self {
+        ChunkMatch {
+            chunk: Row::new(m.chunk),
+            similarity: m.similarity,
+        }
+    }
 }
 
 pub(crate) fn module(mut p: Parts) -> Parts {
-    p.objects.push(chunk_match());
+    p.objects.push(ChunkMatch::object_type());
     p.query = p.query.field(
         read(
             "similarChunks",
@@ -96,7 +87,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 let visibility = texts(a.visibility.unwrap_or_default());
                 Box::pin(c::similar_chunks(s, a.embedding, a.first.get() as usize, visibility))
             },
-            |ms| Ok(FieldValue::list(ms.into_iter().map(FieldValue::owned_any))),
+            |ms| Ok(FieldValue::list(ms.into_iter().map(|m| ChunkMatch::from(m).field()))),
         ),
     );
     p.mutation = p

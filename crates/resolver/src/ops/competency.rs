@@ -7,8 +7,10 @@ use async_graphql::dynamic::{Object, TypeRef};
 use super::{
     Id, InputType, Parts, arguments, input_object, json,
     node::{AssessmentQuestion, FrameworkAssessment, UserAttempt},
-    plain, read, row, row_ref, write,
+    object_types, output_type, read, row, write,
 };
+use domain::competency as c;
+use shape::OutputObject;
 
 const ATTEMPT: &str = "UserAttempt";
 
@@ -24,9 +26,9 @@ input_object! {
     }
 }
 
-impl From<FrameworkAssessmentResponseInput> for domain::competency::Response {
+impl From<FrameworkAssessmentResponseInput> for c::Response {
     fn from(r: FrameworkAssessmentResponseInput) -> Self {
-        domain::competency::Response {
+        c::Response {
             question_id: r.question_id.into(),
             answer: r.answer.into(),
             response_time: r.response_time.map(Into::into),
@@ -75,39 +77,39 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         .field(
             read(
                 "frameworkAssessmentResult",
-                TypeRef::named_nn("FrameworkAssessmentResult"),
+                output_type::<c::AssessmentResult>(),
                 "A completed framework assessment attempt the caller may read, with its per-competency \
                  breakdown, weak and strong areas, insights and learning paths. NOT_FOUND if not visible, \
                  CONFLICT while in progress.",
-                |s, a: CompletedArgs| Box::pin(domain::competency::attempt_result(s, a.user_attempt_id.into())),
-                |r| json(&r),
+                |s, a: CompletedArgs| Box::pin(c::attempt_result(s, a.user_attempt_id.into())),
+                json,
             ),
         )
         .field(
             read(
                 "frameworkAssessmentInsights",
-                TypeRef::named_nn("FrameworkAssessmentInsights"),
+                output_type::<c::Insights>(),
                 "Insights for a completed attempt: weakness insights and actions of the weak areas' \
                  skill tags, strength insights of the strong areas' tags (tags of the assessment's \
                  level: the first one its questions name, `core-i` when none does), and the leverage \
                  strengths whose score range holds a competency's score. NOT_FOUND if not visible, \
                  CONFLICT while in progress.",
-                |s, a: CompletedArgs| Box::pin(domain::competency::attempt_insights(s, a.user_attempt_id.into())),
-                |r| json(&r),
+                |s, a: CompletedArgs| Box::pin(c::attempt_insights(s, a.user_attempt_id.into())),
+                json,
             ),
         )
         .field(
             read(
                 "learningPathsForAssessment",
-                TypeRef::named_nn_list_nn("AssessmentLearningPath"),
+                output_type::<Vec<c::LearningPath>>(),
                 "Learning paths for a completed attempt: the active learning path categories of the \
                  assessment's level whose competency areas overlap the attempt's weak areas, by \
                  priority, then title, each with its active resources by type, then title. The level \
                  is the first one the assessment's questions name; when none names one it is \
                  `core-i`. No weak areas, no paths. NOT_FOUND if not visible, CONFLICT while in \
                  progress.",
-                |s, a: CompletedArgs| Box::pin(domain::competency::paths_for_attempt(s, a.user_attempt_id.into())),
-                |r| json(&r),
+                |s, a: CompletedArgs| Box::pin(c::paths_for_attempt(s, a.user_attempt_id.into())),
+                json,
             ),
         );
     p.mutation = p
@@ -120,14 +122,14 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  in-progress attempt of the caller (no `completedAt`, score 0). NOT_FOUND if the \
                  assessment is not visible, CONFLICT if it is not active, has no questions, or the \
                  caller already has an attempt at it in progress.",
-                |w, a: StartArgs| Box::pin(domain::competency::start(w, a.framework_assessment_id.into())),
+                |w, a: StartArgs| Box::pin(c::start(w, a.framework_assessment_id.into())),
                 |m| Ok(row::<entity::user_attempts::Entity>(m)),
             ),
         )
         .field(
             write(
                 "submitFrameworkAssessmentAttempt",
-                TypeRef::named_nn("FrameworkAssessmentResult"),
+                output_type::<c::AssessmentResult>(),
                 "Submit your in-progress attempt: each response is stored with `isCorrect` against the \
                  question's correct answer; the score is correct answers over all questions (unanswered \
                  ones count as wrong), 0–100; `completedAt` and `timeSpent` (seconds since the start) are \
@@ -137,9 +139,9 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  outside 0–3 or a negative time.",
                 |w, a: SubmitArgs| {
                     let responses = a.responses.into_iter().map(Into::into).collect();
-                    Box::pin(domain::competency::submit(w, a.user_attempt_id.into(), responses))
+                    Box::pin(c::submit(w, a.user_attempt_id.into(), responses))
                 },
-                |r| json(&r),
+                json,
             ),
         )
         .field(
@@ -151,7 +153,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  visible, FORBIDDEN unless it is yours, CONFLICT while it is in progress, \
                  BAD_USER_INPUT unless the insights are a JSON object of at most 64 KiB.",
                 |w, a: InsightsArgs| {
-                    Box::pin(domain::competency::store_frontend_insights(w, a.user_attempt_id.into(), a.frontend_insights))
+                    Box::pin(c::store_frontend_insights(w, a.user_attempt_id.into(), a.frontend_insights))
                 },
                 |m| Ok(row::<entity::user_attempts::Entity>(m)),
             ),
@@ -161,117 +163,5 @@ pub(crate) fn module(mut p: Parts) -> Parts {
 
 /// The result objects.
 fn types() -> Vec<Object> {
-    let s = |name, doc| (name, TypeRef::named_nn(TypeRef::STRING), doc);
-    let s_opt = |name, doc| (name, TypeRef::named(TypeRef::STRING), doc);
-    let int = |name, doc| (name, TypeRef::named_nn(TypeRef::INT), doc);
-    let list = |name, ty: &str, doc| (name, TypeRef::named_nn_list_nn(ty), doc);
-    let tag_text = |name: &str, doc: &str, text: &str| {
-        plain(
-            name,
-            doc,
-            &[
-                s("skillTag", "The skill tag's name."),
-                s("competencyArea", "The competency the tag belongs to."),
-                ("text", TypeRef::named_nn(TypeRef::STRING), text),
-            ],
-        )
-    };
-    vec![
-        plain(
-            "FrameworkAssessmentResult",
-            "A completed framework assessment attempt, scored per competency. Weak areas score below \
-             60, strong areas at least 80.",
-            &[
-                int("score", "The attempt's score, 0–100."),
-                list("breakdown", "CompetencyScore", "Per competency, in the order the questions first ask them."),
-                list("weakAreas", TypeRef::STRING, "Competencies scoring below 60."),
-                list("strongAreas", TypeRef::STRING, "Competencies scoring 80 or more."),
-                (
-                    "insights",
-                    TypeRef::named_nn("FrameworkAssessmentInsights"),
-                    "Insights, actions and leverage strengths for this result.",
-                ),
-                list(
-                    "learningPaths",
-                    "AssessmentLearningPath",
-                    "Learning paths for the weak areas (as `learningPathsForAssessment` answers).",
-                ),
-            ],
-        )
-        .field(row_ref("attempt", ATTEMPT, "user_attempts", "attemptId", "The attempt.")),
-        plain(
-            "CompetencyScore",
-            "One competency's share of an attempt (questions linked by their competency area).",
-            &[
-                s("competencyArea", "The competency key, e.g. active_listening."),
-                s("displayName", "Its display name (from `CompetencyDisplayName`), or the key."),
-                int("correct", "Questions of this competency answered correctly."),
-                int("total", "Questions of this competency."),
-                int("score", "round(100 × correct / total)."),
-            ],
-        ),
-        plain(
-            "FrameworkAssessmentInsights",
-            "Insights for an attempt, from the skill tags of its competencies: their insights \
-             (`TagInsight`), actions (`TagAction`) and leverage strengths (`CompetencyLeverageStrength`).",
-            &[
-                list("weaknesses", "AssessmentTagInsight", "Weakness insights of the weak areas' skill tags."),
-                list("strengths", "AssessmentTagInsight", "Strength insights of the strong areas' skill tags."),
-                list("actions", "AssessmentTagAction", "Development steps for the weak areas' skill tags."),
-                list(
-                    "leverage",
-                    "AssessmentLeverage",
-                    "Leverage strengths whose score range holds the competency's score, by priority.",
-                ),
-            ],
-        ),
-        tag_text(
-            "AssessmentTagInsight",
-            "A skill tag's insight that applies to an attempt (from `TagInsight`).",
-            "The insight.",
-        ),
-        tag_text(
-            "AssessmentTagAction",
-            "A development step for a skill tag (from `TagAction`).",
-            "The action.",
-        ),
-        plain(
-            "AssessmentLeverage",
-            "How to leverage a competency at the attempt's score (from `CompetencyLeverageStrength`).",
-            &[
-                s("competencyArea", "The competency."),
-                int("score", "The attempt's score in it."),
-                s("text", "The leverage message."),
-            ],
-        ),
-        plain(
-            "AssessmentLearningPath",
-            "A learning path category recommended for an attempt, with its resources.",
-            &[
-                s("categoryTitle", "The category's title."),
-                s_opt("categoryDescription", "What the category covers."),
-                s_opt("categoryIcon", "Emoji or icon identifier."),
-                list("resources", "AssessmentLearningResource", "Active resources, by type then title."),
-            ],
-        )
-        .field(row_ref(
-            "category",
-            "LearningPathCategory",
-            "learning_path_categories",
-            "categoryId",
-            "The category.",
-        )),
-        plain(
-            "AssessmentLearningResource",
-            "A learning resource of a recommended path (an active `LearningResource`).",
-            &[
-                s("title", "Title."),
-                s_opt("description", "Description."),
-                ("resourceType", TypeRef::named_nn("ResourceType"), "The kind of resource."),
-                s_opt("url", "Direct link."),
-                s_opt("author", "Author or instructor."),
-                list("competencyAreas", TypeRef::STRING, "Competencies it addresses."),
-            ],
-        ),
-    ]
+    object_types(&[c::AssessmentResult::OBJECT])
 }

@@ -5,10 +5,11 @@
 use async_graphql::dynamic::{Object, TypeRef};
 
 use super::{
-    Bounded, Id, Parts, arguments, json_ids,
+    Bounded, Id, Parts, arguments, json,
     node::{Course, Lesson, PersonalizedRoadmap, Quiz, User},
-    plain, read, row, write,
+    object_types, output_type, read, row, write,
 };
+use shape::OutputObject;
 
 arguments! {
     struct ProgressArgs {
@@ -73,22 +74,12 @@ arguments! {
     }
 }
 
-/// Uuid keys of the progress summary and the types their global ids name.
-const PROGRESS_IDS: &[(&str, &str)] = &[
-    ("courseId", "Course"),
-    ("studentId", "User"),
-    ("lessonId", "Lesson"),
-    ("nextLessonId", "Lesson"),
-    ("quizId", "Quiz"),
-    ("unmetPrerequisiteIds", "Lesson"),
-];
-
 pub(crate) fn module(mut p: Parts) -> Parts {
     p.objects.extend(types());
     p.query = p.query.field(
         read(
             "courseProgress",
-            TypeRef::named_nn("CourseProgress"),
+            output_type::<domain::progress::CourseProgress>(),
             "A student's progress through a course, computed from their lesson progress and quiz attempts: \
              lessons completed of the required (published) ones, percentage, quizzes passed with best scores, \
              time spent and the next lesson. Your own by default; another student's for the course's instructor \
@@ -96,7 +87,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             |s, a: ProgressArgs| {
                 Box::pin(domain::progress::course_progress(s, a.course_id.into(), a.user_id.map(Into::into)))
             },
-            |p| json_ids(&p, PROGRESS_IDS),
+            json,
         ),
     );
     p.mutation = p
@@ -189,129 +180,5 @@ pub(crate) fn module(mut p: Parts) -> Parts {
 
 /// `CourseProgress`, `LessonProgressSummary`, `QuizProgressSummary`.
 fn types() -> Vec<Object> {
-    let int = |name, doc| (name, TypeRef::named_nn(TypeRef::INT), doc);
-    let opt_int = |name, doc| (name, TypeRef::named(TypeRef::INT), doc);
-    let id = |name, doc| (name, TypeRef::named_nn(TypeRef::ID), doc);
-    vec![
-        plain(
-            "CourseProgress",
-            "A student's progress through a course, computed from their enrollment, lesson \
-             progress and quiz attempts (see `courseProgress`).",
-            &[
-                id("courseId", "The course (a `Course` id)."),
-                id("studentId", "The student (a `User` id)."),
-                (
-                    "enrolledAt",
-                    TypeRef::named("DateTime"),
-                    "When the student enrolled; null if not enrolled.",
-                ),
-                (
-                    "completedAt",
-                    TypeRef::named("DateTime"),
-                    "When the enrollment was completed.",
-                ),
-                int("lessonsTotal", "Required (published) lessons."),
-                int("lessonsCompleted", "Required lessons completed."),
-                (
-                    "percentage",
-                    TypeRef::named_nn(TypeRef::FLOAT),
-                    "Lessons completed over required, 0–100 (2 decimals).",
-                ),
-                int(
-                    "quizzesTotal",
-                    "Quizzes of the required lessons plus the final.",
-                ),
-                int(
-                    "quizzesPassed",
-                    "Those passed (best score at the pass mark).",
-                ),
-                (
-                    "finalAssessmentPassed",
-                    TypeRef::named_nn(TypeRef::BOOLEAN),
-                    "Whether the course's final quiz is passed.",
-                ),
-                int(
-                    "timeSpent",
-                    "Seconds recorded in the course's progress rows.",
-                ),
-                (
-                    "nextLessonId",
-                    TypeRef::named(TypeRef::ID),
-                    "The first open lesson whose prerequisites are met (a `Lesson` id).",
-                ),
-                (
-                    "lessons",
-                    TypeRef::named_nn_list_nn("LessonProgressSummary"),
-                    "Each required lesson, in order.",
-                ),
-                (
-                    "quizzes",
-                    TypeRef::named_nn_list_nn("QuizProgressSummary"),
-                    "Each quiz of the course.",
-                ),
-            ],
-        ),
-        plain(
-            "LessonProgressSummary",
-            "A student's state on one lesson of a course.",
-            &[
-                id("lessonId", "The lesson (a `Lesson` id)."),
-                (
-                    "title",
-                    TypeRef::named_nn(TypeRef::STRING),
-                    "The lesson's title.",
-                ),
-                int("orderIndex", "Position in the course."),
-                (
-                    "status",
-                    TypeRef::named_nn("ProgressStatus"),
-                    "Where the student is (blocked: prerequisites not completed).",
-                ),
-                int("completionPercentage", "0–100."),
-                int("timeSpent", "Seconds spent on the lesson."),
-                (
-                    "quizId",
-                    TypeRef::named(TypeRef::ID),
-                    "The lesson's quiz (a `Quiz` id).",
-                ),
-                opt_int("bestScore", "Best score on the lesson's quiz."),
-                int("attempts", "Attempts at the lesson's quiz."),
-                (
-                    "quizPassed",
-                    TypeRef::named(TypeRef::BOOLEAN),
-                    "Whether the quiz is passed; null without a quiz.",
-                ),
-                (
-                    "unmetPrerequisiteIds",
-                    TypeRef::named_nn_list_nn(TypeRef::ID),
-                    "Prerequisite lessons not completed yet (`Lesson` ids).",
-                ),
-            ],
-        ),
-        plain(
-            "QuizProgressSummary",
-            "A student's results on one quiz of a course.",
-            &[
-                id("quizId", "The quiz (a `Quiz` id)."),
-                (
-                    "title",
-                    TypeRef::named_nn(TypeRef::STRING),
-                    "The quiz's title.",
-                ),
-                (
-                    "lessonId",
-                    TypeRef::named(TypeRef::ID),
-                    "Its lesson (a `Lesson` id); null for the course's final.",
-                ),
-                int("minimumPassingScore", "The pass mark, 0–100."),
-                opt_int("bestScore", "Best score so far."),
-                int("attempts", "Attempts so far."),
-                (
-                    "passed",
-                    TypeRef::named_nn(TypeRef::BOOLEAN),
-                    "Best score at or above the pass mark.",
-                ),
-            ],
-        ),
-    ]
+    object_types(&[domain::progress::CourseProgress::OBJECT])
 }

@@ -4,7 +4,7 @@
 //! workshops and take attendance; completion issues certificates;
 //! attendees give feedback; anyone searches what they may read.
 
-use async_graphql::dynamic::{Object, TypeRef};
+use async_graphql::dynamic::TypeRef;
 use domain::workshops::{Completion, Search, WorkshopFields};
 use entity::{
     enums::{DifficultyLevel, WorkshopFormat, WorkshopPillar},
@@ -12,7 +12,7 @@ use entity::{
 };
 
 use super::{
-    Bounded, Composite, Id, InputType, Parts, arguments, composite, input_object,
+    Bounded, Id, InputType, Parts, Row, Rows, arguments, composite, input_object,
     node::{User, Workshop, WorkshopRegistration},
     read, row, write,
 };
@@ -146,56 +146,38 @@ arguments! {
     }
 }
 
-fn types() -> Vec<Object> {
-    vec![
-        composite(
-            "WorkshopCompletion",
-            "What completing a workshop did.",
-            &[
-                (
-                    "workshop",
-                    TypeRef::named_nn("Workshop"),
-                    "The workshop, now archived.",
-                ),
-                (
-                    "completedRegistrations",
-                    TypeRef::named_nn_list_nn("WorkshopRegistration"),
-                    "Attendees' registrations, now completed, each pointing at its certificate.",
-                ),
-                (
-                    "certificates",
-                    TypeRef::named_nn_list_nn("Certificate"),
-                    "The certificates issued to the attendees.",
-                ),
-                (
-                    "noShows",
-                    TypeRef::named_nn(TypeRef::INT),
-                    "Registrants who did not attend (now `no_show`).",
-                ),
-            ],
-        ),
-        composite(
-            "WorkshopSearchHit",
-            "A workshop matching a full-text search.",
-            &[
-                ("workshop", TypeRef::named_nn("Workshop"), "The workshop."),
-                (
-                    "rank",
-                    TypeRef::named_nn(TypeRef::FLOAT),
-                    "Relevance, higher is better; compare it only within one answer.",
-                ),
-            ],
-        ),
-    ]
+composite! {
+    /// What completing a workshop did.
+    pub(crate) struct WorkshopCompletion {
+        /// The workshop, now archived.
+        workshop: Row<entity::workshops::Entity>,
+        /// Attendees' registrations, now completed, each pointing at its certificate.
+        completed_registrations: Rows<reg::Entity>,
+        /// The certificates issued to the attendees.
+        certificates: Rows<entity::certificates::Entity>,
+        /// Registrants who did not attend (now `no_show`).
+        no_shows: u64,
+    }
+}
+
+composite! {
+    /// A workshop matching a full-text search.
+    pub(crate) struct WorkshopSearchHit {
+        /// The workshop.
+        workshop: Row<entity::workshops::Entity>,
+        /// Relevance, higher is better; compare it only within one answer.
+        rank: f64,
+    }
 }
 
 fn completion(c: Completion) -> Result<async_graphql::dynamic::FieldValue<'static>, ApiError> {
-    Ok(Composite::default()
-        .row::<entity::workshops::Entity>("workshop", c.workshop)
-        .rows::<reg::Entity>("completedRegistrations", c.completed)
-        .rows::<entity::certificates::Entity>("certificates", c.certificates)
-        .value("noShows", c.no_shows)
-        .field())
+    Ok(WorkshopCompletion {
+        workshop: Row::new(c.workshop),
+        completed_registrations: Rows::new(c.completed),
+        certificates: Rows::new(c.certificates),
+        no_shows: c.no_shows,
+    }
+    .field())
 }
 
 fn workshop(
@@ -209,7 +191,10 @@ pub(crate) fn module(mut p: Parts) -> Parts {
         CreateWorkshopInput::input_object(),
         UpdateWorkshopInput::input_object(),
     ]);
-    p.objects.extend(types());
+    p.objects.extend([
+        WorkshopCompletion::object_type(),
+        WorkshopSearchHit::object_type(),
+    ]);
     p.query = p.query.field(
         read(
             "searchWorkshops",
@@ -231,10 +216,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
             },
             |hits| {
                 Ok(async_graphql::dynamic::FieldValue::list(hits.into_iter().map(|(w, rank)| {
-                    Composite::default()
-                        .row::<entity::workshops::Entity>("workshop", w)
-                        .value("rank", rank)
-                        .field()
+                    WorkshopSearchHit { workshop: Row::new(w), rank }.field()
                 })))
             },
         ),
