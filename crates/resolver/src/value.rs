@@ -349,22 +349,9 @@ pub fn redact(v: Db, keys: &[&str]) -> Db {
     }
 }
 
-/// camelCase of a snake_case column name.
-pub fn camel(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for ch in snake.chars() {
-        if ch == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(ch.to_uppercase());
-            upper = false;
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
+/// camelCase of a snake_case column name (one spelling for columns,
+/// arguments and results).
+pub use shape::camel;
 
 pub fn name(s: &str) -> Name {
     Name::new(s)
