@@ -2421,7 +2421,47 @@ pub fn catalog() -> Result<(Catalog, Vec<TypeSpec>), String> {
         },
     ];
     check_shapes(&catalog)?;
+    check_relations(&catalog, &specs)?;
     Ok((catalog, specs))
+}
+
+/// Every declaration names a served table, and every relation a UUID
+/// column of the table that holds it (this one for `One`, the target for
+/// `Many`), with a type for its target: a slip fails at startup instead of
+/// reading as a silent null or an empty list.
+fn check_relations(catalog: &Catalog, specs: &[TypeSpec]) -> Result<(), String> {
+    let uuid_column = |table: &str, column: &str| -> Result<(), String> {
+        let ops = catalog
+            .get(table)
+            .ok_or_else(|| format!("relation into unknown table {table}"))?;
+        match ops.columns().iter().find(|c| c.name == column) {
+            Some(c) if matches!(c.ty, sea_orm::ColumnType::Uuid) => Ok(()),
+            Some(_) => Err(format!("relation column {table}.{column} is not a UUID")),
+            None => Err(format!("relation names unknown column {table}.{column}")),
+        }
+    };
+    for spec in specs {
+        if !catalog.contains_key(spec.table) {
+            return Err(format!(
+                "type {} declared for unknown table {}",
+                spec.type_name, spec.table
+            ));
+        }
+        for rel in &spec.relations {
+            if !specs.iter().any(|s| s.table == rel.target()) {
+                return Err(format!(
+                    "{}: relation to {} which has no type",
+                    spec.type_name,
+                    rel.target()
+                ));
+            }
+            match *rel {
+                Rel::One { column, .. } => uuid_column(spec.table, column)?,
+                Rel::Many { column, target, .. } => uuid_column(target, column)?,
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Every enumerated column names a text column, every list a JSON column,
@@ -2496,5 +2536,42 @@ pub fn computed(table: &str) -> &'static [Computed] {
             value: overall_score,
         }],
         _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The declarations hold together, and a relation naming a column that
+    /// does not exist, or is not a UUID, is refused.
+    #[test]
+    fn relations_are_checked() {
+        let (catalog, mut specs) = catalog().expect("the catalog is consistent");
+        let course = specs.iter().position(|s| s.table == "courses").unwrap();
+        for (bad, expected) in [
+            (
+                one("x", "no_such_id", "users", "x"),
+                "unknown column courses.no_such_id",
+            ),
+            (
+                one("x", "title", "users", "x"),
+                "courses.title is not a UUID",
+            ),
+            (
+                many("x", "lessons", "nope_id", "x"),
+                "unknown column lessons.nope_id",
+            ),
+            (
+                one("x", "instructor_id", "no_table", "x"),
+                "no_table which has no type",
+            ),
+        ] {
+            specs[course].relations.push(bad);
+            let err = check_relations(&catalog, &specs).unwrap_err();
+            assert!(err.contains(expected), "{err}");
+            specs[course].relations.pop();
+        }
+        assert!(check_relations(&catalog, &specs).is_ok());
     }
 }
