@@ -68,11 +68,8 @@ fn type_name(n: &Named) -> &'static str {
 }
 
 /// (table, GraphQL type) of every table served.
-static TABLES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
-    crate::catalog::catalog()
-        .map(|(_, specs)| specs.iter().map(|s| (s.table, s.type_name)).collect())
-        .unwrap_or_default()
-});
+static TABLES: LazyLock<Vec<(&'static str, &'static str)>> =
+    LazyLock::new(|| crate::table_types().unwrap_or_default());
 
 fn table_of(type_name: &str) -> Option<&'static str> {
     TABLES
