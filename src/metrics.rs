@@ -103,6 +103,9 @@ pub fn render() -> String {
          # HELP coachql_sql_statement_errors_total SQL statements that failed.\n\
          # TYPE coachql_sql_statement_errors_total counter\n\
          coachql_sql_statement_errors_total {}\n\
+         # HELP coachql_sql_rows_total Rows read back from the database by API reads.\n\
+         # TYPE coachql_sql_rows_total counter\n\
+         coachql_sql_rows_total {}\n\
          # HELP coachql_connections_refused_total Connections closed at once for being over a cap.\n\
          # TYPE coachql_connections_refused_total counter\n\
          coachql_connections_refused_total {}\n\
@@ -111,6 +114,7 @@ pub fn render() -> String {
         REQUESTS.load(Ordering::Relaxed),
         STATEMENTS.load(Ordering::Relaxed),
         STATEMENT_ERRORS.load(Ordering::Relaxed),
+        store::stats::rows_total(),
         CONNECTIONS_REFUSED.load(Ordering::Relaxed),
     );
     let guard = LATENCY.lock().unwrap_or_else(|e| e.into_inner());

@@ -13,6 +13,7 @@ mod m0006_analytics;
 pub mod m0007_row_level_security;
 mod m0008_attempt_in_progress;
 mod m0011_review_votes;
+pub mod m0012_page_indexes;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_row_level_security::Migration),
             Box::new(m0008_attempt_in_progress::Migration),
             Box::new(m0011_review_votes::Migration),
+            Box::new(m0012_page_indexes::Migration),
         ]
     }
 }

@@ -9,7 +9,11 @@ use async_graphql::{
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use uuid::Uuid;
 
-use crate::{error::ApiError, table::AnyRow};
+use crate::{
+    error::ApiError,
+    filter::SharedQuery,
+    table::{AnyRow, PageQuery},
+};
 
 /// Page size limits, from the configuration.
 #[derive(Clone, Copy, Debug)]
@@ -136,46 +140,58 @@ pub struct Page {
     pub total: Option<u64>,
 }
 
-/// A page of an in-memory list (a nested relation loaded whole by the
-/// dataloader), positioned by the cursor rows' ids.
-pub fn slice(
-    type_name: &'static str,
-    rows: &[AnyRow],
-    args: &PageArgs,
-    cursor_of: impl Fn(&AnyRow) -> String,
-) -> Result<Page, ApiError> {
-    let position = |c: &Cursor| {
-        rows.iter()
-            .position(|r| r.id() == c.id)
-            .ok_or_else(|| ApiError::bad_input("cursor does not belong to this list"))
-    };
-    let mut start = 0;
-    let mut end = rows.len();
-    if let Some(c) = &args.after {
-        start = position(c)? + 1;
+impl PageArgs {
+    /// The page these arguments ask for in `list`: one row more than the
+    /// page, to learn whether more follow.
+    pub fn query(&self, list: SharedQuery) -> PageQuery {
+        let size = self.first.or(self.last).unwrap_or_default();
+        PageQuery {
+            list,
+            fetch: size as u64 + 1,
+            backward: self.last.is_some(),
+            after: self.after.clone().map(|c| (c.sort, c.id)),
+            before: self.before.clone().map(|c| (c.sort, c.id)),
+        }
     }
-    if let Some(c) = &args.before {
-        end = position(c)?.max(start);
+}
+
+impl Page {
+    /// The page of `rows`, fetched for `query` (at most `query.fetch`, in
+    /// list order): the extra row, if any, only says more follow (or, for
+    /// a backward page, precede). Past a cursor there are items before it.
+    /// Root and nested connections both end here.
+    pub fn of(
+        type_name: &'static str,
+        mut rows: Vec<AnyRow>,
+        query: &PageQuery,
+        total: Option<u64>,
+        cursor_of: impl Fn(&AnyRow) -> String,
+    ) -> Self {
+        let size = query.fetch.saturating_sub(1) as usize;
+        let more = rows.len() > size;
+        if more {
+            if query.backward {
+                rows.drain(..rows.len() - size);
+            } else {
+                rows.truncate(size);
+            }
+        }
+        Page {
+            type_name,
+            edges: rows.into_iter().map(|r| (cursor_of(&r), r)).collect(),
+            has_next: if query.backward {
+                query.before.is_some()
+            } else {
+                more
+            },
+            has_previous: if query.backward {
+                more
+            } else {
+                query.after.is_some()
+            },
+            total,
+        }
     }
-    let (mut has_next, mut has_previous) = (end < rows.len(), start > 0);
-    if let Some(n) = args.first.filter(|&n| end - start > n) {
-        end = start + n;
-        has_next = true;
-    }
-    if let Some(n) = args.last.filter(|&n| end - start > n) {
-        start = end - n;
-        has_previous = true;
-    }
-    Ok(Page {
-        type_name,
-        edges: rows[start..end]
-            .iter()
-            .map(|r| (cursor_of(r), r.clone()))
-            .collect(),
-        has_next,
-        has_previous,
-        total: Some(rows.len() as u64),
-    })
 }
 
 fn page_of<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a Page> {

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use crate::{
     error::ApiError,
     filter::SharedQuery,
-    table::{AnyRow, Catalog},
+    table::{AnyRow, Catalog, PageQuery},
 };
 
 /// A key that matches no row and is answered without SQL (see the to-one
@@ -27,6 +27,37 @@ pub struct RowKey {
     pub list: SharedQuery,
 }
 
+/// One page of the list of `table` rows whose `column` is `value`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct PageKey {
+    pub table: &'static str,
+    pub column: &'static str,
+    pub value: Uuid,
+    pub page: Arc<PageQuery>,
+}
+
+/// The size of the list of `table` rows whose `column` is `value`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CountKey {
+    pub table: &'static str,
+    pub column: &'static str,
+    pub value: Uuid,
+    pub list: SharedQuery,
+}
+
+/// Keys that share everything but their value, with their values: one
+/// statement each.
+fn groups<K, G: std::hash::Hash + Eq>(
+    keys: &[K],
+    group: impl Fn(&K) -> Option<(G, Uuid)>,
+) -> HashMap<G, Vec<Uuid>> {
+    let mut out: HashMap<G, Vec<Uuid>> = HashMap::new();
+    for (g, value) in keys.iter().filter_map(group) {
+        out.entry(g).or_default().push(value);
+    }
+    out
+}
+
 pub struct RowLoader {
     pub scope: Scope,
     pub catalog: Arc<Catalog>,
@@ -37,22 +68,14 @@ impl Loader<RowKey> for RowLoader {
     type Error = Arc<ApiError>;
 
     async fn load(&self, keys: &[RowKey]) -> Result<HashMap<RowKey, Self::Value>, Self::Error> {
-        let mut groups: HashMap<(&'static str, &'static str, SharedQuery), Vec<Uuid>> =
-            HashMap::new();
-        for k in keys.iter().filter(|k| k.value != NO_ROW) {
-            groups
-                .entry((k.table, k.column, k.list.clone()))
-                .or_default()
-                .push(k.value);
-        }
+        let groups = groups(keys, |k| {
+            (k.value != NO_ROW).then(|| ((k.table, k.column, k.list.clone()), k.value))
+        });
         let mut out: HashMap<RowKey, Vec<AnyRow>> =
             keys.iter().map(|k| (k.clone(), Vec::new())).collect();
         for ((table, column, list), values) in groups {
-            let ops = self
-                .catalog
-                .get(table)
-                .ok_or_else(|| Arc::new(ApiError::internal(format!("no table {table}"))))?;
-            let loaded = ops
+            let loaded = self
+                .ops(table)?
                 .load_by(&self.scope, column, values, &list)
                 .await
                 .map_err(Arc::new)?;
@@ -69,5 +92,74 @@ impl Loader<RowKey> for RowLoader {
             }
         }
         Ok(out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
+impl RowLoader {
+    fn ops(&self, table: &str) -> Result<&Arc<dyn crate::table::TableOps>, Arc<ApiError>> {
+        self.catalog
+            .get(table)
+            .ok_or_else(|| Arc::new(ApiError::internal(format!("no table {table}"))))
+    }
+}
+
+impl Loader<PageKey> for RowLoader {
+    type Value = Arc<Vec<AnyRow>>;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[PageKey]) -> Result<HashMap<PageKey, Self::Value>, Self::Error> {
+        let groups = groups(keys, |k| {
+            Some(((k.table, k.column, k.page.clone()), k.value))
+        });
+        let mut out: HashMap<PageKey, Vec<AnyRow>> =
+            keys.iter().map(|k| (k.clone(), Vec::new())).collect();
+        for ((table, column, page), values) in groups {
+            let loaded = self
+                .ops(table)?
+                .pages_by(&self.scope, column, values, &page)
+                .await
+                .map_err(Arc::new)?;
+            for (value, row) in loaded {
+                let key = PageKey {
+                    table,
+                    column,
+                    value,
+                    page: page.clone(),
+                };
+                if let Some(rows) = out.get_mut(&key) {
+                    rows.push(row);
+                }
+            }
+        }
+        Ok(out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
+    }
+}
+
+impl Loader<CountKey> for RowLoader {
+    type Value = u64;
+    type Error = Arc<ApiError>;
+
+    async fn load(&self, keys: &[CountKey]) -> Result<HashMap<CountKey, u64>, Self::Error> {
+        let groups = groups(keys, |k| {
+            Some(((k.table, k.column, k.list.clone()), k.value))
+        });
+        let mut out: HashMap<CountKey, u64> = keys.iter().map(|k| (k.clone(), 0)).collect();
+        for ((table, column, list), values) in groups {
+            let counted = self
+                .ops(table)?
+                .count_by(&self.scope, column, values, &list)
+                .await
+                .map_err(Arc::new)?;
+            for (value, n) in counted {
+                let key = CountKey {
+                    table,
+                    column,
+                    value,
+                    list: list.clone(),
+                };
+                out.insert(key, n);
+            }
+        }
+        Ok(out)
     }
 }

@@ -20,8 +20,8 @@ use crate::{
     error::{ApiError, ErrorCode},
     filter::{self, ListQuery, SharedQuery},
     ids,
-    loader::{RowKey, RowLoader},
-    table::{AnyRow, Catalog, PageQuery, TableOps},
+    loader::{CountKey, PageKey, RowKey, RowLoader},
+    table::{AnyRow, Catalog, TableOps},
     value,
 };
 
@@ -322,19 +322,34 @@ fn relation_field(rel: &Rel, target_type: &'static str) -> Field {
                         let sh = shared(&ctx)?;
                         let args = PageArgs::from_ctx(&ctx, sh.page)?;
                         let list = list_query(&ctx, sh, target, target_type)?;
-                        let id = row(&ctx)?.id();
-                        let rows = load(
-                            &ctx,
-                            RowKey {
-                                table: target,
-                                column,
-                                value: id,
-                                list: list.clone(),
-                            },
-                        )
-                        .await?;
-                        let page =
-                            connection::slice(target_type, &rows, &args, |r| sh.cursor(r, &list))?;
+                        let value = row(&ctx)?.id();
+                        let query = args.query(list.clone());
+                        let with_total = ctx.look_ahead().field("totalCount").exists();
+                        let loader = &req(&ctx)?.loader;
+                        let page_key = PageKey {
+                            table: target,
+                            column,
+                            value,
+                            page: Arc::new(query.clone()),
+                        };
+                        let count_key = CountKey {
+                            table: target,
+                            column,
+                            value,
+                            list: list.clone(),
+                        };
+                        // Both in the same batch as the siblings' pages.
+                        let (rows, total) = futures::join!(loader.load_one(page_key), async {
+                            match with_total {
+                                true => loader.load_one(count_key).await.map(|n| n.or(Some(0))),
+                                false => Ok(None),
+                            }
+                        });
+                        let rows = rows.map_err(|e| ApiError::clone(&e))?.unwrap_or_default();
+                        let total = total.map_err(|e| ApiError::clone(&e))?;
+                        let page = Page::of(target_type, rows.to_vec(), &query, total, |r| {
+                            sh.cursor(r, &list)
+                        });
                         Ok(Some(FieldValue::owned_any(page)))
                     })
                 },
@@ -358,38 +373,11 @@ fn root_connection(spec: &TypeSpec, field: &'static str) -> Field {
                     let r = req(&ctx)?;
                     let args = PageArgs::from_ctx(&ctx, sh.page)?;
                     let list = list_query(&ctx, sh, table, ty)?;
-                    let backward = args.last.is_some();
-                    let size = args.first.or(args.last).unwrap_or(sh.page.default_size);
-                    let query = PageQuery {
-                        list: list.clone(),
-                        fetch: size as u64 + 1,
-                        backward,
-                        after: args.after.map(|c| (c.sort, c.id)),
-                        before: args.before.map(|c| (c.sort, c.id)),
-                    };
+                    let query = args.query(list.clone());
                     let with_total = ctx.look_ahead().field("totalCount").exists();
-                    let had_after = query.after.is_some();
-                    let had_before = query.before.is_some();
-                    let (mut rows, total) =
-                        sh.ops(table)?.page(&r.scope, query, with_total).await?;
-                    let more = rows.len() > size;
-                    if more {
-                        if backward {
-                            rows.remove(0);
-                        } else {
-                            rows.truncate(size);
-                        }
-                    }
-                    let page = Page {
-                        type_name: ty,
-                        edges: rows
-                            .into_iter()
-                            .map(|row| (sh.cursor(&row, &list), row))
-                            .collect(),
-                        has_next: if backward { had_before } else { more },
-                        has_previous: if backward { more } else { had_after },
-                        total,
-                    };
+                    let ops = sh.ops(table)?;
+                    let (rows, total) = ops.page(&r.scope, query.clone(), with_total).await?;
+                    let page = Page::of(ty, rows, &query, total, |row| sh.cursor(row, &list));
                     Ok(Some(FieldValue::owned_any(page)))
                 })
             },

@@ -63,7 +63,7 @@ impl AnyRow {
 }
 
 /// A page request, already validated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PageQuery {
     /// Filter and order from the arguments.
     pub list: SharedQuery,
@@ -76,12 +76,29 @@ pub struct PageQuery {
     pub before: Option<(Vec<serde_json::Value>, Uuid)>,
 }
 
+/// Nested pages are grouped by their request in the loader's keys.
+impl std::hash::Hash for PageQuery {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.list.hash(state);
+        self.fetch.hash(state);
+        self.backward.hash(state);
+        for (values, id) in [&self.after, &self.before].into_iter().flatten() {
+            serde_json::Value::Array(values.clone())
+                .to_string()
+                .hash(state);
+            id.hash(state);
+        }
+    }
+}
+
 /// A page of rows and, when asked for, the size of the whole list.
 pub type PageResult = Result<(Vec<AnyRow>, Option<u64>), ApiError>;
 
 pub trait TableOps: Send + Sync + 'static {
     fn table(&self) -> &'static str;
     fn columns(&self) -> &[ColumnMeta];
+    /// The columns lists are sorted by when not told otherwise, `id` last.
+    fn default_order(&self) -> Vec<&'static str>;
     /// Rows whose `column` is one of `keys`, each paired with its key, in the
     /// table's order. One SQL statement.
     fn load_by<'a>(
@@ -91,6 +108,25 @@ pub trait TableOps: Send + Sync + 'static {
         keys: Vec<Uuid>,
         list: &'a SharedQuery,
     ) -> BoxFuture<'a, Result<Vec<(Uuid, AnyRow)>, ApiError>>;
+    /// One page of the list under each of `keys` (the rows whose `column`
+    /// is the key), at most `query.fetch` rows each, in the list's order:
+    /// the database pages every parent's list. One SQL statement.
+    fn pages_by<'a>(
+        &'a self,
+        scope: &'a Scope,
+        column: &'a str,
+        keys: Vec<Uuid>,
+        query: &'a PageQuery,
+    ) -> BoxFuture<'a, Result<Vec<(Uuid, AnyRow)>, ApiError>>;
+    /// The size of the list under each of `keys` (absent: none). One SQL
+    /// statement.
+    fn count_by<'a>(
+        &'a self,
+        scope: &'a Scope,
+        column: &'a str,
+        keys: Vec<Uuid>,
+        list: &'a SharedQuery,
+    ) -> BoxFuture<'a, Result<Vec<(Uuid, u64)>, ApiError>>;
     /// One page in the table's order, and the total when asked for.
     fn page<'a>(
         &'a self,
@@ -227,6 +263,15 @@ where
         Ok(any)
     }
 
+    /// The scoped query for `list`'s filter, unordered (for counting).
+    fn filtered(&self, scope: &Scope, list: &SharedQuery) -> Result<store::Scoped<E>, ApiError> {
+        let q = scope.select::<E>();
+        Ok(match list.as_ref().and_then(|l| l.filter.as_ref()) {
+            Some(f) => q.filter(crate::filter::condition::<E>(f, scope.backend())?),
+            None => q,
+        })
+    }
+
     /// The scoped query for `list`: filter applied, ordered (reversed for a
     /// backward page), NULLs last.
     fn listed(
@@ -235,10 +280,7 @@ where
         list: &SharedQuery,
         backward: bool,
     ) -> Result<store::Scoped<E>, ApiError> {
-        let mut q = scope.select::<E>();
-        if let Some(f) = list.as_ref().and_then(|l| l.filter.as_ref()) {
-            q = q.filter(crate::filter::condition::<E>(f, scope.backend())?);
-        }
+        let mut q = self.filtered(scope, list)?;
         for (c, dir) in self.order_for(list) {
             let (dir, nulls) = match (dir, backward) {
                 (Order::Asc, false) => (Order::Asc, NullOrdering::Last),
@@ -246,9 +288,45 @@ where
                 (_, false) => (Order::Desc, NullOrdering::Last),
                 (_, true) => (Order::Asc, NullOrdering::First),
             };
-            q = q.order_by_with_nulls(c, dir, nulls);
+            // A column that is never NULL is ordered plainly, so an index
+            // serves the order on SQLite too (which cannot walk an index
+            // for a `NULLS LAST` key, and does not know a non-INTEGER
+            // primary key is never NULL).
+            q = if c.def().is_null() {
+                q.order_by_with_nulls(c, dir, nulls)
+            } else {
+                q.order_by(c, dir)
+            };
         }
         Ok(q)
+    }
+}
+
+impl<E: EntityTrait> EntityTable<E>
+where
+    E::Model: Sync,
+{
+    /// The scoped query of a page: the list's filter and order (reversed
+    /// for a backward page) and its cursors as keyset bounds.
+    fn seeked(&self, scope: &Scope, query: &PageQuery) -> Result<store::Scoped<E>, ApiError> {
+        let order = self.order_for(&query.list);
+        let backend = scope.backend();
+        let mut q = self.listed(scope, &query.list, query.backward)?;
+        if let Some((vals, id)) = &query.after {
+            q = q.filter(self.keyset(backend, &order, vals, *id, true)?);
+        }
+        if let Some((vals, id)) = &query.before {
+            q = q.filter(self.keyset(backend, &order, vals, *id, false)?);
+        }
+        Ok(q)
+    }
+
+    /// The rows of a page fetched walking backwards, back in list order.
+    fn in_list_order<T>(query: &PageQuery, mut rows: Vec<T>) -> Vec<T> {
+        if query.backward {
+            rows.reverse();
+        }
+        rows
     }
 }
 
@@ -362,6 +440,10 @@ where
         &self.columns
     }
 
+    fn default_order(&self) -> Vec<&'static str> {
+        self.order.iter().map(|c| c.as_str()).collect()
+    }
+
     fn load_by<'a>(
         &'a self,
         scope: &'a Scope,
@@ -383,6 +465,40 @@ where
         })
     }
 
+    fn pages_by<'a>(
+        &'a self,
+        scope: &'a Scope,
+        column_name: &'a str,
+        keys: Vec<Uuid>,
+        query: &'a PageQuery,
+    ) -> BoxFuture<'a, Result<Vec<(Uuid, AnyRow)>, ApiError>> {
+        Box::pin(async move {
+            let col = column::<E>(column_name)?;
+            let models = self
+                .seeked(scope, query)?
+                .first_per(col, &keys, query.fetch)
+                .await?;
+            let rows = models.into_iter().filter_map(|m| match m.get(col) {
+                Db::Uuid(Some(k)) => Some((k, Self::row(m))),
+                _ => None,
+            });
+            Ok(Self::in_list_order(query, rows.collect()))
+        })
+    }
+
+    fn count_by<'a>(
+        &'a self,
+        scope: &'a Scope,
+        column_name: &'a str,
+        keys: Vec<Uuid>,
+        list: &'a SharedQuery,
+    ) -> BoxFuture<'a, Result<Vec<(Uuid, u64)>, ApiError>> {
+        Box::pin(async move {
+            let col = column::<E>(column_name)?;
+            Ok(self.filtered(scope, list)?.count_per(col, keys).await?)
+        })
+    }
+
     fn page<'a>(
         &'a self,
         scope: &'a Scope,
@@ -391,30 +507,13 @@ where
     ) -> BoxFuture<'a, PageResult> {
         Box::pin(async move {
             let total = if with_total {
-                Some(self.listed(scope, &query.list, false)?.count().await?)
+                Some(self.filtered(scope, &query.list)?.count().await?)
             } else {
                 None
             };
-            let order = self.order_for(&query.list);
-            let backend = scope.backend();
-            let mut q = self.listed(scope, &query.list, query.backward)?;
-            if let Some((vals, id)) = &query.after {
-                q = q.filter(self.keyset(backend, &order, vals, *id, true)?);
-            }
-            if let Some((vals, id)) = &query.before {
-                q = q.filter(self.keyset(backend, &order, vals, *id, false)?);
-            }
-            let mut rows: Vec<AnyRow> = q
-                .limit(query.fetch)
-                .all()
-                .await?
-                .into_iter()
-                .map(Self::row)
-                .collect();
-            if query.backward {
-                rows.reverse();
-            }
-            Ok((rows, total))
+            let rows = self.seeked(scope, &query)?.limit(query.fetch).all().await?;
+            let rows = rows.into_iter().map(Self::row).collect();
+            Ok((Self::in_list_order(&query, rows), total))
         })
     }
 

@@ -596,6 +596,7 @@ impl Scope {
         Scoped {
             select: E::find().filter(tenant_condition::<E>(self.principal.tenant_id)),
             conn: self.conn.clone(),
+            order: Vec::new(),
         }
     }
 
@@ -608,6 +609,7 @@ impl Scope {
                 .filter(tenant_condition::<E>(self.principal.tenant_id))
                 .filter(policy::read_filter(table, &self.principal)),
             conn: self.conn.clone(),
+            order: Vec::new(),
         }
     }
 }
@@ -616,7 +618,14 @@ impl Scope {
 pub struct Scoped<E: EntityTrait> {
     select: Select<E>,
     conn: Conn,
+    /// The column sort keys, in order, as [`Scoped::first_per`] re-applies
+    /// them to its merged result.
+    order: Vec<(E::Column, Order, Option<sea_orm::sea_query::NullOrdering>)>,
 }
+
+/// Keys per SQLite statement of [`Scoped::first_per`]: each is one member
+/// of a compound SELECT, and SQLite allows 500.
+const SQLITE_KEYS_PER_STATEMENT: usize = 400;
 
 impl<E: EntityTrait> Scoped<E> {
     pub fn filter(mut self, cond: impl IntoCondition) -> Self {
@@ -628,6 +637,7 @@ impl<E: EntityTrait> Scoped<E> {
     /// ([`sort_key`]).
     pub fn order_by(mut self, col: E::Column, order: Order) -> Self {
         let key = sort_key(self.backend(), col);
+        self.order.push((col, order.clone(), None));
         self.select = self.select.order_by(key, order);
         self
     }
@@ -639,6 +649,7 @@ impl<E: EntityTrait> Scoped<E> {
         nulls: sea_orm::sea_query::NullOrdering,
     ) -> Self {
         let key = sort_key(self.backend(), col);
+        self.order.push((col, order.clone(), Some(nulls)));
         self.select = self.select.order_by_with_nulls(key, order, nulls);
         self
     }
@@ -666,6 +677,7 @@ impl<E: EntityTrait> Scoped<E> {
             .into_model::<Scored<E::Model>>()
             .all(c)
             .await)?;
+        stats::rows(rows.len());
         Ok(rows.into_iter().map(|Scored(m, s)| (m, s)).collect())
     }
 
@@ -681,22 +693,130 @@ impl<E: EntityTrait> Scoped<E> {
         T: sea_orm::FromQueryResult + Send + Sync,
     {
         let q = shape(self.select).into_model::<T>();
-        Ok(on_conn!(&self.conn, |c| q.all(c).await)?)
+        let rows = on_conn!(&self.conn, |c| q.all(c).await)?;
+        stats::rows(rows.len());
+        Ok(rows)
     }
 
     pub async fn all(self) -> Result<Vec<E::Model>, StoreError> {
-        Ok(on_conn!(&self.conn, |c| self.select.all(c).await)?)
+        let rows = on_conn!(&self.conn, |c| self.select.all(c).await)?;
+        stats::rows(rows.len());
+        Ok(rows)
     }
 
     pub async fn one(self) -> Result<Option<E::Model>, StoreError> {
-        Ok(on_conn!(&self.conn, |c| self.select.one(c).await)?)
+        let row = on_conn!(&self.conn, |c| self.select.one(c).await)?;
+        stats::rows(usize::from(row.is_some()));
+        Ok(row)
+    }
+
+    /// The first `limit` rows of this ordered query for each value of the
+    /// UUID column `col` in `keys` ("top n per parent"): one page of a
+    /// nested list for many parents at once. The database stops after
+    /// `limit` rows per key wherever an index serves the order, so a page
+    /// costs its size, not its list's: PostgreSQL runs the query once per
+    /// key in a `LATERAL` subquery over the keys (one statement whatever
+    /// their number); SQLite, which has no `LATERAL`, runs a `UNION ALL` of
+    /// per-key subqueries ([`SQLITE_KEYS_PER_STATEMENT`] keys a statement).
+    /// The merged rows are sorted again by the query's column keys, so each
+    /// key's rows come back in the query's order.
+    pub async fn first_per(
+        self,
+        col: E::Column,
+        keys: &[Uuid],
+        limit: u64,
+    ) -> Result<Vec<E::Model>, StoreError> {
+        use sea_orm::FromQueryResult;
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let backend = self.backend();
+        let outer = order::outer_order_by(backend, "_t", &self.order);
+        let statements: Vec<Statement> = match backend {
+            DbBackend::Postgres => {
+                let key = sea_orm::sea_query::ExprTrait::eq(
+                    Expr::col(col.as_column_ref()),
+                    Expr::cust(r#""_k"."v""#),
+                );
+                let inner = self.select.clone().filter(key).limit(limit).build(backend);
+                let mut values = inner.values.map(|v| v.0).unwrap_or_default();
+                // The keys as one array literal: the statement's text is the
+                // same however many there are (one prepared plan).
+                let array = keys.iter().map(Uuid::to_string).collect::<Vec<_>>();
+                values.push(format!("{{{}}}", array.join(",")).into());
+                let sql = format!(
+                    r#"SELECT "_t".* FROM unnest(CAST(${n} AS uuid[])) AS "_k"("v") CROSS JOIN LATERAL ({inner}) AS "_t"{outer}"#,
+                    n = values.len(),
+                    inner = inner.sql,
+                );
+                vec![Statement::from_sql_and_values(backend, sql, values)]
+            }
+            _ => keys
+                .chunks(SQLITE_KEYS_PER_STATEMENT)
+                .map(|chunk| {
+                    let mut values = Vec::new();
+                    let members: Vec<String> = chunk
+                        .iter()
+                        .map(|k| {
+                            let m = self.select.clone().filter(col.eq(*k)).limit(limit);
+                            let m = m.build(backend);
+                            values.extend(m.values.map(|v| v.0).unwrap_or_default());
+                            format!("SELECT * FROM ({})", m.sql)
+                        })
+                        .collect();
+                    let sql = format!(
+                        r#"SELECT * FROM ({}) AS "_t"{outer}"#,
+                        members.join(" UNION ALL ")
+                    );
+                    Statement::from_sql_and_values(backend, sql, values)
+                })
+                .collect(),
+        };
+        let mut models = Vec::new();
+        for statement in statements {
+            #[cfg(feature = "test-hooks")]
+            hooks::record(&statement);
+            let rows = on_conn!(&self.conn, |c| c.query_all_raw(statement).await)?;
+            stats::rows(rows.len());
+            for r in rows {
+                models.push(E::Model::from_query_result(&r, "")?);
+            }
+        }
+        Ok(models)
     }
 
     pub async fn count(self) -> Result<u64, StoreError>
     where
         E::Model: Sync,
     {
-        Ok(on_conn!(&self.conn, |c| self.select.count(c).await)?)
+        let n = on_conn!(&self.conn, |c| self.select.count(c).await)?;
+        stats::rows(1);
+        Ok(n)
+    }
+
+    /// How many rows this query has for each value of the UUID column `col`
+    /// in `keys` (keys without rows are absent): one grouped statement.
+    pub async fn count_per(
+        self,
+        col: E::Column,
+        keys: Vec<Uuid>,
+    ) -> Result<Vec<(Uuid, u64)>, StoreError> {
+        #[derive(sea_orm::FromQueryResult)]
+        struct Counted {
+            k: Uuid,
+            n: i64,
+        }
+        let q = self
+            .select
+            .filter(col.is_in(keys))
+            .select_only()
+            .column_as(col, "k")
+            .column_as(Expr::cust("COUNT(*)"), "n")
+            .group_by(col)
+            .into_model::<Counted>();
+        let rows = on_conn!(&self.conn, |c| q.all(c).await)?;
+        stats::rows(rows.len());
+        Ok(rows.into_iter().map(|r| (r.k, r.n.max(0) as u64)).collect())
     }
 }
 
@@ -750,6 +870,30 @@ impl Scope {
     }
 }
 
+/// Test hooks: the statements [`Scoped::first_per`] ran, so a test can ask
+/// the database's own planner what one of them reads (`EXPLAIN ANALYZE`).
+#[cfg(feature = "test-hooks")]
+pub mod hooks {
+    use std::sync::Mutex;
+
+    use sea_orm::Statement;
+
+    static LAST: Mutex<Vec<Statement>> = Mutex::new(Vec::new());
+
+    pub(crate) fn record(statement: &Statement) {
+        let mut last = LAST.lock().unwrap_or_else(|e| e.into_inner());
+        if last.len() >= 64 {
+            last.remove(0);
+        }
+        last.push(statement.clone());
+    }
+
+    /// The statements of nested pages run since the last call, oldest first.
+    pub fn take_nested_pages() -> Vec<Statement> {
+        std::mem::take(&mut *LAST.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
 /// One operation's writes, confined to the principal's tenant. Reads
 /// through it see its own uncommitted writes.
 pub struct Write {
@@ -782,6 +926,7 @@ impl Write {
         Scoped {
             select: E::find().filter(tenant_condition::<E>(self.principal.tenant_id)),
             conn: Conn::Txn(self.txn.clone()),
+            order: Vec::new(),
         }
     }
 
@@ -902,5 +1047,19 @@ pub mod stats {
     /// Counts one statement for the current request, if any.
     pub fn statement() {
         let _ = STATEMENTS.try_with(|c| c.fetch_add(1, Ordering::Relaxed));
+    }
+
+    /// Rows the database has handed back to this process, over all
+    /// requests (`coachql_sql_rows_total`): what a page really costs.
+    static ROWS: AtomicU64 = AtomicU64::new(0);
+
+    /// Counts `n` rows read by a statement.
+    pub fn rows(n: usize) {
+        ROWS.fetch_add(n as u64, Ordering::Relaxed);
+    }
+
+    /// The rows read so far (see [`rows`]).
+    pub fn rows_total() -> u64 {
+        ROWS.load(Ordering::Relaxed)
     }
 }

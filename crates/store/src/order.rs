@@ -42,6 +42,43 @@ pub fn sort_key<C: ColumnTrait>(backend: DbBackend, col: C) -> Expr {
     }
 }
 
+/// An `ORDER BY` clause (with its leading space) that sorts the rows of
+/// the subquery `alias` by `keys`, as [`sort_key`] sorts them; empty without
+/// keys. For re-sorting a merged result the same way as its parts.
+pub fn outer_order_by<C: ColumnTrait>(
+    backend: DbBackend,
+    alias: &str,
+    keys: &[(C, sea_orm::Order, Option<sea_orm::sea_query::NullOrdering>)],
+) -> String {
+    use sea_orm::{Order, sea_query::NullOrdering};
+    let terms: Vec<String> = keys
+        .iter()
+        .map(|(col, order, nulls)| {
+            let collate = match (is_text(col.def().get_column_type()), backend) {
+                (false, _) => "",
+                (true, DbBackend::Postgres) => r#" COLLATE "C""#,
+                (true, _) => " COLLATE BINARY",
+            };
+            let dir = if matches!(order, Order::Desc) {
+                "DESC"
+            } else {
+                "ASC"
+            };
+            let nulls = match nulls {
+                Some(NullOrdering::First) => " NULLS FIRST",
+                Some(NullOrdering::Last) => " NULLS LAST",
+                None => "",
+            };
+            format!(r#""{alias}"."{}"{collate} {dir}{nulls}"#, col.as_str())
+        })
+        .collect();
+    if terms.is_empty() {
+        String::new()
+    } else {
+        format!(" ORDER BY {}", terms.join(", "))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
