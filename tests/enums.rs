@@ -1,5 +1,5 @@
 //! Enumerations and typed lists (crates/entity/src/enums.rs,
-//! crates/resolver/src/catalog.rs `LISTS`):
+//! crates/resolver/src/catalog/mod.rs `LISTS`):
 //!
 //! - every enumeration declared for a column is exactly the CHECK
 //!   constraint of the migrated database, and every CHECK ... IN list of

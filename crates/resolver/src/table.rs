@@ -157,7 +157,7 @@ where
 {
     /// `order`: the columns pages are sorted by before `id`; each must be NOT NULL.
     /// `shape`: how each column looks in the API beyond its type.
-    pub fn new(order: &[&str], shape: impl Fn(&str, &str) -> Shape) -> Result<Self, String> {
+    pub fn new(order: &[E::Column], shape: impl Fn(&str, &str) -> Shape) -> Result<Self, String> {
         let table = E::default().as_str();
         let columns: Vec<ColumnMeta> = E::Column::iter()
             .map(|c| {
@@ -170,10 +170,11 @@ where
                 }
             })
             .collect();
+        let id = column::<E>("id").map_err(|e| e.to_string())?;
         let mut cols = Vec::new();
-        for name in order.iter().copied().chain(["id"]) {
-            let c = column::<E>(name).map_err(|e| e.to_string())?;
+        for c in order.iter().copied().chain([id]) {
             if c.def().is_null() {
+                let name = c.as_str();
                 return Err(format!("{table}.{name} is nullable and cannot order pages"));
             }
             cols.push(c);
