@@ -18,22 +18,38 @@ use crate::{
 /// relation resolver).
 pub const NO_ROW: Uuid = Uuid::nil();
 
+/// The rows of `table` whose `column` is `value`: the row with an id, or
+/// one page of a nested list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct RowKey {
     pub table: &'static str,
     pub column: &'static str,
     pub value: Uuid,
-    /// The list's filter and order (nested connections with arguments).
-    pub list: SharedQuery,
+    /// The page of a nested list (filter, order, size, cursors); `None` for
+    /// a lookup by id.
+    pub page: Option<Arc<PageQuery>>,
 }
 
-/// One page of the list of `table` rows whose `column` is `value`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct PageKey {
-    pub table: &'static str,
-    pub column: &'static str,
-    pub value: Uuid,
-    pub page: Arc<PageQuery>,
+impl RowKey {
+    /// The row of `table` with `id` (none for [`NO_ROW`], without SQL).
+    pub fn id(table: &'static str, id: Uuid) -> Self {
+        Self {
+            table,
+            column: "id",
+            value: id,
+            page: None,
+        }
+    }
+
+    /// One page of the `table` rows whose `column` is `value`.
+    pub fn page(table: &'static str, column: &'static str, value: Uuid, page: PageQuery) -> Self {
+        Self {
+            table,
+            column,
+            value,
+            page: Some(Arc::new(page)),
+        }
+    }
 }
 
 /// The size of the list of `table` rows whose `column` is `value`.
@@ -69,22 +85,23 @@ impl Loader<RowKey> for RowLoader {
 
     async fn load(&self, keys: &[RowKey]) -> Result<HashMap<RowKey, Self::Value>, Self::Error> {
         let groups = groups(keys, |k| {
-            (k.value != NO_ROW).then(|| ((k.table, k.column, k.list.clone()), k.value))
+            (k.value != NO_ROW).then(|| ((k.table, k.column, k.page.clone()), k.value))
         });
         let mut out: HashMap<RowKey, Vec<AnyRow>> =
             keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-        for ((table, column, list), values) in groups {
-            let loaded = self
-                .ops(table)?
-                .load_by(&self.scope, column, values, &list)
-                .await
-                .map_err(Arc::new)?;
+        for ((table, column, page), values) in groups {
+            let ops = self.ops(table)?;
+            let loaded = match &page {
+                None => ops.load_by(&self.scope, column, values).await,
+                Some(p) => ops.pages_by(&self.scope, column, values, p).await,
+            }
+            .map_err(Arc::new)?;
             for (value, row) in loaded {
                 let key = RowKey {
                     table,
                     column,
                     value,
-                    list: list.clone(),
+                    page: page.clone(),
                 };
                 if let Some(rows) = out.get_mut(&key) {
                     rows.push(row);
@@ -100,38 +117,6 @@ impl RowLoader {
         self.catalog
             .get(table)
             .ok_or_else(|| Arc::new(ApiError::internal(format!("no table {table}"))))
-    }
-}
-
-impl Loader<PageKey> for RowLoader {
-    type Value = Arc<Vec<AnyRow>>;
-    type Error = Arc<ApiError>;
-
-    async fn load(&self, keys: &[PageKey]) -> Result<HashMap<PageKey, Self::Value>, Self::Error> {
-        let groups = groups(keys, |k| {
-            Some(((k.table, k.column, k.page.clone()), k.value))
-        });
-        let mut out: HashMap<PageKey, Vec<AnyRow>> =
-            keys.iter().map(|k| (k.clone(), Vec::new())).collect();
-        for ((table, column, page), values) in groups {
-            let loaded = self
-                .ops(table)?
-                .pages_by(&self.scope, column, values, &page)
-                .await
-                .map_err(Arc::new)?;
-            for (value, row) in loaded {
-                let key = PageKey {
-                    table,
-                    column,
-                    value,
-                    page: page.clone(),
-                };
-                if let Some(rows) = out.get_mut(&key) {
-                    rows.push(row);
-                }
-            }
-        }
-        Ok(out.into_iter().map(|(k, v)| (k, Arc::new(v))).collect())
     }
 }
 

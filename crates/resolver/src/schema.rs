@@ -20,7 +20,7 @@ use crate::{
     error::{ApiError, ErrorCode},
     filter::{self, ListQuery, SharedQuery},
     ids,
-    loader::{CountKey, PageKey, RowKey, RowLoader},
+    loader::{CountKey, RowKey, RowLoader},
     table::{AnyRow, Catalog, TableOps},
     value,
 };
@@ -211,16 +211,7 @@ pub(crate) async fn load_one(
     table: &'static str,
     id: uuid::Uuid,
 ) -> async_graphql::Result<Option<FieldValue<'static>>> {
-    let rows = load(
-        ctx,
-        RowKey {
-            table,
-            column: "id",
-            value: id,
-            list: None,
-        },
-    )
-    .await?;
+    let rows = load(ctx, RowKey::id(table, id)).await?;
     Ok(rows.first().cloned().map(FieldValue::owned_any))
 }
 
@@ -293,16 +284,7 @@ fn relation_field(rel: &Rel, target_type: &'static str) -> Field {
                 // split that batch. A NULL reference waits on the same batch
                 // (with a key that costs no SQL) to keep siblings in step.
                 let fk = row(&ctx)?.uuid(column).unwrap_or(crate::loader::NO_ROW);
-                let rows = load(
-                    &ctx,
-                    RowKey {
-                        table: target,
-                        column: "id",
-                        value: fk,
-                        list: None,
-                    },
-                )
-                .await?;
+                let rows = load(&ctx, RowKey::id(target, fk)).await?;
                 Ok(rows.first().cloned().map(FieldValue::owned_any))
             })
         })
@@ -326,12 +308,7 @@ fn relation_field(rel: &Rel, target_type: &'static str) -> Field {
                         let query = args.query(list.clone());
                         let with_total = ctx.look_ahead().field("totalCount").exists();
                         let loader = &req(&ctx)?.loader;
-                        let page_key = PageKey {
-                            table: target,
-                            column,
-                            value,
-                            page: Arc::new(query.clone()),
-                        };
+                        let page_key = RowKey::page(target, column, value, query.clone());
                         let count_key = CountKey {
                             table: target,
                             column,
@@ -398,16 +375,7 @@ async fn node_by_id(
     let Some(spec) = sh.spec_by_type(&ty) else {
         return Ok(None);
     };
-    let rows = load(
-        ctx,
-        RowKey {
-            table: spec.table,
-            column: "id",
-            value: id,
-            list: None,
-        },
-    )
-    .await?;
+    let rows = load(ctx, RowKey::id(spec.table, id)).await?;
     Ok(rows
         .first()
         .cloned()

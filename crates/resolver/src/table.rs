@@ -106,7 +106,6 @@ pub trait TableOps: Send + Sync + 'static {
         scope: &'a Scope,
         column: &'a str,
         keys: Vec<Uuid>,
-        list: &'a SharedQuery,
     ) -> BoxFuture<'a, Result<Vec<(Uuid, AnyRow)>, ApiError>>;
     /// One page of the list under each of `keys` (the rows whose `column`
     /// is the key), at most `query.fetch` rows each, in the list's order:
@@ -450,11 +449,10 @@ where
         scope: &'a Scope,
         column_name: &'a str,
         keys: Vec<Uuid>,
-        list: &'a SharedQuery,
     ) -> BoxFuture<'a, Result<Vec<(Uuid, AnyRow)>, ApiError>> {
         Box::pin(async move {
             let col = column::<E>(column_name)?;
-            let q = self.listed(scope, list, false)?.filter(col.is_in(keys));
+            let q = self.listed(scope, &None, false)?.filter(col.is_in(keys));
             Ok(q.all()
                 .await?
                 .into_iter()
