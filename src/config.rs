@@ -62,6 +62,10 @@ pub struct Config {
     pub default_page_size: usize,
     /// Largest `first` / `last` a connection accepts.
     pub max_page_size: usize,
+    /// Answer table reads with one compiled SQL statement per root field
+    /// (the default); `false` resolves them field by field through the
+    /// loaders, the reference the compiled path is tested against.
+    pub compiled_reads: bool,
     /// Seconds a request may run before it is answered with `TIMEOUT`; its
     /// database statements are cancelled at the same moment.
     pub request_timeout_secs: u64,
@@ -160,6 +164,7 @@ impl Default for Config {
             max_complexity: 2000,
             default_page_size: 20,
             max_page_size: 100,
+            compiled_reads: true,
             request_timeout_secs: 30,
             max_body_bytes: 1024 * 1024,
             max_batch: 10,
@@ -429,6 +434,7 @@ impl Config {
             "COACHQL_MAX_COMPLEXITY" => max_complexity,
             "COACHQL_DEFAULT_PAGE_SIZE" => default_page_size,
             "COACHQL_MAX_PAGE_SIZE" => max_page_size,
+            "COACHQL_COMPILED_READS" => compiled_reads,
             "COACHQL_REQUEST_TIMEOUT_SECS" => request_timeout_secs,
             "COACHQL_DB_ACQUIRE_TIMEOUT_MS" => db_acquire_timeout_ms,
             "COACHQL_DB_BUSY_TIMEOUT_MS" => db_busy_timeout_ms,

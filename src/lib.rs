@@ -64,6 +64,7 @@ pub fn build_schema(config: &Config) -> anyhow::Result<resolver::Api> {
             default_size: config.default_page_size,
             max_size: config.max_page_size,
         },
+        compiled_reads: config.compiled_reads,
     })
     .map_err(|e| anyhow::anyhow!("schema: {}", e.0))
 }

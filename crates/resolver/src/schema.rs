@@ -31,6 +31,8 @@ pub struct SchemaOptions {
     pub max_depth: usize,
     pub max_complexity: usize,
     pub page: PageLimits,
+    /// Answer table-backed root fields with one compiled statement each.
+    pub compiled_reads: bool,
 }
 
 /// What every resolver of one request may use: who asks, and the loader
