@@ -4,7 +4,10 @@
 
 use async_graphql::{
     Value,
-    dynamic::{Field, FieldFuture, FieldValue, InputValue, Object, ResolverContext, TypeRef},
+    dynamic::{
+        Field, FieldFuture, FieldValue, InputValue, Object, ObjectAccessor, ResolverContext,
+        TypeRef,
+    },
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use uuid::Uuid;
@@ -80,8 +83,13 @@ pub fn page_arguments(field: Field) -> Field {
 
 impl PageArgs {
     pub fn from_ctx(ctx: &ResolverContext<'_>, limits: PageLimits) -> Result<Self, ApiError> {
+        Self::from_args(&ctx.args, limits)
+    }
+
+    /// The page arguments among a field's `args`.
+    pub fn from_args(args: &ObjectAccessor<'_>, limits: PageLimits) -> Result<Self, ApiError> {
         let size = |name: &str| -> Result<Option<usize>, ApiError> {
-            let Some(v) = ctx.args.get(name) else {
+            let Some(v) = args.get(name) else {
                 return Ok(None);
             };
             if v.is_null() {
@@ -104,7 +112,7 @@ impl PageArgs {
             Ok(Some(n as usize))
         };
         let cursor = |name: &str| -> Result<Option<Cursor>, ApiError> {
-            match ctx.args.get(name) {
+            match args.get(name) {
                 Some(v) if !v.is_null() => {
                     let s = v
                         .string()
@@ -167,30 +175,35 @@ impl Page {
         total: Option<u64>,
         cursor_of: impl Fn(&AnyRow) -> String,
     ) -> Self {
-        let size = query.fetch.saturating_sub(1) as usize;
-        let more = rows.len() > size;
-        if more {
-            if query.backward {
-                rows.drain(..rows.len() - size);
-            } else {
-                rows.truncate(size);
-            }
-        }
+        let (has_next, has_previous) = trim(&mut rows, query);
         Page {
             type_name,
             edges: rows.into_iter().map(|r| (cursor_of(&r), r)).collect(),
-            has_next: if query.backward {
-                query.before.is_some()
-            } else {
-                more
-            },
-            has_previous: if query.backward {
-                more
-            } else {
-                query.after.is_some()
-            },
+            has_next,
+            has_previous,
             total,
         }
+    }
+}
+
+/// Cuts the rows fetched for `query` (at most `query.fetch`, in list
+/// order) to the page: the extra row, if any, only says more follow (or,
+/// for a backward page, precede). Past a cursor there are items before it.
+/// Returns `(hasNextPage, hasPreviousPage)`.
+pub fn trim<T>(rows: &mut Vec<T>, query: &PageQuery) -> (bool, bool) {
+    let size = query.fetch.saturating_sub(1) as usize;
+    let more = rows.len() > size;
+    if more {
+        if query.backward {
+            rows.drain(..rows.len() - size);
+        } else {
+            rows.truncate(size);
+        }
+    }
+    if query.backward {
+        (query.before.is_some(), more)
+    } else {
+        (more, query.after.is_some())
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod account;
 mod catalog;
+mod compiled;
 pub mod connection;
 mod depth;
 pub mod error;

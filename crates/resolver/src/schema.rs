@@ -9,13 +9,14 @@ use async_graphql::{
     dataloader::DataLoader,
     dynamic::{
         Enum, Field, FieldFuture, FieldValue, InputObject, InputValue, Interface, InterfaceField,
-        Object, ResolverContext, Schema, SchemaError, TypeRef,
+        Object, ObjectAccessor, ResolverContext, Schema, SchemaError, TypeRef,
     },
 };
 use auth::{Principal, policy::FieldAccess};
 
 use crate::{
     catalog::{self, Rel, TypeSpec},
+    compiled::Root,
     connection::{self, Cursor, Page, PageArgs, PageLimits},
     error::{ApiError, ErrorCode},
     filter::{self, ListQuery, SharedQuery},
@@ -44,24 +45,25 @@ pub struct RequestCtx {
 }
 
 /// The schema-wide state resolvers reach through `ctx.data`.
-struct Shared {
-    catalog: Arc<Catalog>,
-    specs: Vec<TypeSpec>,
-    page: PageLimits,
+pub(crate) struct Shared {
+    pub(crate) catalog: Arc<Catalog>,
+    pub(crate) specs: Vec<TypeSpec>,
+    pub(crate) page: PageLimits,
+    pub(crate) compiled_reads: bool,
 }
 
 impl Shared {
-    fn ops(&self, table: &str) -> Result<&Arc<dyn TableOps>, ApiError> {
+    pub(crate) fn ops(&self, table: &str) -> Result<&Arc<dyn TableOps>, ApiError> {
         self.catalog
             .get(table)
             .ok_or_else(|| ApiError::internal(format!("no table {table}")))
     }
 
-    fn spec_by_type(&self, type_name: &str) -> Option<&TypeSpec> {
+    pub(crate) fn spec_by_type(&self, type_name: &str) -> Option<&TypeSpec> {
         self.specs.iter().find(|s| s.type_name == type_name)
     }
 
-    fn type_of(&self, table: &str) -> &'static str {
+    pub(crate) fn type_of(&self, table: &str) -> &'static str {
         self.specs
             .iter()
             .find(|s| s.table == table)
@@ -73,7 +75,7 @@ impl Shared {
         let sort = self
             .catalog
             .get(row.table)
-            .map(|o| o.sort_key(row, list))
+            .map(|o| o.sort_key(&|name| row.get(name), list))
             .unwrap_or_default();
         Cursor { sort, id: row.id() }.encode()
     }
@@ -129,32 +131,27 @@ pub(crate) fn req<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a Re
     })
 }
 
-/// The `filter` / `orderBy` arguments of a list of `table` rows.
-fn list_query(
-    ctx: &ResolverContext<'_>,
+/// The `filter` / `orderBy` arguments of a list of `table` rows, among a
+/// field's `args`, as `principal` may use them.
+pub(crate) fn list_query(
+    args: &ObjectAccessor<'_>,
+    principal: &Principal,
     sh: &Shared,
     table: &str,
     type_name: &str,
 ) -> Result<SharedQuery, ApiError> {
     let columns = sh.ops(table)?.columns();
-    let filter = match ctx.args.get("filter") {
+    let filter = match args.get("filter") {
         Some(v) if !v.is_null() => Some(filter::parse_filter(v, type_name, columns)?),
         _ => None,
     };
-    let order = match ctx.args.get("orderBy") {
+    let order = match args.get("orderBy") {
         Some(v) if !v.is_null() => filter::parse_order(v, columns)?,
         _ => vec![],
     };
     // A column the caller may not read can neither filter nor order a
     // list: either would reveal it (a correct answer found by bisecting a
     // filter, or read back from a cursor's sort key).
-    let Ok(r) = req(ctx) else {
-        return Err(ApiError::new(
-            ErrorCode::Unauthenticated,
-            "a token or an X-Tenant header is required",
-        ));
-    };
-    let principal = &r.principal;
     let used = filter
         .iter()
         .flat_map(|f| f.columns())
@@ -305,7 +302,8 @@ fn relation_field(rel: &Rel, target_type: &'static str) -> Field {
                         require_access(&ctx, target)?;
                         let sh = shared(&ctx)?;
                         let args = PageArgs::from_ctx(&ctx, sh.page)?;
-                        let list = list_query(&ctx, sh, target, target_type)?;
+                        let principal = &req(&ctx)?.principal;
+                        let list = list_query(&ctx.args, principal, sh, target, target_type)?;
                         let value = row(&ctx)?.id();
                         let query = args.query(list.clone());
                         let with_total = ctx.look_ahead().field("totalCount").exists();
@@ -350,8 +348,11 @@ fn root_connection(spec: &TypeSpec, field: &'static str) -> Field {
                     require_access(&ctx, table)?;
                     let sh = shared(&ctx)?;
                     let r = req(&ctx)?;
+                    if let Some(answer) = compiled(&ctx, Root::Connection(table)).await? {
+                        return Ok(Some(answer));
+                    }
                     let args = PageArgs::from_ctx(&ctx, sh.page)?;
-                    let list = list_query(&ctx, sh, table, ty)?;
+                    let list = list_query(&ctx.args, &r.principal, sh, table, ty)?;
                     let query = args.query(list.clone());
                     let with_total = ctx.look_ahead().field("totalCount").exists();
                     let ops = sh.ops(table)?;
@@ -364,6 +365,20 @@ fn root_connection(spec: &TypeSpec, field: &'static str) -> Field {
         ty,
     )
     .description(spec.description)
+}
+
+/// The root field in `ctx` answered by one compiled statement, when
+/// compiled reads are on and the compiler covers its selection.
+async fn compiled(
+    ctx: &ResolverContext<'_>,
+    root: Root<'_>,
+) -> async_graphql::Result<Option<FieldValue<'static>>> {
+    let sh = shared(ctx)?;
+    if !sh.compiled_reads {
+        return Ok(None);
+    }
+    let r = req(ctx)?;
+    Ok(crate::compiled::answer(ctx, sh, r, root).await?)
 }
 
 async fn node_by_id(
@@ -391,6 +406,7 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
         catalog: Arc::new(catalog),
         specs,
         page: options.page,
+        compiled_reads: options.compiled_reads,
     });
     let mut query = Object::new("Query").description("Read the tenant's data.");
     let mut builder_types: Vec<Object> = vec![connection::page_info_type()];
@@ -415,7 +431,10 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
             let get = c.value;
             obj = obj.field(
                 Field::new(c.name, TypeRef::named(c.type_name), move |ctx| {
-                    FieldFuture::new(async move { Ok(Some(get(row(&ctx)?))) })
+                    FieldFuture::new(async move {
+                        let row = row(&ctx)?;
+                        Ok(Some(get(&|name| row.get(name))))
+                    })
                 })
                 .description(c.doc),
             );
@@ -437,6 +456,9 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
     query = query.field(
         Field::new("node", TypeRef::named("Node"), |ctx| {
             FieldFuture::new(async move {
+                if let Some(answer) = compiled(&ctx, Root::Node).await? {
+                    return Ok(Some(answer));
+                }
                 let id = ctx.args.try_get("id")?.string()?.to_owned();
                 node_by_id(&ctx, &id).await
             })
@@ -453,6 +475,9 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
             TypeRef::NonNull(Box::new(TypeRef::List(Box::new(TypeRef::named("Node"))))),
             |ctx| {
                 FieldFuture::new(async move {
+                    if let Some(answer) = compiled(&ctx, Root::Nodes).await? {
+                        return Ok(Some(answer));
+                    }
                     let max = shared(&ctx)?.page.max_size;
                     let list = ctx.args.try_get("ids")?.list()?;
                     if list.len() > max {

@@ -8,7 +8,7 @@ use futures::future::BoxFuture;
 use sea_orm::{
     ColumnTrait, ColumnType, Condition, DbBackend, EntityTrait, IdenStatic, Iterable, ModelTrait,
     Order, Value as Db,
-    sea_query::{Expr, ExprTrait, NullOrdering},
+    sea_query::{Expr, ExprTrait, NullOrdering, SelectStatement},
 };
 use store::{Scope, column};
 use uuid::Uuid;
@@ -133,8 +133,41 @@ pub trait TableOps: Send + Sync + 'static {
         query: PageQuery,
         with_total: bool,
     ) -> BoxFuture<'a, PageResult>;
-    /// The sort key of a row under `list`'s order, as written into cursors.
-    fn sort_key(&self, row: &AnyRow, list: &SharedQuery) -> Vec<serde_json::Value>;
+    /// The sort key of a row (its columns read through `get`) under
+    /// `list`'s order, as written into cursors.
+    fn sort_key(
+        &self,
+        get: &dyn Fn(&str) -> Option<Db>,
+        list: &SharedQuery,
+    ) -> Vec<serde_json::Value>;
+    /// The columns a cursor of `list` holds, before the id.
+    fn sort_columns(&self, list: &SharedQuery) -> Vec<&'static str>;
+    /// The compiled read path's query of a page: what [`TableOps::page`] and
+    /// [`TableOps::pages_by`] read (tenant, read rules, filter, order,
+    /// cursors, `query.fetch` rows), selecting `columns` only, and with
+    /// `parent`, only the rows whose column equals the parent's expression.
+    fn page_statement(
+        &self,
+        scope: &Scope,
+        query: &PageQuery,
+        parent: Option<(&str, Expr)>,
+        columns: &[&'static str],
+    ) -> Result<SelectStatement, ApiError>;
+    /// The compiled read path's count of a list (under a parent, if any).
+    fn count_statement(
+        &self,
+        scope: &Scope,
+        list: &SharedQuery,
+        parent: Option<(&str, Expr)>,
+    ) -> Result<SelectStatement, ApiError>;
+    /// The compiled read path's query of the row whose id is `id`, if
+    /// visible, selecting `columns`.
+    fn row_statement(
+        &self,
+        scope: &Scope,
+        id: Expr,
+        columns: &[&'static str],
+    ) -> Result<SelectStatement, ApiError>;
 }
 
 pub struct EntityTable<E: EntityTrait> {
@@ -516,18 +549,91 @@ where
         })
     }
 
-    fn sort_key(&self, row: &AnyRow, list: &SharedQuery) -> Vec<serde_json::Value> {
+    fn sort_key(
+        &self,
+        get: &dyn Fn(&str) -> Option<Db>,
+        list: &SharedQuery,
+    ) -> Vec<serde_json::Value> {
         let order = self.order_for(list);
         order
             .iter()
             .take(order.len() - 1)
             .map(|(c, _)| {
                 to_json(
-                    row.get(c.as_str()).unwrap_or(Db::Int(None)),
+                    get(c.as_str()).unwrap_or(Db::Int(None)),
                     c.def().get_column_type(),
                 )
             })
             .collect()
+    }
+
+    fn sort_columns(&self, list: &SharedQuery) -> Vec<&'static str> {
+        let order = self.order_for(list);
+        order[..order.len() - 1]
+            .iter()
+            .map(|(c, _)| c.as_str())
+            .collect()
+    }
+
+    fn page_statement(
+        &self,
+        scope: &Scope,
+        query: &PageQuery,
+        parent: Option<(&str, Expr)>,
+        columns: &[&'static str],
+    ) -> Result<SelectStatement, ApiError> {
+        let q = Self::under(self.seeked(scope, query)?, parent)?;
+        Self::selecting(q.limit(query.fetch).into_statement(), columns)
+    }
+
+    fn count_statement(
+        &self,
+        scope: &Scope,
+        list: &SharedQuery,
+        parent: Option<(&str, Expr)>,
+    ) -> Result<SelectStatement, ApiError> {
+        let mut q = Self::under(self.filtered(scope, list)?, parent)?.into_statement();
+        q.clear_selects();
+        q.expr(Expr::cust("COUNT(*)"));
+        Ok(q)
+    }
+
+    fn row_statement(
+        &self,
+        scope: &Scope,
+        id: Expr,
+        columns: &[&'static str],
+    ) -> Result<SelectStatement, ApiError> {
+        let q = Self::under(scope.select::<E>(), Some(("id", id)))?;
+        Self::selecting(q.into_statement(), columns)
+    }
+}
+
+impl<E: EntityTrait> EntityTable<E>
+where
+    E::Model: Sync,
+{
+    /// `q` narrowed to the rows whose `column` equals the parent's expression.
+    fn under(
+        q: store::Scoped<E>,
+        parent: Option<(&str, Expr)>,
+    ) -> Result<store::Scoped<E>, ApiError> {
+        Ok(match parent {
+            Some((name, key)) => q.filter(Expr::col((E::default(), column::<E>(name)?)).eq(key)),
+            None => q,
+        })
+    }
+
+    /// `q` selecting `columns` only, by name (checked against the table).
+    fn selecting(
+        mut q: SelectStatement,
+        columns: &[&'static str],
+    ) -> Result<SelectStatement, ApiError> {
+        q.clear_selects();
+        for name in columns {
+            q.column((E::default(), column::<E>(name)?));
+        }
+        Ok(q)
     }
 }
 

@@ -550,6 +550,23 @@ impl Scope {
         Ok(Some((cert, name)))
     }
 
+    /// Runs a compiled read: one statement whose single row and column is a
+    /// JSON document (PostgreSQL `json`, SQLite text), built from queries of
+    /// this scope ([`Scoped::into_statement`]). `None` for no row.
+    pub async fn read_json(
+        &self,
+        statement: &sea_orm::sea_query::SelectStatement,
+    ) -> Result<Option<String>, StoreError> {
+        let backend = self.backend();
+        let built = backend.build(statement);
+        #[cfg(feature = "test-hooks")]
+        hooks::record(&built);
+        let row = on_conn!(&self.conn, |c| c.query_one_raw(built).await)?;
+        // The caller counts the rows the document holds (`stats::rows`).
+        let Some(row) = row else { return Ok(None) };
+        Ok(row.try_get_by_index::<Option<String>>(0)?)
+    }
+
     /// Ends the request. A query's transaction is rolled back (reads need
     /// no commit); a mutation's is committed (`commit`), each mutation field
     /// having already committed or rolled back its own savepoint. Only the
@@ -785,6 +802,13 @@ impl<E: EntityTrait> Scoped<E> {
         Ok(models)
     }
 
+    /// The confined query as a statement, to be composed into a larger one
+    /// (a compiled read: see `resolver::compiled`). It keeps the tenant and
+    /// read-rule conditions; the caller chooses the columns.
+    pub fn into_statement(self) -> sea_orm::sea_query::SelectStatement {
+        self.select.into_query()
+    }
+
     pub async fn count(self) -> Result<u64, StoreError>
     where
         E::Model: Sync,
@@ -888,7 +912,8 @@ pub mod hooks {
         last.push(statement.clone());
     }
 
-    /// The statements of nested pages run since the last call, oldest first.
+    /// The statements of nested pages and compiled reads run since the last
+    /// call, oldest first.
     pub fn take_nested_pages() -> Vec<Statement> {
         std::mem::take(&mut *LAST.lock().unwrap_or_else(|e| e.into_inner()))
     }

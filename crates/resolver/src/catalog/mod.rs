@@ -45,6 +45,13 @@ pub enum Rel {
 }
 
 impl Rel {
+    /// The GraphQL field.
+    pub fn field(&self) -> &'static str {
+        match self {
+            Rel::One { field, .. } | Rel::Many { field, .. } => field,
+        }
+    }
+
     pub fn target(&self) -> &'static str {
         match self {
             Rel::One { target, .. } | Rel::Many { target, .. } => target,
@@ -434,18 +441,23 @@ pub struct Computed {
     pub name: &'static str,
     pub type_name: &'static str,
     pub doc: &'static str,
-    pub value: fn(&crate::table::AnyRow) -> async_graphql::Value,
+    /// The columns it is computed from.
+    pub columns: &'static [&'static str],
+    /// Its value, from the row's columns as `get` reads them.
+    pub value: fn(get: Columns<'_>) -> async_graphql::Value,
 }
+
+/// A row's columns by name, as a computed field reads them.
+pub type Columns<'a> = &'a dyn Fn(&str) -> Option<sea_orm::Value>;
 
 /// The generated column `overall_score`, which the generated entity does
 /// not map: [`domain::adaptability::overall_score`] of the row's dimension
 /// scores.
-fn overall_score(row: &crate::table::AnyRow) -> async_graphql::Value {
-    let dimensions =
-        domain::adaptability::DIMENSIONS.map(|d| match row.get(&format!("{d}_score")) {
-            Some(sea_orm::Value::Int(v)) => v,
-            _ => None,
-        });
+fn overall_score(get: Columns<'_>) -> async_graphql::Value {
+    let dimensions = domain::adaptability::DIMENSIONS.map(|d| match get(&format!("{d}_score")) {
+        Some(sea_orm::Value::Int(v)) => v,
+        _ => None,
+    });
     domain::adaptability::overall_score(dimensions)
         .map_or(async_graphql::Value::Null, async_graphql::Value::from)
 }
@@ -458,6 +470,13 @@ pub fn computed(table: &str) -> &'static [Computed] {
             type_name: "Int",
             doc: "Average of the five dimension scores, 0–100, rounded down; null until all five \
                   are set.",
+            columns: &[
+                "individual_score",
+                "leadership_score",
+                "cultural_score",
+                "embedding_score",
+                "velocity_score",
+            ],
             value: overall_score,
         }],
         _ => &[],

@@ -15,6 +15,9 @@ use crate::{
     registry::Deprecation,
 };
 
+/// coachql patch: see [`FieldValue::resolved`].
+pub(crate) struct Resolved(pub(crate) Value);
+
 /// A value returned from the resolver function
 pub struct FieldValue<'a>(pub(crate) FieldValueInner<'a>);
 
@@ -110,6 +113,15 @@ impl<'a> FieldValue<'a> {
     #[inline]
     pub fn value(value: impl Into<Value>) -> Self {
         Self(FieldValueInner::Value(value.into()))
+    }
+
+    /// coachql patch: the field's whole response value, already built for
+    /// its selection (aliases, nesting, null propagation included). The
+    /// executor answers it as it is, without resolving the selection
+    /// field by field.
+    #[inline]
+    pub fn resolved(value: Value) -> Self {
+        Self::owned_any(Resolved(value))
     }
 
     /// Create a FieldValue from owned any value

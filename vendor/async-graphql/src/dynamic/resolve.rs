@@ -10,7 +10,7 @@ use crate::{
     ServerResult, Value,
     dynamic::{
         FieldFuture, FieldValue, Object, ObjectAccessor, ResolverContext, Schema, Type, TypeRef,
-        field::FieldValueInner,
+        field::{FieldValueInner, Resolved},
     },
     extensions::ResolveInfo,
     parser::types::Selection,
@@ -319,6 +319,16 @@ fn collect_field<'a>(
                             .map_err(|err| err.into_server_error(field.pos))?,
                     };
 
+                    // coachql patch: a value resolved for the whole selection
+                    // (`FieldValue::resolved`) is the field's answer as it is.
+                    let field_value = match field_value {
+                        Some(FieldValue(FieldValueInner::OwnedAny(_, any)))
+                            if any.is::<Resolved>() =>
+                        {
+                            return Ok(any.downcast::<Resolved>().ok().map(|r| r.0));
+                        }
+                        other => other,
+                    };
                     let value =
                         resolve(schema, &ctx_field, &field_def.ty, field_value.as_ref()).await?;
 

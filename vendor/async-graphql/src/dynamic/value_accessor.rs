@@ -121,6 +121,13 @@ impl<'a> ValueAccessor<'a> {
 pub struct ObjectAccessor<'a>(pub(crate) Cow<'a, IndexMap<Name, Value>>);
 
 impl<'a> ObjectAccessor<'a> {
+    /// coachql patch: the arguments of a field read from the document
+    /// rather than passed to its resolver (a selection compiled ahead of
+    /// execution).
+    pub fn from_map(map: IndexMap<Name, Value>) -> ObjectAccessor<'static> {
+        ObjectAccessor(Cow::Owned(map))
+    }
+
     /// Return a reference to the value stored for `key`, if it is present,
     /// else `None`.
     #[inline]
