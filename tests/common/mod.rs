@@ -220,6 +220,47 @@ impl TestServer {
     }
 }
 
+/// A second server over the database of a [`TestServer`] (same data, same
+/// token secret), with its configuration tweaked; stopped when dropped.
+pub struct Twin {
+    pub url: String,
+    pub config: Config,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    /// Starts a [`Twin`] of this server: its configuration with `tweak`
+    /// applied, on the same database connection pool.
+    pub async fn twin(&self, tweak: impl FnOnce(&mut Config)) -> Twin {
+        let mut config = self.config.clone();
+        tweak(&mut config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = oneshot::channel();
+        let (cfg, conn) = (config.clone(), self.db.clone());
+        tokio::spawn(async move {
+            coachql::serve(cfg, conn, listener, async {
+                let _ = rx.await;
+            })
+            .await
+            .unwrap();
+        });
+        Twin {
+            url,
+            config,
+            shutdown: Some(tx),
+        }
+    }
+}
+
+impl Drop for Twin {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
 /// The error code of the first error of a response body.
 pub fn code(body: &Value) -> &str {
     body["errors"][0]["extensions"]["code"]
