@@ -106,6 +106,10 @@ pub fn render() -> String {
          # HELP coachql_sql_rows_total Rows read back from the database by API reads.\n\
          # TYPE coachql_sql_rows_total counter\n\
          coachql_sql_rows_total {}\n\
+         # HELP coachql_compiled_reads_total Table-backed root fields, by how they were answered: one compiled statement, or the loaders.\n\
+         # TYPE coachql_compiled_reads_total counter\n\
+         coachql_compiled_reads_total{{path=\"compiled\"}} {}\n\
+         coachql_compiled_reads_total{{path=\"loaders\"}} {}\n\
          # HELP coachql_connections_refused_total Connections closed at once for being over a cap.\n\
          # TYPE coachql_connections_refused_total counter\n\
          coachql_connections_refused_total {}\n\
@@ -115,6 +119,8 @@ pub fn render() -> String {
         STATEMENTS.load(Ordering::Relaxed),
         STATEMENT_ERRORS.load(Ordering::Relaxed),
         store::stats::rows_total(),
+        resolver::compiled_reads().0,
+        resolver::compiled_reads().1,
         CONNECTIONS_REFUSED.load(Ordering::Relaxed),
     );
     let guard = LATENCY.lock().unwrap_or_else(|e| e.into_inner());

@@ -948,6 +948,24 @@ async fn compiled_reads_answer_like_the_loaders() {
         );
     }
     assert!(generated >= 1000, "only {generated} generated documents");
+    // The comparison is worth something only if the compiled path answered
+    // (the rest fell back to the loaders: refused arguments, anonymous
+    // readers of private tables, more than 50 ids).
+    let metrics = s.metrics().await;
+    let count = |path: &str| -> u64 {
+        let prefix = format!("coachql_compiled_reads_total{{path=\"{path}\"}} ");
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix.as_str()))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let (compiled, loaders) = (count("compiled"), count("loaders"));
+    eprintln!("root fields answered: {compiled} compiled, {loaders} by the loaders");
+    assert!(
+        compiled >= 9 * loaders && compiled > 5000,
+        "too few compiled root fields: {compiled} compiled, {loaders} by the loaders"
+    );
     assert!(
         t.with_errors * 10 <= t.documents,
         "{} of {} documents have errors",

@@ -23,7 +23,10 @@
 //! error with its path. `tests/compiled_reads.rs` holds the two paths to
 //! the same JSON.
 
-use std::sync::Arc;
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
 
 use async_graphql::{
     Context, Name, Value,
@@ -72,6 +75,18 @@ impl From<ApiError> for Fallback {
 
 type Plan<T> = Result<T, Fallback>;
 
+static COMPILED: AtomicU64 = AtomicU64::new(0);
+static FALLBACKS: AtomicU64 = AtomicU64::new(0);
+
+/// Root fields answered by a compiled statement and by the loaders (when
+/// compiled reads are on), since the process started.
+pub fn totals() -> (u64, u64) {
+    (
+        COMPILED.load(Ordering::Relaxed),
+        FALLBACKS.load(Ordering::Relaxed),
+    )
+}
+
 /// The answer to the root field in `ctx`: `Ok(None)` when the loaders are
 /// to answer it.
 pub(crate) async fn answer(
@@ -87,6 +102,7 @@ pub(crate) async fn answer(
     };
     let field = &ctx.ctx.item.node;
     let Ok(plan) = compiler.root(field, root) else {
+        FALLBACKS.fetch_add(1, Ordering::Relaxed);
         return Ok(None);
     };
     let backend = r.scope.backend();
@@ -96,8 +112,10 @@ pub(crate) async fn answer(
         aliases: 0,
     };
     let Ok(statement) = sql.root(&plan) else {
+        FALLBACKS.fetch_add(1, Ordering::Relaxed);
         return Ok(None);
     };
+    COMPILED.fetch_add(1, Ordering::Relaxed);
     let json = r.scope.read_json(&statement).await?.unwrap_or_default();
     let doc: J = serde_json::from_str(&json)
         .map_err(|e| ApiError::internal(format!("compiled read returned bad JSON: {e}")))?;
@@ -541,6 +559,22 @@ impl<'a> Compiler<'a> {
     }
 }
 
+/// Most values one JSON array function call builds (see `Sql::row`).
+const MAX_ARGS: usize = 90;
+
+/// A row's values, in plan order, from its JSON array (an array of arrays
+/// for a row wider than [`MAX_ARGS`]).
+fn items<'j>(fetch: &Fetch<'_>, row: &'j J) -> std::borrow::Cow<'j, [J]> {
+    let row = row.as_array().map(Vec::as_slice).unwrap_or_default();
+    if fetch.columns.len() + fetch.nested.len() <= MAX_ARGS {
+        return std::borrow::Cow::Borrowed(row);
+    }
+    let flat = row
+        .iter()
+        .flat_map(|chunk| chunk.as_array().into_iter().flatten().cloned());
+    std::borrow::Cow::Owned(flat.collect())
+}
+
 /// Writes a [`RootPlan`] as one SQL statement.
 struct Sql<'a> {
     scope: &'a store::Scope,
@@ -632,6 +666,16 @@ impl Sql<'_> {
                 }
             };
             items.push(self.embed(e));
+        }
+        // PostgreSQL takes at most 100 arguments to a function (SQLite
+        // 127): a wide row is an array of arrays, flattened by `items`.
+        if items.len() > MAX_ARGS {
+            let mut chunks = Vec::new();
+            let mut rest = items.into_iter().peekable();
+            while rest.peek().is_some() {
+                chunks.push(self.array(rest.by_ref().take(MAX_ARGS).collect()));
+            }
+            return Ok(self.array(chunks));
         }
         Ok(self.array(items))
     }
@@ -752,7 +796,8 @@ impl Decoder {
     }
 
     fn row(&mut self, fetch: &Fetch<'_>, out: &RowOut, row: &J) -> Value {
-        let row = row.as_array().map(Vec::as_slice).unwrap_or_default();
+        let row = items(fetch, row);
+        let row = row.as_ref();
         let nested = |i: usize| row.get(fetch.columns.len() + i).unwrap_or(&J::Null);
         let mut map = IndexMap::with_capacity(out.len());
         for (key, field) in out {
@@ -810,8 +855,9 @@ impl Decoder {
     }
 
     fn cursor(&self, conn: &Conn<'_>, row: &J) -> Value {
-        let row = row.as_array().map(Vec::as_slice).unwrap_or_default();
         let fetch = &conn.fetch;
+        let row = items(fetch, row);
+        let row = row.as_ref();
         let sort = fetch
             .ops
             .sort_key(&|name| self.column(fetch, row, name), &conn.query.list);

@@ -16,6 +16,7 @@ mod table;
 pub mod value;
 mod verification;
 
+pub use compiled::totals as compiled_reads;
 pub use error::{ApiError, ErrorCode};
 pub use schema::{Api, RequestCtx, SchemaOptions, build};
 
