@@ -1,8 +1,9 @@
 //! Nested lists are paged by the database: `course { lessons(first: 5) }`
 //! reads five rows (and one to learn that more follow) however many
 //! lessons the course has, and every nested list has the index that lets
-//! the database stop there. (One test in this binary: the row counter is
-//! process-wide.)
+//! the database stop there. The compiled statement also keeps what the
+//! caller may not read inside the database. (One test in this binary: the
+//! row counter and the statement hook are process-wide.)
 
 mod common;
 
@@ -82,7 +83,7 @@ fn rows_scanned(plan: &Value, table: &str) -> f64 {
 async fn last_page_plan(s: &TestServer) -> (Option<f64>, String) {
     let statement = store::hooks::take_nested_pages()
         .pop()
-        .expect("the nested page ran through first_per");
+        .expect("the nested page ran through a compiled statement or first_per");
     let explain = |prefix: &str| {
         Statement::from_sql_and_values(
             statement.db_backend,
@@ -123,7 +124,46 @@ const PARENT_ONLY: &str = "query($id: ID!) { node(id: $id) { ... on Course { id 
 
 #[tokio::test]
 async fn nested_pages_read_their_own_rows() {
+    // The compiled statement, and the loaders' batch (the fallback).
+    for compiled in [true, false] {
+        pages_read_their_own_rows(compiled).await;
+    }
+    redacted_keys_stay_in_the_database().await;
+}
+
+/// The statement a learner's quiz read runs, run again by hand: its own
+/// output has no answers in it (they are removed in SQL, not after), while
+/// an instructor's has them.
+async fn redacted_keys_stay_in_the_database() {
     let s = TestServer::start().await;
+    let query = "{ quizzes(first: 5) { nodes { title questions { question } } } }";
+    let mut outputs = vec![];
+    for user in ["leo@learner.example", "ada@insideout.example"] {
+        let token = s.token("insideout", user).await;
+        store::hooks::take_nested_pages();
+        let data = s.data(&token, query, json!({})).await;
+        assert!(!data["quizzes"]["nodes"].as_array().unwrap().is_empty());
+        let statement = store::hooks::take_nested_pages()
+            .pop()
+            .expect("the read ran as a compiled statement");
+        let row = s.db.query_one_raw(statement).await.unwrap().unwrap();
+        outputs.push(row.try_get_by_index::<String>(0).unwrap());
+    }
+    assert!(
+        !outputs[0].contains("correct_answer") && !outputs[0].contains("explanation"),
+        "a learner's statement returns answers: {}",
+        outputs[0]
+    );
+    assert!(
+        outputs[1].contains("correct_answer"),
+        "an admin's statement returns the answers: {}",
+        outputs[1]
+    );
+    s.stop().await;
+}
+
+async fn pages_read_their_own_rows(compiled: bool) {
+    let s = TestServer::start_with(|c| c.compiled_reads = compiled).await;
     let token = s.token("insideout", "ada@insideout.example").await;
     let tenant = entity::tenants::Entity::find()
         .filter(entity::tenants::Column::Slug.eq("insideout"))
@@ -172,19 +212,19 @@ async fn nested_pages_read_their_own_rows() {
         assert_eq!(lessons["pageInfo"]["hasNextPage"], true);
         assert!(
             (5..=6).contains(&read),
-            "{size} lessons: first 5 read {read} rows"
+            "compiled {compiled}, {size} lessons: first 5 read {read} rows"
         );
         let (scanned, plan) = last_page_plan(&s).await;
         match scanned {
             // At least the page itself: the plan was read.
             Some(n) => assert!(
                 (5.0..=6.0).contains(&n),
-                "{size} lessons: scanned {n} rows: {plan}"
+                "compiled {compiled}, {size} lessons: scanned {n} rows: {plan}"
             ),
             None => {
                 assert!(
                     plan.contains("idx_lessons_course_id_page") && !plan.contains("TEMP B-TREE"),
-                    "{size} lessons: SQLite must walk the page index in order: {plan}"
+                    "compiled {compiled}, {size} lessons: SQLite must walk the page index in order: {plan}"
                 );
             }
         }
