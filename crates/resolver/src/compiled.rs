@@ -316,27 +316,11 @@ impl<'a> Compiler<'a> {
         }
     }
 
-    /// A field's arguments, variables substituted (an absent variable is
-    /// null, as an absent argument).
+    /// A field's arguments, variables substituted as the executor does.
     fn args(&self, field: &Field) -> Plan<ObjectAccessor<'static>> {
-        let env = &self.ctx.query_env;
         let mut map = IndexMap::new();
         for (name, value) in &field.arguments {
-            let v = value.node.clone().into_const_with(|var| {
-                let def = env
-                    .operation
-                    .node
-                    .variable_definitions
-                    .iter()
-                    .find(|d| d.node.name.node == var);
-                Ok::<_, ()>(
-                    env.variables
-                        .get(&var)
-                        .or_else(|| def.and_then(|d| d.node.default_value()))
-                        .cloned()
-                        .unwrap_or(Value::Null),
-                )
-            });
+            let v = self.ctx.resolve_input_value(value.clone());
             map.insert(name.node.clone(), v.map_err(|_| Fallback)?);
         }
         Ok(ObjectAccessor::from_map(map))
@@ -804,11 +788,9 @@ impl Decoder {
             let v = match field {
                 RowField::Typename => Value::String(fetch.spec.type_name.to_owned()),
                 RowField::Id => {
-                    let id = self.column(fetch, row, "id");
-                    match id {
-                        Some(Db::Uuid(Some(id))) => {
-                            Value::String(ids::encode(fetch.spec.type_name, id))
-                        }
+                    // `id` is always the row's first value.
+                    match self.db(&ColumnType::Uuid, row.first().unwrap_or(&J::Null)) {
+                        Db::Uuid(Some(id)) => Value::String(ids::encode(fetch.spec.type_name, id)),
                         _ => Value::Null,
                     }
                 }
@@ -944,11 +926,17 @@ impl Decoder {
                 J::Number(n) => n.as_i64().map(|n| n != 0),
                 _ => None,
             }),
-            ColumnType::Double | ColumnType::Float => Db::Double(match v {
-                J::Number(n) => n.as_f64(),
-                J::String(s) => s.parse().ok(),
-                _ => None,
-            }),
+            ColumnType::Double | ColumnType::Float => {
+                let x = match v {
+                    J::Number(n) => n.as_f64(),
+                    J::String(s) => s.parse().ok(),
+                    _ => None,
+                };
+                match ty {
+                    ColumnType::Float => Db::Float(x.map(|x| x as f32)),
+                    _ => Db::Double(x),
+                }
+            }
             ColumnType::Decimal(_) | ColumnType::Money(_) => Db::Decimal(match v {
                 J::String(s) => s.parse().ok(),
                 J::Number(n) => n

@@ -568,7 +568,11 @@ impl<'a, T> ContextBase<'a, T> {
             })
     }
 
-    pub(crate) fn resolve_input_value(&self, value: Positioned<InputValue>) -> ServerResult<Value> {
+    /// coachql patch: public, so arguments read from the document ahead of
+    /// execution (coachql's compiled reads) get their variables exactly as
+    /// a resolver's arguments do.
+    #[doc(hidden)]
+    pub fn resolve_input_value(&self, value: Positioned<InputValue>) -> ServerResult<Value> {
         let pos = value.pos;
         value
             .node
