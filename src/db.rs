@@ -79,6 +79,12 @@ pub async fn connect_with(url: &str, pool: PoolOptions) -> Result<DatabaseConnec
         .min_connections(1)
         .connect_timeout(pool.acquire_timeout)
         .acquire_timeout(pool.acquire_timeout)
+        // The pool checks every connection as it comes back (and that check
+        // carries a read's queued ROLLBACK); checking it again on the way
+        // out would cost every request a round trip. Only a connection idle
+        // for a while, which the server or a proxy may have dropped, is
+        // checked before it is handed out.
+        .test_before_acquire_if_idle_for(Duration::from_secs(5))
         .sqlx_logging(false);
     let busy = pool.busy_timeout;
     // Every pooled connection, not just the first, waits for the writer.

@@ -2,6 +2,8 @@
 //! page size: authentication and the compiled statement. On the loader path
 //! (the reference, and the fallback) the statements of a request grow with
 //! the depth of the query, never with the number of rows.
+//! The domain reads that gather their queries in a batch (`store::Batch`)
+//! cost one statement per batch on PostgreSQL.
 //! (One test in this binary: the statement counter is process-wide.)
 
 mod common;
@@ -41,7 +43,49 @@ async fn statements_do_not_grow_with_rows() {
     for compiled in [true, false] {
         let s = TestServer::start_with(|c| c.compiled_reads = compiled).await;
         check(&s, compiled).await;
+        if compiled {
+            domain_reads(&s).await;
+        }
         s.stop().await;
+    }
+}
+
+/// Statements of the batched domain reads: authentication plus one per
+/// batch on PostgreSQL; on SQLite (no round trips to save) one per query.
+async fn domain_reads(s: &TestServer) {
+    use base64::Engine;
+    let leo = s.token("insideout", "leo@learner.example").await;
+    let attempt = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode("UserAttempt:52000000-0001-4000-8000-000000000002");
+    let reads = [
+        (
+            "{ myDashboard { totalPoints level currentStreak weeklyPoints
+               enrollments { courseTitle progressPercent } achievements { code name } } }",
+            json!({}),
+            2,
+            8,
+        ),
+        (
+            "{ weeklyLeaderboard(first: 5) { week entries { rank name anonymous isMe } } }",
+            json!({}),
+            2,
+            4,
+        ),
+        (
+            "query($a: ID!) { frameworkAssessmentResult(userAttemptId: $a) { score
+               breakdown { displayName score } weakAreas insights { weaknesses { text }
+               actions { text } leverage { text } } learningPaths { resources { title } } } }",
+            json!({"a": attempt}),
+            3,
+            12,
+        ),
+    ];
+    for (q, vars, pg, sqlite) in reads {
+        let before = statements(s).await;
+        let data = s.data(&leo, q, vars).await;
+        let n = statements(s).await - before;
+        let expected = if s.is_postgres() { pg } else { sqlite };
+        assert_eq!(n, expected, "{n} statements for {q}: {data}");
     }
 }
 

@@ -22,7 +22,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, EntityTrait, Order, QueryOrder, QuerySelect,
     prelude::Decimal,
-    sea_query::{Expr, ExprTrait, Func, Query},
+    sea_query::{Alias, Expr, ExprTrait, Func, Query},
 };
 use serde_json::{Value as Json, json};
 use store::{Scope, Scoped, Write};
@@ -509,7 +509,7 @@ shape::output_object! {
     }
 }
 
-#[derive(Debug, sea_orm::FromQueryResult)]
+#[derive(Debug, sea_orm::FromQueryResult, serde::Deserialize)]
 struct WeeklyPoints {
     user_id: Uuid,
     weekly_points: i64,
@@ -537,12 +537,15 @@ pub async fn weekly_leaderboard(
         .and_where(prefs::Column::LeaderboardPrivacy.eq("hidden"))
         .to_owned();
     let sum = Expr::col(tx::Column::Points).sum();
-    let ranked: Vec<WeeklyPoints> = s
+    // The ranking, and the privacy and names of those it ranks, in one
+    // batch (one statement on PostgreSQL): the later reads take the ranked
+    // ids from the ranking itself, as a subquery.
+    let ranking = s
         .tenant_rows::<tx::Entity>()
         .filter(tx::Column::Timestamp.gte(midnight(start)))
         .filter(tx::Column::Timestamp.lt(midnight(start + Duration::days(7))))
         .filter(tx::Column::UserId.not_in_subquery(hidden))
-        .project(|q| {
+        .shaped(|q| {
             q.select_only()
                 .column(tx::Column::UserId)
                 .column_as(sum.clone(), "weekly_points")
@@ -550,23 +553,33 @@ pub async fn weekly_leaderboard(
                 .order_by(sum, Order::Desc)
                 .order_by(tx::Column::UserId, Order::Asc)
                 .limit(u64::from(first))
-        })
-        .await?;
-    let ids: Vec<Uuid> = ranked.iter().map(|r| r.user_id).collect();
-    let anonymous: Vec<Uuid> = s
-        .tenant_rows::<prefs::Entity>()
-        .filter(prefs::Column::UserId.is_in(ids.clone()))
-        .filter(prefs::Column::LeaderboardPrivacy.eq("anonymous"))
-        .all()
-        .await?
+        });
+    let ranked_ids = Query::select()
+        .column(tx::Column::UserId)
+        .from_subquery(ranking.clone(), Alias::new("ranked"))
+        .to_owned();
+    let mut b = s.batch();
+    let ranked = b.read::<WeeklyPoints>(ranking);
+    let anonymous = b.read::<prefs::Model>(
+        s.tenant_rows::<prefs::Entity>()
+            .filter(prefs::Column::UserId.in_subquery(ranked_ids.clone()))
+            .filter(prefs::Column::LeaderboardPrivacy.eq("anonymous"))
+            .into_statement(),
+    );
+    let names = b.read::<users::Model>(
+        s.tenant_rows::<users::Entity>()
+            .filter(users::Column::Id.in_subquery(ranked_ids))
+            .into_statement(),
+    );
+    let mut rows = b.run().await?;
+    let ranked = rows.take(ranked)?;
+    let anonymous: Vec<Uuid> = rows
+        .take(anonymous)?
         .into_iter()
         .map(|p| p.user_id)
         .collect();
-    let names: Vec<(Uuid, Option<String>)> = s
-        .tenant_rows::<users::Entity>()
-        .filter(users::Column::Id.is_in(ids))
-        .all()
-        .await?
+    let names: Vec<(Uuid, Option<String>)> = rows
+        .take(names)?
         .into_iter()
         .map(|u| (u.id, u.full_name))
         .collect();
@@ -1272,65 +1285,81 @@ shape::output_object! {
     }
 }
 
-#[derive(Debug, sea_orm::FromQueryResult)]
+#[derive(Debug, sea_orm::FromQueryResult, serde::Deserialize)]
 struct Total {
     total: Option<i64>,
 }
 
 /// `myDashboard`: the caller's enrollments with progress, points, level,
-/// streak, this week's points and achievements, in seven statements
-/// whatever the number of rows.
+/// streak, this week's points and achievements. Seven scoped reads in one
+/// batch: one statement on PostgreSQL whatever the number of rows.
 pub async fn my_dashboard(s: &Scope) -> Result<Dashboard> {
     let me = signed_in(s)?;
-    let points = s
-        .rows::<user_points::Entity>()
-        .filter(user_points::Column::UserId.eq(me))
-        .one()
-        .await?;
-    let last_active_on = s
-        .rows::<daily_activity::Entity>()
-        .filter(daily_activity::Column::UserId.eq(me))
-        .order_by(daily_activity::Column::Date, Order::Desc)
-        .one()
-        .await?
-        .map(|d| d.date);
     let start = week_start(None)?;
-    let weekly_points = s
-        .rows::<tx::Entity>()
-        .filter(tx::Column::UserId.eq(me))
-        .filter(tx::Column::Timestamp.gte(midnight(start)))
-        .project::<Total>(|q| {
-            q.select_only()
-                .column_as(Expr::col(tx::Column::Points).sum(), "total")
-        })
-        .await?
-        .first()
-        .and_then(|t| t.total)
-        .unwrap_or(0);
-    let enrolled = s
-        .rows::<enrollments::Entity>()
-        .filter(enrollments::Column::StudentId.eq(me))
-        .order_by(enrollments::Column::EnrolledAt, Order::Desc)
-        .order_by(enrollments::Column::Id, Order::Asc)
-        .all()
-        .await?;
-    let titles = s
-        .tenant_rows::<courses::Entity>()
-        .filter(courses::Column::Id.is_in(enrolled.iter().map(|e| e.course_id)))
-        .all()
-        .await?;
-    let held = s
-        .rows::<user_achievements::Entity>()
-        .filter(user_achievements::Column::UserId.eq(me))
-        .order_by(user_achievements::Column::EarnedAt, Order::Asc)
-        .order_by(user_achievements::Column::Id, Order::Asc)
-        .all()
-        .await?;
-    let defs = s
-        .rows::<achievements::Entity>()
-        .filter(achievements::Column::Id.is_in(held.iter().map(|h| h.achievement_id)))
-        .all()
-        .await?;
+    let mut b = s.batch();
+    let points = b.read::<user_points::Model>(
+        s.rows::<user_points::Entity>()
+            .filter(user_points::Column::UserId.eq(me))
+            .limit(1)
+            .into_statement(),
+    );
+    let last_active = b.read::<daily_activity::Model>(
+        s.rows::<daily_activity::Entity>()
+            .filter(daily_activity::Column::UserId.eq(me))
+            .order_by(daily_activity::Column::Date, Order::Desc)
+            .limit(1)
+            .into_statement(),
+    );
+    let weekly = b.read::<Total>(
+        s.rows::<tx::Entity>()
+            .filter(tx::Column::UserId.eq(me))
+            .filter(tx::Column::Timestamp.gte(midnight(start)))
+            .shaped(|q| {
+                q.select_only()
+                    .column_as(Expr::col(tx::Column::Points).sum(), "total")
+            }),
+    );
+    let mine = || {
+        s.rows::<enrollments::Entity>()
+            .filter(enrollments::Column::StudentId.eq(me))
+    };
+    let enrolled = b.read::<enrollments::Model>(
+        mine()
+            .order_by(enrollments::Column::EnrolledAt, Order::Desc)
+            .order_by(enrollments::Column::Id, Order::Asc)
+            .into_statement(),
+    );
+    let titles = b.read::<courses::Model>(
+        s.tenant_rows::<courses::Entity>()
+            .filter(courses::Column::Id.in_subquery(mine().column(enrollments::Column::CourseId)))
+            .into_statement(),
+    );
+    let earned = || {
+        s.rows::<user_achievements::Entity>()
+            .filter(user_achievements::Column::UserId.eq(me))
+    };
+    let held = b.read::<user_achievements::Model>(
+        earned()
+            .order_by(user_achievements::Column::EarnedAt, Order::Asc)
+            .order_by(user_achievements::Column::Id, Order::Asc)
+            .into_statement(),
+    );
+    let defs = b.read::<achievements::Model>(
+        s.rows::<achievements::Entity>()
+            .filter(
+                achievements::Column::Id
+                    .in_subquery(earned().column(user_achievements::Column::AchievementId)),
+            )
+            .into_statement(),
+    );
+    let mut rows = b.run().await?;
+    let points = rows.first(points)?;
+    let last_active_on = rows.first(last_active)?.map(|d| d.date);
+    let weekly_points = rows.first(weekly)?.and_then(|t| t.total).unwrap_or(0);
+    let enrolled = rows.take(enrolled)?;
+    let titles = rows.take(titles)?;
+    let held = rows.take(held)?;
+    let defs = rows.take(defs)?;
     let today = chrono::Utc::now().date_naive();
     let streak_alive = last_active_on.is_some_and(|d| d >= today - Duration::days(1));
     let (total, longest, current) = points.as_ref().map_or((0, 0, 0), |p| {

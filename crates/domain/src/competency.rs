@@ -24,7 +24,7 @@ use entity::{
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, Order, prelude::Json, sea_query::Expr,
 };
-use store::{Scope, Scoped, Write};
+use store::{Batch, Read, Rows, Scope, Scoped, Write};
 use uuid::Uuid;
 
 use crate::{DomainError, Result, now};
@@ -47,17 +47,24 @@ pub const DEFAULT_LEVEL: &str = "core-i";
 /// inside a write (which sees its own writes).
 pub trait Reader: Sync {
     fn rows<E: EntityTrait>(&self) -> Scoped<E>;
+    fn batch(&self) -> Batch;
 }
 
 impl Reader for Scope {
     fn rows<E: EntityTrait>(&self) -> Scoped<E> {
         self.select::<E>()
     }
+    fn batch(&self) -> Batch {
+        Scope::batch(self)
+    }
 }
 
 impl Reader for Write {
     fn rows<E: EntityTrait>(&self) -> Scoped<E> {
         self.select::<E>()
+    }
+    fn batch(&self) -> Batch {
+        Write::batch(self)
     }
 }
 
@@ -438,35 +445,51 @@ struct Scored {
 /// `NOT_FOUND` if it (or its assessment) is not visible, `CONFLICT` while in
 /// progress.
 async fn scored(r: &impl Reader, attempt_id: Uuid) -> Result<Scored> {
-    let attempt = r
-        .rows::<attempts::Entity>()
-        .filter(attempts::Column::Id.eq(attempt_id))
-        .one()
-        .await?
+    // The attempt, its assessment, the questions and the right answers:
+    // one batch, the later reads finding the assessment through the
+    // attempt (each still under the caller's read rules).
+    let attempt = || {
+        r.rows::<attempts::Entity>()
+            .filter(attempts::Column::Id.eq(attempt_id))
+    };
+    let assessment = || {
+        r.rows::<assessments::Entity>().filter(
+            assessments::Column::Id.in_subquery(attempt().column(attempts::Column::AssessmentId)),
+        )
+    };
+    let mut b = r.batch();
+    let the_attempt = b.read::<attempts::Model>(attempt().limit(1).into_statement());
+    let the_assessment = b.read::<assessments::Model>(assessment().limit(1).into_statement());
+    let questions = b.read::<questions::Model>(
+        r.rows::<questions::Entity>()
+            .filter(
+                questions::Column::AssessmentId
+                    .in_subquery(assessment().column(assessments::Column::Id)),
+            )
+            .order_by(questions::Column::QuestionOrder, Order::Asc)
+            .into_statement(),
+    );
+    let right = b.read::<responses::Model>(
+        r.rows::<responses::Entity>()
+            .filter(responses::Column::AttemptId.eq(attempt_id))
+            .filter(responses::Column::IsCorrect.eq(true))
+            .into_statement(),
+    );
+    let mut rows = b.run().await?;
+    let attempt = rows
+        .first(the_attempt)?
         .ok_or(DomainError::NotFound("attempt"))?;
     if attempt.completed_at.is_none() {
         return Err(DomainError::Conflict(
             "the attempt is still in progress".into(),
         ));
     }
-    let a = r
-        .rows::<assessments::Entity>()
-        .filter(assessments::Column::Id.eq(attempt.assessment_id))
-        .one()
-        .await?
+    let a = rows
+        .first(the_assessment)?
         .ok_or(DomainError::NotFound("framework assessment"))?;
-    let qs = r
-        .rows::<questions::Entity>()
-        .filter(questions::Column::AssessmentId.eq(a.id))
-        .order_by(questions::Column::QuestionOrder, Order::Asc)
-        .all()
-        .await?;
-    let right: HashSet<Uuid> = r
-        .rows::<responses::Entity>()
-        .filter(responses::Column::AttemptId.eq(attempt_id))
-        .filter(responses::Column::IsCorrect.eq(true))
-        .all()
-        .await?
+    let qs = rows.take(questions)?;
+    let right: HashSet<Uuid> = rows
+        .take(right)?
         .into_iter()
         .map(|x| x.question_id)
         .collect();
@@ -536,14 +559,23 @@ fn areas(s: &Scored) -> Vec<String> {
 }
 
 /// Display names of the breakdown's competencies (`competency_display_names`).
-async fn name_competencies(r: &impl Reader, s: &mut Scored) -> Result<()> {
-    let names: HashMap<String, String> = r
-        .rows::<display_names::Entity>()
-        .filter(display_names::Column::Framework.eq(s.framework.as_str()))
-        .filter(display_names::Column::IsActive.eq(true))
-        .filter(display_names::Column::CompetencyKey.is_in(areas(s)))
-        .all()
-        .await?
+fn queue_names(r: &impl Reader, s: &Scored, b: &mut Batch) -> Read<display_names::Model> {
+    b.read(
+        r.rows::<display_names::Entity>()
+            .filter(display_names::Column::Framework.eq(s.framework.as_str()))
+            .filter(display_names::Column::IsActive.eq(true))
+            .filter(display_names::Column::CompetencyKey.is_in(areas(s)))
+            .into_statement(),
+    )
+}
+
+fn name_competencies(
+    s: &mut Scored,
+    rows: &mut Rows,
+    read: Read<display_names::Model>,
+) -> Result<()> {
+    let names: HashMap<String, String> = rows
+        .take(read)?
         .into_iter()
         .map(|n| (n.competency_key, n.display_name))
         .collect();
@@ -576,24 +608,68 @@ fn in_context<T>(
         .collect()
 }
 
-/// The seed's Competency Analysis Flow (4 statements): active skill tags of
-/// the framework and level in the weak and strong areas; their weakness
-/// insights (weak areas) and strength insights (strong areas) for the
-/// assessment's context level (falling back to `beginner`); the active
+/// The reads of [`insights`], queued on a batch.
+struct InsightReads {
+    /// Tags, their insight texts and their actions (none without weak or
+    /// strong areas).
+    tags: Option<(
+        Read<skill_tags::Model>,
+        Read<tag_insights::Model>,
+        Read<tag_actions::Model>,
+    )>,
+    leverage: Read<leverage::Model>,
+}
+
+/// The seed's Competency Analysis Flow (4 reads, one batch): active skill
+/// tags of the framework and level in the weak and strong areas; their
+/// weakness insights (weak areas) and strength insights (strong areas) for
+/// the assessment's context level (falling back to `beginner`); the active
 /// actions of weak areas' tags; and the active leverage strengths whose
 /// score range holds a competency's score, by priority.
-async fn insights(r: &impl Reader, s: &Scored) -> Result<Insights> {
-    let mut out = Insights::default();
+fn queue_insights(r: &impl Reader, s: &Scored, b: &mut Batch) -> InsightReads {
     let focus: Vec<String> = s.weak.iter().chain(&s.strong).cloned().collect();
-    if !focus.is_empty() {
-        let mut tags = r
-            .rows::<skill_tags::Entity>()
-            .filter(skill_tags::Column::Framework.eq(s.framework.as_str()))
-            .filter(skill_tags::Column::IsActive.eq(true))
-            .filter(skill_tags::Column::CompetencyArea.is_in(focus))
-            .filter(skill_tags::Column::AssessmentLevel.eq(s.level.as_str()))
-            .all()
-            .await?;
+    let tags = (!focus.is_empty()).then(|| {
+        let tags = || {
+            r.rows::<skill_tags::Entity>()
+                .filter(skill_tags::Column::Framework.eq(s.framework.as_str()))
+                .filter(skill_tags::Column::IsActive.eq(true))
+                .filter(skill_tags::Column::CompetencyArea.is_in(focus.clone()))
+                .filter(skill_tags::Column::AssessmentLevel.eq(s.level.as_str()))
+        };
+        let ids = || tags().column(skill_tags::Column::Id);
+        (
+            b.read(tags().into_statement()),
+            b.read(
+                r.rows::<tag_insights::Entity>()
+                    .filter(tag_insights::Column::SkillTagId.in_subquery(ids()))
+                    .order_by(tag_insights::Column::Id, Order::Asc)
+                    .into_statement(),
+            ),
+            b.read(
+                r.rows::<tag_actions::Entity>()
+                    .filter(tag_actions::Column::SkillTagId.in_subquery(ids()))
+                    .filter(tag_actions::Column::IsActive.eq(true))
+                    .order_by(tag_actions::Column::Id, Order::Asc)
+                    .into_statement(),
+            ),
+        )
+    });
+    let leverage = b.read(
+        r.rows::<leverage::Entity>()
+            .filter(leverage::Column::Framework.eq(s.framework.as_str()))
+            .filter(leverage::Column::IsActive.eq(true))
+            .filter(leverage::Column::CompetencyArea.is_in(areas(s)))
+            .order_by(leverage::Column::PriorityOrder, Order::Asc)
+            .order_by(leverage::Column::Id, Order::Asc)
+            .into_statement(),
+    );
+    InsightReads { tags, leverage }
+}
+
+fn insights(s: &Scored, rows: &mut Rows, reads: InsightReads) -> Result<Insights> {
+    let mut out = Insights::default();
+    if let Some((tags, texts, actions)) = reads.tags {
+        let mut tags = rows.take(tags)?;
         let rank = |area: &str| s.breakdown.iter().position(|c| c.competency_area == area);
         tags.sort_by(|a, b| {
             (rank(&a.competency_area), a.sort_order, &a.name).cmp(&(
@@ -602,28 +678,16 @@ async fn insights(r: &impl Reader, s: &Scored) -> Result<Insights> {
                 &b.name,
             ))
         });
-        let ids: Vec<Uuid> = tags.iter().map(|t| t.id).collect();
         let texts = in_context(
-            r.rows::<tag_insights::Entity>()
-                .filter(tag_insights::Column::SkillTagId.is_in(ids.clone()))
-                .order_by(tag_insights::Column::Id, Order::Asc)
-                .all()
-                .await?,
+            rows.take(texts)?,
             &s.context,
             |i| format!("{}:{}", i.skill_tag_id, i.insight_type),
             |i| i.context_level.as_deref(),
         );
         // One action per tag: the first by id when a tag has several.
-        let mut actions: HashMap<Uuid, String> = HashMap::new();
-        for a in r
-            .rows::<tag_actions::Entity>()
-            .filter(tag_actions::Column::SkillTagId.is_in(ids))
-            .filter(tag_actions::Column::IsActive.eq(true))
-            .order_by(tag_actions::Column::Id, Order::Asc)
-            .all()
-            .await?
-        {
-            actions.entry(a.skill_tag_id).or_insert(a.action_text);
+        let mut first_action: HashMap<Uuid, String> = HashMap::new();
+        for a in rows.take(actions)? {
+            first_action.entry(a.skill_tag_id).or_insert(a.action_text);
         }
         for t in &tags {
             let weak = s.weak.contains(&t.competency_area);
@@ -644,7 +708,7 @@ async fn insights(r: &impl Reader, s: &Scored) -> Result<Insights> {
                 }
                 .push(insight);
             }
-            if let (true, Some(text)) = (weak, actions.get(&t.id)) {
+            if let (true, Some(text)) = (weak, first_action.get(&t.id)) {
                 out.actions.push(TagAction {
                     skill_tag: t.name.clone(),
                     competency_area: t.competency_area.clone(),
@@ -658,17 +722,8 @@ async fn insights(r: &impl Reader, s: &Scored) -> Result<Insights> {
         .iter()
         .map(|c| (c.competency_area.as_str(), c.score))
         .collect();
-    let rows = r
-        .rows::<leverage::Entity>()
-        .filter(leverage::Column::Framework.eq(s.framework.as_str()))
-        .filter(leverage::Column::IsActive.eq(true))
-        .filter(leverage::Column::CompetencyArea.is_in(areas(s)))
-        .order_by(leverage::Column::PriorityOrder, Order::Asc)
-        .order_by(leverage::Column::Id, Order::Asc)
-        .all()
-        .await?;
     for l in in_context(
-        rows,
+        rows.take(reads.leverage)?,
         &s.context,
         |l| l.competency_area.clone(),
         |l| l.context_level.as_deref(),
@@ -688,50 +743,65 @@ async fn insights(r: &impl Reader, s: &Scored) -> Result<Insights> {
     Ok(out)
 }
 
-/// `get_learning_paths_for_assessment(weak_areas, score)` (2 statements):
+/// `get_learning_paths_for_assessment(weak_areas, score)` (2 reads, one batch; the resources are those of every active
+/// category of the level, kept for the categories that overlap):
 /// active categories of the assessment's level ([`assessment_level`]: the
 /// seed's body fixes `core-i`, the only level it had, and so does an
 /// assessment whose questions name none) whose `competency_areas` overlap
 /// the weak areas, by priority then title, each with its active resources
 /// by type then title (titles in byte order, as every text sort). No weak
 /// areas, no paths.
-async fn learning_paths(r: &impl Reader, s: &Scored) -> Result<Vec<LearningPath>> {
+type PathReads = Option<(Read<categories::Model>, Read<resources::Model>)>;
+
+fn queue_paths(r: &impl Reader, s: &Scored, b: &mut Batch) -> PathReads {
     if s.weak.is_empty() {
-        return Ok(vec![]);
+        return None;
     }
-    let q = r
-        .rows::<categories::Entity>()
-        .filter(categories::Column::IsActive.eq(true))
-        .filter(categories::Column::AssessmentLevel.eq(s.level.as_str()))
-        .order_by(categories::Column::PriorityOrder, Order::Asc)
-        .order_by(categories::Column::CategoryTitle, Order::Asc)
-        .order_by(categories::Column::Id, Order::Asc);
+    let cats = || {
+        r.rows::<categories::Entity>()
+            .filter(categories::Column::IsActive.eq(true))
+            .filter(categories::Column::AssessmentLevel.eq(s.level.as_str()))
+    };
+    Some((
+        b.read(
+            cats()
+                .order_by(categories::Column::PriorityOrder, Order::Asc)
+                .order_by(categories::Column::CategoryTitle, Order::Asc)
+                .order_by(categories::Column::Id, Order::Asc)
+                .into_statement(),
+        ),
+        b.read(
+            r.rows::<resources::Entity>()
+                .filter(
+                    resources::Column::CategoryId
+                        .in_subquery(cats().column(categories::Column::Id)),
+                )
+                .filter(resources::Column::IsActive.eq(true))
+                .order_by(resources::Column::ResourceType, Order::Asc)
+                .order_by(resources::Column::Title, Order::Asc)
+                .order_by(resources::Column::Id, Order::Asc)
+                .into_statement(),
+        ),
+    ))
+}
+
+fn learning_paths(s: &Scored, rows: &mut Rows, reads: PathReads) -> Result<Vec<LearningPath>> {
+    let Some((cats, resources)) = reads else {
+        return Ok(vec![]);
+    };
     let overlaps = |areas: &Json| {
         areas.as_array().is_some_and(|a| {
             a.iter()
                 .any(|v| v.as_str().is_some_and(|v| s.weak.iter().any(|w| w == v)))
         })
     };
-    let cats: Vec<categories::Model> = q
-        .all()
-        .await?
+    let cats: Vec<categories::Model> = rows
+        .take(cats)?
         .into_iter()
         .filter(|c| overlaps(&c.competency_areas))
         .collect();
-    if cats.is_empty() {
-        return Ok(vec![]);
-    }
     let mut by_cat: HashMap<Uuid, Vec<PathResource>> = HashMap::new();
-    for res in r
-        .rows::<resources::Entity>()
-        .filter(resources::Column::CategoryId.is_in(cats.iter().map(|c| c.id)))
-        .filter(resources::Column::IsActive.eq(true))
-        .order_by(resources::Column::ResourceType, Order::Asc)
-        .order_by(resources::Column::Title, Order::Asc)
-        .order_by(resources::Column::Id, Order::Asc)
-        .all()
-        .await?
-    {
+    for res in rows.take(resources)? {
         // The CHECK constraint admits only `ResourceType` values.
         let Ok(resource_type) = res.resource_type.parse() else {
             continue;
@@ -769,14 +839,20 @@ async fn learning_paths(r: &impl Reader, s: &Scored) -> Result<Vec<LearningPath>
         .collect())
 }
 
-/// Everything about a completed attempt in one go (11 statements): score,
+/// Everything about a completed attempt in one go (2 batches: one
+/// statement each on PostgreSQL): score,
 /// breakdown with display names, weak and strong areas, insights and
 /// learning paths. `NOT_FOUND` if not visible, `CONFLICT` while in progress.
 pub async fn result(r: &impl Reader, attempt_id: Uuid) -> Result<AssessmentResult> {
     let mut s = scored(r, attempt_id).await?;
-    name_competencies(r, &mut s).await?;
-    let insights = insights(r, &s).await?;
-    let learning_paths = learning_paths(r, &s).await?;
+    let mut b = r.batch();
+    let names = queue_names(r, &s, &mut b);
+    let insight_reads = queue_insights(r, &s, &mut b);
+    let path_reads = queue_paths(r, &s, &mut b);
+    let mut rows = b.run().await?;
+    name_competencies(&mut s, &mut rows, names)?;
+    let insights = insights(&s, &mut rows, insight_reads)?;
+    let learning_paths = learning_paths(&s, &mut rows, path_reads)?;
     Ok(AssessmentResult {
         attempt_id: s.attempt.id,
         score: s.attempt.score,
@@ -791,13 +867,17 @@ pub async fn result(r: &impl Reader, attempt_id: Uuid) -> Result<AssessmentResul
 /// The insights of a completed attempt the caller may read.
 pub async fn attempt_insights(s: &Scope, attempt_id: Uuid) -> Result<Insights> {
     let scored = scored(s, attempt_id).await?;
-    insights(s, &scored).await
+    let mut b = s.batch();
+    let reads = queue_insights(s, &scored, &mut b);
+    insights(&scored, &mut b.run().await?, reads)
 }
 
 /// The learning paths for a completed attempt the caller may read.
 pub async fn paths_for_attempt(s: &Scope, attempt_id: Uuid) -> Result<Vec<LearningPath>> {
     let scored = scored(s, attempt_id).await?;
-    learning_paths(s, &scored).await
+    let mut b = s.batch();
+    let reads = queue_paths(s, &scored, &mut b);
+    learning_paths(&scored, &mut b.run().await?, reads)
 }
 
 /// [`result`] through a request scope.

@@ -126,6 +126,9 @@ macro_rules! on_conn {
     };
 }
 
+mod batch;
+pub use batch::{Batch, Read, Rows};
+
 impl Store {
     /// `app_role`: see [`Store::app_role`]; ignored on SQLite.
     pub fn new(db: DatabaseConnection, app_role: Option<String>) -> Self {
@@ -196,7 +199,9 @@ impl Store {
         values: &mut Vec<sea_orm::Value>,
         deadline: Option<Instant>,
     ) -> String {
-        let mut sql = format!(", {GENERIC_PLANS}");
+        // UTC: a batched read's timestamps come back as JSON text in the
+        // session's time zone; the rest of the API reads them as UTC.
+        let mut sql = format!(", {GENERIC_PLANS}, set_config('TimeZone', 'UTC', true)");
         if let Some(deadline) = deadline {
             // At least 1 ms: 0 would mean "no timeout".
             let ms = deadline
@@ -578,8 +583,12 @@ impl Scope {
             if commit {
                 t.commit().await?;
             } else {
-                // A dropped connection: the server rolls back on its own.
-                let _ = t.rollback().await;
+                // Dropping the transaction queues its ROLLBACK; the pool
+                // sends it with the liveness check it makes on every
+                // connection coming back (one round trip for both, after
+                // the response has gone). A dropped connection rolls back
+                // on its own in the server.
+                drop(t);
             }
         }
         Ok(())
@@ -807,6 +816,20 @@ impl<E: EntityTrait> Scoped<E> {
     /// read-rule conditions; the caller chooses the columns.
     pub fn into_statement(self) -> sea_orm::sea_query::SelectStatement {
         self.select.into_query()
+    }
+
+    /// [`Scoped::project`] as a statement, for a [`Batch`].
+    pub fn shaped(
+        self,
+        shape: impl FnOnce(Select<E>) -> Select<E>,
+    ) -> sea_orm::sea_query::SelectStatement {
+        shape(self.select).into_query()
+    }
+
+    /// The confined query's values of `col` alone: a subquery for a later
+    /// query of the same [`Batch`] (`col.in_subquery(…)`).
+    pub fn column(self, col: E::Column) -> sea_orm::sea_query::SelectStatement {
+        self.select.select_only().column(col).into_query()
     }
 
     pub async fn count(self) -> Result<u64, StoreError>
