@@ -4,11 +4,6 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use coachql::{config::Config, db};
 
-/// mimalloc: the server's profile spent about a tenth of its time in the
-/// system allocator (docs/BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "coachql",

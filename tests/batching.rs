@@ -69,7 +69,7 @@ async fn domain_reads(s: &TestServer) {
             "{ weeklyLeaderboard(first: 5) { week entries { rank name anonymous isMe } } }",
             json!({}),
             2,
-            4,
+            2,
         ),
         (
             "query($a: ID!) { frameworkAssessmentResult(userAttemptId: $a) { score

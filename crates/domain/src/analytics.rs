@@ -509,10 +509,13 @@ shape::output_object! {
     }
 }
 
+/// A ranked learner with their name and whether they rank anonymously.
 #[derive(Debug, sea_orm::FromQueryResult, serde::Deserialize)]
 struct WeeklyPoints {
     user_id: Uuid,
     weekly_points: i64,
+    full_name: Option<String>,
+    anonymous: bool,
 }
 
 /// `weeklyLeaderboard`: the tenant's learners ranked by points earned in an
@@ -537,9 +540,6 @@ pub async fn weekly_leaderboard(
         .and_where(prefs::Column::LeaderboardPrivacy.eq("hidden"))
         .to_owned();
     let sum = Expr::col(tx::Column::Points).sum();
-    // The ranking, and the privacy and names of those it ranks, in one
-    // batch (one statement on PostgreSQL): the later reads take the ranked
-    // ids from the ranking itself, as a subquery.
     let ranking = s
         .tenant_rows::<tx::Entity>()
         .filter(tx::Column::Timestamp.gte(midnight(start)))
@@ -554,54 +554,48 @@ pub async fn weekly_leaderboard(
                 .order_by(tx::Column::UserId, Order::Asc)
                 .limit(u64::from(first))
         });
-    let ranked_ids = Query::select()
-        .column(tx::Column::UserId)
-        .from_subquery(ranking.clone(), Alias::new("ranked"))
-        .to_owned();
+    // One statement: the ranking, then for the ranked learners only their
+    // name and whether they rank anonymously (correlated subqueries).
+    let r = Alias::new("ranked");
+    let (user_id, points) = (Alias::new("user_id"), Alias::new("weekly_points"));
+    let ranked_user = || Expr::col((r.clone(), user_id.clone()));
+    let name = s
+        .tenant_rows::<users::Entity>()
+        .filter(Expr::col((users::Entity, users::Column::Id)).eq(ranked_user()))
+        .column(users::Column::FullName);
+    let anonymous = s
+        .tenant_rows::<prefs::Entity>()
+        .filter(Expr::col((prefs::Entity, prefs::Column::UserId)).eq(ranked_user()))
+        .filter(prefs::Column::LeaderboardPrivacy.eq("anonymous"))
+        .column(prefs::Column::Id);
     let mut b = s.batch();
-    let ranked = b.read::<WeeklyPoints>(ranking);
-    let anonymous = b.read::<prefs::Model>(
-        s.tenant_rows::<prefs::Entity>()
-            .filter(prefs::Column::UserId.in_subquery(ranked_ids.clone()))
-            .filter(prefs::Column::LeaderboardPrivacy.eq("anonymous"))
-            .into_statement(),
+    let ranked = b.read::<WeeklyPoints>(
+        Query::select()
+            .column((r.clone(), user_id.clone()))
+            .column((r.clone(), points.clone()))
+            .expr_as(
+                Expr::SubQuery(None, Box::new(name.into())),
+                Alias::new("full_name"),
+            )
+            .expr_as(Expr::exists(anonymous), Alias::new("anonymous"))
+            .from_subquery(ranking, r.clone())
+            .order_by((r.clone(), points), Order::Desc)
+            .order_by((r, user_id), Order::Asc)
+            .to_owned(),
     );
-    let names = b.read::<users::Model>(
-        s.tenant_rows::<users::Entity>()
-            .filter(users::Column::Id.in_subquery(ranked_ids))
-            .into_statement(),
-    );
-    let mut rows = b.run().await?;
-    let ranked = rows.take(ranked)?;
-    let anonymous: Vec<Uuid> = rows
-        .take(anonymous)?
-        .into_iter()
-        .map(|p| p.user_id)
-        .collect();
-    let names: Vec<(Uuid, Option<String>)> = rows
-        .take(names)?
-        .into_iter()
-        .map(|u| (u.id, u.full_name))
-        .collect();
+    let ranked = b.run().await?.take(ranked)?;
     let mut entries: Vec<LeaderboardEntry> = Vec::with_capacity(ranked.len());
     for (i, r) in ranked.iter().enumerate() {
         let rank = match entries.last() {
             Some(prev) if prev.weekly_points == r.weekly_points => prev.rank,
             _ => i as i64 + 1,
         };
-        let hide = anonymous.contains(&r.user_id);
+        let hide = r.anonymous;
         entries.push(LeaderboardEntry {
             rank,
             weekly_points: r.weekly_points,
             user_id: (!hide).then_some(r.user_id),
-            name: if hide {
-                None
-            } else {
-                names
-                    .iter()
-                    .find(|(id, _)| *id == r.user_id)
-                    .and_then(|(_, n)| n.clone())
-            },
+            name: if hide { None } else { r.full_name.clone() },
             anonymous: hide,
             is_me: r.user_id == me,
         });

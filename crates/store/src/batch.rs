@@ -112,8 +112,8 @@ impl Batch {
             all.into_iter().map(|r| Some(Found::Json(r))).collect()
         } else {
             let mut per_read = Vec::with_capacity(self.reads.len());
-            for q in self.reads {
-                let statement = backend.build(&q);
+            for q in &self.reads {
+                let statement = backend.build(q);
                 let rows = on_conn!(conn, |c| c.query_all_raw(statement).await)?;
                 per_read.push(Some(Found::Rows(rows)));
             }
