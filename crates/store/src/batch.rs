@@ -86,7 +86,7 @@ impl Batch {
     /// SQLite.
     pub async fn run(self) -> Result<Rows, StoreError> {
         let conn = &self.conn;
-        let backend = on_conn!(conn, |c| c.get_database_backend());
+        let backend = conn.backend();
         let per_read = if backend == DbBackend::Postgres {
             if self.reads.is_empty() {
                 return Ok(Rows {
@@ -94,15 +94,7 @@ impl Batch {
                 });
             }
             let n = self.reads.len();
-            let built = backend.build(&together(self.reads));
-            #[cfg(feature = "test-hooks")]
-            crate::hooks::record(&built);
-            let row = on_conn!(conn, |c| c.query_one_raw(built).await)?;
-            let text = match row {
-                Some(r) => r.try_get_by_index::<Option<String>>(0)?,
-                None => None,
-            };
-            let all: Vec<Vec<J>> = match text {
+            let all: Vec<Vec<J>> = match conn.read_json(&together(self.reads)).await? {
                 Some(t) => serde_json::from_str(&t).map_err(|e| decode_error(&e))?,
                 None => Vec::new(),
             };

@@ -126,6 +126,26 @@ macro_rules! on_conn {
     };
 }
 
+impl Conn {
+    fn backend(&self) -> DbBackend {
+        on_conn!(self, |c| c.get_database_backend())
+    }
+
+    /// The single text value of a statement that returns one JSON document
+    /// (a compiled read, a batch); `None` for no row.
+    async fn read_json(
+        &self,
+        statement: &sea_orm::sea_query::SelectStatement,
+    ) -> Result<Option<String>, StoreError> {
+        let built = self.backend().build(statement);
+        #[cfg(feature = "test-hooks")]
+        hooks::record(&built);
+        let row = on_conn!(self, |c| c.query_one_raw(built).await)?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(row.try_get_by_index::<Option<String>>(0)?)
+    }
+}
+
 mod batch;
 pub use batch::{Batch, Read, Rows};
 
@@ -562,14 +582,8 @@ impl Scope {
         &self,
         statement: &sea_orm::sea_query::SelectStatement,
     ) -> Result<Option<String>, StoreError> {
-        let backend = self.backend();
-        let built = backend.build(statement);
-        #[cfg(feature = "test-hooks")]
-        hooks::record(&built);
-        let row = on_conn!(&self.conn, |c| c.query_one_raw(built).await)?;
         // The caller counts the rows the document holds (`stats::rows`).
-        let Some(row) = row else { return Ok(None) };
-        Ok(row.try_get_by_index::<Option<String>>(0)?)
+        self.conn.read_json(statement).await
     }
 
     /// Ends the request. A query's transaction is rolled back (reads need
@@ -612,7 +626,7 @@ impl Scope {
     }
 
     pub fn backend(&self) -> DbBackend {
-        on_conn!(&self.conn, |c| c.get_database_backend())
+        self.conn.backend()
     }
 
     /// A query over `E` confined to this tenant only, for a business rule
@@ -681,7 +695,7 @@ impl<E: EntityTrait> Scoped<E> {
     }
 
     pub fn backend(&self) -> DbBackend {
-        on_conn!(&self.conn, |c| c.get_database_backend())
+        self.conn.backend()
     }
 
     pub fn limit(mut self, n: u64) -> Self {
