@@ -336,3 +336,60 @@ async fn the_complexity_limit_applies_to_introspection() {
     assert_eq!(status, 400);
     s.stop().await;
 }
+
+/// A document validated once skips the rules that depend on it alone (see
+/// vendor/async-graphql/README.md), never the ones that depend on the
+/// request: its variables' values, its operation, and the complexity limit.
+#[tokio::test]
+async fn a_repeated_document_is_still_checked_against_its_variables() {
+    let s = TestServer::start_with(|c| c.max_complexity = 50).await;
+    let query = "query Page($n: Int) { courses(first: $n) { totalCount } }
+                 query Other { courses(first: 1) { totalCount } }";
+    let page = |n: Value| json!({"query": query, "operationName": "Page", "variables": {"n": n}});
+    let server = &s;
+    let send = |body: Value| async move {
+        let resp = server
+            .post()
+            .header("x-tenant", "insideout")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        resp.json::<Value>().await.unwrap()
+    };
+    for _ in 0..2 {
+        let body = send(page(json!(2))).await;
+        assert!(body["data"]["courses"]["totalCount"].is_number(), "{body}");
+    }
+    // The same text with a variable of the wrong type: rejected before
+    // execution, exactly as a text never seen before is.
+    let seen = send(page(json!("two"))).await;
+    let unseen = send(
+        json!({"query": format!("{query} "), "operationName": "Page",
+                             "variables": {"n": "two"}}),
+    )
+    .await;
+    assert_eq!(code(&seen), "BAD_USER_INPUT", "{seen}");
+    assert!(seen["data"].is_null(), "{seen}");
+    assert_eq!(seen, unseen);
+    // The other operation of the same text runs, with its own arguments.
+    let body = send(json!({"query": query, "operationName": "Other"})).await;
+    assert!(body["data"]["courses"]["totalCount"].is_number(), "{body}");
+    // A variable the chosen operation does not declare is not looked at.
+    let body =
+        send(json!({"query": query, "operationName": "Other", "variables": {"n": "x"}})).await;
+    assert!(body["data"]["courses"]["totalCount"].is_number(), "{body}");
+    // And the complexity limit is summed again for each request.
+    let wide = format!(
+        "query {{ courses(first: 1) {{ nodes {{ {} }} }} }}",
+        (0..60)
+            .map(|i| format!("t{i}: title"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    for _ in 0..2 {
+        let body = send(json!({"query": wide})).await;
+        assert_eq!(code(&body), "GRAPHQL_VALIDATION_FAILED", "{body}");
+    }
+    s.stop().await;
+}

@@ -96,10 +96,16 @@ pub struct Learner {
 type Assessment = (Uuid, Vec<(Uuid, i64)>);
 
 /// The database URL for `scale` on `backend`; `base` is the PostgreSQL
-/// server URL (any database path in it is replaced).
+/// server URL (any database path in it is replaced; its parameters, such
+/// as `?sslmode=disable`, are kept).
 pub fn url_for(backend: Backend, base: &str, scale: u32) -> String {
     match backend {
-        Backend::Postgres => format!("{}/{}", server_url(base), db_name(scale)),
+        Backend::Postgres => format!(
+            "{}/{}{}",
+            server_url(base),
+            db_name(scale),
+            base.find('?').map_or("", |i| &base[i..])
+        ),
         Backend::Sqlite => format!("sqlite://{}", sqlite_path(scale)),
     }
 }
@@ -1023,5 +1029,13 @@ mod tests {
             "postgres://u@h:5432"
         );
         assert_eq!(server_url("postgres://u@h:5432"), "postgres://u@h:5432");
+        assert_eq!(
+            url_for(
+                Backend::Postgres,
+                "postgres://u@h:5432/x?sslmode=disable",
+                10
+            ),
+            "postgres://u@h:5432/coachql_bench_10?sslmode=disable"
+        );
     }
 }

@@ -111,7 +111,7 @@ fn select(
                 .add(Expr::col("tenant_id").eq(p.tenant_id))
                 .add(where_),
         )
-        .to_owned()
+        .take()
 }
 
 fn within(col: &'static str, sub: SelectStatement) -> Condition {

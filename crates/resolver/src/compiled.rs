@@ -587,7 +587,7 @@ impl Sql<'_> {
             DbBackend::Postgres => Func::cast_as(doc, Alias::new("text")).into(),
             _ => doc,
         };
-        Ok(Query::select().expr(doc).to_owned())
+        Ok(Query::select().expr(doc).take())
     }
 
     fn alias(&mut self) -> String {
@@ -702,7 +702,7 @@ impl Sql<'_> {
             Query::select()
                 .expr(row)
                 .from_subquery(inner, Alias::new(alias))
-                .to_owned(),
+                .take(),
         ))
     }
 
@@ -729,7 +729,7 @@ impl Sql<'_> {
             Query::select()
                 .expr(rows)
                 .from_subquery(inner, Alias::new(alias))
-                .to_owned(),
+                .take(),
         );
         let total = match conn.total {
             true => subquery(ops.count_statement(self.scope, &conn.query.list, parent)?),

@@ -127,16 +127,13 @@ fn together(reads: Vec<SelectStatement>) -> SelectStatement {
                 .into(),
             Expr::cust("'[]'::json"),
         ]);
-        let select = Query::select()
-            .expr(rows)
-            .from_subquery(q, alias)
-            .to_owned();
+        let select = Query::select().expr(rows).from_subquery(q, alias).take();
         Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(select)))
     });
     let doc = Func::cust(Alias::new("json_build_array")).args(arrays);
     Query::select()
         .expr(Func::cast_as(doc, Alias::new("text")))
-        .to_owned()
+        .take()
 }
 
 fn decode_error(e: &dyn std::fmt::Display) -> StoreError {

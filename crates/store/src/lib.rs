@@ -438,7 +438,7 @@ fn live_memberships(tenant_id: Uuid, user_id: Uuid) -> Select<entity::user_roles
         .from(users::Entity)
         .and_where(users::Column::Id.eq(user_id))
         .and_where(users::Column::Status.eq("active"))
-        .to_owned();
+        .take();
     Entity::find()
         .filter(Column::TenantId.eq(tenant_id))
         .filter(Column::UserId.in_subquery(active_user))
@@ -525,7 +525,7 @@ fn tenant_condition<E: EntityTrait>(tenant_id: Uuid) -> Condition {
                     .column(entity::user_roles::Column::UserId)
                     .from(entity::user_roles::Entity)
                     .and_where(entity::user_roles::Column::TenantId.eq(tenant_id))
-                    .to_owned(),
+                    .take(),
             ),
         ),
         // A table with no tenant column that is not known to be global is

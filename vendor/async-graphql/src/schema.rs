@@ -23,7 +23,7 @@ use crate::{
     resolver_utils::{resolve_container, resolve_container_serial},
     subscription::collect_subscription_streams,
     types::QueryRoot,
-    validation::{ValidationMode, check_rules},
+    validation::ValidationMode,
 };
 
 /// Introspection mode
@@ -531,6 +531,7 @@ where
                     self.0.max_directives,
                     self.0.complexity,
                     self.0.depth,
+                    None,
                 )
                 .await
                 {
@@ -593,6 +594,7 @@ where
                     schema.0.max_directives,
                     schema.0.complexity,
                     schema.0.depth,
+                    None,
                 )
                 .await
                 {
@@ -857,6 +859,8 @@ pub(crate) async fn prepare_request(
     max_directives: Option<usize>,
     complexity: Option<usize>,
     depth: Option<usize>,
+    // coachql patch: documents validated before (dynamic schemas).
+    validated: Option<&crate::validation::ValidatedDocuments>,
 ) -> Result<(QueryEnv, CacheControl), Vec<ServerError>> {
     let mut request = extensions.prepare_request(request).await?;
     let query_data = Arc::new(std::mem::take(&mut request.data));
@@ -885,7 +889,9 @@ pub(crate) async fn prepare_request(
     // check rules
     let validation_result = {
         let validation_fut = async {
-            check_rules(
+            crate::validation::check_rules_cached(
+                validated,
+                &request.query,
                 registry,
                 &document,
                 Some(&request.variables),

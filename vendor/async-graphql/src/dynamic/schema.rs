@@ -217,6 +217,7 @@ impl SchemaBuilder {
             depth: self.depth,
             validation_mode: self.validation_mode,
             entity_resolver: self.entity_resolver,
+            validated: Default::default(),
         };
         inner.check()?;
         Ok(Schema(Arc::new(inner)))
@@ -245,6 +246,8 @@ pub struct SchemaInner {
     depth: Option<usize>,
     validation_mode: ValidationMode,
     pub(crate) entity_resolver: Option<BoxResolverFn>,
+    // coachql patch: documents that passed validation before.
+    validated: crate::validation::ValidatedDocuments,
 }
 
 impl Schema {
@@ -379,6 +382,7 @@ impl Schema {
                     self.0.max_directives,
                     self.0.complexity,
                     self.0.depth,
+                    Some(&self.0.validated),
                 )
                 .await
                 {
@@ -437,6 +441,7 @@ impl Schema {
                     schema.0.max_directives,
                     schema.0.complexity,
                     schema.0.depth,
+                    Some(&schema.0.validated),
                 )
                 .await
                 {

@@ -39,6 +39,82 @@ pub enum ValidationMode {
     Fast,
 }
 
+/// coachql patch: the texts of documents that passed every rule of strict
+/// validation. The rules but one depend on the document and the schema
+/// alone (they visit every operation of the document, whichever is run), so
+/// a document seen before skips them; only the check of argument values
+/// (where the variables' values and the chosen operation come in) and the
+/// complexity, depth and cache-control sums run again. Bounded: when full it
+/// starts over, so endless distinct documents cost what they would without
+/// it.
+#[derive(Default)]
+pub(crate) struct ValidatedDocuments {
+    known: std::sync::Mutex<std::collections::HashSet<String>>,
+}
+
+impl ValidatedDocuments {
+    const MAX_ENTRIES: usize = 512;
+    const MAX_LEN: usize = 32 * 1024;
+
+    fn contains(&self, query: &str) -> bool {
+        self.known.lock().is_ok_and(|known| known.contains(query))
+    }
+
+    fn insert(&self, query: &str) {
+        if query.len() > Self::MAX_LEN {
+            return;
+        }
+        if let Ok(mut known) = self.known.lock() {
+            if known.len() >= Self::MAX_ENTRIES {
+                known.clear();
+            }
+            known.insert(query.to_owned());
+        }
+    }
+}
+
+/// coachql patch: [`check_rules`] that skips the rules a document passed
+/// before (see [`ValidatedDocuments`]), and remembers one that passes.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn check_rules_cached(
+    validated: Option<&ValidatedDocuments>,
+    query: &str,
+    registry: &Registry,
+    doc: &ExecutableDocument,
+    variables: Option<&Variables>,
+    operation_name: Option<&str>,
+    mode: ValidationMode,
+    limit_complexity: Option<usize>,
+    limit_depth: Option<usize>,
+) -> Result<ValidationResult, Vec<ServerError>> {
+    let Some(validated) = validated.filter(|_| matches!(mode, ValidationMode::Strict)) else {
+        return check_rules(
+            registry,
+            doc,
+            variables,
+            operation_name,
+            mode,
+            limit_complexity,
+            limit_depth,
+        );
+    };
+    let known = validated.contains(query);
+    let result = check_rules_as(
+        registry,
+        doc,
+        variables,
+        operation_name,
+        mode,
+        known,
+        limit_complexity,
+        limit_depth,
+    );
+    if !known && result.is_ok() {
+        validated.insert(query);
+    }
+    result
+}
+
 pub(crate) fn check_rules(
     registry: &Registry,
     doc: &ExecutableDocument,
@@ -48,12 +124,48 @@ pub(crate) fn check_rules(
     limit_complexity: Option<usize>,
     limit_depth: Option<usize>,
 ) -> Result<ValidationResult, Vec<ServerError>> {
+    check_rules_as(
+        registry,
+        doc,
+        variables,
+        operation_name,
+        mode,
+        false,
+        limit_complexity,
+        limit_depth,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_rules_as(
+    registry: &Registry,
+    doc: &ExecutableDocument,
+    variables: Option<&Variables>,
+    operation_name: Option<&str>,
+    mode: ValidationMode,
+    known: bool,
+    limit_complexity: Option<usize>,
+    limit_depth: Option<usize>,
+) -> Result<ValidationResult, Vec<ServerError>> {
     let mut cache_control = CacheControl::default();
     let mut complexity = 0;
     let mut depth = 0;
 
     let mut ctx = VisitorContext::new(registry, doc, variables, operation_name);
     let errors = match mode {
+        // coachql patch: a document that passed before is checked again
+        // only where its variables' values come in.
+        ValidationMode::Strict if known => {
+            let mut visitor = VisitorNil
+                .with(rules::ArgumentsOfCorrectType::default())
+                .with(visitors::CacheControlCalculate {
+                    cache_control: &mut cache_control,
+                })
+                .with(visitors::ComplexityCalculate::new(&mut complexity))
+                .with(visitors::DepthCalculate::new(&mut depth));
+            visit(&mut visitor, &mut ctx, doc);
+            ctx.errors
+        }
         ValidationMode::Strict => {
             let mut visitor = VisitorNil
                 .with(rules::ArgumentsOfCorrectType::default())
