@@ -322,7 +322,7 @@ pub async fn record(
 // Achievements
 // ---------------------------------------------------------------------
 
-#[derive(Debug, sea_orm::FromQueryResult, serde::Deserialize)]
+#[derive(Debug, sea_orm::FromQueryResult)]
 struct ActivityCount {
     activity_type: String,
     n: i64,
@@ -369,43 +369,42 @@ fn met(criteria: &Json, totals: &user_points::Model, counts: &[ActivityCount]) -
 /// not hold yet; returns the new ones. The unique (user, achievement) key
 /// makes an award happen once even when two requests race.
 async fn award_achievements(w: &Write, user: Uuid) -> Result<Vec<user_achievements::Model>> {
-    // One round trip on PostgreSQL: the totals, the achievements not held
-    // yet, and the counts of the user's activities.
-    let mut b = w.batch();
-    let totals = b.read::<user_points::Model>(
-        w.tenant_rows::<user_points::Entity>()
-            .filter(user_points::Column::UserId.eq(user))
-            .limit(1)
-            .into_statement(),
-    );
-    let held = w
-        .tenant_rows::<user_achievements::Entity>()
-        .filter(user_achievements::Column::UserId.eq(user))
-        .column(user_achievements::Column::AchievementId);
-    let open = b.read::<achievements::Model>(
-        w.tenant_rows::<achievements::Entity>()
-            .filter(achievements::Column::Id.not_in_subquery(held))
-            .into_statement(),
-    );
-    let counts = b.read::<ActivityCount>(
-        w.tenant_rows::<tx::Entity>()
-            .filter(tx::Column::UserId.eq(user))
-            .shaped(|s| {
-                s.select_only()
-                    .column(tx::Column::ActivityType)
-                    .column_as(Expr::col(tx::Column::Id).count(), "n")
-                    .group_by(tx::Column::ActivityType)
-            }),
-    );
-    let mut found = b.run().await?;
-    let Some(totals) = found.first(totals)? else {
+    let Some(totals) = w
+        .tenant_rows::<user_points::Entity>()
+        .filter(user_points::Column::UserId.eq(user))
+        .one()
+        .await?
+    else {
         return Ok(vec![]);
     };
-    let open = found.take(open)?;
+    let held: Vec<Uuid> = w
+        .tenant_rows::<user_achievements::Entity>()
+        .filter(user_achievements::Column::UserId.eq(user))
+        .all()
+        .await?
+        .into_iter()
+        .map(|a| a.achievement_id)
+        .collect();
+    let open: Vec<achievements::Model> = w
+        .tenant_rows::<achievements::Entity>()
+        .all()
+        .await?
+        .into_iter()
+        .filter(|a| !held.contains(&a.id))
+        .collect();
     if open.is_empty() {
         return Ok(vec![]);
     }
-    let counts = found.take(counts)?;
+    let counts: Vec<ActivityCount> = w
+        .tenant_rows::<tx::Entity>()
+        .filter(tx::Column::UserId.eq(user))
+        .project(|s| {
+            s.select_only()
+                .column(tx::Column::ActivityType)
+                .column_as(Expr::col(tx::Column::Id).count(), "n")
+                .group_by(tx::Column::ActivityType)
+        })
+        .await?;
     let at = now();
     let mut earned = vec![];
     for a in open.iter().filter(|a| met(&a.criteria, &totals, &counts)) {

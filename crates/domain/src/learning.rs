@@ -11,13 +11,10 @@ use sea_orm::{
     prelude::{Decimal, Json},
     sea_query::{Expr, ExprTrait, Func},
 };
-use store::{Scoped, Write};
+use store::Write;
 use uuid::Uuid;
 
-use crate::{
-    DomainError, Result, is_unique_violation, now,
-    progress::{CourseKey, CourseState, Refresh},
-};
+use crate::{DomainError, Result, is_unique_violation, now};
 
 /// Enrolls the caller in a published course they can see.
 /// `NOT_FOUND` when the course is not visible, `CONFLICT` when it is not
@@ -140,87 +137,37 @@ pub async fn submit_quiz_attempt(
     time_spent_secs: Option<i32>,
 ) -> Result<attempts::Model> {
     let student = crate::me(w.principal(), "submit a quiz attempt")?;
-    let quiz = || {
-        w.select::<quizzes::Entity>()
-            .filter(quizzes::Column::Id.eq(quiz_id))
+    let quiz = crate::visible::<quizzes::Entity>(w, quiz_id, "quiz").await?;
+    let lesson = match quiz.lesson_id {
+        Some(id) => {
+            w.select_unrestricted::<lessons::Entity>()
+                .filter(lessons::Column::Id.eq(id))
+                .one()
+                .await?
+        }
+        None => None,
     };
-    let lesson = || {
-        w.select_unrestricted::<lessons::Entity>()
-            .filter(lessons::Column::Id.in_subquery(quiz().column(quizzes::Column::LessonId)))
-    };
-    // The quiz's course: its own, else its lesson's (at most one of the two
-    // subqueries has a row).
-    let course = CourseKey::In(vec![
-        quiz()
-            .filter(quizzes::Column::CourseId.is_not_null())
-            .column(quizzes::Column::CourseId),
-        lesson()
-            .filter(
-                lessons::Column::Id.in_subquery(
-                    quiz()
-                        .filter(quizzes::Column::CourseId.is_null())
-                        .column(quizzes::Column::LessonId),
-                ),
-            )
-            .column(lessons::Column::CourseId),
-    ]);
-    // Everything the checks and the writes read, in one round trip on
-    // PostgreSQL: the quiz, its lesson, the caller's attempts and progress
-    // row on it and, for a learner, their enrollment and state in its
-    // course.
-    let mut b = w.batch();
-    let the_quiz = b.read::<quizzes::Model>(quiz().limit(1).into_statement());
-    let the_lesson = b.read::<lessons::Model>(lesson().limit(1).into_statement());
-    // The attempt number; the UNIQUE (tenant, assessment, student, number)
-    // makes two attempts submitted at once collide instead of both counting.
-    let previous = b.read::<attempts::Model>(
-        w.select_unrestricted::<attempts::Entity>()
-            .filter(attempts::Column::AssessmentId.eq(quiz_id))
-            .filter(attempts::Column::StudentId.eq(student))
-            .order_by(attempts::Column::AttemptNumber, Order::Desc)
-            .into_statement(),
-    );
-    let progress =
-        b.read::<student_progress::Model>(progress_row(w, student, quiz).into_statement());
-    let learner = if auth::policy::is_staff(w.principal()) {
-        None
-    } else {
-        let enrolled = b.read::<enrollments::Model>(
-            w.select_unrestricted::<enrollments::Entity>()
-                .filter(course.of(enrollments::Column::CourseId))
-                .filter(enrollments::Column::StudentId.eq(student))
-                .limit(1)
-                .into_statement(),
-        );
-        let visible_course = b.read::<courses::Model>(
-            w.select::<courses::Entity>()
-                .filter(course.of(courses::Column::Id))
-                .limit(1)
-                .into_statement(),
-        );
-        let state = CourseState::queue(w, &mut b, &course, student);
-        Some((enrolled, visible_course, state))
-    };
-    let mut found = b.run().await?;
-
-    let quiz = found
-        .first(the_quiz)?
-        .ok_or(DomainError::NotFound("quiz"))?;
-    let lesson = found.first(the_lesson)?;
     let course_id = quiz.course_id.or(lesson.as_ref().map(|l| l.course_id));
-    if let Some((enrolled, visible_course, state)) = learner {
-        // Read for the quiz's course only: none without one.
-        if found.first(enrolled)?.is_none() {
+    if !auth::policy::is_staff(w.principal()) {
+        let enrolled = match course_id {
+            Some(c) => w
+                .select_unrestricted::<enrollments::Entity>()
+                .filter(enrollments::Column::CourseId.eq(c))
+                .filter(enrollments::Column::StudentId.eq(student))
+                .one()
+                .await?
+                .is_some(),
+            None => false,
+        };
+        if !enrolled {
             return Err(DomainError::Forbidden(
                 "enroll in the course to take its quizzes".into(),
             ));
         }
         // A lesson's quiz needs the lesson's prerequisites completed.
-        if let (Some(lesson), Some(_)) = (&lesson, course_id) {
-            let course = found
-                .first(visible_course)?
-                .ok_or(DomainError::NotFound("quiz"))?;
-            let state = state.take(&mut found, course)?;
+        if let (Some(lesson), Some(course)) = (&lesson, course_id) {
+            let course = crate::visible::<courses::Entity>(w, course, "quiz").await?;
+            let state = crate::progress::CourseState::load(w, course, student).await?;
             crate::progress::check_prerequisites(&state, lesson)?;
         }
     }
@@ -259,7 +206,15 @@ pub async fn submit_quiz_attempt(
         }
     }
 
-    let previous = found.take(previous)?;
+    // The attempt number; the UNIQUE (tenant, assessment, student, number)
+    // makes two attempts submitted at once collide instead of both counting.
+    let previous = w
+        .select_unrestricted::<attempts::Entity>()
+        .filter(attempts::Column::AssessmentId.eq(quiz_id))
+        .filter(attempts::Column::StudentId.eq(student))
+        .order_by(attempts::Column::AttemptNumber, Order::Desc)
+        .all()
+        .await?;
     let count = previous.len() as i64;
     let last = previous.first().map_or(0, |a| i64::from(a.attempt_number));
     let number = Ord::max(last, count) + 1;
@@ -304,7 +259,6 @@ pub async fn submit_quiz_attempt(
 
     record_progress(
         w,
-        found.first(progress)?,
         student,
         course_id,
         quiz.lesson_id,
@@ -326,64 +280,21 @@ pub async fn submit_quiz_attempt(
         )
         .await?;
     }
-    // The reads after the writes, in one round trip on PostgreSQL: the
-    // enrollment's new progress and, for a passed lesson quiz, the
-    // roadmaps whose steps it completes.
-    let mut b = w.batch();
-    let refresh = course_id.map(|c| Refresh::queue(w, &mut b, c, student));
-    let roadmaps = match (quiz.lesson_id, passed) {
-        (Some(lesson), true) => Some((
-            lesson,
-            b.read(crate::roadmaps::active_of(w, student).into_statement()),
-        )),
-        _ => None,
-    };
-    let mut found = b.run().await?;
-    if let Some(refresh) = refresh {
-        refresh.finish(w, &mut found).await?;
+    if let Some(course) = course_id {
+        crate::progress::refresh_enrollment(w, course, student).await?;
     }
-    if let Some((lesson, active)) = roadmaps {
-        crate::roadmaps::complete_lesson_steps(w, found.take(active)?, lesson).await?;
+    if let (Some(lesson), true) = (quiz.lesson_id, passed) {
+        crate::roadmaps::lesson_completed(w, student, lesson).await?;
     }
     Ok(saved)
 }
 
-/// The student's progress row on the quiz `quiz` finds, found by (student,
-/// quiz) since the table has no unique key: a lesson quiz's progress is the
-/// lesson's row; a course quiz has its own. The oldest if there are several.
-fn progress_row(
-    w: &Write,
-    student: Uuid,
-    quiz: impl Fn() -> Scoped<quizzes::Entity>,
-) -> Scoped<student_progress::Entity> {
-    use student_progress as sp;
-    let of_this = Condition::any()
-        .add(sp::Column::LessonId.in_subquery(quiz().column(quizzes::Column::LessonId)))
-        .add(
-            Condition::all()
-                .add(
-                    sp::Column::AssessmentId.in_subquery(
-                        quiz()
-                            .filter(quizzes::Column::LessonId.is_null())
-                            .column(quizzes::Column::Id),
-                    ),
-                )
-                .add(sp::Column::LessonId.is_null()),
-        );
-    w.select_unrestricted::<sp::Entity>()
-        .filter(sp::Column::StudentId.eq(student))
-        .filter(of_this)
-        .order_by(sp::Column::CreatedAt, Order::Asc)
-        .limit(1)
-}
-
-/// Records an attempt on the student's progress row on the quiz (`existing`, read by
-/// [`progress_row`]): one more attempt, the best score so far, completed
-/// once passed (a later failed retry does not undo it).
+/// The student's progress row on the quiz: one more attempt, the best
+/// score so far, completed once passed (a later failed retry does not undo
+/// it). Found by (student, quiz), since the table has no unique key.
 #[allow(clippy::too_many_arguments)]
 async fn record_progress(
     w: &Write,
-    existing: Option<student_progress::Model>,
     student: Uuid,
     course_id: Option<Uuid>,
     lesson_id: Option<Uuid>,
@@ -394,6 +305,20 @@ async fn record_progress(
 ) -> Result<()> {
     use student_progress as sp;
     let at = now();
+    // A lesson quiz's progress is the lesson's row; a course quiz has its own.
+    let of_this = match lesson_id {
+        Some(l) => Condition::all().add(sp::Column::LessonId.eq(l)),
+        None => Condition::all()
+            .add(sp::Column::AssessmentId.eq(quiz_id))
+            .add(sp::Column::LessonId.is_null()),
+    };
+    let existing = w
+        .select_unrestricted::<sp::Entity>()
+        .filter(sp::Column::StudentId.eq(student))
+        .filter(of_this)
+        .order_by(sp::Column::CreatedAt, Order::Asc)
+        .one()
+        .await?;
     match existing {
         Some(row) => {
             let (status, completion): (Expr, Expr) = if passed {

@@ -79,8 +79,6 @@ where
 pub trait Reads: Sync {
     fn rows<E: sea_orm::EntityTrait>(&self) -> store::Scoped<E>;
     fn who(&self) -> &auth::Principal;
-    /// Reads queued to run together (one round trip on PostgreSQL).
-    fn batch(&self) -> store::Batch;
 }
 
 impl Reads for store::Scope {
@@ -90,9 +88,6 @@ impl Reads for store::Scope {
     fn who(&self) -> &auth::Principal {
         self.principal()
     }
-    fn batch(&self) -> store::Batch {
-        store::Scope::batch(self)
-    }
 }
 
 impl Reads for store::Write {
@@ -101,9 +96,6 @@ impl Reads for store::Write {
     }
     fn who(&self) -> &auth::Principal {
         self.principal()
-    }
-    fn batch(&self) -> store::Batch {
-        store::Write::batch(self)
     }
 }
 

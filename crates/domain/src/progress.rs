@@ -17,9 +17,9 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, Order,
     prelude::{DateTimeWithTimeZone, Decimal},
-    sea_query::{Expr, ExprTrait, SelectStatement},
+    sea_query::{Expr, ExprTrait},
 };
-use store::{Batch, Read, Rows, Write};
+use store::Write;
 use uuid::Uuid;
 
 use crate::{DomainError, Reads, Result, me, now, uuids};
@@ -39,131 +39,67 @@ pub(crate) struct CourseState {
     pub enrollment: Option<enrollments::Model>,
 }
 
-/// Which course a [`CourseState`] is read for: its id, or the course ids
-/// earlier queries of the same batch find (subqueries, any of which may
-/// name it).
-pub(crate) enum CourseKey {
-    Id(Uuid),
-    In(Vec<SelectStatement>),
-}
-
-impl CourseKey {
-    /// `col` names the course.
-    pub fn of(&self, col: impl ColumnTrait + Copy) -> Condition {
-        match self {
-            CourseKey::Id(id) => Condition::all().add(col.eq(*id)),
-            CourseKey::In(ids) => ids
-                .iter()
-                .fold(Condition::any(), |c, q| c.add(col.in_subquery(q.clone()))),
-        }
-    }
-}
-
-/// The reads of a [`CourseState`], queued in a batch ([`CourseState::queue`]).
-pub(crate) struct CourseReads {
-    lessons: Read<lessons::Model>,
-    quizzes: Read<quizzes::Model>,
-    rows: Read<sp::Model>,
-    attempts: Read<attempts::Model>,
-    enrollment: Read<enrollments::Model>,
-}
-
 impl CourseState {
     pub async fn load<R: Reads>(r: &R, course: courses::Model, student: Uuid) -> Result<Self> {
-        let mut b = r.batch();
-        let reads = Self::queue(r, &mut b, &CourseKey::Id(course.id), student);
-        reads.take(&mut b.run().await?, course)
-    }
-
-    /// Queues the reads of the student's state in `course` into `b` (one
-    /// round trip on PostgreSQL); [`CourseReads::take`] makes the state.
-    pub fn queue<R: Reads>(r: &R, b: &mut Batch, course: &CourseKey, student: Uuid) -> CourseReads {
-        let course_lessons = || {
-            r.rows::<lessons::Entity>()
-                .filter(course.of(lessons::Column::CourseId))
-        };
-        let course_quizzes = || {
-            r.rows::<quizzes::Entity>().filter(
+        let lessons = r
+            .rows::<lessons::Entity>()
+            .filter(lessons::Column::CourseId.eq(course.id))
+            .order_by(lessons::Column::OrderIndex, Order::Asc)
+            .order_by(lessons::Column::Id, Order::Asc)
+            .all()
+            .await?;
+        let lesson_ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
+        let quizzes = r
+            .rows::<quizzes::Entity>()
+            .filter(
                 Condition::any()
-                    .add(course.of(quizzes::Column::CourseId))
-                    .add(
-                        quizzes::Column::LessonId
-                            .in_subquery(course_lessons().column(lessons::Column::Id)),
-                    ),
+                    .add(quizzes::Column::CourseId.eq(course.id))
+                    .add(quizzes::Column::LessonId.is_in(lesson_ids)),
             )
-        };
-        let lessons = b.read(
-            course_lessons()
-                .order_by(lessons::Column::OrderIndex, Order::Asc)
-                .order_by(lessons::Column::Id, Order::Asc)
-                .into_statement(),
-        );
-        let quizzes = b.read(
-            course_quizzes()
-                .order_by(quizzes::Column::CreatedAt, Order::Asc)
-                .order_by(quizzes::Column::Id, Order::Asc)
-                .into_statement(),
-        );
-        let rows = b.read(
-            r.rows::<sp::Entity>()
-                .filter(sp::Column::StudentId.eq(student))
-                .filter(course.of(sp::Column::CourseId))
-                .order_by(sp::Column::CreatedAt, Order::Desc)
-                .into_statement(),
-        );
-        let attempts = b.read(
-            r.rows::<attempts::Entity>()
-                .filter(attempts::Column::StudentId.eq(student))
-                .filter(
-                    attempts::Column::AssessmentId
-                        .in_subquery(course_quizzes().column(quizzes::Column::Id)),
-                )
-                .into_statement(),
-        );
-        let enrollment = b.read(
-            r.rows::<enrollments::Entity>()
-                .filter(course.of(enrollments::Column::CourseId))
-                .filter(enrollments::Column::StudentId.eq(student))
-                .limit(1)
-                .into_statement(),
-        );
-        CourseReads {
-            lessons,
-            quizzes,
-            rows,
-            attempts,
-            enrollment,
-        }
-    }
-}
-
-impl CourseReads {
-    /// The state in `course` from the batch's rows.
-    pub fn take(self, found: &mut Rows, course: courses::Model) -> Result<CourseState> {
-        let rows = found
-            .take(self.rows)?
+            .order_by(quizzes::Column::CreatedAt, Order::Asc)
+            .order_by(quizzes::Column::Id, Order::Asc)
+            .all()
+            .await?;
+        let rows = r
+            .rows::<sp::Entity>()
+            .filter(sp::Column::StudentId.eq(student))
+            .filter(sp::Column::CourseId.eq(course.id))
+            .order_by(sp::Column::CreatedAt, Order::Desc)
+            .all()
+            .await?
             .into_iter()
             // The oldest row of a lesson wins (the one the quiz updates).
             .map(|row| (row.lesson_id, row))
             .collect();
         let mut scores: HashMap<Uuid, (i32, i32)> = HashMap::new();
-        for a in found.take(self.attempts)? {
+        let quiz_ids: Vec<Uuid> = quizzes.iter().map(|q| q.id).collect();
+        for a in r
+            .rows::<attempts::Entity>()
+            .filter(attempts::Column::StudentId.eq(student))
+            .filter(attempts::Column::AssessmentId.is_in(quiz_ids))
+            .all()
+            .await?
+        {
             let e = scores.entry(a.assessment_id).or_insert((0, 0));
             e.0 = Ord::max(e.0, a.score.unwrap_or(0));
             e.1 += 1;
         }
-        Ok(CourseState {
+        let enrollment = r
+            .rows::<enrollments::Entity>()
+            .filter(enrollments::Column::CourseId.eq(course.id))
+            .filter(enrollments::Column::StudentId.eq(student))
+            .one()
+            .await?;
+        Ok(Self {
             course,
-            lessons: found.take(self.lessons)?,
-            quizzes: found.take(self.quizzes)?,
+            lessons,
+            quizzes,
             rows,
             scores,
-            enrollment: found.first(self.enrollment)?,
+            enrollment,
         })
     }
-}
 
-impl CourseState {
     pub fn required(&self) -> impl Iterator<Item = &lessons::Model> {
         self.lessons.iter().filter(|l| l.is_published)
     }
@@ -392,42 +328,13 @@ async fn touch(
 /// once every required lesson is done and the mandatory final quiz is
 /// passed (never cleared again). No enrollment (staff): nothing to do.
 pub(crate) async fn refresh_enrollment(w: &Write, course_id: Uuid, student: Uuid) -> Result<()> {
-    let mut b = w.batch();
-    let reads = Refresh::queue(w, &mut b, course_id, student);
-    reads.finish(w, &mut b.run().await?).await
-}
-
-/// The reads of [`refresh_enrollment`], queued in a batch (which may
-/// carry other reads) that runs after the writes they must see.
-pub(crate) struct Refresh {
-    course: Read<courses::Model>,
-    state: CourseReads,
-}
-
-impl Refresh {
-    pub fn queue(w: &Write, b: &mut Batch, course_id: Uuid, student: Uuid) -> Self {
-        let course = b.read(
-            w.select_unrestricted::<courses::Entity>()
-                .filter(courses::Column::Id.eq(course_id))
-                .limit(1)
-                .into_statement(),
-        );
-        let state = CourseState::queue(w, b, &CourseKey::Id(course_id), student);
-        Refresh { course, state }
-    }
-
-    /// Updates the enrollment from the batch's rows.
-    pub async fn finish(self, w: &Write, found: &mut Rows) -> Result<()> {
-        let course = found
-            .first(self.course)?
-            .ok_or(DomainError::NotFound("course"))?;
-        let state = self.state.take(found, course)?;
-        update_enrollment(w, &state).await
-    }
-}
-
-/// [`refresh_enrollment`] from the student's state in the course.
-async fn update_enrollment(w: &Write, state: &CourseState) -> Result<()> {
+    let course = w
+        .select_unrestricted::<courses::Entity>()
+        .filter(courses::Column::Id.eq(course_id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("course"))?;
+    let state = CourseState::load(w, course, student).await?;
     let Some(enrollment) = &state.enrollment else {
         return Ok(());
     };

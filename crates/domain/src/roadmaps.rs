@@ -15,7 +15,7 @@ use entity::{
 };
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, Order, prelude::Json, sea_query::Expr};
 use serde_json::json;
-use store::{Scoped, Write};
+use store::Write;
 use uuid::Uuid;
 
 use crate::{DomainError, Result, me, now, progress::CourseState, uuids};
@@ -270,23 +270,12 @@ pub async fn complete_step(w: &Write, roadmap_id: Uuid, order: i32) -> Result<ro
 /// A lesson was completed: its steps in the student's active roadmaps are
 /// completed too (and a roadmap with its last step).
 pub(crate) async fn lesson_completed(w: &Write, student: Uuid, lesson: Uuid) -> Result<()> {
-    let active = active_of(w, student).all().await?;
-    complete_lesson_steps(w, active, lesson).await
-}
-
-/// The student's active roadmaps (for [`complete_lesson_steps`]).
-pub(crate) fn active_of(w: &Write, student: Uuid) -> Scoped<roadmaps::Entity> {
-    w.select_unrestricted::<roadmaps::Entity>()
+    let active = w
+        .select_unrestricted::<roadmaps::Entity>()
         .filter(roadmaps::Column::StudentId.eq(student))
         .filter(roadmaps::Column::Status.eq("active"))
-}
-
-/// [`lesson_completed`] over the student's `active` roadmaps, as read.
-pub(crate) async fn complete_lesson_steps(
-    w: &Write,
-    active: Vec<roadmaps::Model>,
-    lesson: Uuid,
-) -> Result<()> {
+        .all()
+        .await?;
     let id = lesson.to_string();
     for r in active {
         let r = crate::locked::<roadmaps::Entity>(w, r.id, "roadmap").await?;
