@@ -220,6 +220,28 @@ impl TestServer {
     }
 }
 
+/// A test that panics before [`TestServer::stop`] still stops its server and
+/// drops its PostgreSQL database (on a thread of its own: the test's runtime
+/// may be the one unwinding).
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(pg) = self.pg.take() {
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build();
+                if let Ok(rt) = rt {
+                    rt.block_on(drop_database(Some(pg)));
+                }
+            })
+            .join();
+        }
+    }
+}
+
 /// A second server over the database of a [`TestServer`] (same data, same
 /// token secret), with its configuration tweaked; stopped when dropped.
 pub struct Twin {
