@@ -137,6 +137,24 @@ pub struct Config {
     /// documents` writes it, or Apollo's persisted-query manifest); when
     /// set, only its operations run.
     pub trusted_documents: Option<std::path::PathBuf>,
+    /// Subscriptions one WebSocket connection may run at once.
+    pub max_subscriptions_per_connection: usize,
+    /// WebSocket connections one user (or one address, anonymously) may
+    /// hold open.
+    pub max_connections_per_user: usize,
+    /// Seconds between the server's WebSocket pings.
+    pub subscription_keepalive_secs: u64,
+    /// Seconds a WebSocket client has to send `connection_init`.
+    pub subscription_init_timeout_secs: u64,
+    /// Seconds between checks of a subscriber's membership when no event
+    /// arrives (events check it anyway).
+    pub subscription_recheck_secs: u64,
+    /// Seconds a WebSocket client has to take a message before it is closed
+    /// as too slow.
+    pub subscription_send_timeout_secs: u64,
+    /// Events a subscription may fall behind before it is closed as too
+    /// slow.
+    pub subscription_queue: usize,
     /// Set by [`Config::resolve_secret`] when the HS256 key was generated
     /// rather than configured: such a server only listens on loopback.
     #[serde(skip)]
@@ -194,6 +212,13 @@ impl Default for Config {
             log_format: "plain".to_owned(),
             cors_origins: vec!["http://localhost".into(), "http://127.0.0.1".into()],
             trusted_documents: None,
+            max_subscriptions_per_connection: 20,
+            max_connections_per_user: 16,
+            subscription_keepalive_secs: 15,
+            subscription_init_timeout_secs: 10,
+            subscription_recheck_secs: 30,
+            subscription_send_timeout_secs: 10,
+            subscription_queue: 1024,
             secret_generated: false,
         }
     }
@@ -463,6 +488,13 @@ impl Config {
             "COACHQL_BUDGET_PER_IP_PER_MINUTE" => budget_per_ip_per_minute,
             "COACHQL_BUDGET_PER_TENANT_PER_MINUTE" => budget_per_tenant_per_minute,
             "COACHQL_LOG_FORMAT" => log_format,
+            "COACHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION" => max_subscriptions_per_connection,
+            "COACHQL_MAX_CONNECTIONS_PER_USER" => max_connections_per_user,
+            "COACHQL_SUBSCRIPTION_KEEPALIVE_SECS" => subscription_keepalive_secs,
+            "COACHQL_SUBSCRIPTION_INIT_TIMEOUT_SECS" => subscription_init_timeout_secs,
+            "COACHQL_SUBSCRIPTION_RECHECK_SECS" => subscription_recheck_secs,
+            "COACHQL_SUBSCRIPTION_SEND_TIMEOUT_SECS" => subscription_send_timeout_secs,
+            "COACHQL_SUBSCRIPTION_QUEUE" => subscription_queue,
         }
         Ok(())
     }

@@ -75,7 +75,12 @@ const INIT: &str = r##"(function () {
     "}",
     ""
   ].join("\n");
-  var fetcher = GraphiQL.createFetcher({ url: window.location.origin + "/graphql" });
+  // Subscriptions go over a WebSocket to the same /graphql; the Headers
+  // below are sent as connection_init's payload.
+  var fetcher = GraphiQL.createFetcher({
+    url: window.location.origin + "/graphql",
+    subscriptionUrl: window.location.origin.replace(/^http/, "ws") + "/graphql"
+  });
   ReactDOM.createRoot(document.getElementById("graphiql")).render(
     React.createElement(GraphiQL, {
       fetcher: fetcher,

@@ -38,6 +38,7 @@ pub struct AppState {
     pub limits: RequestLimits,
     pub budgets: Budgets,
     pub persisted: crate::persisted::Persisted,
+    pub live: crate::ws::LiveState,
 }
 
 /// What one HTTP request may carry, checked before anything is parsed.
@@ -421,7 +422,7 @@ async fn authenticate(
 
 /// Gives every error a code from the fixed list: resolver errors carry one;
 /// the rest are validation failures of the document or its variables.
-fn classify(errors: &mut [ServerError]) {
+pub(crate) fn classify(errors: &mut [ServerError]) {
     for e in errors {
         truncate_message(&mut e.message);
         let has_code = e
@@ -452,7 +453,7 @@ fn classify(errors: &mut [ServerError]) {
 }
 
 /// A response carrying only `e` (nothing was executed or kept).
-fn failed(e: ApiError) -> Response {
+pub(crate) fn failed(e: ApiError) -> Response {
     // No location: the error is about the request, not a place in the
     // document.
     let e = async_graphql::Error::from(e);
@@ -561,7 +562,10 @@ fn respond(media: &'static str, batch: BatchResponse, tenant: Option<uuid::Uuid>
     resp
 }
 
-fn operation_type(docs: &Documents, req: &mut Request) -> Result<Option<OperationType>, String> {
+pub(crate) fn operation_type(
+    docs: &Documents,
+    req: &mut Request,
+) -> Result<Option<OperationType>, String> {
     docs.parse(req)?;
     let name = req.operation_name.clone();
     let doc = req.parsed_query().map_err(|e| e.message)?;
@@ -581,7 +585,7 @@ fn operation_type(docs: &Documents, req: &mut Request) -> Result<Option<Operatio
 /// size, that each operation has a document, the document limits, and the
 /// variables' shape. Returns the request's cost in complexity units
 /// (fields after fragment expansion).
-fn admit(limits: &RequestLimits, batch: &BatchRequest) -> Result<u64, ApiError> {
+pub(crate) fn admit(limits: &RequestLimits, batch: &BatchRequest) -> Result<u64, ApiError> {
     let reqs: Vec<&Request> = match batch {
         BatchRequest::Single(r) => vec![r],
         BatchRequest::Batch(rs) => rs.iter().collect(),
@@ -821,6 +825,14 @@ async fn run_admitted(
                     .insert(header::ALLOW, HeaderValue::from_static("POST"));
                 return resp;
             }
+            Ok(Some(OperationType::Subscription)) => {
+                return request_error(
+                    media,
+                    ErrorCode::BadUserInput,
+                    "subscriptions run over a WebSocket to /graphql (graphql-transport-ws or \
+                     graphql-ws), not over HTTP",
+                );
+            }
             Ok(ty) => mutations.push(ty == Some(OperationType::Mutation)),
         }
     }
@@ -894,9 +906,13 @@ fn parse_get(query: &str) -> Result<Request, String> {
 async fn graphql_get(
     State(state): State<Arc<AppState>>,
     ClientIp(ip): ClientIp,
+    crate::ws::Upgrade(ws): crate::ws::Upgrade,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> HttpResponse {
+    if let Some(ws) = ws {
+        return crate::ws::upgrade(state, ws, headers, ip);
+    }
     let deadline = Instant::now() + state.limits.timeout;
     let query = query.unwrap_or_default();
     if query.is_empty() && wants_html(&headers) {

@@ -16,6 +16,7 @@ pub mod metrics;
 pub mod persisted;
 pub mod seed;
 pub mod server;
+pub mod ws;
 
 use config::Config;
 
@@ -93,7 +94,27 @@ pub async fn serve(
     tune_allocator();
     let mut db = db;
     metrics::instrument(&mut db);
-    let store = store::Store::new(db, Some(config.db_role.clone()));
+    let store = store::Store::new(db, Some(config.db_role.clone()))
+        .with_events(store::Events::new(config.subscription_queue));
+    // One LISTEN connection per process on PostgreSQL: the events of every
+    // process on the database reach this one's subscribers.
+    let listening = tokio::spawn(store::events::listen(
+        store.connection().clone(),
+        store.events().clone(),
+    ));
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let secs = Duration::from_secs;
+    let live = ws::LiveState::new(
+        ws::LiveConfig {
+            max_subscriptions_per_connection: config.max_subscriptions_per_connection,
+            max_connections_per_user: config.max_connections_per_user,
+            keepalive: secs(config.subscription_keepalive_secs.max(1)),
+            init_timeout: secs(config.subscription_init_timeout_secs.max(1)),
+            recheck: secs(config.subscription_recheck_secs.max(1)),
+            send_timeout: secs(config.subscription_send_timeout_secs.max(1)),
+        },
+        stop_rx,
+    );
     let keys = config.token_keys()?;
     let guard = resolver::account::CredentialGuard::new(resolver::account::GuardOptions {
         hash_concurrency: config.hash_concurrency,
@@ -133,6 +154,7 @@ pub async fn serve(
                 .map(persisted::load_manifest)
                 .transpose()?,
         ),
+        live,
     });
     let limits = server::ConnectionLimits {
         header_read_timeout: Duration::from_secs(config.header_read_timeout_secs),
@@ -141,14 +163,22 @@ pub async fn serve(
         max_connections_per_ip: config.max_connections_per_ip,
         shutdown_timeout: Duration::from_secs(config.shutdown_timeout_secs),
     };
-    server::serve(
+    // WebSocket connections live outside the HTTP connections' drain:
+    // they are told to close (1001) when the shutdown starts.
+    let shutdown = async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    };
+    let served = server::serve(
         listener,
         http::router(state, &config.cors_origins),
         limits,
         shutdown,
     )
     .await
-    .context("server error")
+    .context("server error");
+    listening.abort();
+    served
 }
 
 /// Large allocations (argon2id's 19 MiB per password hash) are mapped and

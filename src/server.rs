@@ -56,7 +56,7 @@ pub async fn serve(
         ..limits
     };
     let slots = Arc::new(Semaphore::new(max));
-    let per_ip = Arc::new(PerIp::default());
+    let per_ip = Arc::new(PerKey::<IpAddr>::default());
     let (close_tx, close_rx) = watch::channel(false);
     let mut connections = JoinSet::new();
     tokio::pin!(shutdown);
@@ -120,7 +120,7 @@ async fn connection(
     app: Router,
     limits: ConnectionLimits,
     mut close: watch::Receiver<bool>,
-    _slots: (OwnedSemaphorePermit, IpSlot),
+    _slots: (OwnedSemaphorePermit, KeySlot<IpAddr>),
 ) {
     let activity = Arc::new(Activity::new());
     let io = TokioIo::new(Tracked {
@@ -207,38 +207,45 @@ fn effective_max_connections(configured: usize) -> usize {
     configured
 }
 
-/// Open connections per client address.
-#[derive(Default)]
-struct PerIp(Mutex<HashMap<IpAddr, usize>>);
+/// Open connections per key (a client address here; a user for
+/// WebSocket connections, `crate::ws`), each capped.
+pub(crate) struct PerKey<K>(Mutex<HashMap<K, usize>>);
 
-/// One connection's place in [`PerIp`], given back on drop.
-struct IpSlot {
-    map: Arc<PerIp>,
-    ip: IpAddr,
+impl<K> Default for PerKey<K> {
+    fn default() -> Self {
+        Self(Mutex::default())
+    }
 }
 
-impl PerIp {
-    fn take(self: &Arc<Self>, ip: IpAddr, max: usize) -> Option<IpSlot> {
+/// One connection's place in a [`PerKey`], given back on drop.
+pub(crate) struct KeySlot<K: Eq + std::hash::Hash> {
+    map: Arc<PerKey<K>>,
+    key: K,
+}
+
+impl<K: Eq + std::hash::Hash + Clone> PerKey<K> {
+    /// A place for `key`, unless it already holds `max`.
+    pub(crate) fn take(self: &Arc<Self>, key: K, max: usize) -> Option<KeySlot<K>> {
         let mut m = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let n = m.entry(ip).or_default();
+        let n = m.entry(key.clone()).or_default();
         if *n >= max {
             return None;
         }
         *n += 1;
-        Some(IpSlot {
+        Some(KeySlot {
             map: self.clone(),
-            ip,
+            key,
         })
     }
 }
 
-impl Drop for IpSlot {
+impl<K: Eq + std::hash::Hash> Drop for KeySlot<K> {
     fn drop(&mut self) {
         let mut m = self.map.0.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(n) = m.get_mut(&self.ip) {
+        if let Some(n) = m.get_mut(&self.key) {
             *n -= 1;
             if *n == 0 {
-                m.remove(&self.ip);
+                m.remove(&self.key);
             }
         }
     }

@@ -864,3 +864,153 @@ async fn a_forbidden_object_answers_like_a_missing_one() {
     assert!(!s.data(&admin, q, json!({"id": other})).await["node"].is_null());
     s.stop().await;
 }
+
+/// Subscriptions read through the same rules as queries: a caller may
+/// watch exactly the workshops and courses the root connections show them,
+/// notifications need a token, and a course that stops being visible is
+/// sent as null at its next change.
+#[tokio::test]
+async fn subscriptions_follow_the_read_rules() {
+    use common::ws::{Got, Ws};
+    let s = TestServer::start_with(|c| c.max_subscriptions_per_connection = 100).await;
+    let db = &s.db;
+    let all_ids = |table: &str| {
+        let sql = format!("SELECT id FROM {table}");
+        async move {
+            let be = db.get_database_backend();
+            let rows = db
+                .query_all_raw(Statement::from_string(be, sql))
+                .await
+                .unwrap();
+            rows.iter()
+                .map(|r| match be {
+                    sea_orm::DbBackend::Postgres => r.try_get::<uuid::Uuid>("", "id").unwrap(),
+                    _ => uuid::Uuid::from_slice(&r.try_get::<Vec<u8>>("", "id").unwrap()).unwrap(),
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let global = |ty: &str, id: &uuid::Uuid| {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{ty}:{id}"))
+    };
+    for (root, field, arg, ty, table) in [
+        (
+            "workshops",
+            "workshopSeats",
+            "workshopId",
+            "Workshop",
+            "workshops",
+        ),
+        ("courses", "courseUpdated", "courseId", "Course", "courses"),
+    ] {
+        let ids = all_ids(table).await;
+        for who in ["anon", LEO, IVAN, ADA] {
+            let auth = if who == "anon" {
+                "tenant:insideout".to_owned()
+            } else {
+                s.token("insideout", email(who)).await
+            };
+            let visible: BTreeSet<String> = s
+                .data(
+                    &auth,
+                    &format!("{{ {root}(first: 100) {{ nodes {{ id }} }} }}"),
+                    json!({}),
+                )
+                .await[root]["nodes"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n["id"].as_str().unwrap().to_owned())
+                .collect();
+            let mut ws = Ws::connect(&s.url, &auth).await;
+            let mut watched = BTreeSet::new();
+            for (n, id) in ids.iter().enumerate() {
+                let gid = global(ty, id);
+                ws.subscribe(
+                    &n.to_string(),
+                    &format!("subscription($i: ID!) {{ {field}({arg}: $i) {{ id }} }}"),
+                    json!({"i": gid}),
+                )
+                .await;
+                match ws.next_within(std::time::Duration::from_secs(10)).await {
+                    Got::Next(_, p) if p["data"][field]["id"].is_string() => {
+                        watched.insert(gid.clone());
+                        ws.stop(&n.to_string()).await;
+                    }
+                    Got::Next(_, p) => {
+                        let code = p["errors"][0]["extensions"]["code"].as_str();
+                        assert!(
+                            matches!(code, Some("NOT_FOUND") | Some("UNAUTHENTICATED")),
+                            "{field} {gid} as {who}: {p}"
+                        );
+                    }
+                    other => panic!("{field} {gid} as {who}: {other:?}"),
+                }
+                // Its completion.
+                assert!(matches!(
+                    ws.next_within(std::time::Duration::from_secs(10)).await,
+                    Got::Complete(_)
+                ));
+            }
+            assert_eq!(watched, visible, "{field} as {who}");
+        }
+    }
+
+    // Notifications are for signed-in callers.
+    let mut anon = Ws::connect(&s.url, "tenant:insideout").await;
+    anon.subscribe("n", "subscription { myNotifications { kind } }", json!({}))
+        .await;
+    match anon.next_within(std::time::Duration::from_secs(10)).await {
+        Got::Next(_, p) => assert_eq!(
+            p["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+            "{p}"
+        ),
+        other => panic!("{other:?}"),
+    }
+
+    // A course archived while a learner (not enrolled: enrolled students
+    // keep seeing theirs) watches it: null at that change.
+    let ada = s.token("insideout", email(ADA)).await;
+    let mut unenrolled = None;
+    for learner in ["lina@learner.example", email(LEO)] {
+        let token = s.token("insideout", learner).await;
+        let mine = course_ids(&s, &token, "enrollments", "course { id }").await;
+        let visible = course_ids(&s, &token, "courses", "id").await;
+        if let Some(c) = visible.into_iter().find(|c| !mine.contains(c)) {
+            unenrolled = Some((token, c));
+            break;
+        }
+    }
+    let (leo, course) = unenrolled.expect("a published course a learner is not enrolled in");
+    let mut ws = Ws::connect(&s.url, &leo).await;
+    ws.subscribe(
+        "c",
+        "subscription($c: ID!) { courseUpdated(courseId: $c) { id title } }",
+        json!({"c": course}),
+    )
+    .await;
+    assert!(ws.next("c").await["data"]["courseUpdated"]["id"].is_string());
+    s.data(
+        &ada,
+        "mutation($c: ID!) { archiveCourse(courseId: $c) { id } }",
+        json!({"c": course}),
+    )
+    .await;
+    let gone = ws.next("c").await;
+    assert!(gone["data"]["courseUpdated"].is_null(), "{gone}");
+    assert!(gone.get("errors").is_none(), "{gone}");
+    s.stop().await;
+}
+
+/// The course ids of `root`'s nodes (`path` selects `id`, or `course { id }`).
+async fn course_ids(s: &TestServer, token: &str, root: &str, path: &str) -> Vec<serde_json::Value> {
+    let q = format!("{{ {root}(first: 100) {{ nodes {{ {path} }} }} }}");
+    let data = s.data(token, &q, json!({})).await;
+    data[root]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.get("course").map_or(n["id"].clone(), |c| c["id"].clone()))
+        .collect()
+}

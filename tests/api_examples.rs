@@ -1,9 +1,14 @@
 //! Every example of docs/API.md runs against the demo data, in order, as
-//! the user its first line names, without errors.
+//! the user its first line names, without errors: queries and mutations
+//! over HTTP, subscriptions over a WebSocket (a live view's first value must
+//! arrive; `myNotifications` sends nothing until something happens).
 
 mod common;
 
-use common::TestServer;
+use common::{
+    TestServer,
+    ws::{Got, Ws},
+};
 use serde_json::json;
 
 #[tokio::test]
@@ -23,6 +28,32 @@ async fn every_api_md_example_runs() {
         } else {
             s.token(tenant, user).await
         };
+        let is_subscription = body
+            .lines()
+            .find(|l| !l.trim().is_empty() && !l.trim().starts_with('#'))
+            .is_some_and(|l| l.trim_start().starts_with("subscription"));
+        if is_subscription {
+            let mut ws = Ws::connect(&s.url, &auth).await;
+            ws.subscribe("1", body, json!({})).await;
+            if body.contains("myNotifications") {
+                ws.quiet(std::time::Duration::from_millis(300)).await;
+                ran += 1;
+                continue;
+            }
+            let first = match ws.next_within(std::time::Duration::from_secs(10)).await {
+                Got::Next(_, payload) => payload,
+                other => panic!("{body}: {other:?}"),
+            };
+            assert!(first.get("errors").is_none(), "{body}: {first}");
+            let data = first["data"].clone();
+            assert!(
+                data.as_object()
+                    .is_some_and(|m| m.values().all(|v| !v.is_null())),
+                "empty answer: {data}"
+            );
+            ran += 1;
+            continue;
+        }
         let data = s.data(&auth, body, json!({})).await;
         assert!(
             data.as_object()

@@ -2,13 +2,20 @@
 //! field of the schema. The test enumerates the schema by introspection —
 //! every root connection and every relation of every type, `node(id:)`,
 //! `totalCount`, cursors, certificate verification and every mutation that
-//! takes an id — so fields added later are covered without editing it.
+//! takes an id, every subscription — so fields added later are covered
+//! without editing it.
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    time::Duration,
+};
 
-use common::TestServer;
+use common::{
+    TestServer,
+    ws::{Got, Ws},
+};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
@@ -22,6 +29,17 @@ struct Shape {
     relations: BTreeMap<String, Vec<(String, String, bool)>>,
     /// Mutations taking an id: (field, argument, type the id names).
     id_mutations: Vec<(String, String, String, String)>,
+    /// Subscriptions: (field, its id arguments with the type each names).
+    subscriptions: Vec<(String, Vec<(String, String)>)>,
+}
+
+/// The type an id argument names: `workshopId` names a `Workshop`.
+fn id_type(arg: &str) -> String {
+    let mut ty = arg.strip_suffix("Id").unwrap_or(arg).to_owned();
+    if let Some(first) = ty.get_mut(0..1) {
+        first.make_ascii_uppercase();
+    }
+    ty
 }
 
 fn named(t: &Value) -> (String, bool) {
@@ -64,6 +82,7 @@ async fn shape(s: &TestServer) -> Shape {
         roots: vec![],
         relations: BTreeMap::new(),
         id_mutations: vec![],
+        subscriptions: vec![],
     };
     for t in types {
         let name = t["name"].as_str().unwrap_or_default();
@@ -98,17 +117,26 @@ async fn shape(s: &TestServer) -> Shape {
                     .collect();
                 for a in f["args"].as_array().unwrap() {
                     if named(&a["type"]).0 == "ID" {
-                        // `workshopId` names a Workshop.
                         let arg = a["name"].as_str().unwrap().to_owned();
-                        let mut ty = arg.strip_suffix("Id").unwrap_or(&arg).to_owned();
-                        if let Some(first) = ty.get_mut(0..1) {
-                            first.make_ascii_uppercase();
-                        }
+                        let ty = id_type(&arg);
                         shape
                             .id_mutations
                             .push((fname.clone(), arg, ty, others.clone()));
                     }
                 }
+            } else if name == "Subscription" {
+                let ids = f["args"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|a| named(&a["type"]).0 == "ID")
+                    .map(|a| {
+                        let arg = a["name"].as_str().unwrap().to_owned();
+                        let ty = id_type(&arg);
+                        (arg, ty)
+                    })
+                    .collect();
+                shape.subscriptions.push((fname, ids));
             } else if node_types.contains(name) {
                 if let Some(target) = conn_target(&ty) {
                     shape
@@ -462,6 +490,149 @@ async fn totals_count_only_the_tokens_tenant() {
             .try_get("", "n")
             .unwrap();
         assert_eq!(data[root]["totalCount"], n, "{root}");
+    }
+    s.stop().await;
+}
+
+/// Opens every subscription of the schema as a subscriber of northstar
+/// (its admin, and the platform admin who is a member of both tenants):
+/// each id argument given every row of insideout of the type it names is
+/// refused without data; opened on northstar's own rows, none of them hears
+/// anything when insideout's data changes, also when the change concerns
+/// the platform admin's own user there.
+#[tokio::test]
+async fn no_subscription_hears_or_reads_another_tenant() {
+    let s = TestServer::start_with(|c| c.max_subscriptions_per_connection = 100).await;
+    let shape = shape(&s).await;
+    assert!(shape.subscriptions.len() >= 5, "{:?}", shape.subscriptions);
+    let theirs = rows_of(&s, INSIDEOUT, NORTHSTAR).await;
+    let ours = rows_of(&s, NORTHSTAR, INSIDEOUT).await;
+    let of_type = |rows: &BTreeMap<String, String>, ty: &str| -> Vec<String> {
+        rows.iter()
+            .filter(|(_, table)| type_of(table) == Some(ty))
+            .map(|(id, _)| encode(ty, id))
+            .collect()
+    };
+    let mut listeners = vec![];
+    for who in ["nora@northstar.example", "admin@coachql.dev"] {
+        let token = s.token("northstar", who).await;
+        let mut ws = Ws::connect(&s.url, &token).await;
+        let mut n = 0;
+        for (field, args) in &shape.subscriptions {
+            for (arg, ty) in args {
+                let guesses = of_type(&theirs, ty);
+                assert!(!guesses.is_empty(), "no {ty} rows in insideout");
+                for id in guesses {
+                    n += 1;
+                    let sid = format!("guess{n}");
+                    ws.subscribe(
+                        &sid,
+                        &format!(
+                            "subscription($id: ID!) {{ {field}({arg}: $id) {{ __typename }} }}"
+                        ),
+                        json!({"id": id}),
+                    )
+                    .await;
+                    match ws.next_within(Duration::from_secs(10)).await {
+                        Got::Next(i, p) => {
+                            assert_eq!(i, sid);
+                            assert!(
+                                p["data"].is_null() && p["errors"].is_array(),
+                                "{field}({arg}: {id}) as {who}: {p}"
+                            );
+                        }
+                        Got::Error(i, _) => assert_eq!(i, sid),
+                        other => panic!("{field}({arg}: {id}): {other:?}"),
+                    }
+                    assert!(matches!(
+                        ws.next_within(Duration::from_secs(10)).await,
+                        Got::Complete(i) if i == sid
+                    ));
+                }
+            }
+        }
+        // Every subscription on northstar's own rows.
+        for (i, (field, args)) in shape.subscriptions.iter().enumerate() {
+            let vars: serde_json::Map<String, Value> = args
+                .iter()
+                .map(|(arg, ty)| {
+                    let own = of_type(&ours, ty);
+                    (arg.clone(), json!(own.first().expect("a northstar row")))
+                })
+                .collect();
+            let params: Vec<String> = args.iter().map(|(a, _)| format!("${a}: ID!")).collect();
+            let passed: Vec<String> = args.iter().map(|(a, _)| format!("{a}: ${a}")).collect();
+            let doc = if args.is_empty() {
+                format!("subscription {{ {field} {{ __typename }} }}")
+            } else {
+                format!(
+                    "subscription({}) {{ {field}({}) {{ __typename }} }}",
+                    params.join(", "),
+                    passed.join(", ")
+                )
+            };
+            ws.subscribe(&format!("own{i}"), &doc, Value::Object(vars))
+                .await;
+        }
+        // Their first values (or refusals: a course progress of a course
+        // the admin is not enrolled in is still theirs to ask).
+        while !matches!(
+            ws.next_within(Duration::from_millis(1500)).await,
+            Got::Nothing
+        ) {}
+        listeners.push(ws);
+    }
+    // Changes in insideout, of every kind of event.
+    let ada = s.token("insideout", "ada@insideout.example").await;
+    let ivan = s.token("insideout", "ivan@insideout.example").await;
+    let leo = s.token("insideout", "leo@learner.example").await;
+    let admin_here = s.token("insideout", "admin@coachql.dev").await;
+    let admin_id = s
+        .data(&admin_here, "{ me { user { id } } }", json!({}))
+        .await["me"]["user"]["id"]
+        .clone();
+    let leo_id =
+        s.data(&leo, "{ me { user { id } } }", json!({})).await["me"]["user"]["id"].clone();
+    // A subscriber in insideout hears these changes: they were published.
+    let mut control = Ws::connect(&s.url, &ada).await;
+    control
+        .subscribe(
+            "b",
+            "subscription { weeklyLeaderboard { week } }",
+            json!({}),
+        )
+        .await;
+    control.next("b").await;
+    for u in [&admin_id, &leo_id] {
+        s.data(&ada, "mutation($u: ID!) { awardPoints(userId: $u, points: 1000, activityType: \"bonus\") { totalPoints } }", json!({"u": u})).await;
+        s.data(
+            &ada,
+            "mutation($u: ID!) { checkAchievements(userId: $u) { id } }",
+            json!({"u": u}),
+        )
+        .await;
+    }
+    for w in of_type(&theirs, "Workshop") {
+        s.gql(
+            &leo,
+            "mutation($w: ID!) { registerForWorkshop(workshopId: $w) { id } }",
+            json!({"w": w}),
+        )
+        .await;
+    }
+    for c in of_type(&theirs, "Course") {
+        s.gql(
+            &leo,
+            "mutation($c: ID!) { enrollInCourse(courseId: $c) { id } }",
+            json!({"c": c}),
+        )
+        .await;
+        s.gql(&ivan, "mutation($c: ID!) { updateCourse(courseId: $c, input: {description: \"changed\"}) { id } }", json!({"c": c})).await;
+        s.gql(&ada, "mutation($c: ID!) { updateCourse(courseId: $c, input: {description: \"changed\"}) { id } }", json!({"c": c})).await;
+    }
+    control.next("b").await;
+    for ws in &mut listeners {
+        ws.quiet(Duration::from_millis(1500)).await;
     }
     s.stop().await;
 }

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { chromium } from "playwright-core";
-import { startServer } from "./server.mjs";
+import { startServer, offlinePage } from "./server.mjs";
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
 
@@ -28,23 +28,8 @@ test("GraphiQL works offline: query with a token, docs of every type", { timeout
     t.skip("no Chromium installed (CI installs Debian's chromium)");
     return;
   }
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const problems = [];
-  const origin = new URL(server.url).origin;
   // Anything that would leave the machine is refused and recorded.
-  await context.route("**/*", (route) => {
-    const url = new URL(route.request().url());
-    if (url.origin === origin || url.protocol === "data:" || url.protocol === "blob:") {
-      return route.continue();
-    }
-    problems.push(`external request: ${url.href}`);
-    return route.abort();
-  });
-  page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console: ${m.text()}`);
-  });
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  const { context, page, problems, origin } = await offlinePage(browser, server.url);
   page.on("requestfailed", (r) => {
     if (new URL(r.url()).origin === origin) problems.push(`failed: ${r.url()}`);
   });

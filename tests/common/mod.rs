@@ -9,6 +9,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
+pub mod ws;
+
 pub struct TestServer {
     pub url: String,
     /// The metrics listener (off in production unless configured).
@@ -298,6 +300,9 @@ pub struct ServerProcess {
     pub url: String,
     dir: tempfile::TempDir,
     pg: Option<(String, String)>,
+    /// The database it serves.
+    db_url: String,
+    env: Vec<(String, String)>,
 }
 
 impl ServerProcess {
@@ -330,6 +335,28 @@ impl ServerProcess {
             .output()
             .unwrap();
         assert!(seeded.status.success(), "{seeded:?}");
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Self::spawn(dir, url, pg, env, nofile).await
+    }
+
+    /// A second process serving the same database (it leaves the database
+    /// to this one to drop).
+    pub async fn sibling(&self) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        Self::spawn(dir, self.db_url.clone(), None, self.env.clone(), None).await
+    }
+
+    async fn spawn(
+        dir: tempfile::TempDir,
+        url: String,
+        pg: Option<(String, String)>,
+        env: Vec<(String, String)>,
+        nofile: Option<u64>,
+    ) -> Self {
+        let bin = env!("CARGO_BIN_EXE_coachql");
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -344,7 +371,7 @@ impl ServerProcess {
             .env("RUST_LOG", "warn")
             .stdout(std::process::Stdio::null())
             .stderr(log);
-        for (k, v) in env {
+        for (k, v) in &env {
             cmd.env(k, v);
         }
         if let Some(n) = nofile {
@@ -371,6 +398,8 @@ impl ServerProcess {
             url: format!("http://127.0.0.1:{port}"),
             dir,
             pg,
+            db_url: url,
+            env,
         };
         let client = reqwest::Client::new();
         for _ in 0..300 {
@@ -455,4 +484,14 @@ impl Drop for ServerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The row uuid inside a global id.
+pub fn uuid_of(global: &Value) -> uuid::Uuid {
+    use base64::Engine;
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(global.as_str().unwrap())
+        .unwrap();
+    let text = String::from_utf8(raw).unwrap();
+    text.split_once(':').unwrap().1.parse().unwrap()
 }

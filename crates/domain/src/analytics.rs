@@ -25,7 +25,7 @@ use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait, Func, Query},
 };
 use serde_json::{Value as Json, json};
-use store::{Scope, Scoped, Write};
+use store::{NoticeKind, Scope, Scoped, Topic, Write};
 use uuid::Uuid;
 
 use crate::{DomainError, Result, now};
@@ -240,6 +240,7 @@ pub async fn record(
 ) -> Result<Vec<user_achievements::Model>> {
     let at = now();
     let today = at.date_naive();
+    w.publish(Topic::Points).await?;
     w.insert(tx::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(user),
@@ -433,6 +434,14 @@ async fn award_achievements(w: &Write, user: Uuid) -> Result<Vec<user_achievemen
                     .await?,
             );
         }
+    }
+    for e in &earned {
+        w.publish(Topic::Notice {
+            user,
+            kind: NoticeKind::AchievementEarned,
+            id: e.id,
+        })
+        .await?;
     }
     Ok(earned)
 }

@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use serde_json::json;
-use store::Write;
+use store::{Topic, Write};
 use uuid::Uuid;
 
 use crate::{DomainError, Result, me, now, uuids};
@@ -26,7 +26,8 @@ fn bad<T>(m: impl Into<String>) -> Result<T> {
 }
 
 /// A course the caller may manage: visible, and theirs or the caller is an
-/// admin.
+/// admin. Every change to a course, its lessons, blocks and quizzes passes
+/// here, so this is where its watchers are told (if the change commits).
 async fn managed_course(w: &Write, course_id: Uuid, what: &'static str) -> Result<courses::Model> {
     let caller = me(w.principal(), "manage courses")?;
     let course = crate::visible::<courses::Entity>(w, course_id, what).await?;
@@ -35,6 +36,7 @@ async fn managed_course(w: &Write, course_id: Uuid, what: &'static str) -> Resul
             "only the course's instructor or an admin manages it".into(),
         ));
     }
+    w.publish(Topic::Course { id: course_id }).await?;
     Ok(course)
 }
 

@@ -14,7 +14,7 @@ use entity::{
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, SqlErr, prelude::Decimal, sea_query::Expr,
 };
-use store::{StoreError, Write};
+use store::{NoticeKind, StoreError, Topic, Write};
 use uuid::Uuid;
 
 use crate::{
@@ -90,7 +90,14 @@ pub(crate) async fn issue(w: &Write, g: Grant) -> Result<certificates::Model> {
         updated_at: Set(at),
         ..Default::default()
     };
-    Ok(w.insert(am).await?)
+    let issued = w.insert(am).await?;
+    w.publish(Topic::Notice {
+        user: issued.user_id,
+        kind: NoticeKind::CertificateIssued,
+        id: issued.id,
+    })
+    .await?;
+    Ok(issued)
 }
 
 /// What staff ask for in `issueCertificate`.

@@ -11,7 +11,7 @@ use sea_orm::{
     prelude::{Decimal, Json},
     sea_query::{Expr, ExprTrait, Func},
 };
-use store::Write;
+use store::{Topic, Write};
 use uuid::Uuid;
 
 use crate::{DomainError, Result, is_unique_violation, now};
@@ -49,7 +49,14 @@ pub async fn enroll(w: &Write, course_id: Uuid) -> Result<enrollments::Model> {
         ..Default::default()
     };
     match w.insert(am).await {
-        Ok(m) => Ok(m),
+        Ok(m) => {
+            w.publish(Topic::Progress {
+                course: course_id,
+                user: student,
+            })
+            .await?;
+            Ok(m)
+        }
         // The same student enrolling twice at once: one wins.
         Err(e) if is_unique_violation(&e) => Err(DomainError::Conflict(
             "already enrolled in this course".into(),

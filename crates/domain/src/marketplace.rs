@@ -28,7 +28,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
-use store::{Scope, Write};
+use store::{NoticeKind, Scope, Topic, Write};
 use uuid::Uuid;
 
 use crate::{
@@ -699,7 +699,8 @@ pub async fn complete_session(
     )?;
     me(w)?;
     let session = crate::visible::<sessions::Entity>(w, session_id, "engagement session").await?;
-    party_engagement(w, session.engagement_id, "complete its sessions").await?;
+    let (engagement, _) =
+        party_engagement(w, session.engagement_id, "complete its sessions").await?;
     if session.status != "scheduled" {
         return Err(DomainError::Conflict("the session is not scheduled".into()));
     }
@@ -744,6 +745,14 @@ pub async fn complete_session(
         return Err(DomainError::Conflict(
             "the session's duration exceeds the engagement's hours".into(),
         ));
+    }
+    for user in [engagement.client_id, engagement.expert_id] {
+        w.publish(Topic::Notice {
+            user,
+            kind: NoticeKind::SessionCompleted,
+            id: session_id,
+        })
+        .await?;
     }
     crate::visible::<sessions::Entity>(w, session_id, "engagement session").await
 }
@@ -947,7 +956,14 @@ fn admin_only(w: &Write, what: &str) -> Result<()> {
 /// review count are recomputed.
 pub async fn approve_review(w: &Write, review_id: Uuid) -> Result<reviews::Model> {
     admin_only(w, "approve")?;
-    moderate(w, review_id, &["pending", "flagged"], "approved").await
+    let review = moderate(w, review_id, &["pending", "flagged"], "approved").await?;
+    w.publish(Topic::Notice {
+        user: review.user_id,
+        kind: NoticeKind::ReviewApproved,
+        id: review.id,
+    })
+    .await?;
+    Ok(review)
 }
 
 /// An admin rejects a pending or flagged review.
@@ -1050,6 +1066,12 @@ pub async fn respond_to_review(
             "the review already has a response".into(),
         ));
     }
+    w.publish(Topic::Notice {
+        user: review.user_id,
+        kind: NoticeKind::ReviewAnswered,
+        id: review_id,
+    })
+    .await?;
     crate::visible::<reviews::Entity>(w, review_id, "review").await
 }
 

@@ -19,7 +19,7 @@ use sea_orm::{
     prelude::{DateTimeWithTimeZone, Decimal},
     sea_query::{Expr, ExprTrait},
 };
-use store::Write;
+use store::{NoticeKind, Topic, Write};
 use uuid::Uuid;
 
 use crate::{DomainError, Reads, Result, me, now, uuids};
@@ -335,6 +335,11 @@ pub(crate) async fn refresh_enrollment(w: &Write, course_id: Uuid, student: Uuid
         .await?
         .ok_or(DomainError::NotFound("course"))?;
     let state = CourseState::load(w, course, student).await?;
+    w.publish(Topic::Progress {
+        course: course_id,
+        user: student,
+    })
+    .await?;
     let Some(enrollment) = &state.enrollment else {
         return Ok(());
     };
@@ -368,6 +373,14 @@ pub(crate) async fn refresh_enrollment(w: &Write, course_id: Uuid, student: Uuid
         Condition::all().add(enrollments::Column::Id.eq(enrollment.id)),
     )
     .await?;
+    if enrollment.completed_at.is_none() && completed.is_some() {
+        w.publish(Topic::Notice {
+            user: student,
+            kind: NoticeKind::EnrollmentCompleted,
+            id: enrollment.id,
+        })
+        .await?;
+    }
     Ok(())
 }
 

@@ -14,7 +14,7 @@ use sea_orm::{
     prelude::Decimal,
     sea_query::{Expr, ExprTrait},
 };
-use store::{Scope, Write};
+use store::{Scope, Topic, Write};
 use uuid::Uuid;
 
 use crate::{
@@ -147,6 +147,7 @@ async fn take_seat(w: &Write, workshop_id: Uuid) -> Result<()> {
     if taken == 0 {
         return Err(DomainError::Conflict("the workshop is full".into()));
     }
+    w.publish(Topic::Workshop { id: workshop_id }).await?;
     Ok(())
 }
 
@@ -186,6 +187,7 @@ pub async fn cancel(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
             ),
     )
     .await?;
+    w.publish(Topic::Workshop { id: workshop_id }).await?;
     w.select_unrestricted::<reg::Entity>()
         .filter(reg::Column::WorkshopId.eq(workshop_id))
         .filter(reg::Column::UserId.eq(user))
@@ -346,7 +348,9 @@ async fn instructor_for(w: &Write, asked: Option<Uuid>, caller: Uuid) -> Result<
     }
 }
 
+/// The workshop after a change, which its seat watchers hear of.
 async fn reload(w: &Write, id: Uuid) -> Result<workshops::Model> {
+    w.publish(Topic::Workshop { id }).await?;
     w.select_unrestricted::<workshops::Entity>()
         .filter(workshops::Column::Id.eq(id))
         .one()

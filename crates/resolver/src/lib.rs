@@ -9,6 +9,7 @@ mod depth;
 pub mod error;
 pub mod filter;
 pub mod ids;
+pub mod live;
 mod loader;
 mod ops;
 mod schema;

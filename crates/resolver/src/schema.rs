@@ -9,7 +9,7 @@ use async_graphql::{
     dataloader::DataLoader,
     dynamic::{
         Enum, Field, FieldFuture, FieldValue, InputObject, InputValue, Interface, InterfaceField,
-        Object, ObjectAccessor, ResolverContext, Schema, SchemaError, TypeRef,
+        Object, ObjectAccessor, ResolverContext, Schema, SchemaError, Subscription, TypeRef,
     },
 };
 use auth::{Principal, policy::FieldAccess};
@@ -92,12 +92,18 @@ impl Api {
     /// The per-request data: the principal and a loader confined to the
     /// scope's tenant and read rules.
     pub fn request_ctx(&self, scope: store::Scope) -> RequestCtx {
+        RequestCtx::new(scope, self.catalog.clone())
+    }
+}
+
+impl RequestCtx {
+    pub(crate) fn new(scope: store::Scope, catalog: Arc<Catalog>) -> Self {
         let principal = scope.principal().clone();
         RequestCtx {
             loader: DataLoader::new(
                 RowLoader {
                     scope: scope.clone(),
-                    catalog: self.catalog.clone(),
+                    catalog,
                 },
                 // Batches run in tasks of their own: they keep the request's
                 // span, so what they log carries its request id, ...
@@ -509,6 +515,11 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
         crate::ops::Parts {
             query,
             mutation: Object::new("Mutation").description("Change the tenant's data."),
+            subscription: Subscription::new("Subscription").description(
+                "Live updates over WebSocket (`graphql-transport-ws` or the older `graphql-ws` \
+                 protocol on `/graphql`), sent when a change commits and re-read through your \
+                 own access rules each time.",
+            ),
             objects: vec![],
             inputs: vec![],
             enums: vec![],
@@ -524,9 +535,10 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
             InterfaceField::new("id", TypeRef::named_nn(TypeRef::ID))
                 .description("Opaque global id (use with `node(id:)`)."),
         );
-    let mut builder = Schema::build("Query", Some("Mutation"), None)
+    let mut builder = Schema::build("Query", Some("Mutation"), Some("Subscription"))
         .register(node)
         .register(parts.mutation)
+        .register(parts.subscription)
         .extension(NullableNodes)
         // Not `limit_depth`: introspection is held to its own rule (depth.rs).
         .extension(crate::depth::DepthLimit(options.max_depth))

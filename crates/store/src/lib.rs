@@ -103,6 +103,8 @@ pub struct Store {
     /// PostgreSQL role tenant requests switch to (subject to row-level
     /// security); `None` when the pool already logs in as such a role.
     app_role: Option<String>,
+    /// This process's domain events (see [`events`]).
+    events: Events,
 }
 
 /// Where a scope's statements run.
@@ -148,12 +150,36 @@ impl Conn {
 
 mod batch;
 pub use batch::{Batch, Read, Rows};
+pub mod events;
+pub use events::{Event, Events, NoticeKind, Topic};
 
 impl Store {
     /// `app_role`: see [`Store::app_role`]; ignored on SQLite.
     pub fn new(db: DatabaseConnection, app_role: Option<String>) -> Self {
         let app_role = app_role.filter(|r| !r.is_empty());
-        Self { db, app_role }
+        Self {
+            db,
+            app_role,
+            events: Events::default(),
+        }
+    }
+
+    /// This store with `events` as its fan-out (see [`Events::new`]).
+    pub fn with_events(mut self, events: Events) -> Self {
+        self.events = events;
+        self
+    }
+
+    /// This process's domain events: what its writes publish (after
+    /// commit) and, on PostgreSQL, what [`events::listen`] hears from every
+    /// process on the database.
+    pub fn events(&self) -> &Events {
+        &self.events
+    }
+
+    /// The connection pool, for [`events::listen`].
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -182,6 +208,7 @@ impl Store {
             return Ok(Scope {
                 conn: Conn::Pool(self.db.clone()),
                 principal,
+                events: self.events.clone(),
             });
         }
         let txn = self.db.begin().await?;
@@ -206,6 +233,7 @@ impl Store {
         Ok(Scope {
             conn: Conn::Txn(Arc::new(txn)),
             principal,
+            events: self.events.clone(),
         })
     }
 
@@ -331,6 +359,7 @@ impl Store {
             Some(principal) => Ok(Some(Scope {
                 conn: Conn::Txn(Arc::new(txn)),
                 principal,
+                events: self.events.clone(),
             })),
             None => {
                 let _ = txn.rollback().await;
@@ -539,6 +568,7 @@ fn tenant_condition<E: EntityTrait>(tenant_id: Uuid) -> Condition {
 pub struct Scope {
     conn: Conn,
     principal: Principal,
+    events: Events,
 }
 
 impl Scope {
@@ -622,6 +652,8 @@ impl Scope {
         Ok(Write {
             txn: Arc::new(txn),
             principal: self.principal.clone(),
+            events: self.events.clone(),
+            pending: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -961,6 +993,9 @@ pub mod hooks {
 pub struct Write {
     txn: Arc<DatabaseTransaction>,
     principal: Principal,
+    events: Events,
+    /// SQLite: the events to deliver once the commit succeeded.
+    pending: std::sync::Mutex<Vec<Event>>,
 }
 
 impl Write {
@@ -977,6 +1012,7 @@ impl Write {
         Scope {
             conn: Conn::Txn(self.txn.clone()),
             principal: self.principal.clone(),
+            events: self.events.clone(),
         }
         .select::<E>()
     }
@@ -1068,14 +1104,50 @@ impl Write {
         }
     }
 
-    /// Keeps the writes.
+    /// Keeps the writes. On SQLite this is the transaction's commit, and
+    /// the events published through this write go out after it; on
+    /// PostgreSQL it releases the savepoint, and the database delivers the
+    /// notifications when the request's transaction commits.
     pub async fn commit(self) -> Result<(), StoreError> {
         match Arc::try_unwrap(self.txn) {
-            Ok(t) => Ok(t.commit().await?),
+            Ok(t) => {
+                t.commit().await?;
+                let pending = self.pending.into_inner().unwrap_or_else(|e| e.into_inner());
+                for event in pending {
+                    self.events.deliver(event);
+                }
+                Ok(())
+            }
             Err(_) => Err(StoreError::Db(DbErr::Custom(
                 "a read of this write is still open".into(),
             ))),
         }
+    }
+
+    /// Publishes `topic` in this tenant when the write commits (and never
+    /// if it rolls back). PostgreSQL: `pg_notify` in this transaction, so
+    /// every process on the database hears it; SQLite: kept until
+    /// [`Write::commit`].
+    pub async fn publish(&self, topic: Topic) -> Result<(), StoreError> {
+        let event = Event {
+            tenant: self.tenant_id(),
+            topic,
+        };
+        if self.txn.get_database_backend() == DbBackend::Postgres {
+            self.txn
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT pg_notify($1, $2)",
+                    [events::CHANNEL.into(), events::payload(&event).into()],
+                ))
+                .await?;
+        } else {
+            self.pending
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(event);
+        }
+        Ok(())
     }
 }
 

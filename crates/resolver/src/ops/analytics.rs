@@ -115,8 +115,31 @@ impl From<PreferencesInput> for a::PreferencesInput {
     }
 }
 
+arguments! {
+    struct LiveLeaderboardArgs {
+        /// How many entries, 1–100.
+        first: Bounded<1, 100> = Bounded(10),
+    }
+}
+
 pub(crate) fn module(mut p: Parts) -> Parts {
     p.objects.extend(types());
+    p.subscription = p.subscription.field(crate::live::field(crate::live::Spec {
+        name: "weeklyLeaderboard",
+        ty: output_type::<a::Leaderboard>(),
+        description: "This ISO week's leaderboard (as the `weeklyLeaderboard` query ranks it, with \
+                      the same privacy rules) now, and again whenever points are awarded in the \
+                      tenant. Awards that arrive together are ranked once.",
+        wants: |_: &LiveLeaderboardArgs, topic, _| matches!(topic, store::Topic::Points),
+        read: |_, scope, x, _| {
+            Box::pin(async move {
+                let board = a::weekly_leaderboard(scope, None, x.first.get() as u32).await?;
+                Ok(Some(json(board)?))
+            })
+        },
+        initial: true,
+        fold: true,
+    }));
     p.inputs.extend([
         PredictiveSwitchesInput::input_object(),
         PreferencesInput::input_object(),

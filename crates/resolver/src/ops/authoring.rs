@@ -323,7 +323,29 @@ fn deleted(type_name: &'static str) -> impl Fn(uuid::Uuid) -> FieldValue<'static
     move |id| FieldValue::value(Value::String(crate::ids::encode(type_name, id)))
 }
 
+arguments! {
+    struct CourseWatchArgs {
+        /// The course.
+        course_id: Id<Course>,
+    }
+}
+
 pub(crate) fn module(mut p: Parts) -> Parts {
+    p.subscription = p.subscription.field(crate::live::field(crate::live::Spec {
+        name: "courseUpdated",
+        ty: TypeRef::named("Course"),
+        description: "The course now, and again whenever it or its lessons, content blocks or \
+                      quizzes change (its instructor edits it). Null once you may no longer see \
+                      it; NOT_FOUND if you may not see it when subscribing.",
+        wants: |a: &CourseWatchArgs, topic, _| {
+            matches!(topic, store::Topic::Course { id } if *id == a.course_id.0)
+        },
+        read: |sh, scope, a, topic| {
+            Box::pin(crate::live::row_view(sh, scope, "courses", a.course_id.0, topic))
+        },
+        initial: true,
+        fold: true,
+    }));
     p.inputs.extend([
         CourseInput::input_object(),
         LessonInput::input_object(),

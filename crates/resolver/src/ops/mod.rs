@@ -15,7 +15,8 @@
 //!   queries, mutations and types to the schema in one function.
 
 use async_graphql::dynamic::{
-    Enum, Field, FieldFuture, FieldValue, InputObject, Object, ResolverContext, TypeRef,
+    Enum, Field, FieldFuture, FieldValue, InputObject, Object, ResolverContext, Subscription,
+    TypeRef,
 };
 use futures::future::BoxFuture;
 use store::{Scope, Write};
@@ -29,6 +30,7 @@ use crate::{
 pub(crate) struct Parts {
     pub query: Object,
     pub mutation: Object,
+    pub subscription: Subscription,
     pub objects: Vec<Object>,
     pub inputs: Vec<InputObject>,
     pub enums: Vec<Enum>,
@@ -66,6 +68,7 @@ pub(crate) const MODULES: &[Module] = &[
     competency::module,
     analytics::module,
     coaching::module,
+    crate::live::module,
 ];
 
 impl From<domain::DomainError> for ApiError {

@@ -16,7 +16,7 @@ use super::{
     node::{User, Workshop, WorkshopRegistration},
     read, row, write,
 };
-use crate::error::ApiError;
+use crate::{error::ApiError, live};
 
 input_object! {
     /// A new workshop (created as a draft).
@@ -186,7 +186,30 @@ fn workshop(
     Ok(row::<entity::workshops::Entity>(m))
 }
 
+arguments! {
+    struct SeatsArgs {
+        /// The workshop.
+        workshop_id: Id<Workshop>,
+    }
+}
+
 pub(crate) fn module(mut p: Parts) -> Parts {
+    p.subscription = p.subscription.field(live::field(live::Spec {
+        name: "workshopSeats",
+        ty: TypeRef::named("Workshop"),
+        description: "The workshop now, and again whenever its seats (`capacityRemaining`, \
+                      `capacityTotal`), status or details change. Null once you may no longer see \
+                      it; NOT_FOUND if you may not see it when subscribing. Anonymous callers \
+                      (`X-Tenant`) may watch published workshops.",
+        wants: |a: &SeatsArgs, topic, _| {
+            matches!(topic, store::Topic::Workshop { id } if *id == a.workshop_id.0)
+        },
+        read: |sh, scope, a, topic| {
+            Box::pin(live::row_view(sh, scope, "workshops", a.workshop_id.0, topic))
+        },
+        initial: true,
+        fold: true,
+    }));
     p.inputs.extend([
         CreateWorkshopInput::input_object(),
         UpdateWorkshopInput::input_object(),

@@ -18,6 +18,12 @@ use crate::{
 /// coachql patch: see [`FieldValue::resolved`].
 pub(crate) struct Resolved(pub(crate) Value);
 
+/// coachql patch: see [`FieldValue::with_item_data`].
+pub(crate) struct WithItemData {
+    pub(crate) value: FieldValue<'static>,
+    pub(crate) data: crate::Data,
+}
+
 /// A value returned from the resolver function
 pub struct FieldValue<'a>(pub(crate) FieldValueInner<'a>);
 
@@ -122,6 +128,32 @@ impl<'a> FieldValue<'a> {
     #[inline]
     pub fn resolved(value: Value) -> Self {
         Self::owned_any(Resolved(value))
+    }
+
+    /// coachql patch: an item of a subscription stream together with the
+    /// context data its selection is resolved with (looked up before the
+    /// schema's and the connection's data), so that each event can be
+    /// answered in a request scope of its own.
+    #[inline]
+    pub fn with_item_data(value: FieldValue<'static>, data: crate::Data) -> Self {
+        Self::owned_any(WithItemData { value, data })
+    }
+
+    /// coachql patch: whether this is the null value.
+    pub(crate) fn is_null(&self) -> bool {
+        matches!(self.0, FieldValueInner::Value(Value::Null))
+    }
+
+    /// coachql patch: the value and the item data of
+    /// [`FieldValue::with_item_data`], or `self` and `None`.
+    pub(crate) fn take_item_data(self) -> (Self, Option<crate::Data>) {
+        match self.0 {
+            FieldValueInner::OwnedAny(ty, any) => match any.downcast::<WithItemData>() {
+                Ok(w) => (w.value, Some(w.data)),
+                Err(any) => (Self(FieldValueInner::OwnedAny(ty, any)), None),
+            },
+            other => (Self(other), None),
+        }
     }
 
     /// Create a FieldValue from owned any value

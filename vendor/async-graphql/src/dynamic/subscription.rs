@@ -240,7 +240,11 @@ impl Subscription {
                         while let Some(value) = stream.next().await.transpose().map_err(|err| {
                             ctx_field.set_error_path(err.into_server_error(ctx_field.item.pos))
                         })? {
+                            // coachql patch: an item may carry its own
+                            // context data (`FieldValue::with_item_data`).
+                            let (value, item_data) = value.take_item_data();
                             let f = |execute_data: Option<Data>| {
+                                let execute_data = execute_data.or(item_data);
                                 let schema = schema.clone();
                                 let field_name = field_name.clone();
                                 let field_type = field_type.clone();
@@ -272,7 +276,10 @@ impl Subscription {
                                         field: &field.node,
                                     };
                                     let resolve_fut =
-                                        resolve(&schema, &ctx_field, &field_type, Some(&value));
+                                        // coachql patch: a null item is a null
+                                        // value of a nullable type, not an
+                                        // object to resolve fields on.
+                                        resolve(&schema, &ctx_field, &field_type, (!value.is_null()).then_some(&value));
                                     futures_util::pin_mut!(resolve_fut);
                                     let value = ctx_field
                                         .query_env

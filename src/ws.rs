@@ -1,0 +1,484 @@
+//! GraphQL over WebSocket on `/graphql`: the `graphql-transport-ws`
+//! protocol (the graphql-ws library) and the older `graphql-ws`
+//! (subscriptions-transport-ws). Subscriptions, and also queries and
+//! mutations, each in a scope of its own.
+//!
+//! The caller is authenticated from `connection_init`'s payload
+//! (`Authorization: Bearer …` or `X-Tenant`, also accepted inside a
+//! `headers` object, or from the upgrade request's own headers) exactly as
+//! on HTTP. Afterwards the connection is closed:
+//!
+//! - when the token expires (4401);
+//! - when the membership is found revoked (4403): at each event a
+//!   subscription re-reads through a new scope, and every
+//!   `subscription_recheck_secs` even without events;
+//! - when a subscription falls further behind the events than its queue
+//!   holds, or the client stops reading for `subscription_send_timeout_secs`
+//!   (4008);
+//! - when the caller already has `max_connections_per_user` (4029);
+//! - without `connection_init` within `subscription_init_timeout_secs` (4408);
+//! - with 1001 when the server shuts down.
+//!
+//! Every operation is held to the same document limits, budgets and
+//! validation as on HTTP; at most `max_subscriptions_per_connection` run at
+//! once on one connection.
+
+use std::{
+    net::IpAddr,
+    sync::{
+        Arc, Mutex, OnceLock,
+        atomic::{AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use async_graphql::{
+    BatchRequest, Data, Executor, Request, Response,
+    futures_util::{SinkExt, StreamExt, stream::BoxStream},
+    http::{WebSocketProtocols, WsMessage},
+    parser::types::OperationType,
+};
+use axum::{
+    extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade},
+    http::{HeaderMap, header},
+    response::Response as HttpResponse,
+};
+use resolver::{
+    ApiError, ErrorCode,
+    live::{Closer, Live, close},
+};
+use tokio::sync::watch;
+
+use crate::{
+    http::AppState,
+    server::{KeySlot, PerKey},
+};
+
+/// Limits and timers of WebSocket connections.
+#[derive(Clone, Copy, Debug)]
+pub struct LiveConfig {
+    pub max_subscriptions_per_connection: usize,
+    pub max_connections_per_user: usize,
+    /// Server pings (WebSocket ping frames) this often.
+    pub keepalive: Duration,
+    pub init_timeout: Duration,
+    /// The membership is checked again this often, events or not.
+    pub recheck: Duration,
+    /// A message the client does not take within this closes it (4008).
+    pub send_timeout: Duration,
+}
+
+/// What the WebSocket connections of the process share.
+pub struct LiveState {
+    pub config: LiveConfig,
+    /// Open connections per user (`tenant:user`) or anonymous address.
+    connections: Arc<PerKey<String>>,
+    /// Becomes `true` when the server shuts down.
+    stop: watch::Receiver<bool>,
+}
+
+impl LiveState {
+    pub fn new(config: LiveConfig, stop: watch::Receiver<bool>) -> Self {
+        Self {
+            config,
+            connections: Arc::default(),
+            stop,
+        }
+    }
+}
+
+/// The connection's subscriber once `connection_init` succeeded.
+#[derive(Default)]
+struct Session {
+    live: OnceLock<Arc<Live>>,
+    /// When the token expires.
+    expires: OnceLock<Instant>,
+    slot: Mutex<Option<KeySlot<String>>>,
+    /// The close code and reason for a refused `connection_init`.
+    refused: OnceLock<(u16, String)>,
+}
+
+/// A WebSocket upgrade, when the GET asks for one.
+pub struct Upgrade(pub Option<WebSocketUpgrade>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Upgrade {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let asks = parts
+            .headers
+            .get(header::UPGRADE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+        if !asks {
+            return Ok(Upgrade(None));
+        }
+        Ok(Upgrade(
+            WebSocketUpgrade::from_request_parts(parts, state)
+                .await
+                .ok(),
+        ))
+    }
+}
+
+/// Answers a WebSocket upgrade of `/graphql`.
+pub fn upgrade(
+    state: Arc<AppState>,
+    ws: WebSocketUpgrade,
+    headers: HeaderMap,
+    ip: Option<IpAddr>,
+) -> HttpResponse {
+    let protocol = headers
+        .get(header::SEC_WEBSOCKET_PROTOCOL)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|list| {
+            list.split(',')
+                .find_map(|p| p.trim().parse::<WebSocketProtocols>().ok())
+        })
+        // No sub-protocol named: the current protocol.
+        .unwrap_or(WebSocketProtocols::GraphQLWS);
+    let max_message = state.limits.max_body_bytes;
+    ws.protocols(["graphql-transport-ws", "graphql-ws"])
+        // Small buffers: an idle connection holds little memory.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(max_message.max(64 * 1024) * 4)
+        .max_message_size(max_message)
+        .max_frame_size(max_message)
+        .on_upgrade(move |socket| serve(state, socket, protocol, headers, ip))
+}
+
+/// Credentials from `connection_init`'s payload, else from the upgrade
+/// request's headers.
+fn credential(payload: &serde_json::Value, headers: &HeaderMap, name: &str) -> Option<String> {
+    let find = |obj: &serde_json::Value| {
+        obj.as_object().and_then(|m| {
+            m.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .and_then(|(_, v)| v.as_str().map(str::to_owned))
+        })
+    };
+    find(payload)
+        .or_else(|| payload.get("headers").and_then(find))
+        .or_else(|| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        })
+}
+
+/// `connection_init`: the subscriber, as HTTP would authenticate them.
+async fn init(
+    state: Arc<AppState>,
+    session: Arc<Session>,
+    closer: Closer,
+    headers: HeaderMap,
+    ip: Option<IpAddr>,
+    payload: serde_json::Value,
+) -> async_graphql::Result<Data> {
+    let refuse = |code: u16, message: &str| {
+        let _ = session.refused.set((code, message.to_owned()));
+        async_graphql::Error::new(message)
+    };
+    let read_timeout = state.limits.timeout;
+    let (tenant, user, key) = if let Some(value) =
+        credential(&payload, &headers, header::AUTHORIZATION.as_str())
+    {
+        let token = value
+            .strip_prefix("Bearer ")
+            .or_else(|| value.strip_prefix("bearer "))
+            .ok_or_else(|| refuse(close::FORBIDDEN, "expected `Authorization: Bearer <token>`"))?;
+        let claims = state
+            .keys
+            .verify(token.trim())
+            .map_err(|e| refuse(close::FORBIDDEN, &e.to_string()))?;
+        let deadline = Instant::now() + read_timeout;
+        match state
+            .store
+            .authenticate(claims.tenant, claims.sub, Some(deadline))
+            .await
+        {
+            Ok(Some(scope)) => {
+                let _ = scope.release(false).await;
+            }
+            Ok(None) => {
+                return Err(refuse(
+                    close::FORBIDDEN,
+                    "no active membership in this tenant",
+                ));
+            }
+            Err(_) => return Err(refuse(1011, "the database is unavailable")),
+        }
+        let left = claims.exp - chrono::Utc::now().timestamp();
+        let _ = session
+            .expires
+            .set(Instant::now() + Duration::from_secs(left.max(0) as u64));
+        (
+            claims.tenant,
+            Some(claims.sub),
+            format!("{}:{}", claims.tenant, claims.sub),
+        )
+    } else if let Some(key) = credential(&payload, &headers, "x-tenant") {
+        let tenant = match state.store.tenant(key.trim()).await {
+            Ok(Some(t)) => t,
+            Ok(None) => return Err(refuse(close::FORBIDDEN, "unknown tenant")),
+            Err(_) => return Err(refuse(1011, "the database is unavailable")),
+        };
+        let who = ip.map(|i| i.to_string()).unwrap_or_default();
+        (tenant.id, None, format!("anonymous:{who}"))
+    } else {
+        return Err(refuse(
+            close::FORBIDDEN,
+            "connection_init needs an `Authorization: Bearer <token>` or an `X-Tenant`",
+        ));
+    };
+    let max = state.live.config.max_connections_per_user;
+    let Some(slot) = state.live.connections.take(key, max) else {
+        return Err(refuse(
+            close::TOO_MANY_CONNECTIONS,
+            "too many open connections for this caller",
+        ));
+    };
+    *session.slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(slot);
+    let live = Arc::new(Live {
+        store: state.store.clone(),
+        tenant,
+        user,
+        read_timeout,
+        closer,
+    });
+    let _ = session.live.set(live.clone());
+    let mut data = Data::default();
+    data.insert(live);
+    Ok(data)
+}
+
+/// Runs operations for one connection (see [`Executor`]).
+#[derive(Clone)]
+struct Operations {
+    state: Arc<AppState>,
+    session: Arc<Session>,
+    ip: Option<IpAddr>,
+    running: Arc<AtomicUsize>,
+}
+
+/// Counts a running subscription; uncounted on drop.
+struct Running(Arc<AtomicUsize>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+fn refused(e: ApiError) -> BoxStream<'static, Response> {
+    async_graphql::futures_util::stream::once(async move { crate::http::failed(e) }).boxed()
+}
+
+impl Executor for Operations {
+    async fn execute(&self, request: Request) -> Response {
+        let mut s = self.execute_stream(request, None);
+        s.next().await.unwrap_or_default()
+    }
+
+    fn execute_stream(
+        &self,
+        mut request: Request,
+        session_data: Option<Arc<Data>>,
+    ) -> BoxStream<'static, Response> {
+        let state = &self.state;
+        let Some(live) = self.session.live.get().cloned() else {
+            return refused(ApiError::new(
+                ErrorCode::Unauthenticated,
+                "send connection_init first",
+            ));
+        };
+        let mut batch = BatchRequest::Single(request);
+        let cost = match crate::http::admit(&state.limits, &batch) {
+            Ok(c) => c,
+            Err(e) => return refused(e),
+        };
+        let spent = self
+            .ip
+            .map(|ip| state.budgets.per_ip.spend(&ip.to_string(), cost))
+            .unwrap_or(Ok(()))
+            .and_then(|()| {
+                state
+                    .budgets
+                    .per_tenant
+                    .spend(&live.tenant.to_string(), cost)
+            });
+        if let Err(wait) = spent {
+            return refused(ApiError::rate_limited("over the query budget", wait));
+        }
+        let BatchRequest::Single(r) = &mut batch else {
+            return refused(ApiError::internal("not a single request"));
+        };
+        let ty = match crate::http::operation_type(&state.documents, r) {
+            Ok(ty) => ty,
+            Err(msg) => return refused(ApiError::new(ErrorCode::GraphqlParseFailed, msg)),
+        };
+        request = match batch {
+            BatchRequest::Single(r) => r,
+            BatchRequest::Batch(_) => return refused(ApiError::internal("not a single request")),
+        };
+        let schema = state.api.schema.clone();
+        if ty == Some(OperationType::Subscription) {
+            let max = state.live.config.max_subscriptions_per_connection;
+            if self.running.fetch_add(1, Ordering::Relaxed) >= max {
+                self.running.fetch_sub(1, Ordering::Relaxed);
+                return refused(ApiError::rate_limited(
+                    format!("at most {max} subscriptions may run on one connection"),
+                    Duration::from_secs(1),
+                ));
+            }
+            let running = Running(self.running.clone());
+            return schema
+                .execute_stream_with_session_data(request, session_data.unwrap_or_default())
+                .map(move |mut resp| {
+                    let _counted = &running;
+                    crate::http::classify(&mut resp.errors);
+                    resp
+                })
+                .boxed();
+        }
+        // A query or mutation: one scope of its own, as on HTTP.
+        let state = state.clone();
+        let origin = resolver::account::Origin::new(self.ip);
+        async_graphql::futures_util::stream::once(async move {
+            let scope = match live.scope().await {
+                Ok(s) => s,
+                Err(e) => return crate::http::failed(e),
+            };
+            let request = request
+                .data(state.accounts.clone())
+                .data(origin)
+                .data(state.api.request_ctx(scope.clone()));
+            let mut resp = schema.execute(request).await;
+            if let Err(e) = scope.release(ty == Some(OperationType::Mutation)).await {
+                return crate::http::failed(e.into());
+            }
+            crate::http::classify(&mut resp.errors);
+            resp
+        })
+        .boxed()
+    }
+}
+
+fn close_frame(code: u16, reason: &str) -> Message {
+    // A close reason is at most 123 bytes.
+    let mut reason = reason.to_owned();
+    while reason.len() > 123 {
+        reason.pop();
+    }
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }))
+}
+
+/// Serves one WebSocket connection until either side closes it.
+async fn serve(
+    state: Arc<AppState>,
+    socket: WebSocket,
+    protocol: WebSocketProtocols,
+    headers: HeaderMap,
+    ip: Option<IpAddr>,
+) {
+    let config = state.live.config;
+    let session = Arc::new(Session::default());
+    let (closer, mut closed) = Closer::new();
+    let (mut sink, stream) = socket.split();
+    let input = stream
+        .take_while(|m| std::future::ready(m.is_ok()))
+        .filter_map(|m| {
+            std::future::ready(match m {
+                Ok(Message::Text(t)) => Some(axum::body::Bytes::from(t)),
+                Ok(Message::Binary(b)) => Some(b),
+                _ => None,
+            })
+        });
+    let operations = Operations {
+        state: state.clone(),
+        session: session.clone(),
+        ip,
+        running: Arc::new(AtomicUsize::new(0)),
+    };
+    let on_init = {
+        let (state, session, closer) = (state.clone(), session.clone(), closer.clone());
+        move |payload| init(state, session, closer, headers, ip, payload)
+    };
+    let mut messages = async_graphql::http::WebSocket::new(operations, input, protocol)
+        .on_connection_init(on_init);
+    let mut stop = state.live.stop.clone();
+    let mut ping = tokio::time::interval(config.keepalive);
+    ping.reset();
+    let mut recheck = tokio::time::interval(config.recheck);
+    recheck.reset();
+    let init_by = tokio::time::sleep(config.init_timeout);
+    tokio::pin!(init_by);
+    let far = Instant::now() + Duration::from_secs(365 * 24 * 3600);
+    let expiry = tokio::time::sleep_until(far.into());
+    tokio::pin!(expiry);
+    let mut expiry_set = false;
+    let outcome: Option<Message> = loop {
+        if !expiry_set && let Some(at) = session.expires.get() {
+            expiry.as_mut().reset((*at).into());
+            expiry_set = true;
+        }
+        let out = tokio::select! {
+            m = messages.next() => match m {
+                // The legacy protocol ends after its `connection_error`:
+                // the refusal's code still closes the socket.
+                None => break session.refused.get().map(|(code, reason)| close_frame(*code, reason)),
+                Some(WsMessage::Text(t)) => Message::Text(t.into()),
+                Some(WsMessage::Close(code, reason)) => {
+                    let code = session.refused.get().map_or(code, |r| r.0);
+                    break Some(close_frame(code, &reason));
+                }
+            },
+            _ = closed.changed() => {
+                let (code, reason) = closed.borrow().clone().unwrap_or((1011, String::new()));
+                break Some(close_frame(code, &reason));
+            }
+            _ = stop.changed() => break Some(close_frame(1001, "the server is shutting down")),
+            _ = &mut init_by, if session.live.get().is_none() => {
+                break Some(close_frame(4408, "connection initialisation timeout"));
+            }
+            _ = &mut expiry, if expiry_set => {
+                break Some(close_frame(close::UNAUTHORIZED, "the token has expired"));
+            }
+            _ = recheck.tick() => {
+                if let Some(live) = session.live.get()
+                    && live.user.is_some()
+                {
+                    // A revoked membership closes the connection (inside
+                    // `scope`); a database outage is not a reason to.
+                    if let Ok(scope) = live.scope().await {
+                        let _ = scope.release(false).await;
+                    }
+                }
+                continue;
+            }
+            _ = ping.tick() => Message::Ping(Default::default()),
+        };
+        match tokio::time::timeout(config.send_timeout, sink.send(out)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) => break None,
+            Err(_) => {
+                break Some(close_frame(
+                    close::SLOW_CONSUMER,
+                    "the client did not take its messages in time",
+                ));
+            }
+        }
+    };
+    if let Some(frame) = outcome {
+        let _ = tokio::time::timeout(Duration::from_secs(1), sink.send(frame)).await;
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(1), sink.close()).await;
+}
