@@ -17,6 +17,8 @@
 //!   (4008);
 //! - when the caller already has `max_connections_per_user` (4029);
 //! - without `connection_init` within `subscription_init_timeout_secs` (4408);
+//! - with 4400 for a message that is not valid, 4401 for a subscription
+//!   sent before `connection_init` was acknowledged (graphql-transport-ws);
 //! - with 1001 when the server shuts down.
 //!
 //! Every operation is held to the same document limits, budgets and
@@ -393,8 +395,25 @@ async fn serve(
     let session = Arc::new(Session::default());
     let (closer, mut closed) = Closer::new();
     let (mut sink, stream) = socket.split();
+    // A frame the socket refuses (over `max_body_bytes`, or broken) ends the
+    // input; the connection is then closed with 1009 or 1002.
+    let broken: Arc<OnceLock<(u16, String)>> = Arc::default();
     let input = stream
-        .take_while(|m| std::future::ready(m.is_ok()))
+        .take_while({
+            let broken = broken.clone();
+            move |m| {
+                if let Err(e) = m {
+                    let text = e.to_string();
+                    let code = if text.contains("too long") {
+                        1009
+                    } else {
+                        1002
+                    };
+                    let _ = broken.set((code, text));
+                }
+                std::future::ready(m.is_ok())
+            }
+        })
         .filter_map(|m| {
             std::future::ready(match m {
                 Ok(Message::Text(t)) => Some(axum::body::Bytes::from(t)),
@@ -434,10 +453,22 @@ async fn serve(
             m = messages.next() => match m {
                 // The legacy protocol ends after its `connection_error`:
                 // the refusal's code still closes the socket.
-                None => break session.refused.get().map(|(code, reason)| close_frame(*code, reason)),
+                None => break session
+                    .refused
+                    .get()
+                    .or(broken.get())
+                    .map(|(code, reason)| close_frame(*code, reason)),
                 Some(WsMessage::Text(t)) => Message::Text(t.into()),
                 Some(WsMessage::Close(code, reason)) => {
-                    let code = session.refused.get().map_or(code, |r| r.0);
+                    // graphql-transport-ws's own codes where async-graphql
+                    // uses generic ones: a message that is not valid (4400),
+                    // a subscription before `connection_ack` (4401).
+                    let code = match (session.refused.get(), protocol, code) {
+                        (Some(refused), _, _) => refused.0,
+                        (None, WebSocketProtocols::GraphQLWS, 1002) => 4400,
+                        (None, WebSocketProtocols::GraphQLWS, 1011) => close::UNAUTHORIZED,
+                        _ => code,
+                    };
                     break Some(close_frame(code, &reason));
                 }
             },

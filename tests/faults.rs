@@ -331,3 +331,63 @@ async fn clients_cancelling_mid_request_leave_no_transaction_open() {
     }
     s.stop().await;
 }
+
+/// The database restarts under a subscriber: its connection stays open
+/// (an outage is not a reason to close it), the process listens again by
+/// itself, and the next change reaches the subscriber.
+#[tokio::test]
+async fn subscriptions_survive_a_database_restart() {
+    use common::ws::{WORKSHOPS, Ws, pick_open};
+    if common::test_server().is_none() {
+        eprintln!("skipped: PostgreSQL only (set TEST_DATABASE_URL)");
+        return;
+    }
+    let cluster = Cluster::start();
+    let p = ServerProcess::start_on(
+        Some(cluster.base.clone()),
+        &[("COACHQL_DB_ACQUIRE_TIMEOUT_MS", "1000")],
+    )
+    .await;
+    let lina = p.login("insideout", "lina@learner.example").await;
+    let leo = p.login("insideout", "leo@learner.example").await;
+    let ada = p.login("insideout", "ada@insideout.example").await;
+    let w = pick_open(&p.gql(&ada, WORKSHOPS, json!({})).await["data"]);
+    let mut ws = Ws::connect(&p.url, &lina).await;
+    ws.subscribe(
+        "1",
+        "subscription($w: ID!) { workshopSeats(workshopId: $w) { capacityRemaining } }",
+        json!({"w": w["id"]}),
+    )
+    .await;
+    let before = ws.next("1").await["data"]["workshopSeats"]["capacityRemaining"]
+        .as_i64()
+        .unwrap();
+    cluster.run("pause");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    cluster.run("resume");
+    // Back: a write goes through (the pool reconnects) ...
+    let back = Instant::now();
+    let register = "mutation($w: ID!) { registerForWorkshop(workshopId: $w) { workshop { capacityRemaining } } }";
+    loop {
+        let body = p.gql(&leo, register, json!({"w": w["id"]})).await;
+        if body.get("errors").is_none() {
+            break;
+        }
+        assert!(
+            back.elapsed() < Duration::from_secs(15),
+            "no recovery: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // ... and the subscriber hears of it (after, perhaps, the re-read that
+    // follows the listener's reconnection).
+    loop {
+        let seats = ws.next("1").await["data"]["workshopSeats"]["capacityRemaining"].clone();
+        if seats == before - 1 {
+            break;
+        }
+        assert_eq!(seats, before, "only the current value, re-read");
+    }
+    p.terminate(Duration::from_secs(10)).await;
+    drop(cluster);
+}

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::{
     ServerProcess, TestServer, code,
-    ws::{Got, Ws},
+    ws::{Got, WORKSHOPS, Ws, pick_open},
 };
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
@@ -36,33 +36,6 @@ async fn open_workshop(s: &TestServer, tenant: &str) -> Value {
         _ => s.token("northstar", "nora@northstar.example").await,
     };
     pick_open(&s.data(&admin, WORKSHOPS, json!({})).await)
-}
-
-const WORKSHOPS: &str = "{ workshops(first: 100) { nodes { id status capacityRemaining workshopRegistrations(first: 100) { nodes { user { email } } } } } }";
-
-/// Of `WORKSHOPS`' answer (as an admin), an open workshop no demo learner
-/// has registered for.
-fn pick_open(data: &Value) -> Value {
-    data["workshops"]["nodes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|w| {
-            w["status"] == "PUBLISHED"
-                && w["capacityRemaining"].as_i64().unwrap() > 2
-                && w["workshopRegistrations"]["nodes"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .all(|r| {
-                        !r["user"]["email"]
-                            .as_str()
-                            .unwrap_or("")
-                            .contains("@learner.")
-                    })
-        })
-        .cloned()
-        .expect("an open workshop")
 }
 
 async fn user_id(s: &TestServer, token: &str) -> Value {
@@ -362,6 +335,54 @@ async fn connections_are_limited_and_refusals_have_codes() {
     s.stop().await;
 }
 
+/// Malformed, early, huge and repeated messages: each closes its own
+/// connection with the protocol's code (or is refused), and the server
+/// goes on serving everyone else.
+#[tokio::test]
+async fn hostile_messages_get_their_close_codes() {
+    let s = TestServer::start().await;
+    let lina = s.token("insideout", "lina@learner.example").await;
+    // Not JSON, or not a message of the protocol: 4400.
+    for bad in ["{", "[1,2]", "{\"type\":\"launch\"}"] {
+        let mut ws = Ws::open(&s.url, false).await;
+        ws.raw_text(bad).await;
+        let (closed, _) = ws.closed_within(Duration::from_secs(5)).await;
+        assert_eq!(closed, 4400, "{bad}");
+    }
+    // A subscription before connection_init: 4401.
+    let mut early = Ws::open(&s.url, false).await;
+    early.subscribe("1", BOARD, json!({})).await;
+    assert_eq!(early.closed_within(Duration::from_secs(5)).await.0, 4401);
+    // A message over the body limit: closed (1009, message too big).
+    let mut huge = Ws::connect(&s.url, &lina).await;
+    let big = "x".repeat(s.config.max_body_bytes + 1);
+    huge.raw_text(&format!("{{\"type\":\"ping\",\"payload\":\"{big}\"}}"))
+        .await;
+    let (closed, _) = huge.closed_within(Duration::from_secs(5)).await;
+    assert_eq!(closed, 1009);
+    // A burst of 300 subscriptions on one connection: the first 20 run, the
+    // rest are refused, and nothing else is disturbed.
+    let mut burst = Ws::connect(&s.url, &lina).await;
+    for i in 0..300 {
+        burst.subscribe(&i.to_string(), BOARD, json!({})).await;
+    }
+    let (mut answered, mut refused) = (0, 0);
+    while answered + refused < 300 {
+        match burst.next_within(Duration::from_secs(20)).await {
+            Got::Next(_, p) if p.get("errors").is_some() => {
+                assert_eq!(code(&p), "RATE_LIMITED", "{p}");
+                refused += 1;
+            }
+            Got::Next(..) => answered += 1,
+            Got::Complete(_) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(answered, 20);
+    s.public_read().await;
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn a_subscription_over_http_is_refused_with_a_code() {
     let s = TestServer::start().await;
@@ -410,40 +431,16 @@ async fn events_cross_processes_on_postgres() {
     };
     let a = ServerProcess::start_on(Some(base), &[]).await;
     let b = a.sibling().await;
-    let client = reqwest::Client::new();
-    let login = |email: &str| json!({"query": format!("mutation {{ login(tenant: \"insideout\", email: \"{email}\", password: \"coachql-demo\") {{ token }} }}")});
-    let (_, body) = a.post(&client, login("lina@learner.example"), None).await;
-    let lina = body["data"]["login"]["token"].as_str().unwrap().to_owned();
-    let (_, body) = a.post(&client, login("leo@learner.example"), None).await;
-    let leo = body["data"]["login"]["token"].as_str().unwrap().to_owned();
-    let (_, body) = a.post(&client, login("ada@insideout.example"), None).await;
-    let ada = body["data"]["login"]["token"].as_str().unwrap().to_owned();
-    let workshops = client
-        .post(format!("{}/graphql", b.url))
-        .bearer_auth(&ada)
-        .json(&json!({ "query": WORKSHOPS }))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
-    let w = pick_open(&workshops["data"]);
+    let lina = a.login("insideout", "lina@learner.example").await;
+    let leo = a.login("insideout", "leo@learner.example").await;
+    let ada = a.login("insideout", "ada@insideout.example").await;
+    let w = pick_open(&b.gql(&ada, WORKSHOPS, json!({})).await["data"]);
     let mut ws = Ws::connect(&a.url, &lina).await;
     ws.subscribe("1", SEATS, json!({"w": w["id"]})).await;
     let before = ws.next("1").await["data"]["workshopSeats"]["capacityRemaining"]
         .as_i64()
         .unwrap();
-    let resp = client
-        .post(format!("{}/graphql", b.url))
-        .bearer_auth(&leo)
-        .json(&json!({"query": REGISTER, "variables": {"w": w["id"]}}))
-        .send()
-        .await
-        .unwrap()
-        .json::<Value>()
-        .await
-        .unwrap();
+    let resp = b.gql(&leo, REGISTER, json!({"w": w["id"]})).await;
     assert!(resp.get("errors").is_none(), "{resp}");
     let after = ws.next("1").await;
     assert_eq!(

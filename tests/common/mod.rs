@@ -432,6 +432,29 @@ impl ServerProcess {
         std::fs::read_to_string(self.dir.path().join("server.log")).unwrap_or_default()
     }
 
+    /// A token for a demo user, from `login` (password `coachql-demo`).
+    pub async fn login(&self, tenant: &str, email: &str) -> String {
+        let q = format!(
+            "mutation {{ login(tenant: \"{tenant}\", email: \"{email}\", password: \"coachql-demo\") {{ token }} }}"
+        );
+        let body = self.gql("", &q, json!({})).await;
+        body["data"]["login"]["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("login failed: {body}"))
+            .to_owned()
+    }
+
+    /// POSTs `query` as `token` (none if empty); the JSON body.
+    pub async fn gql(&self, token: &str, query: &str, variables: Value) -> Value {
+        let mut req = reqwest::Client::new()
+            .post(format!("{}/graphql", self.url))
+            .json(&json!({"query": query, "variables": variables}));
+        if !token.is_empty() {
+            req = req.bearer_auth(token);
+        }
+        req.send().await.unwrap().json().await.unwrap()
+    }
+
     /// POSTs `body` (anonymous, or naming `tenant`); status and JSON body.
     pub async fn post(
         &self,

@@ -61,6 +61,14 @@ impl Ws {
         ws
     }
 
+    /// Sends `text` as it is.
+    pub async fn raw_text(&mut self, text: &str) {
+        let _ = self
+            .socket
+            .send(Message::Text(text.to_owned().into()))
+            .await;
+    }
+
     pub async fn send(&mut self, msg: Value) {
         self.socket
             .send(Message::Text(msg.to_string().into()))
@@ -175,4 +183,31 @@ impl Ws {
             }
         }
     }
+}
+
+pub const WORKSHOPS: &str = "{ workshops(first: 100) { nodes { id status capacityRemaining workshopRegistrations(first: 100) { nodes { user { email } } } } } }";
+
+/// Of `WORKSHOPS`' answer (as an admin), an open workshop no demo learner
+/// has registered for.
+pub fn pick_open(data: &Value) -> Value {
+    data["workshops"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| {
+            w["status"] == "PUBLISHED"
+                && w["capacityRemaining"].as_i64().unwrap() > 2
+                && w["workshopRegistrations"]["nodes"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .all(|r| {
+                        !r["user"]["email"]
+                            .as_str()
+                            .unwrap_or("")
+                            .contains("@learner.")
+                    })
+        })
+        .cloned()
+        .expect("an open workshop")
 }
