@@ -113,6 +113,9 @@ pub async fn serve(
             recheck: secs(config.subscription_recheck_secs.max(1)),
             send_timeout: secs(config.subscription_send_timeout_secs.max(1)),
         },
+        // Half the pool: writes and queries keep the other half while a
+        // change fans out to many subscribers.
+        (config.db_max_connections as usize / 2).max(1),
         stop_rx,
     );
     let keys = config.token_keys()?;

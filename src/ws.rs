@@ -73,6 +73,8 @@ pub struct LiveConfig {
 /// What the WebSocket connections of the process share.
 pub struct LiveState {
     pub config: LiveConfig,
+    /// Subscription re-reads running at once (see `Live::reads`).
+    reads: Arc<tokio::sync::Semaphore>,
     /// Open connections per user (`tenant:user`) or anonymous address.
     connections: Arc<PerKey<String>>,
     /// Becomes `true` when the server shuts down.
@@ -80,9 +82,11 @@ pub struct LiveState {
 }
 
 impl LiveState {
-    pub fn new(config: LiveConfig, stop: watch::Receiver<bool>) -> Self {
+    /// `reads`: how many subscription re-reads may run at once.
+    pub fn new(config: LiveConfig, reads: usize, stop: watch::Receiver<bool>) -> Self {
         Self {
             config,
+            reads: Arc::new(tokio::sync::Semaphore::new(reads.max(1))),
             connections: Arc::default(),
             stop,
         }
@@ -252,6 +256,7 @@ async fn init(
         user,
         read_timeout,
         closer,
+        reads: state.live.reads.clone(),
     });
     let _ = session.live.set(live.clone());
     let mut data = Data::default();

@@ -84,6 +84,11 @@ pub struct Live {
     /// How long one event's re-read may take.
     pub read_timeout: Duration,
     pub closer: Closer,
+    /// Re-reads running at once in the process (shared by every
+    /// subscriber): a fan-out waits here, in order, rather than for the
+    /// database pool, which it would otherwise take from the writers (and
+    /// give up with `UNAVAILABLE` after the pool's acquire timeout).
+    pub reads: Arc<tokio::sync::Semaphore>,
 }
 
 impl Live {
@@ -120,6 +125,13 @@ impl Live {
         args: &A,
         topic: Option<&Topic>,
     ) -> Result<Option<FieldValue<'static>>, ApiError> {
+        // The permit goes with the item's data, like its scope: it is given
+        // back once the item's selection is resolved (its loaders use the
+        // scope's connection until then).
+        let permit =
+            self.reads.clone().acquire_owned().await.map_err(|_| {
+                ApiError::new(ErrorCode::Unavailable, "the server is shutting down")
+            })?;
         let scope = self.scope().await?;
         let value = tokio::time::timeout(self.read_timeout, read(sh, &scope, args, topic))
             .await
@@ -127,8 +139,35 @@ impl Live {
         Ok(value.map(|v| {
             let mut data = Data::default();
             data.insert(RequestCtx::new(scope, sh.catalog.clone()));
+            data.insert(permit);
             FieldValue::with_item_data(v, data)
         }))
+    }
+
+    /// [`Live::answer`] for an event, tried again while the database is
+    /// unavailable or slow (after 0.25 s, doubling to 5 s, for at most a
+    /// minute): an outage delays updates instead of ending subscriptions.
+    async fn retrying<A>(
+        &self,
+        sh: &Arc<Shared>,
+        read: Reader<A>,
+        args: &A,
+        topic: &Topic,
+    ) -> Result<Option<FieldValue<'static>>, ApiError> {
+        let started = std::time::Instant::now();
+        let mut pause = Duration::from_millis(250);
+        loop {
+            match self.answer(sh, read, args, Some(topic)).await {
+                Err(e)
+                    if matches!(e.code, ErrorCode::Unavailable | ErrorCode::Timeout)
+                        && started.elapsed() < Duration::from_secs(60) =>
+                {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(5));
+                }
+                other => return other,
+            }
+        }
     }
 
     /// The next event `wants` says concerns this subscription (`None`
@@ -237,7 +276,7 @@ pub(crate) fn field<A: Arguments + Sync>(spec: Spec<A>) -> SubscriptionField {
                     yield v;
                 }
                 while let Some(topic) = live.next(&mut events, &args, wants, fold).await? {
-                    if let Some(v) = live.answer(&sh, read, &args, Some(&topic)).await? {
+                    if let Some(v) = live.retrying(&sh, read, &args, &topic).await? {
                         yield v;
                     }
                 }
