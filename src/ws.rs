@@ -149,7 +149,7 @@ pub fn upgrade(
     let max_message = state.limits.max_body_bytes;
     ws.protocols(["graphql-transport-ws", "graphql-ws"])
         // Small buffers: an idle connection holds little memory.
-        .read_buffer_size(4 * 1024)
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .max_write_buffer_size(max_message.max(64 * 1024) * 4)
         .max_message_size(max_message)

@@ -7,6 +7,7 @@ mod driver;
 mod ops;
 mod report;
 mod server;
+mod subscriptions;
 
 use std::{sync::Arc, time::Duration};
 
@@ -35,9 +36,18 @@ struct Cli {
     /// Concurrent workers (each with its own connection).
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
-    /// Operations to run, comma-separated (default: all implemented).
+    /// Operations to run, comma-separated (default: all implemented but
+    /// `subscriptions`, which runs only when named).
     #[arg(long, value_delimiter = ',')]
     ops: Vec<String>,
+    /// `subscriptions`: WebSocket subscribers to open (its writers are
+    /// `--concurrency`, at most one per watched workshop).
+    #[arg(long, default_value_t = 1000)]
+    subscribers: usize,
+    /// `subscriptions`: writes per second over all writers, paced (0: as
+    /// fast as each writer's responses come, a closed loop).
+    #[arg(long, default_value_t = 0.0)]
+    write_rate: f64,
     /// PostgreSQL server URL (the dataset is database coachql_bench_<scale>).
     #[arg(
         long,
@@ -109,19 +119,27 @@ async fn main() -> anyhow::Result<()> {
     let warmup = cli
         .warmup
         .unwrap_or(Duration::from_millis(if cli.quick { 500 } else { 2000 }));
+    let want_subscriptions = cli.ops.iter().any(|o| o == "subscriptions");
     let ops: Vec<&'static ops::Op> = if cli.ops.is_empty() {
         ops::OPS.iter().collect()
     } else {
         cli.ops
             .iter()
+            .filter(|name| *name != "subscriptions")
             .map(|name| {
                 ops::OPS.iter().find(|o| o.name == name).with_context(|| {
                     let known: Vec<_> = ops::OPS.iter().map(|o| o.name).collect();
-                    format!("unknown op {name:?}; implemented: {}", known.join(", "))
+                    format!(
+                        "unknown op {name:?}; implemented: {}, subscriptions",
+                        known.join(", ")
+                    )
                 })
             })
             .collect::<anyhow::Result<_>>()?
     };
+    if want_subscriptions {
+        subscriptions::raise_fd_limit();
+    }
     if !cli.no_build_check && !cli.generate_only && cli.server_bin.is_none() {
         server::check_fresh(&server::Server::release_bin())?;
     }
@@ -177,6 +195,14 @@ async fn main() -> anyhow::Result<()> {
         }
         round += 1;
     }
+    let subs = if want_subscriptions && cli.sample.is_none() {
+        let setup =
+            subscriptions::prepare(&db, &ds, &config, cli.subscribers, cli.concurrency).await?;
+        eprintln!("subscriptions: {}", setup.describe());
+        Some(setup)
+    } else {
+        None
+    };
     db.close().await?;
     if users.is_empty() {
         bail!("the dataset has no learners");
@@ -189,7 +215,16 @@ async fn main() -> anyhow::Result<()> {
         Some(p) => std::fs::canonicalize(p).with_context(|| p.display().to_string())?,
         None => server::Server::release_bin(),
     };
-    let srv = server::Server::start(&bin, &db_url, pool).await?;
+    let mut env = Vec::new();
+    if let Some(setup) = &subs
+        && setup.max_per_user > subscriptions::DEFAULT_PER_USER
+    {
+        env.push((
+            "COACHQL_MAX_CONNECTIONS_PER_USER",
+            setup.max_per_user.to_string(),
+        ));
+    }
+    let srv = server::Server::start(&bin, &db_url, pool, &env).await?;
     eprintln!("server pid {} at {}", srv.pid(), srv.base);
     if let Some(path) = &cli.sample {
         let result = async {
@@ -213,6 +248,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let client = reqwest::Client::new();
     let mut rows = Vec::new();
+    let mut sub_row = None;
     let result = async {
         for &op in &ops {
             let plan = Arc::new(driver::Plan::new(
@@ -278,6 +314,20 @@ async fn main() -> anyhow::Result<()> {
                 srv.memory(),
             ));
         }
+        if let Some(setup) = &subs {
+            sub_row = Some(
+                subscriptions::run(
+                    setup,
+                    &srv,
+                    cli.backend,
+                    scale,
+                    warmup,
+                    duration,
+                    cli.write_rate,
+                )
+                .await?,
+            );
+        }
         Ok(())
     }
     .await;
@@ -290,6 +340,7 @@ async fn main() -> anyhow::Result<()> {
         duration_s: duration.as_secs_f64(),
         concurrency: cli.concurrency,
         server_pool: pool,
+        subscriptions: sub_row,
     };
     print!("{}", out.markdown());
     if let Some(path) = &cli.json {
@@ -297,6 +348,9 @@ async fn main() -> anyhow::Result<()> {
     }
     if out.rows.iter().any(|r| r.errors > 0) {
         bail!("some operations failed (see the errors column)");
+    }
+    if out.subscriptions.as_ref().is_some_and(|s| s.failed()) {
+        bail!("subscriptions: connections or writes failed, or the server closed connections");
     }
     Ok(())
 }

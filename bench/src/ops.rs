@@ -75,7 +75,7 @@ pub const OPS: &[Op] = &[
     QUIZ_ATTEMPT,
 ];
 
-fn gid(type_name: &str, id: Uuid) -> String {
+pub(crate) fn gid(type_name: &str, id: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(format!("{type_name}:{id}"))
 }
 

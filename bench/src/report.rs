@@ -83,6 +83,9 @@ pub struct Report {
     pub duration_s: f64,
     pub concurrency: usize,
     pub server_pool: u32,
+    /// `--ops subscriptions`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscriptions: Option<crate::subscriptions::Row>,
 }
 
 fn opt(v: Option<f64>, digits: usize) -> String {
@@ -92,6 +95,12 @@ fn opt(v: Option<f64>, digits: usize) -> String {
 impl Report {
     pub fn markdown(&self) -> String {
         let mut s = String::new();
+        if self.rows.is_empty() {
+            if let Some(sub) = &self.subscriptions {
+                s.push_str(&sub.markdown());
+            }
+            return s;
+        }
         let _ = writeln!(
             s,
             "| op | backend | scale | rps | p50 ms | p99 ms | stmts/req (depth) | errors | floor rps | floor p50/p99 ms | gateway/floor |"
@@ -140,6 +149,9 @@ impl Report {
                 r.errors,
                 r.first_error.as_deref().unwrap_or("?")
             );
+        }
+        if let Some(sub) = &self.subscriptions {
+            s.push_str(&sub.markdown());
         }
         s
     }

@@ -77,7 +77,13 @@ impl Server {
         workspace().join("target/release/coachql")
     }
 
-    pub async fn start(bin: &std::path::Path, db_url: &str, pool: u32) -> anyhow::Result<Self> {
+    /// `env`: extra environment variables (server settings) for this run.
+    pub async fn start(
+        bin: &std::path::Path,
+        db_url: &str,
+        pool: u32,
+        env: &[(&str, String)],
+    ) -> anyhow::Result<Self> {
         let free_port = || -> anyhow::Result<u16> {
             Ok(std::net::TcpListener::bind("127.0.0.1:0")?
                 .local_addr()?
@@ -85,6 +91,7 @@ impl Server {
         };
         let (port, metrics_port) = (free_port()?, free_port()?);
         let child = Command::new(bin)
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .args(["serve", "--bind", &format!("127.0.0.1:{port}")])
             .current_dir(workspace().join("target"))
             .env("DATABASE_URL", db_url)
