@@ -627,8 +627,9 @@ async fn no_subscription_hears_or_reads_another_tenant() {
             json!({"c": c}),
         )
         .await;
-        s.gql(&ivan, "mutation($c: ID!) { updateCourse(courseId: $c, input: {description: \"changed\"}) { id } }", json!({"c": c})).await;
-        s.gql(&ada, "mutation($c: ID!) { updateCourse(courseId: $c, input: {description: \"changed\"}) { id } }", json!({"c": c})).await;
+        for editor in [&ivan, &ada] {
+            s.gql(editor, "mutation($c: ID!) { updateCourse(courseId: $c, input: {description: \"changed\"}) { id } }", json!({"c": c})).await;
+        }
     }
     control.next("b").await;
     for ws in &mut listeners {

@@ -63,8 +63,9 @@ async fn seats_follow_registrations_after_commit_only() {
         seats - 1
     );
 
-    // A second registration of the same learner takes the seat, then
-    // fails and rolls back: nothing is published.
+    // A second registration of the same learner is refused: nothing is
+    // published (a write that publishes and then fails is the courseUpdated
+    // test below).
     let again = s.gql(&lina, REGISTER, json!({"w": w["id"]})).await;
     assert_eq!(code(&again), "CONFLICT", "{again}");
     ws.quiet(QUIET).await;

@@ -297,12 +297,7 @@ pub(crate) async fn row_view(
     id: Uuid,
     topic: Option<&Topic>,
 ) -> Result<Option<FieldValue<'static>>, ApiError> {
-    if !scope.principal().is_authenticated() && !auth::policy::is_public(table) {
-        return Err(ApiError::new(
-            ErrorCode::Unauthenticated,
-            "sign in to read this",
-        ));
-    }
+    crate::schema::may_read(scope.principal(), table)?;
     let rows = sh.ops(table)?.load_by(scope, "id", vec![id]).await?;
     let type_name = sh.type_of(table);
     match rows.into_iter().next() {
