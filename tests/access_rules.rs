@@ -873,27 +873,6 @@ async fn a_forbidden_object_answers_like_a_missing_one() {
 async fn subscriptions_follow_the_read_rules() {
     use common::ws::{Got, Ws};
     let s = TestServer::start_with(|c| c.max_subscriptions_per_connection = 100).await;
-    let db = &s.db;
-    let all_ids = |table: &str| {
-        let sql = format!("SELECT id FROM {table}");
-        async move {
-            let be = db.get_database_backend();
-            let rows = db
-                .query_all_raw(Statement::from_string(be, sql))
-                .await
-                .unwrap();
-            rows.iter()
-                .map(|r| match be {
-                    sea_orm::DbBackend::Postgres => r.try_get::<uuid::Uuid>("", "id").unwrap(),
-                    _ => uuid::Uuid::from_slice(&r.try_get::<Vec<u8>>("", "id").unwrap()).unwrap(),
-                })
-                .collect::<Vec<_>>()
-        }
-    };
-    let global = |ty: &str, id: &uuid::Uuid| {
-        use base64::Engine;
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{ty}:{id}"))
-    };
     for (root, field, arg, ty, table) in [
         (
             "workshops",
@@ -904,7 +883,7 @@ async fn subscriptions_follow_the_read_rules() {
         ),
         ("courses", "courseUpdated", "courseId", "Course", "courses"),
     ] {
-        let ids = all_ids(table).await;
+        let ids = all_ids(&s, table).await;
         for who in ["anon", LEO, IVAN, ADA] {
             let auth = if who == "anon" {
                 "tenant:insideout".to_owned()
@@ -1001,6 +980,199 @@ async fn subscriptions_follow_the_read_rules() {
     assert!(gone["data"]["courseUpdated"].is_null(), "{gone}");
     assert!(gone.get("errors").is_none(), "{gone}");
     s.stop().await;
+}
+
+/// The live views that are not a row (`myCourseProgress`,
+/// `weeklyLeaderboard`) send every caller exactly what the matching query
+/// answers them, when subscribing and after a change; another student's
+/// progress never reaches a subscriber.
+#[tokio::test]
+async fn live_views_answer_what_their_queries_answer() {
+    use common::ws::{Got, Ws};
+    use std::time::Duration;
+    const PROGRESS: &str = "courseId studentId enrolledAt completedAt lessonsTotal \
+        lessonsCompleted percentage quizzesTotal quizzesPassed finalAssessmentPassed timeSpent \
+        nextLessonId lessons { lessonId status }";
+    const BOARD: &str = "week weekStart entries { rank weeklyPoints userId name anonymous isMe }";
+    let s = TestServer::start_with(|c| c.max_subscriptions_per_connection = 100).await;
+    let courses: Vec<String> = all_ids(&s, "courses")
+        .await
+        .iter()
+        .map(|id| global("Course", id))
+        .collect();
+    let ada = s.token("insideout", email(ADA)).await;
+    let progress_query =
+        format!("query($c: ID!) {{ courseProgress(courseId: $c) {{ {PROGRESS} }} }}");
+    let board_query = format!("{{ weeklyLeaderboard(first: 50) {{ {BOARD} }} }}");
+    let mut boards = Vec::new();
+    // Grace hides herself from the board; Nora is of another tenant.
+    for who in ["anon", LEO, IVAN, ADA, CORA, GRACE, "nora"] {
+        let (tenant, auth) = match who {
+            "anon" => ("insideout", "tenant:insideout".to_owned()),
+            "nora" => (
+                "northstar",
+                s.token("northstar", "nora@northstar.example").await,
+            ),
+            _ => ("insideout", s.token("insideout", email(who)).await),
+        };
+        let mut ws = Ws::connect(&s.url, &auth).await;
+        for (n, course) in courses.iter().enumerate() {
+            let id = n.to_string();
+            ws.subscribe(
+                &id,
+                &format!(
+                    "subscription($c: ID!) {{ myCourseProgress(courseId: $c) {{ {PROGRESS} }} }}"
+                ),
+                json!({ "c": course }),
+            )
+            .await;
+            let first = match ws.next_within(Duration::from_secs(10)).await {
+                Got::Next(i, p) if i == id => p,
+                other => panic!("myCourseProgress {course} as {who}: {other:?}"),
+            };
+            let query = s.gql(&auth, &progress_query, json!({ "c": course })).await;
+            assert_eq!(
+                outcome(&first, "myCourseProgress"),
+                outcome(&query, "courseProgress"),
+                "{course} as {who} in {tenant}"
+            );
+            if first.get("errors").is_none() {
+                ws.stop(&id).await;
+            }
+            assert!(matches!(
+                ws.next_within(Duration::from_secs(10)).await,
+                Got::Complete(i) if i == id
+            ));
+        }
+        ws.subscribe(
+            "b",
+            &format!("subscription {{ weeklyLeaderboard(first: 50) {{ {BOARD} }} }}"),
+            json!({}),
+        )
+        .await;
+        let first = ws.next("b").await;
+        let query = s.gql(&auth, &board_query, json!({})).await;
+        assert_eq!(
+            outcome(&first, "weeklyLeaderboard"),
+            outcome(&query, "weeklyLeaderboard"),
+            "weeklyLeaderboard as {who}"
+        );
+        if first.get("errors").is_some() {
+            assert!(matches!(
+                ws.next_within(Duration::from_secs(10)).await,
+                Got::Complete(i) if i == "b"
+            ));
+        } else {
+            boards.push((who, auth, ws));
+        }
+    }
+    // Points change in insideout: each of its subscribers gets the board
+    // as its query now ranks it; northstar's hears nothing.
+    let leo_id = global("User", &LEO.parse().unwrap());
+    s.data(
+        &ada,
+        "mutation($u: ID, $p: Int!) { awardPoints(userId: $u, points: $p, activityType: \"bonus\") { totalPoints } }",
+        json!({ "u": leo_id, "p": 4321 }),
+    )
+    .await;
+    for (who, auth, ws) in &mut boards {
+        if *who == "nora" {
+            ws.quiet(Duration::from_millis(500)).await;
+            continue;
+        }
+        let next = ws.next("b").await;
+        let query = s.gql(auth, &board_query, json!({})).await;
+        assert_eq!(
+            outcome(&next, "weeklyLeaderboard"),
+            outcome(&query, "weeklyLeaderboard"),
+            "weeklyLeaderboard after an award, as {who}"
+        );
+        assert!(
+            next["data"]["weeklyLeaderboard"]["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["weeklyPoints"].as_i64() >= Some(4321)),
+            "{next}"
+        );
+    }
+
+    // Two new learners: the first enrolling in a course does not reach
+    // the second's view of it; the second enrolling does.
+    let mut learners = Vec::new();
+    for name in ["first", "second"] {
+        let signed_up = s
+            .data(
+                "",
+                "mutation($e: String!) { signUp(tenant: \"insideout\", email: $e, \
+                 password: \"long enough password\") { token } }",
+                json!({ "e": format!("{name}@live-views.example") }),
+            )
+            .await;
+        learners.push(signed_up["signUp"]["token"].as_str().unwrap().to_owned());
+    }
+    let (other, me) = (&learners[0], &learners[1]);
+    let course = course_ids(&s, me, "courses", "id")
+        .await
+        .into_iter()
+        .next()
+        .expect("a published course");
+    let mut ws = Ws::connect(&s.url, me).await;
+    ws.subscribe(
+        "p",
+        &format!("subscription($c: ID!) {{ myCourseProgress(courseId: $c) {{ {PROGRESS} }} }}"),
+        json!({ "c": course }),
+    )
+    .await;
+    assert!(ws.next("p").await["data"]["myCourseProgress"]["enrolledAt"].is_null());
+    let enroll = "mutation($c: ID!) { enrollInCourse(courseId: $c) { id } }";
+    s.data(other, enroll, json!({ "c": course })).await;
+    ws.quiet(Duration::from_millis(500)).await;
+    s.data(me, enroll, json!({ "c": course })).await;
+    let mine = ws.next("p").await;
+    assert!(
+        mine["data"]["myCourseProgress"]["enrolledAt"].is_string(),
+        "{mine}"
+    );
+    let query = s.gql(me, &progress_query, json!({ "c": course })).await;
+    assert_eq!(
+        outcome(&mine, "myCourseProgress"),
+        outcome(&query, "courseProgress")
+    );
+    s.stop().await;
+}
+
+/// The ids of every row of `table`, read from the database.
+async fn all_ids(s: &TestServer, table: &str) -> Vec<uuid::Uuid> {
+    let be = s.db.get_database_backend();
+    let rows =
+        s.db.query_all_raw(Statement::from_string(
+            be,
+            format!("SELECT id FROM {table}"),
+        ))
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|r| match be {
+            sea_orm::DbBackend::Postgres => r.try_get::<uuid::Uuid>("", "id").unwrap(),
+            _ => uuid::Uuid::from_slice(&r.try_get::<Vec<u8>>("", "id").unwrap()).unwrap(),
+        })
+        .collect()
+}
+
+/// The global id of row `id` of object type `ty`.
+fn global(ty: &str, id: &uuid::Uuid) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{ty}:{id}"))
+}
+
+/// What a query or a subscription's first message answers for `field`:
+/// its value, or `{"code": …}` of its first error.
+fn outcome(payload: &serde_json::Value, field: &str) -> serde_json::Value {
+    match payload["errors"][0]["extensions"]["code"].as_str() {
+        Some(code) => json!({ "code": code }),
+        None => payload["data"][field].clone(),
+    }
 }
 
 /// The course ids of `root`'s nodes (`path` selects `id`, or `course { id }`).
