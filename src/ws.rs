@@ -257,6 +257,7 @@ async fn init(
         read_timeout,
         closer,
         reads: state.live.reads.clone(),
+        checked: Default::default(),
     });
     let _ = session.live.set(live.clone());
     let mut data = Data::default();
@@ -439,10 +440,19 @@ async fn serve(
     let mut messages = async_graphql::http::WebSocket::new(operations, input, protocol)
         .on_connection_init(on_init);
     let mut stop = state.live.stop.clone();
-    let mut ping = tokio::time::interval(config.keepalive);
-    ping.reset();
-    let mut recheck = tokio::time::interval(config.recheck);
-    recheck.reset();
+    // Each connection's timers start at its own phase: connections opened
+    // together (a reconnecting fleet, a load test) do not ping or re-read
+    // their memberships all at once. The membership is looked at every
+    // half period and read when no event's re-read did in the last half,
+    // so it is never older than `recheck`.
+    let phase = f64::from(uuid::Uuid::new_v4().as_u128() as u16) / f64::from(u16::MAX);
+    let now = tokio::time::Instant::now();
+    let mut ping = tokio::time::interval_at(
+        now + config.keepalive.mul_f64(0.5 + phase),
+        config.keepalive,
+    );
+    let half = config.recheck / 2;
+    let mut recheck = tokio::time::interval_at(now + half.mul_f64(phase), half);
     let init_by = tokio::time::sleep(config.init_timeout);
     tokio::pin!(init_by);
     let far = Instant::now() + Duration::from_secs(365 * 24 * 3600);
@@ -489,14 +499,8 @@ async fn serve(
                 break Some(close_frame(close::UNAUTHORIZED, "the token has expired"));
             }
             _ = recheck.tick() => {
-                if let Some(live) = session.live.get()
-                    && live.user.is_some()
-                {
-                    // A revoked membership closes the connection (inside
-                    // `scope`); a database outage is not a reason to.
-                    if let Ok(scope) = live.scope().await {
-                        let _ = scope.release(false).await;
-                    }
+                if let Some(live) = session.live.get() {
+                    live.recheck(half).await;
                 }
                 continue;
             }

@@ -89,6 +89,8 @@ pub struct Live {
     /// database pool, which it would otherwise take from the writers (and
     /// give up with `UNAVAILABLE` after the pool's acquire timeout).
     pub reads: Arc<tokio::sync::Semaphore>,
+    /// When the membership was last read (by a re-read or a recheck).
+    pub checked: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
 
 impl Live {
@@ -102,7 +104,11 @@ impl Live {
                 .authenticate(self.tenant, user, Some(deadline))
                 .await?
             {
-                Some(scope) => Ok(scope),
+                Some(scope) => {
+                    *self.checked.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Some(std::time::Instant::now());
+                    Ok(scope)
+                }
                 None => {
                     let why = "no active membership in this tenant";
                     self.closer.close(close::FORBIDDEN, why);
@@ -113,6 +119,27 @@ impl Live {
                 .store
                 .scope_until(auth::Principal::anonymous(self.tenant), Some(deadline))
                 .await?),
+        }
+    }
+
+    /// Reads a signed-in subscriber's membership again unless it was read
+    /// (by an event's re-read) within `period`; a revoked one closes the connection. It
+    /// waits for a re-read permit like an event's re-read, and a database
+    /// outage is not a reason to close.
+    pub async fn recheck(&self, period: Duration) {
+        let recent = self
+            .checked
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some_and(|at| at.elapsed() < period);
+        if self.user.is_none() || recent {
+            return;
+        }
+        let Ok(_permit) = self.reads.acquire().await else {
+            return;
+        };
+        if let Ok(scope) = self.scope().await {
+            let _ = scope.release(false).await;
         }
     }
 
@@ -267,7 +294,7 @@ pub(crate) fn field<A: Arguments + Sync>(spec: Spec<A>) -> SubscriptionField {
             let sh = ctx.data::<Arc<Shared>>()?.clone();
             let args = args::args_of::<A>(&ctx)?;
             // Listening before the first read: nothing falls in between.
-            let mut events = live.store.events().subscribe();
+            let mut events = live.store.events().subscribe(live.tenant);
             // The first read also refuses what the caller may not see, at
             // once.
             let first = live.answer(&sh, read, &args, None).await?;

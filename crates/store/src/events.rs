@@ -12,7 +12,7 @@
 //! - on SQLite the write keeps its events and hands them to the process's
 //!   [`Events`] once its commit succeeded.
 
-use std::{sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use sea_orm::{DatabaseConnection, DbBackend};
 use serde::{Deserialize, Serialize};
@@ -98,28 +98,54 @@ impl NoticeKind {
     }
 }
 
-/// The process's event fan-out: every subscriber holds a receiver with a
-/// bounded queue ([`Events::new`]'s capacity). Sending never waits: a
-/// subscriber that falls that far behind is told so (`Lagged`) and closed.
+/// The process's event fan-out: one channel per tenant with subscribers,
+/// so an event wakes only its own tenant's subscriptions, and a busy tenant
+/// cannot make another tenant's subscribers fall behind. Every subscriber
+/// holds a receiver with a bounded queue ([`Events::new`]'s capacity).
+/// Sending never waits: a subscriber that falls that far behind is told so
+/// (`Lagged`) and closed.
 #[derive(Clone, Debug)]
 pub struct Events {
-    tx: broadcast::Sender<Arc<Event>>,
+    capacity: usize,
+    tenants: Arc<std::sync::Mutex<HashMap<Uuid, broadcast::Sender<Arc<Event>>>>>,
 }
 
 impl Events {
     pub fn new(capacity: usize) -> Self {
-        let (tx, _) = broadcast::channel(capacity.max(1));
-        Self { tx }
+        Self {
+            capacity: capacity.max(1),
+            tenants: Default::default(),
+        }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
-        self.tx.subscribe()
+    fn tenants(&self) -> std::sync::MutexGuard<'_, HashMap<Uuid, broadcast::Sender<Arc<Event>>>> {
+        self.tenants.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Hands `event` to this process's subscribers.
+    /// A receiver of `tenant`'s events (and of every [`Topic::Resync`]).
+    pub fn subscribe(&self, tenant: Uuid) -> broadcast::Receiver<Arc<Event>> {
+        let mut tenants = self.tenants();
+        // Channels nobody listens to any more go when another opens.
+        tenants.retain(|_, tx| tx.receiver_count() > 0);
+        tenants
+            .entry(tenant)
+            .or_insert_with(|| broadcast::channel(self.capacity).0)
+            .subscribe()
+    }
+
+    /// Hands `event` to this process's subscribers of its tenant (of every
+    /// tenant for a resync).
     pub fn deliver(&self, event: Event) {
+        let event = Arc::new(event);
+        let tenants = self.tenants();
         // No receiver is not an error: nobody is listening.
-        let _ = self.tx.send(Arc::new(event));
+        if event.topic == Topic::Resync {
+            for tx in tenants.values() {
+                let _ = tx.send(event.clone());
+            }
+        } else if let Some(tx) = tenants.get(&event.tenant) {
+            let _ = tx.send(event);
+        }
     }
 }
 
@@ -196,6 +222,31 @@ pub async fn listen(db: DatabaseConnection, events: Events) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_reaches_its_tenants_subscribers_and_a_resync_everyone() {
+        let events = Events::new(8);
+        let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let (mut of_a, mut of_b) = (events.subscribe(a), events.subscribe(b));
+        let points = |tenant| Event {
+            tenant,
+            topic: Topic::Points,
+        };
+        events.deliver(points(a));
+        events.deliver(points(Uuid::from_u128(3)));
+        assert_eq!(*of_a.try_recv().unwrap(), points(a));
+        assert!(of_a.try_recv().is_err() && of_b.try_recv().is_err());
+        events.deliver(Event {
+            tenant: Uuid::nil(),
+            topic: Topic::Resync,
+        });
+        assert_eq!(of_a.try_recv().unwrap().topic, Topic::Resync);
+        assert_eq!(of_b.try_recv().unwrap().topic, Topic::Resync);
+        // A tenant without subscribers left loses its channel.
+        drop(of_b);
+        let _again = events.subscribe(a);
+        assert_eq!(events.tenants().len(), 1);
+    }
 
     #[test]
     fn payloads_carry_ids_only_and_read_back() {
