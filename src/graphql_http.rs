@@ -26,7 +26,9 @@ use tracing::Instrument;
 use crate::{
     caller::{Caller, Credentials},
     http::{AccessInfo, AppState, ClientIp},
-    operation::{admit, classify, failed, operation_type, truncate_message},
+    operation::{
+        admit, classify, document_operation_name, failed, operation_type, truncate_message,
+    },
 };
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";
@@ -168,6 +170,7 @@ async fn execute(
         return failed(e.into());
     }
     classify(&mut resp.errors);
+    tracing::debug!(errors = resp.errors.len(), "executed");
     resp
 }
 
@@ -250,6 +253,9 @@ async fn run(state: Arc<AppState>, call: Call, batch: BatchRequest) -> HttpRespo
         BatchRequest::Single(r) => r.operation_name.clone(),
         BatchRequest::Batch(rs) => rs.first().and_then(|r| r.operation_name.clone()),
     };
+    if let Some(name) = &operation {
+        tracing::Span::current().record("operation", name.as_str());
+    }
     let mut batch = batch;
     let mut hashed = false;
     for req in batch.iter_mut() {
@@ -408,6 +414,14 @@ async fn run_admitted(
             }
             Ok(ty) => mutations.push(ty == Some(OperationType::Mutation)),
         }
+    }
+    tracing::debug!(operations = mutations.len(), "parsed");
+    // Named by its document only: the span learns the name now.
+    if let Some(first) = batch.iter_mut().next()
+        && first.operation_name.is_none()
+        && let Some(name) = document_operation_name(first)
+    {
+        tracing::Span::current().record("operation", name.as_str());
     }
     let out = match batch {
         BatchRequest::Single(req) => BatchResponse::Single(

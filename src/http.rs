@@ -20,7 +20,6 @@ use axum::{
 };
 use resolver::Api;
 use store::Store;
-use tracing::Instrument;
 
 use crate::{
     graphql_http::{graphql_get, graphql_post},
@@ -64,6 +63,18 @@ pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
         .route("/graphiql/{file}", get(crate::graphiql::asset))
         .route("/health", get(health))
         .route("/ready", get(ready))
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                // The access line says what happened; the layer only opens
+                // the span.
+                .on_request(())
+                .on_response(())
+                .on_body_chunk(())
+                .on_eos(())
+                .on_failure(()),
+        )
+        .layer(middleware::from_fn(request_id))
         .layer(
             tower_http::compression::CompressionLayer::new().compress_when({
                 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
@@ -159,12 +170,14 @@ pub(crate) struct AccessInfo {
     pub(crate) statements: u64,
 }
 
-/// One access line and one latency sample per request, under a span that
-/// carries the request id — the client's `X-Request-Id` when it is a short
-/// printable token, else a new one — so every log line of the request has
-/// it; the id is echoed in `X-Request-Id`.
-async fn access(req: axum::extract::Request, next: Next) -> HttpResponse {
-    let started = Instant::now();
+/// The request's id: the client's `X-Request-Id` when it is a short
+/// printable token, else a new one.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub String);
+
+/// Gives the request its id, before its span is opened, and echoes it in
+/// `X-Request-Id`.
+async fn request_id(mut req: axum::extract::Request, next: Next) -> HttpResponse {
     let id = req
         .headers()
         .get("x-request-id")
@@ -172,11 +185,42 @@ async fn access(req: axum::extract::Request, next: Next) -> HttpResponse {
         .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+    let header = HeaderValue::from_str(&id).ok();
+    req.extensions_mut().insert(RequestId(id));
+    let mut resp = next.run(req).await;
+    if let Some(v) = header {
+        resp.headers_mut().insert("x-request-id", v);
+    }
+    resp
+}
+
+/// The request's span (`TraceLayer`): its id, the route it matched, and,
+/// once known, the GraphQL operation's name (recorded by `graphql_http`).
+/// At error level so it is enabled whenever anything is logged: every line
+/// of the request, whatever its level, carries them.
+fn request_span<B>(req: &axum::http::Request<B>) -> tracing::Span {
+    let id = req
+        .extensions()
+        .get::<RequestId>()
+        .map_or("-", |r| r.0.as_str());
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("-", |p| p.as_str());
+    tracing::error_span!(
+        "request",
+        id = %id,
+        route = %route,
+        operation = tracing::field::Empty
+    )
+}
+
+/// One access line and one latency sample per GraphQL request, inside the
+/// request's span.
+async fn access(req: axum::extract::Request, next: Next) -> HttpResponse {
+    let started = Instant::now();
     let method = req.method().clone();
-    // At error level so it is enabled whenever anything is logged: every
-    // line of the request, whatever its level, carries the id.
-    let span = tracing::error_span!("request", id = %id);
-    let mut resp = next.run(req).instrument(span.clone()).await;
+    let mut resp = next.run(req).await;
     let info = resp
         .extensions_mut()
         .remove::<AccessInfo>()
@@ -185,22 +229,17 @@ async fn access(req: axum::extract::Request, next: Next) -> HttpResponse {
     if !info.code.is_empty() {
         crate::metrics::observe(info.operation.as_deref(), info.code, elapsed);
     }
-    span.in_scope(|| {
-        tracing::info!(
-            target: "coachql::access",
-            method = %method,
-            status = resp.status().as_u16(),
-            ms = elapsed.as_secs_f64() * 1000.0,
-            operation = info.operation.as_deref().unwrap_or("-"),
-            code = if info.code.is_empty() { "-" } else { info.code },
-            tenant = %info.tenant.map(|t| t.to_string()).unwrap_or_else(|| "-".into()),
-            statements = info.statements,
-            "graphql"
-        )
-    });
-    if let Ok(v) = HeaderValue::from_str(&id) {
-        resp.headers_mut().insert("x-request-id", v);
-    }
+    tracing::info!(
+        target: "coachql::access",
+        method = %method,
+        status = resp.status().as_u16(),
+        ms = elapsed.as_secs_f64() * 1000.0,
+        operation = info.operation.as_deref().unwrap_or("-"),
+        code = if info.code.is_empty() { "-" } else { info.code },
+        tenant = %info.tenant.map(|t| t.to_string()).unwrap_or_else(|| "-".into()),
+        statements = info.statements,
+        "graphql"
+    );
     resp
 }
 

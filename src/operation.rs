@@ -125,6 +125,17 @@ pub(crate) fn operation_type(
     Ok(op)
 }
 
+/// The name of the document's only operation, if it has one and it is
+/// named (after [`operation_type`] has parsed the document).
+pub(crate) fn document_operation_name(req: &mut Request) -> Option<String> {
+    let doc = req.parsed_query().ok()?;
+    let mut ops = doc.operations.iter();
+    match (ops.next(), ops.next()) {
+        (Some((Some(name), _)), None) => Some(name.to_string()),
+        _ => None,
+    }
+}
+
 /// Checks what a request carries before anything is parsed: the batch
 /// size, that each operation has a document, the document limits, and the
 /// variables' shape. Returns the request's cost in complexity units
