@@ -64,8 +64,12 @@ pub(crate) fn truncate_message(m: &mut String) {
     }
 }
 
-/// Gives every error a code from the fixed list: resolver errors carry one;
-/// the rest are validation failures of the document or its variables.
+/// Gives every error a code from the fixed list. Resolver errors carry
+/// one, and so do async-graphql's errors about input values (an argument's
+/// or a variable's value, the variables an operation declares and uses:
+/// `BAD_USER_INPUT`, set where the error is made, see
+/// vendor/async-graphql/README.md); of the rest, a path-less error is a
+/// validation failure of the document, and any other is a resolver bug.
 pub(crate) fn classify(errors: &mut [ServerError]) {
     for e in errors {
         truncate_message(&mut e.message);
@@ -76,12 +80,7 @@ pub(crate) fn classify(errors: &mut [ServerError]) {
         if has_code {
             continue;
         }
-        let code = if e.message.contains("Invalid value for argument")
-            || e.message.contains("Variable")
-            || e.message.contains("variable")
-        {
-            ErrorCode::BadUserInput
-        } else if e.path.is_empty() {
+        let code = if e.path.is_empty() {
             ErrorCode::GraphqlValidationFailed
         } else {
             ErrorCode::Internal
@@ -212,4 +211,18 @@ fn check_text(text: &str, max: usize) -> Result<(), ApiError> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The code async-graphql gives errors about input values is ours.
+    #[test]
+    fn input_errors_are_coded_as_ours() {
+        assert_eq!(
+            async_graphql::BAD_USER_INPUT,
+            ErrorCode::BadUserInput.as_str()
+        );
+    }
 }
