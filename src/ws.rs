@@ -5,8 +5,8 @@
 //!
 //! The caller is authenticated from `connection_init`'s payload
 //! (`Authorization: Bearer …` or `X-Tenant`, also accepted inside a
-//! `headers` object, or from the upgrade request's own headers) exactly as
-//! on HTTP. Afterwards the connection is closed:
+//! `headers` object, or from the upgrade request's own headers) by the same
+//! code as on HTTP (`crate::caller`). Afterwards the connection is closed:
 //!
 //! - when the token expires (4401);
 //! - when the membership is found revoked (4403): at each event a
