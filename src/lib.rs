@@ -8,11 +8,14 @@ use std::{future::Future, path::Path, sync::Arc, time::Duration};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
+pub mod caller;
 pub mod config;
 pub mod db;
 pub mod graphiql;
+pub mod graphql_http;
 pub mod http;
 pub mod metrics;
+pub mod operation;
 pub mod persisted;
 pub mod seed;
 pub mod server;

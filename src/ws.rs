@@ -5,8 +5,8 @@
 //!
 //! The caller is authenticated from `connection_init`'s payload
 //! (`Authorization: Bearer …` or `X-Tenant`, also accepted inside a
-//! `headers` object, or from the upgrade request's own headers) exactly as
-//! on HTTP. Afterwards the connection is closed:
+//! `headers` object, or from the upgrade request's own headers) by the same
+//! code as on HTTP (`crate::caller`). Afterwards the connection is closed:
 //!
 //! - when the token expires (4401);
 //! - when the membership is found revoked (4403): at each event a
@@ -52,6 +52,7 @@ use resolver::{
 use tokio::sync::watch;
 
 use crate::{
+    caller::{Caller, Credentials, Refusal},
     http::AppState,
     server::{KeySlot, PerKey},
 };
@@ -157,26 +158,6 @@ pub fn upgrade(
         .on_upgrade(move |socket| serve(state, socket, protocol, headers, ip))
 }
 
-/// Credentials from `connection_init`'s payload, else from the upgrade
-/// request's headers.
-fn credential(payload: &serde_json::Value, headers: &HeaderMap, name: &str) -> Option<String> {
-    let find = |obj: &serde_json::Value| {
-        obj.as_object().and_then(|m| {
-            m.iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .and_then(|(_, v)| v.as_str().map(str::to_owned))
-        })
-    };
-    find(payload)
-        .or_else(|| payload.get("headers").and_then(find))
-        .or_else(|| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        })
-}
-
 /// `connection_init`: the subscriber, as HTTP would authenticate them.
 async fn init(
     state: Arc<AppState>,
@@ -191,56 +172,42 @@ async fn init(
         async_graphql::Error::new(message)
     };
     let read_timeout = state.limits.timeout;
-    let (tenant, user, key) = if let Some(value) =
-        credential(&payload, &headers, header::AUTHORIZATION.as_str())
-    {
-        let token = value
-            .strip_prefix("Bearer ")
-            .or_else(|| value.strip_prefix("bearer "))
-            .ok_or_else(|| refuse(close::FORBIDDEN, "expected `Authorization: Bearer <token>`"))?;
-        let claims = state
-            .keys
-            .verify(token.trim())
-            .map_err(|e| refuse(close::FORBIDDEN, &e.to_string()))?;
-        let deadline = Instant::now() + read_timeout;
-        match state
-            .store
-            .authenticate(claims.tenant, claims.sub, Some(deadline))
-            .await
-        {
-            Ok(Some(scope)) => {
-                let _ = scope.release(false).await;
-            }
-            Ok(None) => {
+    let credentials = Credentials::from_init(&payload, &headers);
+    let deadline = Instant::now() + read_timeout;
+    let (tenant, user, key) = match credentials.authenticate(&state, deadline).await {
+        Ok(Caller::Member { scope, expires }) => {
+            let principal = scope.principal().clone();
+            // Subscriptions authenticate again for every read.
+            let _ = scope.release(false).await;
+            let left = expires - chrono::Utc::now().timestamp();
+            let _ = session
+                .expires
+                .set(Instant::now() + Duration::from_secs(left.max(0) as u64));
+            // A member's principal always names its user.
+            let Some(user) = principal.user_id else {
                 return Err(refuse(
                     close::FORBIDDEN,
                     "no active membership in this tenant",
                 ));
-            }
-            Err(_) => return Err(refuse(1011, "the database is unavailable")),
+            };
+            (
+                principal.tenant_id,
+                Some(user),
+                format!("{}:{}", principal.tenant_id, user),
+            )
         }
-        let left = claims.exp - chrono::Utc::now().timestamp();
-        let _ = session
-            .expires
-            .set(Instant::now() + Duration::from_secs(left.max(0) as u64));
-        (
-            claims.tenant,
-            Some(claims.sub),
-            format!("{}:{}", claims.tenant, claims.sub),
-        )
-    } else if let Some(key) = credential(&payload, &headers, "x-tenant") {
-        let tenant = match state.store.tenant(key.trim()).await {
-            Ok(Some(t)) => t,
-            Ok(None) => return Err(refuse(close::FORBIDDEN, "unknown tenant")),
-            Err(_) => return Err(refuse(1011, "the database is unavailable")),
-        };
-        let who = ip.map(|i| i.to_string()).unwrap_or_default();
-        (tenant.id, None, format!("anonymous:{who}"))
-    } else {
-        return Err(refuse(
-            close::FORBIDDEN,
-            "connection_init needs an `Authorization: Bearer <token>` or an `X-Tenant`",
-        ));
+        Ok(Caller::Anonymous(principal)) => {
+            let who = ip.map(|i| i.to_string()).unwrap_or_default();
+            (principal.tenant_id, None, format!("anonymous:{who}"))
+        }
+        Ok(Caller::Nobody) => {
+            return Err(refuse(
+                close::FORBIDDEN,
+                "connection_init needs an `Authorization: Bearer <token>` or an `X-Tenant`",
+            ));
+        }
+        Err(Refusal::Denied(message)) => return Err(refuse(close::FORBIDDEN, &message)),
+        Err(Refusal::Store(_)) => return Err(refuse(1011, "the database is unavailable")),
     };
     let max = state.live.config.max_connections_per_user;
     let Some(slot) = state.live.connections.take(key, max) else {
@@ -284,7 +251,7 @@ impl Drop for Running {
 }
 
 fn refused(e: ApiError) -> BoxStream<'static, Response> {
-    async_graphql::futures_util::stream::once(async move { crate::http::failed(e) }).boxed()
+    async_graphql::futures_util::stream::once(async move { crate::operation::failed(e) }).boxed()
 }
 
 impl Executor for Operations {
@@ -306,7 +273,7 @@ impl Executor for Operations {
             ));
         };
         let mut batch = BatchRequest::Single(request);
-        let cost = match crate::http::admit(&state.limits, &batch) {
+        let cost = match crate::operation::admit(&state.limits, &batch) {
             Ok(c) => c,
             Err(e) => return refused(e),
         };
@@ -326,7 +293,7 @@ impl Executor for Operations {
         let BatchRequest::Single(r) = &mut batch else {
             return refused(ApiError::internal("not a single request"));
         };
-        let ty = match crate::http::operation_type(&state.documents, r) {
+        let ty = match crate::operation::operation_type(&state.documents, r) {
             Ok(ty) => ty,
             Err(msg) => return refused(ApiError::new(ErrorCode::GraphqlParseFailed, msg)),
         };
@@ -349,7 +316,7 @@ impl Executor for Operations {
                 .execute_stream_with_session_data(request, session_data.unwrap_or_default())
                 .map(move |mut resp| {
                     let _counted = &running;
-                    crate::http::classify(&mut resp.errors);
+                    crate::operation::classify(&mut resp.errors);
                     resp
                 })
                 .boxed();
@@ -360,7 +327,7 @@ impl Executor for Operations {
         async_graphql::futures_util::stream::once(async move {
             let scope = match live.scope().await {
                 Ok(s) => s,
-                Err(e) => return crate::http::failed(e),
+                Err(e) => return crate::operation::failed(e),
             };
             let request = request
                 .data(state.accounts.clone())
@@ -368,9 +335,9 @@ impl Executor for Operations {
                 .data(state.api.request_ctx(scope.clone()));
             let mut resp = schema.execute(request).await;
             if let Err(e) = scope.release(ty == Some(OperationType::Mutation)).await {
-                return crate::http::failed(e.into());
+                return crate::operation::failed(e.into());
             }
-            crate::http::classify(&mut resp.errors);
+            crate::operation::classify(&mut resp.errors);
             resp
         })
         .boxed()

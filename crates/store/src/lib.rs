@@ -191,6 +191,7 @@ impl Store {
     /// row-level-security role with `app.tenant_id` / `app.user_id` /
     /// `app.admin` set for it alone; it rolls back when the last clone of
     /// the scope is dropped unless committed.
+    #[tracing::instrument(skip_all)]
     pub async fn scope(&self, principal: Principal) -> Result<Scope, StoreError> {
         self.scope_until(principal, None).await
     }
@@ -199,6 +200,7 @@ impl Store {
     /// (PostgreSQL `statement_timeout` / `lock_timeout` for this
     /// transaction alone), so a request that times out frees its
     /// connection instead of leaving its statement waiting.
+    #[tracing::instrument(skip_all)]
     pub async fn scope_until(
         &self,
         principal: Principal,
@@ -275,6 +277,7 @@ impl Store {
     /// memberships; `None` if there are none or the account is not active.
     /// Roles come from the database, not the token, so a revoked or expired
     /// membership takes effect at once.
+    #[tracing::instrument(skip_all)]
     pub async fn principal(
         &self,
         tenant_id: Uuid,
@@ -296,12 +299,14 @@ impl Store {
     /// memberships and sets the request's settings (and role) from them: a
     /// request costs one round trip less. `None` (and the transaction
     /// rolled back) when the user has no live membership.
+    #[tracing::instrument(skip_all)]
     pub async fn authenticate(
         &self,
         tenant_id: Uuid,
         user_id: Uuid,
         deadline: Option<Instant>,
     ) -> Result<Option<Scope>, StoreError> {
+        tracing::debug!(tenant = %tenant_id, user = %user_id, "reading the live memberships");
         if self.backend() != DbBackend::Postgres {
             return match self.principal(tenant_id, user_id).await? {
                 Some(p) => Ok(Some(self.scope_until(p, deadline).await?)),
@@ -369,6 +374,7 @@ impl Store {
     }
 
     /// A tenant by slug, or by id when `key` is a UUID.
+    #[tracing::instrument(skip_all)]
     pub async fn tenant(&self, key: &str) -> Result<Option<entity::tenants::Model>, StoreError> {
         use entity::tenants::{Column, Entity};
         let cond = match key.parse::<Uuid>() {
@@ -378,6 +384,7 @@ impl Store {
         Ok(Entity::find().filter(cond).one(&self.db).await?)
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn user_by_email(
         &self,
         email: &str,
@@ -392,6 +399,7 @@ impl Store {
     /// Creates a global user with a password and a learner membership in
     /// `tenant_id` (seed 003's `handle_new_user`: new sign-ups are students),
     /// in one transaction. `Conflict("email")` if the email is registered.
+    #[tracing::instrument(skip_all)]
     pub async fn sign_up(
         &self,
         tenant_id: Uuid,
@@ -447,6 +455,7 @@ impl Store {
 
     /// A user's memberships in a tenant that have not expired, none unless
     /// the account is active.
+    #[tracing::instrument(skip_all)]
     pub async fn active_memberships(
         &self,
         tenant_id: Uuid,
@@ -620,6 +629,7 @@ impl Scope {
     /// no commit); a mutation's is committed (`commit`), each mutation field
     /// having already committed or rolled back its own savepoint. Only the
     /// last handle does this; otherwise the last one to drop rolls back.
+    #[tracing::instrument(skip_all)]
     pub async fn release(self, commit: bool) -> Result<(), StoreError> {
         if let Conn::Txn(t) = self.conn
             && let Ok(t) = Arc::try_unwrap(t)
@@ -642,6 +652,7 @@ impl Scope {
     /// request's transaction on PostgreSQL (so row-level security applies),
     /// a transaction of its own on SQLite. Nothing is kept unless
     /// [`Write::commit`] is called.
+    #[tracing::instrument(skip_all)]
     pub async fn write(&self) -> Result<Write, StoreError> {
         let txn = match &self.conn {
             // SQLite: take the write lock at BEGIN, so a read-then-write
@@ -927,6 +938,7 @@ impl<M: sea_orm::FromQueryResult> sea_orm::FromQueryResult for Scored<M> {
 
 impl Store {
     /// Round-trips to the database (for `/health`).
+    #[tracing::instrument(skip_all)]
     pub async fn ping(&self) -> Result<(), StoreError> {
         Ok(self.db.ping().await?)
     }
@@ -1096,6 +1108,7 @@ impl Write {
     }
 
     /// Discards the writes.
+    #[tracing::instrument(skip_all)]
     pub async fn rollback(self) -> Result<(), StoreError> {
         match Arc::try_unwrap(self.txn) {
             Ok(t) => Ok(t.rollback().await?),
@@ -1108,6 +1121,7 @@ impl Write {
     /// the events published through this write go out after it; on
     /// PostgreSQL it releases the savepoint, and the database delivers the
     /// notifications when the request's transaction commits.
+    #[tracing::instrument(skip_all)]
     pub async fn commit(self) -> Result<(), StoreError> {
         match Arc::try_unwrap(self.txn) {
             Ok(t) => {

@@ -564,7 +564,9 @@ impl<'a, T> ContextBase<'a, T> {
             })
             .cloned()
             .ok_or_else(|| {
+                // coachql patch: an input error.
                 ServerError::new(format!("Variable {} is not defined.", name), Some(pos))
+                    .bad_user_input()
             })
     }
 

@@ -52,6 +52,23 @@ pub struct ServerError {
     pub extensions: Option<ErrorExtensionValues>,
 }
 
+/// coachql patch: the `code` extension of an error about the request's
+/// input values — an argument's or a variable's value, or the variables an
+/// operation declares and uses — set where the error is made, so a server
+/// tells them from other failures by the error, not by its message.
+pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+
+impl ServerError {
+    /// coachql patch: this error, marked as one about input values
+    /// ([`BAD_USER_INPUT`]).
+    pub(crate) fn bad_user_input(mut self) -> Self {
+        self.extensions
+            .get_or_insert_with(Default::default)
+            .set("code", BAD_USER_INPUT);
+        self
+    }
+}
+
 fn error_extensions_is_empty(values: &Option<ErrorExtensionValues>) -> bool {
     values.as_ref().is_none_or(|values| values.0.is_empty())
 }

@@ -48,6 +48,14 @@ impl<'a> VisitorContext<'a> {
         self.errors.push(RuleError::new(locations, msg));
     }
 
+    /// coachql patch: reports an error about input values (see
+    /// [`crate::error::BAD_USER_INPUT`]).
+    pub(crate) fn report_bad_input<T: Into<String>>(&mut self, locations: Vec<Pos>, msg: T) {
+        let mut e = RuleError::new(locations, msg);
+        e.bad_input = true;
+        self.errors.push(e);
+    }
+
     pub(crate) fn append_errors(&mut self, errors: Vec<RuleError>) {
         self.errors.extend(errors);
     }
@@ -131,10 +139,12 @@ impl<'a> VisitorContext<'a> {
                             })
                             .cloned()
                             .ok_or_else(|| {
+                                // coachql patch: an input error.
                                 ServerError::new(
                                     format!("Variable {} is not defined.", name),
                                     Some(pos),
                                 )
+                                .bad_user_input()
                             })
                     })?),
                 )
@@ -808,6 +818,9 @@ fn visit_inline_fragment<'a, V: Visitor<'a>>(
 pub(crate) struct RuleError {
     pub(crate) locations: Vec<Pos>,
     pub(crate) message: String,
+    /// coachql patch: the error is about input values (see
+    /// [`crate::error::BAD_USER_INPUT`]).
+    pub(crate) bad_input: bool,
 }
 
 impl RuleError {
@@ -815,6 +828,7 @@ impl RuleError {
         Self {
             locations,
             message: msg.into(),
+            bad_input: false,
         }
     }
 }
@@ -842,12 +856,18 @@ impl Display for RuleError {
 
 impl From<RuleError> for ServerError {
     fn from(e: RuleError) -> Self {
-        Self {
+        let err = Self {
             message: e.message,
             source: None,
             locations: e.locations,
             path: Vec::new(),
             extensions: None,
+        };
+        // coachql patch: input errors carry their code.
+        if e.bad_input {
+            err.bad_user_input()
+        } else {
+            err
         }
     }
 }

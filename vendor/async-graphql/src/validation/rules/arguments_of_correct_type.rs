@@ -88,7 +88,8 @@ impl<'a> Visitor<'a> for ArgumentsOfCorrectType<'a> {
                     },
                 )
             }) {
-                ctx.report_error(
+                // coachql patch: an input error (see `error::BAD_USER_INPUT`).
+                ctx.report_bad_input(
                     vec![name.pos],
                     format!("Invalid value for argument {}", reason),
                 );

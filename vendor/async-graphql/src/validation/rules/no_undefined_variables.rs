@@ -66,7 +66,8 @@ impl<'a> Visitor<'a> for NoUndefinedVariables<'a> {
 
             for (var, pos) in undef {
                 if let Some(op_name) = op_name {
-                    ctx.report_error(
+                    // coachql patch: an input error (see `error::BAD_USER_INPUT`).
+                    ctx.report_bad_input(
                         vec![*def_pos, pos],
                         format!(
                             r#"Variable "${}" is not defined by operation "{}""#,
@@ -74,7 +75,8 @@ impl<'a> Visitor<'a> for NoUndefinedVariables<'a> {
                         ),
                     );
                 } else {
-                    ctx.report_error(vec![pos], format!(r#"Variable "${}" is not defined"#, var));
+                    // coachql patch: an input error (see `error::BAD_USER_INPUT`).
+                    ctx.report_bad_input(vec![pos], format!(r#"Variable "${}" is not defined"#, var));
                 }
             }
         }

@@ -66,7 +66,8 @@ impl<'a> Visitor<'a> for NoUnusedVariables<'a> {
 
             for (var, pos) in def_vars.iter().filter(|(var, _)| !used.contains(var)) {
                 if let Some(op_name) = op_name {
-                    ctx.report_error(
+                    // coachql patch: an input error (see `error::BAD_USER_INPUT`).
+                    ctx.report_bad_input(
                         vec![*pos],
                         format!(
                             r#"Variable "${}" is not used by operation "{}""#,
@@ -74,7 +75,8 @@ impl<'a> Visitor<'a> for NoUnusedVariables<'a> {
                         ),
                     );
                 } else {
-                    ctx.report_error(vec![*pos], format!(r#"Variable "${}" is not used"#, var));
+                    // coachql patch: an input error (see `error::BAD_USER_INPUT`).
+                    ctx.report_bad_input(vec![*pos], format!(r#"Variable "${}" is not used"#, var));
                 }
             }
         }

@@ -27,7 +27,8 @@ impl<'a> Visitor<'a> for UniqueVariableNames<'a> {
         variable_definition: &'a Positioned<VariableDefinition>,
     ) {
         if !self.names.insert(&variable_definition.node.name.node) {
-            ctx.report_error(
+            // coachql patch: an input error (see `error::BAD_USER_INPUT`).
+            ctx.report_bad_input(
                 vec![variable_definition.pos],
                 format!(
                     "There can only be one variable named \"${}\"",

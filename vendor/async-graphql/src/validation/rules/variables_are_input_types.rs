@@ -18,7 +18,8 @@ impl<'a> Visitor<'a> for VariablesAreInputTypes {
             .concrete_type_by_parsed_type(&variable_definition.node.var_type.node)
             && !ty.is_input()
         {
-            ctx.report_error(
+            // coachql patch: an input error (see `error::BAD_USER_INPUT`).
+            ctx.report_bad_input(
                 vec![variable_definition.pos],
                 format!(
                     "Variable \"{}\" cannot be of non-input type \"{}\"",

@@ -49,7 +49,8 @@ impl<'a> VariableInAllowedPosition<'a> {
                         };
 
                     if !var_type.is_subtype(&MetaTypeName::create(&expected_type)) {
-                        ctx.report_error(
+                        // coachql patch: an input error (see `error::BAD_USER_INPUT`).
+                        ctx.report_bad_input(
                             vec![def.pos, *usage_pos],
                             format!(
                                 "Variable \"{}\" of type \"{}\" used in position expecting type \"{}\"",
