@@ -9,7 +9,7 @@
 //! (`INSERT … ON CONFLICT DO NOTHING`), so they stay exact under concurrent
 //! requests on both backends.
 
-use auth::{Principal, Role, policy};
+use auth::{Principal, policy};
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use entity::{
     achievements, courses, daily_activity, enrollments,
@@ -28,7 +28,10 @@ use serde_json::{Value as Json, json};
 use store::{NoticeKind, Scope, Scoped, Topic, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, now};
+use crate::{
+    DomainError, Result, now,
+    rules::{one_of, signed_in},
+};
 
 /// Points per level: level = 1 + total points / 500 (the demo data's rule;
 /// seed 004 gives `current_level` a default of 1 and no formula).
@@ -113,23 +116,13 @@ impl Reader for Write {
     }
 }
 
-fn signed_in(r: &impl Reader) -> Result<Uuid> {
-    r.principal()
-        .user_id
-        .ok_or_else(|| DomainError::Forbidden("sign in first".into()))
-}
-
-fn is_staff_role(p: &Principal) -> bool {
-    policy::is_admin(p) || p.has_role(Role::OrgAdmin) || p.has_role(Role::Instructor)
-}
-
 /// The learner an analytics operation is about: the caller when `user_id`
 /// is absent, else a member whose analytics the caller may read by seed
 /// 004's rules (own, trainers' students, org admins' organization, admin).
 /// A user the caller cannot see at all is `NotFound`; one they can see but
 /// whose analytics are not theirs to read is `Forbidden`.
 async fn subject(r: &impl Reader, user_id: Option<Uuid>) -> Result<Uuid> {
-    let me = signed_in(r)?;
+    let me = signed_in(r.principal(), "see analytics")?;
     let Some(id) = user_id.filter(|id| *id != me) else {
         return Ok(me);
     };
@@ -205,8 +198,8 @@ pub async fn award_points(w: &Write, a: Award) -> Result<user_points::Model> {
     };
     let user = subject(w, a.user_id).await?;
     let p = w.principal();
-    let me = signed_in(w)?;
-    if !is_staff_role(p) || (user == me && !policy::is_admin(p)) {
+    let me = signed_in(w.principal(), "award points")?;
+    if !policy::is_staff_or_org_admin(p) || (user == me && !policy::is_admin(p)) {
         return Err(DomainError::Forbidden(
             "only staff award points, and not to themselves".into(),
         ));
@@ -537,7 +530,7 @@ pub async fn weekly_leaderboard(
     week: Option<String>,
     first: u32,
 ) -> Result<Leaderboard> {
-    let me = signed_in(s)?;
+    let me = signed_in(s.principal(), "see the leaderboard")?;
     if !(1..=100).contains(&first) {
         return Err(DomainError::BadInput("first must be 1–100".into()));
     }
@@ -890,12 +883,7 @@ fn preference_key(kind: &str) -> &'static str {
 /// The learner the insight is about, once the kind is valid and the
 /// learner has not turned it off.
 async fn insight_subject(r: &impl Reader, user_id: Option<Uuid>, kind: &str) -> Result<Uuid> {
-    if !PREDICTIVE_KINDS.contains(&kind) {
-        return Err(DomainError::BadInput(format!(
-            "kind must be one of {}",
-            PREDICTIVE_KINDS.join(", ")
-        )));
-    }
+    one_of("kind", kind, &PREDICTIVE_KINDS)?;
     let user = subject(r, user_id).await?;
     let off = r
         .tenant_rows::<prefs::Entity>()
@@ -1140,14 +1128,9 @@ fn notification_settings(v: &Json) -> Result<&serde_json::Map<String, Json>> {
 }
 
 pub async fn update_my_preferences(w: &Write, input: PreferencesInput) -> Result<prefs::Model> {
-    let me = signed_in(w)?;
-    if let Some(p) = &input.leaderboard_privacy
-        && !PRIVACY.contains(&p.as_str())
-    {
-        return Err(DomainError::BadInput(format!(
-            "leaderboardPrivacy must be one of {}",
-            PRIVACY.join(", ")
-        )));
+    let me = signed_in(w.principal(), "change your preferences")?;
+    if let Some(p) = &input.leaderboard_privacy {
+        one_of("leaderboardPrivacy", p, &PRIVACY)?;
     }
     let notifications = input
         .notification_preferences
@@ -1297,7 +1280,7 @@ struct Total {
 /// streak, this week's points and achievements. Seven scoped reads in one
 /// batch: one statement on PostgreSQL whatever the number of rows.
 pub async fn my_dashboard(s: &Scope) -> Result<Dashboard> {
-    let me = signed_in(s)?;
+    let me = signed_in(s.principal(), "see your dashboard")?;
     let start = week_start(None)?;
     let mut b = s.batch();
     let points = b.read::<user_points::Model>(

@@ -11,29 +11,17 @@ use entity::{
     adaptability_assessments as assessments, certificates, engagements, payments, tenants,
     user_roles, workshop_registrations as reg,
 };
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, SqlErr, prelude::Decimal, sea_query::Expr,
-};
-use store::{NoticeKind, StoreError, Topic, Write};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, prelude::Decimal, sea_query::Expr};
+use store::{NoticeKind, Topic, Write};
 use uuid::Uuid;
 
 use crate::{
-    DomainError, Result,
+    Result,
     decimal::{Least, checked},
-    now, workshops,
+    now,
+    rules::{admin_only, bad, conflict, forbidden, insert_unique, one_of},
+    workshops,
 };
-
-fn bad(m: impl Into<String>) -> DomainError {
-    DomainError::BadInput(m.into())
-}
-
-fn conflict(m: impl Into<String>) -> DomainError {
-    DomainError::Conflict(m.into())
-}
-
-fn forbidden(m: &str) -> DomainError {
-    DomainError::Forbidden(m.into())
-}
 
 pub const CERTIFICATE_TYPES: &[&str] = &["workshop", "program", "assessment"];
 pub const PROVIDERS: &[&str] = &["stripe", "paypal", "manual"];
@@ -120,7 +108,7 @@ pub async fn issue_certificate(w: &Write, c: NewCertificate) -> Result<certifica
     if !is_staff(w.principal()) {
         return Err(forbidden("only instructors and admins issue certificates"));
     }
-    workshops::one_of("certificateType", &c.certificate_type, CERTIFICATE_TYPES)?;
+    one_of("certificateType", &c.certificate_type, CERTIFICATE_TYPES)?;
     let kind: &'static str = match c.certificate_type.as_str() {
         "workshop" => "workshop",
         "program" => "program",
@@ -255,7 +243,7 @@ pub async fn create_payment(w: &Write, p: NewPayment) -> Result<payments::Model>
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
         return Err(bad("currency must be a 3-letter ISO 4217 code"));
     }
-    workshops::one_of("provider", &p.provider, PROVIDERS)?;
+    one_of("provider", &p.provider, PROVIDERS)?;
     let metadata = p.metadata.unwrap_or_else(|| serde_json::json!({}));
     if !metadata.is_object() {
         return Err(bad("metadata must be a JSON object"));
@@ -324,15 +312,7 @@ pub async fn create_payment(w: &Write, p: NewPayment) -> Result<payments::Model>
         updated_at: Set(at),
         ..Default::default()
     };
-    let saved = match w.insert(am).await {
-        Ok(m) => m,
-        Err(StoreError::Db(e))
-            if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
-        {
-            return Err(conflict("the invoice number is already taken"));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let saved = insert_unique(w, am, "the invoice number is already taken").await?;
     // One open payment per registration, atomically: the link moves only
     // from the payment seen above (none, failed or refunded).
     if let Some(r) = registration {
@@ -356,14 +336,6 @@ pub async fn create_payment(w: &Write, p: NewPayment) -> Result<payments::Model>
     Ok(saved)
 }
 
-fn admin_only(w: &Write) -> Result<()> {
-    if is_admin(w.principal()) {
-        Ok(())
-    } else {
-        Err(forbidden("only admins change a payment's status"))
-    }
-}
-
 async fn payment(w: &Write, id: Uuid) -> Result<payments::Model> {
     crate::visible::<payments::Entity>(w, id, "payment").await
 }
@@ -383,7 +355,7 @@ async fn settle(
     to: &str,
     extra: Vec<(payments::Column, Expr)>,
 ) -> Result<payments::Model> {
-    admin_only(w)?;
+    admin_only(w.principal(), "change a payment's status")?;
     payment(w, id).await?;
     let mut set = vec![
         (payments::Column::Status, Expr::val(to)),
@@ -420,7 +392,7 @@ pub async fn complete_payment(
 
 /// Admins: a pending payment failed; the reason goes to its metadata.
 pub async fn fail_payment(w: &Write, id: Uuid, reason: Option<String>) -> Result<payments::Model> {
-    admin_only(w)?;
+    admin_only(w.principal(), "change a payment's status")?;
     let p = payment(w, id).await?;
     let extra = match reason.filter(|r| !r.trim().is_empty()) {
         Some(r) => vec![(
@@ -443,7 +415,7 @@ pub async fn refund_payment(
     amount: Option<Decimal>,
     reason: Option<String>,
 ) -> Result<payments::Model> {
-    admin_only(w)?;
+    admin_only(w.principal(), "change a payment's status")?;
     let amount = amount
         .map(|a| {
             checked(

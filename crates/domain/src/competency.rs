@@ -27,7 +27,10 @@ use sea_orm::{
 use store::{Batch, Read, Rows, Scope, Scoped, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, now};
+use crate::{
+    DomainError, Result, now,
+    rules::{conflict, insert_unique, signed_in},
+};
 
 /// A competency scoring below this is a weak area (the seed is silent).
 pub const WEAK_BELOW: i32 = 60;
@@ -217,7 +220,7 @@ shape::output_object! {
 /// active, has no questions, or the caller already has an attempt at it in
 /// progress.
 pub async fn start(w: &Write, assessment_id: Uuid) -> Result<attempts::Model> {
-    let user = crate::me(w.principal(), "take an assessment")?;
+    let user = signed_in(w.principal(), "take an assessment")?;
     let a = crate::visible::<assessments::Entity>(w, assessment_id, "framework assessment").await?;
     if !a.is_active {
         return Err(DomainError::Conflict("the assessment is not active".into()));
@@ -234,7 +237,7 @@ pub async fn start(w: &Write, assessment_id: Uuid) -> Result<attempts::Model> {
     }
     let open = in_progress(w, user, assessment_id).await?;
     if open.is_some() {
-        return Err(in_progress_conflict());
+        return Err(conflict(IN_PROGRESS));
     }
     let at = now();
     let am = attempts::ActiveModel {
@@ -249,17 +252,11 @@ pub async fn start(w: &Write, assessment_id: Uuid) -> Result<attempts::Model> {
         created_at: Set(at),
         ..Default::default()
     };
-    match w.insert(am).await {
-        Ok(m) => Ok(m),
-        // Two starts at once: the partial unique index lets one through.
-        Err(e) if crate::is_unique_violation(&e) => Err(in_progress_conflict()),
-        Err(e) => Err(e.into()),
-    }
+    // Two starts at once: the partial unique index lets one through.
+    insert_unique(w, am, IN_PROGRESS).await
 }
 
-fn in_progress_conflict() -> DomainError {
-    DomainError::Conflict("an attempt at this assessment is already in progress".into())
-}
+const IN_PROGRESS: &str = "an attempt at this assessment is already in progress";
 
 async fn in_progress(
     w: &Write,
@@ -277,7 +274,7 @@ async fn in_progress(
 /// The caller's own attempt: `NOT_FOUND` if invisible, `FORBIDDEN` for a
 /// caller who may read it (an admin) but does not own it.
 async fn own_attempt(w: &Write, attempt_id: Uuid, what: &str) -> Result<attempts::Model> {
-    let user = crate::me(w.principal(), "take an assessment")?;
+    let user = signed_in(w.principal(), "take an assessment")?;
     let attempt = crate::visible::<attempts::Entity>(w, attempt_id, "attempt").await?;
     if attempt.user_id != user {
         return Err(DomainError::Forbidden(format!(

@@ -14,13 +14,16 @@ use sea_orm::{
 use store::{Topic, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, is_unique_violation, now};
+use crate::{
+    DomainError, Result, now,
+    rules::{insert_unique, non_negative, signed_in},
+};
 
 /// Enrolls the caller in a published course they can see.
 /// `NOT_FOUND` when the course is not visible, `CONFLICT` when it is not
 /// published or the caller is already enrolled.
 pub async fn enroll(w: &Write, course_id: Uuid) -> Result<enrollments::Model> {
-    let student = crate::me(w.principal(), "enroll")?;
+    let student = signed_in(w.principal(), "enroll")?;
     let course = crate::visible::<courses::Entity>(w, course_id, "course").await?;
     if !course.is_published {
         return Err(DomainError::Conflict(
@@ -48,21 +51,14 @@ pub async fn enroll(w: &Write, course_id: Uuid) -> Result<enrollments::Model> {
         progress_percent: Set(Decimal::ZERO),
         ..Default::default()
     };
-    match w.insert(am).await {
-        Ok(m) => {
-            w.publish(Topic::Progress {
-                course: course_id,
-                user: student,
-            })
-            .await?;
-            Ok(m)
-        }
-        // The same student enrolling twice at once: one wins.
-        Err(e) if is_unique_violation(&e) => Err(DomainError::Conflict(
-            "already enrolled in this course".into(),
-        )),
-        Err(e) => Err(e.into()),
-    }
+    // The same student enrolling twice at once: one wins.
+    let m = insert_unique(w, am, "already enrolled in this course").await?;
+    w.publish(Topic::Progress {
+        course: course_id,
+        user: student,
+    })
+    .await?;
+    Ok(m)
 }
 
 /// The text of an answer or a correct answer, for comparison.
@@ -143,7 +139,7 @@ pub async fn submit_quiz_attempt(
     answers: Json,
     time_spent_secs: Option<i32>,
 ) -> Result<attempts::Model> {
-    let student = crate::me(w.principal(), "submit a quiz attempt")?;
+    let student = signed_in(w.principal(), "submit a quiz attempt")?;
     let quiz = crate::visible::<quizzes::Entity>(w, quiz_id, "quiz").await?;
     let lesson = match quiz.lesson_id {
         Some(id) => {
@@ -199,11 +195,7 @@ pub async fn submit_quiz_attempt(
         )));
     }
     if let Some(t) = time_spent_secs {
-        if t < 0 {
-            return Err(DomainError::BadInput(
-                "`timeSpent` cannot be negative".into(),
-            ));
-        }
+        non_negative("timeSpent", t)?;
         if let Some(limit) = quiz.time_limit
             && i64::from(t) > i64::from(limit) * 60
         {
@@ -254,15 +246,12 @@ pub async fn submit_quiz_attempt(
         feedback: Set(Some(g.feedback)),
         ..Default::default()
     };
-    let saved = match w.insert(am).await {
-        Ok(m) => m,
-        Err(e) if is_unique_violation(&e) => {
-            return Err(DomainError::Conflict(
-                "another attempt was submitted at the same time, retry".into(),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let saved = insert_unique(
+        w,
+        am,
+        "another attempt was submitted at the same time, retry",
+    )
+    .await?;
 
     record_progress(
         w,

@@ -13,6 +13,7 @@ pub mod learning;
 pub mod marketplace;
 pub mod progress;
 pub mod roadmaps;
+mod rules;
 pub mod workshops;
 
 use store::StoreError;
@@ -42,16 +43,6 @@ pub type Result<T> = std::result::Result<T, DomainError>;
 
 pub(crate) fn now() -> sea_orm::prelude::DateTimeWithTimeZone {
     chrono::Utc::now().fixed_offset()
-}
-
-/// Whether `e` is a unique-constraint violation (two writers raced for
-/// the same key).
-pub(crate) fn is_unique_violation(e: &StoreError) -> bool {
-    matches!(
-        e,
-        StoreError::Db(e)
-            if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
-    )
 }
 
 /// The row of `E` with `id`, read through the caller's rules: a row the
@@ -97,12 +88,6 @@ impl Reads for store::Write {
     fn who(&self) -> &auth::Principal {
         self.principal()
     }
-}
-
-/// The signed-in caller, or `Forbidden` ("sign in to {what}").
-pub(crate) fn me(p: &auth::Principal, what: &str) -> Result<uuid::Uuid> {
-    p.user_id
-        .ok_or_else(|| DomainError::Forbidden(format!("sign in to {what}")))
 }
 
 /// A JSON array of uuid strings (the seeds' `uuid[]` columns).
@@ -155,48 +140,4 @@ where
         .one()
         .await?
         .ok_or(DomainError::NotFound(what))
-}
-
-/// Inserts `am`; a unique-constraint violation (a concurrent or repeated
-/// write of the same key) becomes `Conflict(conflict)`.
-pub(crate) async fn insert_unique<A>(
-    w: &store::Write,
-    am: A,
-    conflict: &str,
-) -> Result<<A::Entity as sea_orm::EntityTrait>::Model>
-where
-    A: sea_orm::ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
-    <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
-{
-    match w.insert(am).await {
-        Ok(m) => Ok(m),
-        Err(store::StoreError::Db(e))
-            if matches!(
-                e.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
-            Err(DomainError::Conflict(conflict.to_owned()))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// The caller's user id; anonymous callers are refused.
-pub(crate) fn caller(w: &store::Write) -> Result<uuid::Uuid> {
-    w.principal()
-        .user_id
-        .ok_or_else(|| DomainError::Forbidden("sign in".into()))
-}
-
-/// `v` when it is one of `allowed`, else `BadInput` naming `field`.
-pub(crate) fn one_of(field: &str, v: &str, allowed: &[&str]) -> Result<String> {
-    if allowed.contains(&v) {
-        Ok(v.to_owned())
-    } else {
-        Err(DomainError::BadInput(format!(
-            "{field} must be one of {}",
-            allowed.join(", ")
-        )))
-    }
 }

@@ -22,7 +22,11 @@ use sea_orm::{
 use store::{NoticeKind, Topic, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Reads, Result, me, now, uuids};
+use crate::{
+    DomainError, Reads, Result, now,
+    rules::{non_negative, signed_in},
+    uuids,
+};
 
 /// What a student has done in one course, read through the caller's rules.
 pub(crate) struct CourseState {
@@ -168,7 +172,7 @@ async fn lesson_for_progress(
     lesson_id: Uuid,
     what: &str,
 ) -> Result<(Uuid, lessons::Model, CourseState)> {
-    let student = me(w.principal(), what)?;
+    let student = signed_in(w.principal(), what)?;
     let lesson = crate::visible::<lessons::Entity>(w, lesson_id, "lesson").await?;
     let course = crate::visible::<courses::Entity>(w, lesson.course_id, "lesson").await?;
     let state = CourseState::load(w, course, student).await?;
@@ -221,11 +225,7 @@ pub async fn start_lesson(w: &Write, lesson_id: Uuid) -> Result<sp::Model> {
 /// Completes a lesson, adding `time_spent` seconds. `CONFLICT` while its
 /// mandatory quiz is not passed.
 pub async fn complete_lesson(w: &Write, lesson_id: Uuid, time_spent: i32) -> Result<sp::Model> {
-    if time_spent < 0 {
-        return Err(DomainError::BadInput(
-            "`timeSpent` cannot be negative".into(),
-        ));
-    }
+    non_negative("timeSpent", time_spent)?;
     let (student, lesson, state) = lesson_for_progress(w, lesson_id, "complete a lesson").await?;
     let quiz = state.quiz_of(&lesson);
     if let Some(q) = quiz
@@ -485,7 +485,7 @@ pub async fn course_progress<R: Reads>(
     course_id: Uuid,
     student: Option<Uuid>,
 ) -> Result<CourseProgress> {
-    let caller = me(r.who(), "see course progress")?;
+    let caller = signed_in(r.who(), "see course progress")?;
     let course = crate::seen::<courses::Entity, R>(r, course_id, "course").await?;
     let student = student.unwrap_or(caller);
     if student != caller && !auth::policy::is_admin(r.who()) && course.instructor_id != Some(caller)

@@ -5,7 +5,7 @@
 //! (create, update, publish, cancel, attendance, completion with
 //! certificates), attendees' feedback, and ranked full-text search.
 
-use auth::{Role, policy::is_admin};
+use auth::policy::{is_admin, is_staff};
 use chrono::{NaiveDate, NaiveTime};
 use entity::{users, workshop_registrations as reg, workshops};
 use sea_orm::{
@@ -21,6 +21,7 @@ use crate::{
     DomainError, Result,
     decimal::{Least, checked},
     now,
+    rules::{bad, conflict, insert_unique, non_negative, one_of, signed_in, text},
 };
 
 pub const PILLARS: &[&str] = &["adaptability", "coaching", "marketplace"];
@@ -51,7 +52,7 @@ pub fn capacity_remaining<'a>(
 /// Registers the caller for a published workshop, taking one seat.
 /// `CONFLICT` when it is full, not open, or the caller is registered.
 pub async fn register(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
-    let user = crate::me(w.principal(), "register")?;
+    let user = signed_in(w.principal(), "register")?;
     let workshop = crate::visible::<workshops::Entity>(w, workshop_id, "workshop").await?;
     if workshop.status != "published" {
         return Err(DomainError::Conflict(
@@ -105,21 +106,8 @@ pub async fn register(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
                 updated_at: Set(at),
                 ..Default::default()
             };
-            match w.insert(am).await {
-                Ok(m) => m,
-                // The same caller registering twice at once: one wins.
-                Err(store::StoreError::Db(e))
-                    if matches!(
-                        e.sql_err(),
-                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                    ) =>
-                {
-                    return Err(DomainError::Conflict(
-                        "already registered for this workshop".into(),
-                    ));
-                }
-                Err(e) => return Err(e.into()),
-            }
+            // The same caller registering twice at once: one wins.
+            insert_unique(w, am, "already registered for this workshop").await?
         }
     };
     Ok(saved)
@@ -153,7 +141,7 @@ async fn take_seat(w: &Write, workshop_id: Uuid) -> Result<()> {
 
 /// Cancels the caller's registration and gives the seat back.
 pub async fn cancel(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
-    let user = crate::me(w.principal(), "register")?;
+    let user = signed_in(w.principal(), "cancel a registration")?;
     let at = now();
     let changed = w
         .update::<reg::Entity>(
@@ -196,23 +184,6 @@ pub async fn cancel(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
         .ok_or(DomainError::NotFound("registration"))
 }
 
-fn bad(m: impl Into<String>) -> DomainError {
-    DomainError::BadInput(m.into())
-}
-
-fn conflict(m: impl Into<String>) -> DomainError {
-    DomainError::Conflict(m.into())
-}
-
-/// `v` must be one of `allowed`.
-pub(crate) fn one_of(name: &str, v: &str, allowed: &[&str]) -> Result<()> {
-    if allowed.contains(&v) {
-        Ok(())
-    } else {
-        Err(bad(format!("{name} must be one of {}", allowed.join(", "))))
-    }
-}
-
 /// The columns of a workshop an instructor sets; `None` leaves one as it is
 /// (on create, the required ones must be given).
 #[derive(Debug, Default)]
@@ -235,15 +206,6 @@ pub struct WorkshopFields {
     pub is_featured: Option<bool>,
 }
 
-fn text(name: &str, v: &Option<String>, max: usize) -> Result<()> {
-    match v {
-        Some(t) if t.trim().is_empty() || t.chars().count() > max => Err(bad(format!(
-            "{name} must not be blank and at most {max} characters"
-        ))),
-        _ => Ok(()),
-    }
-}
-
 fn labels(name: &str, v: &Option<Vec<String>>) -> Result<Option<serde_json::Value>> {
     let Some(items) = v else { return Ok(None) };
     if items.len() > 50 || items.iter().any(|i| i.trim().is_empty() || i.len() > 200) {
@@ -263,8 +225,14 @@ impl WorkshopFields {
     /// The seed's CHECKs (and the enums) on the given fields; the early-bird
     /// price may not exceed the price (`price` is the one that will apply).
     fn check(&self, price: Decimal) -> Result<()> {
-        text("title", &self.title, 200)?;
-        text("description", &self.description, 10_000)?;
+        for (name, v, max) in [
+            ("title", &self.title, 200),
+            ("description", &self.description, 10_000),
+        ] {
+            if let Some(v) = v {
+                text(name, v, max)?;
+            }
+        }
         for (name, v, allowed) in [
             ("pillar", &self.pillar, PILLARS),
             ("level", &self.level, LEVELS),
@@ -274,8 +242,8 @@ impl WorkshopFields {
                 one_of(name, v, allowed)?;
             }
         }
-        if self.capacity.is_some_and(|c| c < 0) {
-            return Err(bad("capacity must be at least 0"));
+        if let Some(c) = self.capacity {
+            non_negative("capacity", c)?;
         }
         if let Some(p) = self.price_amount {
             checked(
@@ -312,9 +280,8 @@ pub(crate) async fn member(w: &Write, user_id: Uuid) -> Result<users::Model> {
 }
 
 fn may_teach(w: &Write) -> Result<Uuid> {
-    let p = w.principal();
-    let user = crate::me(w.principal(), "register")?;
-    if is_admin(p) || p.has_role(Role::Instructor) {
+    let user = signed_in(w.principal(), "manage workshops")?;
+    if is_staff(w.principal()) {
         Ok(user)
     } else {
         Err(DomainError::Forbidden(
@@ -401,7 +368,7 @@ pub async fn create(w: &Write, f: WorkshopFields) -> Result<workshops::Model> {
 /// `capacity_total`, and a capacity below the seats taken is CONFLICT.
 pub async fn update(w: &Write, workshop_id: Uuid, f: WorkshopFields) -> Result<workshops::Model> {
     let ws = managed(w, workshop_id).await?;
-    let caller = crate::me(w.principal(), "register")?;
+    let caller = signed_in(w.principal(), "manage workshops")?;
     let price = f.price_amount.unwrap_or(ws.price_amount);
     let early = f.price_early_bird.or(ws.price_early_bird);
     WorkshopFields {
@@ -687,7 +654,7 @@ pub async fn feedback(
     if review.as_ref().is_some_and(|r| r.chars().count() > 5000) {
         return Err(bad("feedback must be at most 5000 characters"));
     }
-    let user = crate::me(w.principal(), "register")?;
+    let user = signed_in(w.principal(), "give feedback")?;
     let r = w
         .select::<reg::Entity>()
         .filter(reg::Column::WorkshopId.eq(workshop_id))

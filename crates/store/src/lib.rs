@@ -56,6 +56,16 @@ impl StoreError {
             _ => Failure::Other,
         }
     }
+
+    /// Whether the database refused a duplicate key: another writer (or an
+    /// earlier write) already holds it.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Db(e)
+                if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+        )
+    }
 }
 
 /// Classifies a database error by its kind and SQLSTATE, never by text.
@@ -222,11 +232,7 @@ impl Store {
         let settings = self.request_settings(&mut values, deadline);
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            format!(
-                "SELECT set_config('app.tenant_id', $1, true), \
-                 set_config('app.user_id', $2, true), set_config('app.admin', $3, true)\
-                 {settings}"
-            ),
+            format!("SELECT {}{settings}", app_settings("$1", "$2", "$3")),
             values,
         ))
         .await?;
@@ -328,18 +334,17 @@ impl Store {
         let settings = self.request_settings(&mut values, deadline);
         let sql = format!(
             "WITH m AS ({live}), s AS (
-               SELECT set_config('app.tenant_id', ${t}, true),
-                      set_config('app.user_id', ${u}, true),
-                      set_config('app.admin', bool_or(m.role IN (${p}, ${a}))::text, true)
+               SELECT {app}
                       {settings}
                FROM m HAVING count(*) > 0
              )
              SELECT m.role, m.organization_id FROM m, s",
             live = live.sql,
-            t = n + 1,
-            u = n + 2,
-            p = n + 3,
-            a = n + 4,
+            app = app_settings(
+                &format!("${}", n + 1),
+                &format!("${}", n + 2),
+                &format!("bool_or(m.role IN (${}, ${}))::text", n + 3, n + 4),
+            ),
         );
         let rows = txn
             .query_all_raw(Statement::from_sql_and_values(
@@ -422,12 +427,11 @@ impl Store {
             ..Default::default()
         };
         // A concurrent sign-up with the same email loses on the unique index.
-        if let Err(e) = user.insert(&txn).await {
-            return Err(match e.sql_err() {
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-                    StoreError::Conflict("email")
-                }
-                _ => e.into(),
+        if let Err(e) = user.insert(&txn).await.map_err(StoreError::from) {
+            return Err(if e.is_unique_violation() {
+                StoreError::Conflict("email")
+            } else {
+                e
             });
         }
         entity::user_roles::ActiveModel {
@@ -483,6 +487,16 @@ fn live_memberships(tenant_id: Uuid, user_id: Uuid) -> Select<entity::user_roles
 /// lookups by tenant and key whose best plan does not depend on the
 /// values, and planning was the largest share of PostgreSQL's CPU under
 /// load (docs/BENCHMARKS.md).
+/// The settings the row-security policies read, from three SQL expressions
+/// (the tenant id, the user id or '', and 'true'/'false' for an admin).
+fn app_settings(tenant: &str, user: &str, admin: &str) -> String {
+    format!(
+        "set_config('app.tenant_id', {tenant}, true), \
+         set_config('app.user_id', {user}, true), \
+         set_config('app.admin', {admin}, true)"
+    )
+}
+
 const GENERIC_PLANS: &str = "set_config('plan_cache_mode', 'force_generic_plan', true)";
 
 /// The principal of `user_id` in `tenant_id` from their live memberships
