@@ -9,7 +9,7 @@ use sea_orm::{
     prelude::Decimal,
     sea_query::{Expr, ExprTrait},
 };
-use store::Write;
+use store::{Reader, Write};
 use uuid::Uuid;
 
 use crate::{

@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use serde_json::json;
-use store::{Topic, Write};
+use store::{Reader, Topic, Write};
 use uuid::Uuid;
 
 use crate::{

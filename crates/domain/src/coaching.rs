@@ -13,7 +13,7 @@ use sea_orm::{
     ColumnTrait, Order,
     sea_query::{Expr, ExprTrait, Query},
 };
-use store::{Scope, Write};
+use store::{Reader, Scope, Write};
 use uuid::Uuid;
 
 use crate::{

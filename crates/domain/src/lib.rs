@@ -5,6 +5,7 @@
 pub mod adaptability;
 pub mod analytics;
 pub mod authoring;
+pub mod certificates;
 pub mod coaching;
 pub mod commerce;
 pub mod competency;
@@ -16,7 +17,7 @@ pub mod roadmaps;
 mod rules;
 pub mod workshops;
 
-use store::StoreError;
+use store::{Reader, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DomainError {
@@ -45,10 +46,11 @@ pub(crate) fn now() -> sea_orm::prelude::DateTimeWithTimeZone {
     chrono::Utc::now().fixed_offset()
 }
 
-/// The row of `E` with `id`, read through the caller's rules: a row the
-/// caller may not see is `NotFound(what)`, exactly like a missing one.
+/// The row of `E` with `id`, read through the caller's rules (from a
+/// scope or inside a write): a row the caller may not see is
+/// `NotFound(what)`, exactly like a missing one.
 pub(crate) async fn visible<E>(
-    w: &store::Write,
+    r: &impl Reader,
     id: uuid::Uuid,
     what: &'static str,
 ) -> Result<E::Model>
@@ -58,36 +60,11 @@ where
 {
     use sea_orm::ColumnTrait;
     let col = store::column::<E>("id")?;
-    w.select::<E>()
+    r.select::<E>()
         .filter(col.eq(id))
         .one()
         .await?
         .ok_or(DomainError::NotFound(what))
-}
-
-/// Reads through the caller's tenant and read rules, from a request scope
-/// or inside a write (so the same computation serves queries and writes).
-pub trait Reads: Sync {
-    fn rows<E: sea_orm::EntityTrait>(&self) -> store::Scoped<E>;
-    fn who(&self) -> &auth::Principal;
-}
-
-impl Reads for store::Scope {
-    fn rows<E: sea_orm::EntityTrait>(&self) -> store::Scoped<E> {
-        self.select::<E>()
-    }
-    fn who(&self) -> &auth::Principal {
-        self.principal()
-    }
-}
-
-impl Reads for store::Write {
-    fn rows<E: sea_orm::EntityTrait>(&self) -> store::Scoped<E> {
-        self.select::<E>()
-    }
-    fn who(&self) -> &auth::Principal {
-        self.principal()
-    }
 }
 
 /// A JSON array of uuid strings (the seeds' `uuid[]` columns).
@@ -98,21 +75,6 @@ pub(crate) fn uuids(v: &sea_orm::prelude::Json) -> Vec<uuid::Uuid> {
         .iter()
         .filter_map(|x| x.as_str()?.parse().ok())
         .collect()
-}
-
-/// The row of `E` with `id` through a [`Reads`] (see [`visible`]).
-pub(crate) async fn seen<E, R: Reads>(r: &R, id: uuid::Uuid, what: &'static str) -> Result<E::Model>
-where
-    E: sea_orm::EntityTrait,
-    E::Model: Sync,
-{
-    use sea_orm::ColumnTrait;
-    let col = store::column::<E>("id")?;
-    r.rows::<E>()
-        .filter(col.eq(id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound(what))
 }
 
 /// The row of `E` with `id`, locked for this write: a no-op UPDATE takes

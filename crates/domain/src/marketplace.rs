@@ -28,7 +28,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
-use store::{NoticeKind, Scope, Topic, Write};
+use store::{NoticeKind, Reader, Scope, Topic, Write};
 use uuid::Uuid;
 
 use crate::{

@@ -19,11 +19,11 @@ use sea_orm::{
     prelude::{DateTimeWithTimeZone, Decimal},
     sea_query::{Expr, ExprTrait},
 };
-use store::{NoticeKind, Topic, Write};
+use store::{NoticeKind, Reader, Topic, Write};
 use uuid::Uuid;
 
 use crate::{
-    DomainError, Reads, Result, now,
+    DomainError, Result, now,
     rules::{non_negative, signed_in},
     uuids,
 };
@@ -44,9 +44,9 @@ pub(crate) struct CourseState {
 }
 
 impl CourseState {
-    pub async fn load<R: Reads>(r: &R, course: courses::Model, student: Uuid) -> Result<Self> {
+    pub async fn load<R: Reader>(r: &R, course: courses::Model, student: Uuid) -> Result<Self> {
         let lessons = r
-            .rows::<lessons::Entity>()
+            .select::<lessons::Entity>()
             .filter(lessons::Column::CourseId.eq(course.id))
             .order_by(lessons::Column::OrderIndex, Order::Asc)
             .order_by(lessons::Column::Id, Order::Asc)
@@ -54,7 +54,7 @@ impl CourseState {
             .await?;
         let lesson_ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
         let quizzes = r
-            .rows::<quizzes::Entity>()
+            .select::<quizzes::Entity>()
             .filter(
                 Condition::any()
                     .add(quizzes::Column::CourseId.eq(course.id))
@@ -65,7 +65,7 @@ impl CourseState {
             .all()
             .await?;
         let rows = r
-            .rows::<sp::Entity>()
+            .select::<sp::Entity>()
             .filter(sp::Column::StudentId.eq(student))
             .filter(sp::Column::CourseId.eq(course.id))
             .order_by(sp::Column::CreatedAt, Order::Desc)
@@ -78,7 +78,7 @@ impl CourseState {
         let mut scores: HashMap<Uuid, (i32, i32)> = HashMap::new();
         let quiz_ids: Vec<Uuid> = quizzes.iter().map(|q| q.id).collect();
         for a in r
-            .rows::<attempts::Entity>()
+            .select::<attempts::Entity>()
             .filter(attempts::Column::StudentId.eq(student))
             .filter(attempts::Column::AssessmentId.is_in(quiz_ids))
             .all()
@@ -89,7 +89,7 @@ impl CourseState {
             e.1 += 1;
         }
         let enrollment = r
-            .rows::<enrollments::Entity>()
+            .select::<enrollments::Entity>()
             .filter(enrollments::Column::CourseId.eq(course.id))
             .filter(enrollments::Column::StudentId.eq(student))
             .one()
@@ -480,15 +480,17 @@ shape::output_object! {
 /// The progress summary of `student` (default: the caller) in a course.
 /// Another student's needs staff: an admin or the course's instructor
 /// (`FORBIDDEN` otherwise). `NOT_FOUND` for an invisible course.
-pub async fn course_progress<R: Reads>(
+pub async fn course_progress<R: Reader>(
     r: &R,
     course_id: Uuid,
     student: Option<Uuid>,
 ) -> Result<CourseProgress> {
-    let caller = signed_in(r.who(), "see course progress")?;
-    let course = crate::seen::<courses::Entity, R>(r, course_id, "course").await?;
+    let caller = signed_in(r.principal(), "see course progress")?;
+    let course = crate::visible::<courses::Entity>(r, course_id, "course").await?;
     let student = student.unwrap_or(caller);
-    if student != caller && !auth::policy::is_admin(r.who()) && course.instructor_id != Some(caller)
+    if student != caller
+        && !auth::policy::is_admin(r.principal())
+        && course.instructor_id != Some(caller)
     {
         return Err(DomainError::Forbidden(
             "only the course's instructor or an admin sees another student's progress".into(),

@@ -15,7 +15,7 @@ use entity::{
 };
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, Order, prelude::Json, sea_query::Expr};
 use serde_json::json;
-use store::Write;
+use store::{Reader, Write};
 use uuid::Uuid;
 
 use crate::{DomainError, Result, now, progress::CourseState, rules::signed_in, uuids};

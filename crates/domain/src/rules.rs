@@ -3,6 +3,8 @@
 //! each, so a message or a limit is changed in one place.
 
 use auth::Principal;
+use sea_orm::ColumnTrait;
+use store::Reader;
 use uuid::Uuid;
 
 use crate::{DomainError, Result};
@@ -83,6 +85,41 @@ pub(crate) fn percent(field: &str, v: i32) -> Result<i32> {
         return Err(bad(format!("{field} must be between 0 and 100")));
     }
     Ok(v)
+}
+
+/// A user of this tenant (a member), whoever may read their profile.
+pub(crate) async fn member(w: &store::Write, user_id: Uuid) -> Result<entity::users::Model> {
+    w.select_unrestricted::<entity::users::Entity>()
+        .filter(entity::users::Column::Id.eq(user_id))
+        .one()
+        .await?
+        .ok_or(DomainError::NotFound("user"))
+}
+
+pub(crate) fn may_teach(w: &store::Write) -> Result<Uuid> {
+    let user = signed_in(w.principal(), "manage workshops")?;
+    if auth::policy::is_staff(w.principal()) {
+        Ok(user)
+    } else {
+        Err(forbidden("only instructors and admins manage workshops"))
+    }
+}
+
+/// The workshop, for its instructor or an admin (seed 001: "instructors
+/// create/update own; admins manage all"). Invisible: NOT_FOUND; visible
+/// but someone else's: FORBIDDEN.
+pub(crate) async fn managed_workshop(
+    w: &store::Write,
+    workshop_id: Uuid,
+) -> Result<entity::workshops::Model> {
+    let user = may_teach(w)?;
+    let ws = crate::visible::<entity::workshops::Entity>(w, workshop_id, "workshop").await?;
+    if ws.instructor_id != Some(user) && !auth::policy::is_admin(w.principal()) {
+        return Err(forbidden(
+            "only the workshop's instructor or an admin may manage it",
+        ));
+    }
+    Ok(ws)
 }
 
 /// Inserts `am`; a unique-constraint violation (a concurrent or repeated

@@ -5,23 +5,26 @@
 //! (create, update, publish, cancel, attendance, completion with
 //! certificates), attendees' feedback, and ranked full-text search.
 
-use auth::policy::{is_admin, is_staff};
+use auth::policy::is_admin;
 use chrono::{NaiveDate, NaiveTime};
-use entity::{users, workshop_registrations as reg, workshops};
+use entity::{workshop_registrations as reg, workshops};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, DbBackend, Order,
     prelude::Decimal,
     sea_query::{Expr, ExprTrait},
 };
-use store::{Scope, Topic, Write};
+use store::{Reader, Scope, Topic, Write};
 use uuid::Uuid;
 
 use crate::{
     DomainError, Result,
     decimal::{Least, checked},
     now,
-    rules::{bad, conflict, insert_unique, non_negative, one_of, signed_in, text},
+    rules::{
+        bad, conflict, insert_unique, managed_workshop, may_teach, member, non_negative, one_of,
+        signed_in, text,
+    },
 };
 
 pub const PILLARS: &[&str] = &["adaptability", "coaching", "marketplace"];
@@ -270,40 +273,6 @@ impl WorkshopFields {
     }
 }
 
-/// A user of this tenant (a member), whoever may read their profile.
-pub(crate) async fn member(w: &Write, user_id: Uuid) -> Result<users::Model> {
-    w.select_unrestricted::<users::Entity>()
-        .filter(users::Column::Id.eq(user_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("user"))
-}
-
-fn may_teach(w: &Write) -> Result<Uuid> {
-    let user = signed_in(w.principal(), "manage workshops")?;
-    if is_staff(w.principal()) {
-        Ok(user)
-    } else {
-        Err(DomainError::Forbidden(
-            "only instructors and admins manage workshops".into(),
-        ))
-    }
-}
-
-/// The workshop, for its instructor or an admin (seed 001: "instructors
-/// create/update own; admins manage all"). Invisible: NOT_FOUND; visible
-/// but someone else's: FORBIDDEN.
-pub(crate) async fn managed(w: &Write, workshop_id: Uuid) -> Result<workshops::Model> {
-    let user = may_teach(w)?;
-    let ws = crate::visible::<workshops::Entity>(w, workshop_id, "workshop").await?;
-    if ws.instructor_id != Some(user) && !is_admin(w.principal()) {
-        return Err(DomainError::Forbidden(
-            "only the workshop's instructor or an admin may manage it".into(),
-        ));
-    }
-    Ok(ws)
-}
-
 async fn instructor_for(w: &Write, asked: Option<Uuid>, caller: Uuid) -> Result<Option<Uuid>> {
     match asked {
         None => Ok(None),
@@ -367,7 +336,7 @@ pub async fn create(w: &Write, f: WorkshopFields) -> Result<workshops::Model> {
 /// keeps the seats already taken: `capacity_remaining` moves with
 /// `capacity_total`, and a capacity below the seats taken is CONFLICT.
 pub async fn update(w: &Write, workshop_id: Uuid, f: WorkshopFields) -> Result<workshops::Model> {
-    let ws = managed(w, workshop_id).await?;
+    let ws = managed_workshop(w, workshop_id).await?;
     let caller = signed_in(w.principal(), "manage workshops")?;
     let price = f.price_amount.unwrap_or(ws.price_amount);
     let early = f.price_early_bird.or(ws.price_early_bird);
@@ -475,7 +444,7 @@ fn all_seats() -> Vec<(workshops::Column, Expr)> {
 
 /// Draft → published, with every seat open.
 pub async fn publish(w: &Write, workshop_id: Uuid) -> Result<workshops::Model> {
-    managed(w, workshop_id).await?;
+    managed_workshop(w, workshop_id).await?;
     transition(
         w,
         workshop_id,
@@ -491,7 +460,7 @@ pub async fn publish(w: &Write, workshop_id: Uuid) -> Result<workshops::Model> {
 /// Draft or published → cancelled; its active registrations are cancelled
 /// and their seats given back (the seed's per-registration trigger).
 pub async fn cancel_workshop(w: &Write, workshop_id: Uuid) -> Result<workshops::Model> {
-    managed(w, workshop_id).await?;
+    managed_workshop(w, workshop_id).await?;
     transition(
         w,
         workshop_id,
@@ -532,7 +501,7 @@ pub async fn mark_attendance(
     attended: bool,
 ) -> Result<reg::Model> {
     let r = crate::visible::<reg::Entity>(w, registration_id, "workshop registration").await?;
-    let ws = managed(w, r.workshop_id).await?;
+    let ws = managed_workshop(w, r.workshop_id).await?;
     if ws.status != "published" {
         return Err(conflict("attendance is taken for published workshops only"));
     }
@@ -570,7 +539,7 @@ pub struct Completion {
 /// and each attendee gets a workshop certificate (skills: the workshop's
 /// outcomes); registrants who did not attend become `no_show`.
 pub async fn complete(w: &Write, workshop_id: Uuid) -> Result<Completion> {
-    let ws = managed(w, workshop_id).await?;
+    let ws = managed_workshop(w, workshop_id).await?;
     transition(
         w,
         workshop_id,
@@ -592,9 +561,9 @@ pub async fn complete(w: &Write, workshop_id: Uuid) -> Result<Completion> {
     let at = now();
     let (mut completed, mut certificates) = (vec![], vec![]);
     for r in attendees {
-        let cert = crate::commerce::issue(
+        let cert = crate::certificates::issue(
             w,
-            crate::commerce::Grant {
+            crate::certificates::Grant {
                 user_id: r.user_id,
                 certificate_type: "workshop",
                 workshop_id: Some(workshop_id),

@@ -162,6 +162,8 @@ mod batch;
 pub use batch::{Batch, Read, Rows};
 pub mod events;
 pub use events::{Event, Events, NoticeKind, Topic};
+mod reader;
+pub use reader::Reader;
 
 impl Store {
     /// `app_role`: see [`Store::app_role`]; ignored on SQLite.
@@ -674,29 +676,17 @@ impl Scope {
     pub fn backend(&self) -> DbBackend {
         self.conn.backend()
     }
+}
 
-    /// A query over `E` confined to this tenant only, for a business rule
-    /// that spans the tenant whatever the caller may read row by row (the
-    /// weekly leaderboard, which applies each learner's privacy instead).
-    pub fn select_unrestricted<E: EntityTrait>(&self) -> Scoped<E> {
-        Scoped {
-            select: E::find().filter(tenant_condition::<E>(self.principal.tenant_id)),
-            conn: self.conn.clone(),
-            order: Vec::new(),
-        }
+impl Reader for Scope {
+    fn principal(&self) -> &Principal {
+        &self.principal
     }
-
-    /// A query over `E`, already confined to this tenant and to the rows
-    /// the principal may read.
-    pub fn select<E: EntityTrait>(&self) -> Scoped<E> {
-        let table = sea_orm::IdenStatic::as_str(&E::default());
-        Scoped {
-            select: E::find()
-                .filter(tenant_condition::<E>(self.principal.tenant_id))
-                .filter(policy::read_filter(table, &self.principal)),
-            conn: self.conn.clone(),
-            order: Vec::new(),
-        }
+    fn select_unrestricted<E: EntityTrait>(&self) -> Scoped<E> {
+        Scoped::in_tenant(self.conn.clone(), self.principal.tenant_id)
+    }
+    fn batch(&self) -> Batch {
+        Batch::new(self.conn.clone())
     }
 }
 
@@ -714,6 +704,15 @@ pub struct Scoped<E: EntityTrait> {
 const SQLITE_KEYS_PER_STATEMENT: usize = 400;
 
 impl<E: EntityTrait> Scoped<E> {
+    /// Every row of `E` in `tenant_id`, read through `conn`.
+    fn in_tenant(conn: Conn, tenant_id: Uuid) -> Self {
+        Scoped {
+            select: E::find().filter(tenant_condition::<E>(tenant_id)),
+            conn,
+            order: Vec::new(),
+        }
+    }
+
     pub fn filter(mut self, cond: impl IntoCondition) -> Self {
         self.select = self.select.filter(cond);
         self
@@ -1012,6 +1011,19 @@ pub struct Write {
     pending: std::sync::Mutex<Vec<Event>>,
 }
 
+/// Reads inside this transaction see its own uncommitted writes.
+impl Reader for Write {
+    fn principal(&self) -> &Principal {
+        &self.principal
+    }
+    fn select_unrestricted<E: EntityTrait>(&self) -> Scoped<E> {
+        Scoped::in_tenant(Conn::Txn(self.txn.clone()), self.principal.tenant_id)
+    }
+    fn batch(&self) -> Batch {
+        Batch::new(Conn::Txn(self.txn.clone()))
+    }
+}
+
 impl Write {
     pub fn principal(&self) -> &Principal {
         &self.principal
@@ -1019,27 +1031,6 @@ impl Write {
 
     pub fn tenant_id(&self) -> Uuid {
         self.principal.tenant_id
-    }
-
-    /// A read inside this transaction, with the tenant and the read rules.
-    pub fn select<E: EntityTrait>(&self) -> Scoped<E> {
-        Scope {
-            conn: Conn::Txn(self.txn.clone()),
-            principal: self.principal.clone(),
-            events: self.events.clone(),
-        }
-        .select::<E>()
-    }
-
-    /// A read inside this transaction with the tenant condition only: for
-    /// business rules that must see rows the caller may not (a workshop's
-    /// capacity, another learner's registration count).
-    pub fn select_unrestricted<E: EntityTrait>(&self) -> Scoped<E> {
-        Scoped {
-            select: E::find().filter(tenant_condition::<E>(self.principal.tenant_id)),
-            conn: Conn::Txn(self.txn.clone()),
-            order: Vec::new(),
-        }
     }
 
     /// Inserts `am` into this tenant unless a row with the same values in
