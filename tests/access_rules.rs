@@ -562,7 +562,7 @@ async fn oracle(s: &TestServer, table: &str, cond: &str, me: &str) -> BTreeSet<S
         .replace("MY_ORG", MY_ORG)
         .replace("{me}", me)
         .replace("{t}", T);
-    let tenant = if table == "tenants" || table == "users" {
+    let tenant = if migration::GLOBAL_TABLES.contains(&table) {
         "true".to_owned()
     } else {
         format!("tenant_id = '{T}'")

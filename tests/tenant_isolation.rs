@@ -43,7 +43,7 @@ async fn every_entity_is_reached_only_through_the_tenant_scope() {
     let mut checked = 0;
     macro_rules! check {
         ($($m:ident),* $(,)?) => {$(
-            let sql = scope.select::<entity::$m::Entity>().sql();
+            let sql = store::Reader::select::<entity::$m::Entity>(&scope).sql();
             let table = stringify!($m);
             let scoped = match table {
                 "tenants" => sql.contains(&format!("\"id\" = '{tenant}'")),

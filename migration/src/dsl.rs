@@ -13,8 +13,9 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::DbBackend;
 
-/// Tables that are not tenant-scoped; references to them are plain FKs.
-const GLOBAL_TABLES: &[&str] = &["tenants", "users"];
+/// Tables without `tenant_id`: global identity, not business data.
+/// References to them are plain FKs.
+pub const GLOBAL_TABLES: &[&str] = &["tenants", "users"];
 
 #[derive(Clone, Copy)]
 pub enum OnDelete {

@@ -1,6 +1,7 @@
 //! The coachql schema: the union of the five seed documents, one migration
 //! per domain. `docs/SCHEMA_MAP.md` maps every seed table and column here.
 
+pub use dsl::GLOBAL_TABLES;
 pub use sea_orm_migration::prelude::*;
 
 mod dsl;

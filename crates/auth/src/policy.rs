@@ -697,8 +697,16 @@ const STAFF_COLUMNS: &[(&str, &str)] = &[
 const REDACTED_JSON: &[(&str, &str, &[&str])] =
     &[("quizzes", "questions", &["correct_answer", "explanation"])];
 
+/// Admins and instructors: the staff who read answer keys, author courses
+/// and run workshops.
 pub fn is_staff(p: &Principal) -> bool {
     is_admin(p) || p.has_role(Role::Instructor)
+}
+
+/// Staff and org admins: who awards points to the learners whose analytics
+/// they read.
+pub fn is_staff_or_org_admin(p: &Principal) -> bool {
+    is_staff(p) || p.has_role(Role::OrgAdmin)
 }
 
 /// Whether `column` of `table` is read-restricted for someone, so the API

@@ -9,13 +9,14 @@ use sea_orm::{
     prelude::Decimal,
     sea_query::{Expr, ExprTrait},
 };
-use store::Write;
+use store::{Reader, Write};
 use uuid::Uuid;
 
 use crate::{
     DomainError, Result,
     decimal::{Least, checked},
     now,
+    rules::{bad, one_of, percent, signed_in},
 };
 
 pub const DIMENSIONS: [&str; 5] = [
@@ -45,26 +46,14 @@ fn validate(a: &Answer) -> Result<()> {
             "questionId must be 1–100 characters".into(),
         ));
     }
-    if !DIMENSIONS.contains(&a.dimension.as_str()) {
-        return Err(DomainError::BadInput(format!(
-            "dimension must be one of {}",
-            DIMENSIONS.join(", ")
-        )));
-    }
-    if !ANSWER_TYPES.contains(&a.answer_type.as_str()) {
-        return Err(DomainError::BadInput(format!(
-            "answerType must be one of {}",
-            ANSWER_TYPES.join(", ")
-        )));
-    }
+    one_of("dimension", &a.dimension, &DIMENSIONS)?;
+    one_of("answerType", &a.answer_type, &ANSWER_TYPES)?;
     match a.value {
-        Some(v) if !(0..=100).contains(&v) => {
-            return Err(DomainError::BadInput("value must be 0–100".into()));
+        Some(v) => {
+            percent("value", v)?;
         }
-        None if a.answer_type != "text" => {
-            return Err(DomainError::BadInput("value is required".into()));
-        }
-        _ => {}
+        None if a.answer_type != "text" => return Err(bad("value is required")),
+        None => {}
     }
     Ok(())
 }
@@ -88,10 +77,7 @@ fn weight(a: &Answer) -> Result<Decimal> {
 pub async fn answer(w: &Write, assessment_id: Uuid, a: Answer) -> Result<assessments::Model> {
     validate(&a)?;
     let weight = weight(&a)?;
-    let me = w
-        .principal()
-        .user_id
-        .ok_or_else(|| DomainError::Forbidden("sign in to answer".into()))?;
+    let me = signed_in(w.principal(), "answer")?;
     let assessment = crate::visible::<assessments::Entity>(w, assessment_id, "assessment").await?;
     // Seed 001: users create and update their own in-progress assessments.
     if assessment.user_id != me {
@@ -216,10 +202,7 @@ async fn recompute(w: &Write, assessment_id: Uuid) -> Result<assessments::Model>
 
 /// Marks the caller's assessment completed; every dimension must be scored.
 pub async fn complete(w: &Write, assessment_id: Uuid) -> Result<assessments::Model> {
-    let me = w
-        .principal()
-        .user_id
-        .ok_or_else(|| DomainError::Forbidden("sign in".into()))?;
+    let me = signed_in(w.principal(), "complete an assessment")?;
     let a = crate::visible::<assessments::Entity>(w, assessment_id, "assessment").await?;
     if a.user_id != me {
         return Err(DomainError::Forbidden(

@@ -9,7 +9,7 @@
 //! (`INSERT … ON CONFLICT DO NOTHING`), so they stay exact under concurrent
 //! requests on both backends.
 
-use auth::{Principal, Role, policy};
+use auth::policy;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use entity::{
     achievements, courses, daily_activity, enrollments,
@@ -20,15 +20,18 @@ use entity::{
 };
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, Condition, EntityTrait, Order, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, Order, QueryOrder, QuerySelect,
     prelude::Decimal,
     sea_query::{Alias, Expr, ExprTrait, Func, Query},
 };
 use serde_json::{Value as Json, json};
-use store::{NoticeKind, Scope, Scoped, Topic, Write};
+use store::{NoticeKind, Reader, Scope, Topic, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, now};
+use crate::{
+    DomainError, Result, now,
+    rules::{one_of, signed_in},
+};
 
 /// Points per level: level = 1 + total points / 500 (the demo data's rule;
 /// seed 004 gives `current_level` a default of 1 and no formula).
@@ -80,56 +83,13 @@ pub fn totals(points: impl IntoIterator<Item = i32>, days: &[NaiveDate]) -> Tota
     }
 }
 
-/// Reads for both read scopes and write transactions.
-pub trait Reader: Sync {
-    fn principal(&self) -> &Principal;
-    /// Through the caller's read rules.
-    fn rows<E: EntityTrait>(&self) -> Scoped<E>;
-    /// The whole tenant: only after the caller was authorized otherwise.
-    fn tenant_rows<E: EntityTrait>(&self) -> Scoped<E>;
-}
-
-impl Reader for Scope {
-    fn principal(&self) -> &Principal {
-        Scope::principal(self)
-    }
-    fn rows<E: EntityTrait>(&self) -> Scoped<E> {
-        self.select::<E>()
-    }
-    fn tenant_rows<E: EntityTrait>(&self) -> Scoped<E> {
-        self.select_unrestricted::<E>()
-    }
-}
-
-impl Reader for Write {
-    fn principal(&self) -> &Principal {
-        Write::principal(self)
-    }
-    fn rows<E: EntityTrait>(&self) -> Scoped<E> {
-        self.select::<E>()
-    }
-    fn tenant_rows<E: EntityTrait>(&self) -> Scoped<E> {
-        self.select_unrestricted::<E>()
-    }
-}
-
-fn signed_in(r: &impl Reader) -> Result<Uuid> {
-    r.principal()
-        .user_id
-        .ok_or_else(|| DomainError::Forbidden("sign in first".into()))
-}
-
-fn is_staff_role(p: &Principal) -> bool {
-    policy::is_admin(p) || p.has_role(Role::OrgAdmin) || p.has_role(Role::Instructor)
-}
-
 /// The learner an analytics operation is about: the caller when `user_id`
 /// is absent, else a member whose analytics the caller may read by seed
 /// 004's rules (own, trainers' students, org admins' organization, admin).
 /// A user the caller cannot see at all is `NotFound`; one they can see but
 /// whose analytics are not theirs to read is `Forbidden`.
 async fn subject(r: &impl Reader, user_id: Option<Uuid>) -> Result<Uuid> {
-    let me = signed_in(r)?;
+    let me = signed_in(r.principal(), "see analytics")?;
     let Some(id) = user_id.filter(|id| *id != me) else {
         return Ok(me);
     };
@@ -137,7 +97,7 @@ async fn subject(r: &impl Reader, user_id: Option<Uuid>) -> Result<Uuid> {
         return Ok(id);
     }
     let visible = r
-        .rows::<users::Entity>()
+        .select::<users::Entity>()
         .filter(users::Column::Id.eq(id))
         .count()
         .await?;
@@ -153,7 +113,7 @@ async fn subject(r: &impl Reader, user_id: Option<Uuid>) -> Result<Uuid> {
 /// they are evaluated on the user's memberships.
 async fn in_analytics_scope(r: &impl Reader, user: Uuid) -> Result<bool> {
     let n = r
-        .tenant_rows::<user_roles::Entity>()
+        .select_unrestricted::<user_roles::Entity>()
         .filter(user_roles::Column::UserId.eq(user))
         .filter(policy::read_filter("user_points", r.principal()))
         .count()
@@ -205,8 +165,8 @@ pub async fn award_points(w: &Write, a: Award) -> Result<user_points::Model> {
     };
     let user = subject(w, a.user_id).await?;
     let p = w.principal();
-    let me = signed_in(w)?;
-    if !is_staff_role(p) || (user == me && !policy::is_admin(p)) {
+    let me = signed_in(w.principal(), "award points")?;
+    if !policy::is_staff_or_org_admin(p) || (user == me && !policy::is_admin(p)) {
         return Err(DomainError::Forbidden(
             "only staff award points, and not to themselves".into(),
         ));
@@ -220,7 +180,7 @@ pub async fn award_points(w: &Write, a: Award) -> Result<user_points::Model> {
 }
 
 async fn points_of(r: &impl Reader, user: Uuid) -> Result<user_points::Model> {
-    r.tenant_rows::<user_points::Entity>()
+    r.select_unrestricted::<user_points::Entity>()
         .filter(user_points::Column::UserId.eq(user))
         .one()
         .await?
@@ -297,7 +257,7 @@ pub async fn record(
     ];
     if first_today {
         let yesterday = w
-            .tenant_rows::<daily_activity::Entity>()
+            .select_unrestricted::<daily_activity::Entity>()
             .filter(daily_activity::Column::UserId.eq(user))
             .filter(daily_activity::Column::Date.eq(today - Duration::days(1)))
             .count()
@@ -371,7 +331,7 @@ fn met(criteria: &Json, totals: &user_points::Model, counts: &[ActivityCount]) -
 /// makes an award happen once even when two requests race.
 async fn award_achievements(w: &Write, user: Uuid) -> Result<Vec<user_achievements::Model>> {
     let Some(totals) = w
-        .tenant_rows::<user_points::Entity>()
+        .select_unrestricted::<user_points::Entity>()
         .filter(user_points::Column::UserId.eq(user))
         .one()
         .await?
@@ -379,7 +339,7 @@ async fn award_achievements(w: &Write, user: Uuid) -> Result<Vec<user_achievemen
         return Ok(vec![]);
     };
     let held: Vec<Uuid> = w
-        .tenant_rows::<user_achievements::Entity>()
+        .select_unrestricted::<user_achievements::Entity>()
         .filter(user_achievements::Column::UserId.eq(user))
         .all()
         .await?
@@ -387,7 +347,7 @@ async fn award_achievements(w: &Write, user: Uuid) -> Result<Vec<user_achievemen
         .map(|a| a.achievement_id)
         .collect();
     let open: Vec<achievements::Model> = w
-        .tenant_rows::<achievements::Entity>()
+        .select_unrestricted::<achievements::Entity>()
         .all()
         .await?
         .into_iter()
@@ -397,7 +357,7 @@ async fn award_achievements(w: &Write, user: Uuid) -> Result<Vec<user_achievemen
         return Ok(vec![]);
     }
     let counts: Vec<ActivityCount> = w
-        .tenant_rows::<tx::Entity>()
+        .select_unrestricted::<tx::Entity>()
         .filter(tx::Column::UserId.eq(user))
         .project(|s| {
             s.select_only()
@@ -427,7 +387,7 @@ async fn award_achievements(w: &Write, user: Uuid) -> Result<Vec<user_achievemen
             .await?;
         if inserted {
             earned.extend(
-                w.tenant_rows::<user_achievements::Entity>()
+                w.select_unrestricted::<user_achievements::Entity>()
                     .filter(user_achievements::Column::UserId.eq(user))
                     .filter(user_achievements::Column::AchievementId.eq(a.id))
                     .one()
@@ -464,10 +424,7 @@ pub async fn check_achievements(
 pub fn week_start(week: Option<&str>) -> Result<NaiveDate> {
     let bad = || DomainError::BadInput("week must be an ISO week like 2026-W47".into());
     match week {
-        None => {
-            let today = chrono::Utc::now().date_naive();
-            Ok(today - Duration::days(i64::from(today.weekday().num_days_from_monday())))
-        }
+        None => Ok(monday_of(chrono::Utc::now().date_naive())),
         Some(w) => {
             let (y, n) = w.trim().split_once("-W").ok_or_else(bad)?;
             let (y, n) = (
@@ -477,6 +434,11 @@ pub fn week_start(week: Option<&str>) -> Result<NaiveDate> {
             NaiveDate::from_isoywd_opt(y, n, Weekday::Mon).ok_or_else(bad)
         }
     }
+}
+
+/// The Monday that starts `d`'s ISO week (weeks start on Monday).
+fn monday_of(d: NaiveDate) -> NaiveDate {
+    d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
 }
 
 fn midnight(d: NaiveDate) -> sea_orm::prelude::DateTimeWithTimeZone {
@@ -537,7 +499,7 @@ pub async fn weekly_leaderboard(
     week: Option<String>,
     first: u32,
 ) -> Result<Leaderboard> {
-    let me = signed_in(s)?;
+    let me = signed_in(s.principal(), "see the leaderboard")?;
     if !(1..=100).contains(&first) {
         return Err(DomainError::BadInput("first must be 1–100".into()));
     }
@@ -550,7 +512,7 @@ pub async fn weekly_leaderboard(
         .to_owned();
     let sum = Expr::col(tx::Column::Points).sum();
     let ranking = s
-        .tenant_rows::<tx::Entity>()
+        .select_unrestricted::<tx::Entity>()
         .filter(tx::Column::Timestamp.gte(midnight(start)))
         .filter(tx::Column::Timestamp.lt(midnight(start + Duration::days(7))))
         .filter(tx::Column::UserId.not_in_subquery(hidden))
@@ -569,11 +531,11 @@ pub async fn weekly_leaderboard(
     let (user_id, points) = (Alias::new("user_id"), Alias::new("weekly_points"));
     let ranked_user = || Expr::col((r.clone(), user_id.clone()));
     let name = s
-        .tenant_rows::<users::Entity>()
+        .select_unrestricted::<users::Entity>()
         .filter(Expr::col((users::Entity, users::Column::Id)).eq(ranked_user()))
         .column(users::Column::FullName);
     let anonymous = s
-        .tenant_rows::<prefs::Entity>()
+        .select_unrestricted::<prefs::Entity>()
         .filter(Expr::col((prefs::Entity, prefs::Column::UserId)).eq(ranked_user()))
         .filter(prefs::Column::LeaderboardPrivacy.eq("anonymous"))
         .column(prefs::Column::Id);
@@ -770,7 +732,7 @@ pub async fn learner_velocity(s: &Scope, user_id: Option<Uuid>, weeks: u32) -> R
     let this_week = week_start(None)?;
     let first = this_week - Duration::weeks(i64::from(weeks) - 1);
     let txs = s
-        .tenant_rows::<tx::Entity>()
+        .select_unrestricted::<tx::Entity>()
         .filter(tx::Column::UserId.eq(user))
         .filter(tx::Column::Timestamp.gte(midnight(first)))
         .all()
@@ -820,7 +782,7 @@ pub async fn learner_velocity(s: &Scope, user_id: Option<Uuid>, weeks: u32) -> R
         _ => TrendDirection::Stable,
     };
     let target_pace = s
-        .tenant_rows::<velocity::Entity>()
+        .select_unrestricted::<velocity::Entity>()
         .filter(velocity::Column::UserId.eq(user))
         .order_by(velocity::Column::CalculatedAt, Order::Desc)
         .one()
@@ -890,15 +852,10 @@ fn preference_key(kind: &str) -> &'static str {
 /// The learner the insight is about, once the kind is valid and the
 /// learner has not turned it off.
 async fn insight_subject(r: &impl Reader, user_id: Option<Uuid>, kind: &str) -> Result<Uuid> {
-    if !PREDICTIVE_KINDS.contains(&kind) {
-        return Err(DomainError::BadInput(format!(
-            "kind must be one of {}",
-            PREDICTIVE_KINDS.join(", ")
-        )));
-    }
+    one_of("kind", kind, &PREDICTIVE_KINDS)?;
     let user = subject(r, user_id).await?;
     let off = r
-        .tenant_rows::<prefs::Entity>()
+        .select_unrestricted::<prefs::Entity>()
         .filter(prefs::Column::UserId.eq(user))
         .one()
         .await?
@@ -921,7 +878,7 @@ pub async fn predictive_insight(s: &Scope, user_id: Option<Uuid>, kind: String) 
     let user = insight_subject(s, user_id, &kind).await?;
     let at = now();
     let fresh = s
-        .tenant_rows::<cache::Entity>()
+        .select_unrestricted::<cache::Entity>()
         .filter(cache::Column::UserId.eq(user))
         .filter(cache::Column::AnalyticsType.eq(kind.as_str()))
         .filter(
@@ -995,7 +952,7 @@ pub async fn refresh_predictive_insight(
 /// The learner's unfinished enrollments, furthest along first.
 async fn open_enrollments(r: &impl Reader, user: Uuid) -> Result<Vec<enrollments::Model>> {
     let mut open = r
-        .tenant_rows::<enrollments::Entity>()
+        .select_unrestricted::<enrollments::Entity>()
         .filter(enrollments::Column::StudentId.eq(user))
         .filter(enrollments::Column::CompletedAt.is_null())
         .all()
@@ -1016,7 +973,7 @@ async fn compute(r: &impl Reader, user: Uuid, kind: &str) -> Result<Insight> {
     let (data, confidence) = match kind {
         "drop_off_risk" => {
             let days: Vec<NaiveDate> = r
-                .tenant_rows::<daily_activity::Entity>()
+                .select_unrestricted::<daily_activity::Entity>()
                 .filter(daily_activity::Column::UserId.eq(user))
                 .filter(daily_activity::Column::Date.gte(today - Duration::days(27)))
                 .all()
@@ -1025,7 +982,7 @@ async fn compute(r: &impl Reader, user: Uuid, kind: &str) -> Result<Insight> {
                 .map(|d| d.date)
                 .collect();
             let last = r
-                .tenant_rows::<daily_activity::Entity>()
+                .select_unrestricted::<daily_activity::Entity>()
                 .filter(daily_activity::Column::UserId.eq(user))
                 .order_by(daily_activity::Column::Date, Order::Desc)
                 .one()
@@ -1140,14 +1097,9 @@ fn notification_settings(v: &Json) -> Result<&serde_json::Map<String, Json>> {
 }
 
 pub async fn update_my_preferences(w: &Write, input: PreferencesInput) -> Result<prefs::Model> {
-    let me = signed_in(w)?;
-    if let Some(p) = &input.leaderboard_privacy
-        && !PRIVACY.contains(&p.as_str())
-    {
-        return Err(DomainError::BadInput(format!(
-            "leaderboardPrivacy must be one of {}",
-            PRIVACY.join(", ")
-        )));
+    let me = signed_in(w.principal(), "change your preferences")?;
+    if let Some(p) = &input.leaderboard_privacy {
+        one_of("leaderboardPrivacy", p, &PRIVACY)?;
     }
     let notifications = input
         .notification_preferences
@@ -1179,7 +1131,7 @@ pub async fn update_my_preferences(w: &Write, input: PreferencesInput) -> Result
     )
     .await?;
     let current = w
-        .tenant_rows::<prefs::Entity>()
+        .select_unrestricted::<prefs::Entity>()
         .filter(prefs::Column::UserId.eq(me))
         .one()
         .await?
@@ -1210,7 +1162,7 @@ pub async fn update_my_preferences(w: &Write, input: PreferencesInput) -> Result
     if !set.is_empty() {
         w.update::<prefs::Entity>(set, mine).await?;
     }
-    w.tenant_rows::<prefs::Entity>()
+    w.select_unrestricted::<prefs::Entity>()
         .filter(prefs::Column::UserId.eq(me))
         .one()
         .await?
@@ -1297,24 +1249,24 @@ struct Total {
 /// streak, this week's points and achievements. Seven scoped reads in one
 /// batch: one statement on PostgreSQL whatever the number of rows.
 pub async fn my_dashboard(s: &Scope) -> Result<Dashboard> {
-    let me = signed_in(s)?;
+    let me = signed_in(s.principal(), "see your dashboard")?;
     let start = week_start(None)?;
     let mut b = s.batch();
     let points = b.read::<user_points::Model>(
-        s.rows::<user_points::Entity>()
+        s.select::<user_points::Entity>()
             .filter(user_points::Column::UserId.eq(me))
             .limit(1)
             .into_statement(),
     );
     let last_active = b.read::<daily_activity::Model>(
-        s.rows::<daily_activity::Entity>()
+        s.select::<daily_activity::Entity>()
             .filter(daily_activity::Column::UserId.eq(me))
             .order_by(daily_activity::Column::Date, Order::Desc)
             .limit(1)
             .into_statement(),
     );
     let weekly = b.read::<Total>(
-        s.rows::<tx::Entity>()
+        s.select::<tx::Entity>()
             .filter(tx::Column::UserId.eq(me))
             .filter(tx::Column::Timestamp.gte(midnight(start)))
             .shaped(|q| {
@@ -1323,7 +1275,7 @@ pub async fn my_dashboard(s: &Scope) -> Result<Dashboard> {
             }),
     );
     let mine = || {
-        s.rows::<enrollments::Entity>()
+        s.select::<enrollments::Entity>()
             .filter(enrollments::Column::StudentId.eq(me))
     };
     let enrolled = b.read::<enrollments::Model>(
@@ -1333,12 +1285,12 @@ pub async fn my_dashboard(s: &Scope) -> Result<Dashboard> {
             .into_statement(),
     );
     let titles = b.read::<courses::Model>(
-        s.tenant_rows::<courses::Entity>()
+        s.select_unrestricted::<courses::Entity>()
             .filter(courses::Column::Id.in_subquery(mine().column(enrollments::Column::CourseId)))
             .into_statement(),
     );
     let earned = || {
-        s.rows::<user_achievements::Entity>()
+        s.select::<user_achievements::Entity>()
             .filter(user_achievements::Column::UserId.eq(me))
     };
     let held = b.read::<user_achievements::Model>(
@@ -1348,7 +1300,7 @@ pub async fn my_dashboard(s: &Scope) -> Result<Dashboard> {
             .into_statement(),
     );
     let defs = b.read::<achievements::Model>(
-        s.rows::<achievements::Entity>()
+        s.select::<achievements::Entity>()
             .filter(
                 achievements::Column::Id
                     .in_subquery(earned().column(user_achievements::Column::AchievementId)),
@@ -1447,5 +1399,98 @@ mod tests {
                 longest_streak: 3,
             }
         );
+    }
+
+    #[test]
+    fn a_level_every_500_points_from_level_1() {
+        assert_eq!(level_for(0), 1);
+        assert_eq!(level_for(499), 1);
+        assert_eq!(level_for(500), 2);
+        assert_eq!(level_for(999), 2);
+        assert_eq!(level_for(1000), 3);
+        // A negative balance (after a correction) is still level 1.
+        assert_eq!(level_for(-700), 1);
+        assert_eq!(level_for(i32::MAX), 1 + i32::MAX / POINTS_PER_LEVEL);
+    }
+
+    #[test]
+    fn weeks_start_on_monday() {
+        // 2026-11-16 is a Monday, 2026-11-22 the Sunday of that week.
+        assert_eq!(monday_of(day("2026-11-16")), day("2026-11-16"));
+        assert_eq!(monday_of(day("2026-11-19")), day("2026-11-16"));
+        assert_eq!(monday_of(day("2026-11-22")), day("2026-11-16"));
+        assert_eq!(monday_of(day("2026-11-23")), day("2026-11-23"));
+        // Across a year: Thursday 2026-01-01 is in the week of Monday
+        // 2025-12-29.
+        assert_eq!(monday_of(day("2026-01-01")), day("2025-12-29"));
+        assert_eq!(week_start(None).unwrap().weekday(), Weekday::Mon);
+    }
+
+    #[test]
+    fn iso_weeks_name_their_monday() {
+        assert_eq!(week_start(Some("2026-W47")).unwrap(), day("2026-11-16"));
+        assert_eq!(week_start(Some(" 2026-W01 ")).unwrap(), day("2025-12-29"));
+        // 2026 has 53 ISO weeks, 2025 only 52.
+        assert_eq!(week_start(Some("2026-W53")).unwrap(), day("2026-12-28"));
+        for bad in ["2025-W53", "2026-W00", "2026-47", "2026-Wxx", "W47", ""] {
+            assert!(
+                matches!(week_start(Some(bad)), Err(DomainError::BadInput(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    fn points(total_points: i32, current_level: i32, longest_streak: i32) -> user_points::Model {
+        user_points::Model {
+            id: Uuid::nil(),
+            tenant_id: Uuid::nil(),
+            user_id: Uuid::nil(),
+            total_points,
+            current_level,
+            current_streak: 0,
+            longest_streak,
+            updated_at: now(),
+        }
+    }
+
+    fn count(activity_type: &str, n: i64) -> ActivityCount {
+        ActivityCount {
+            activity_type: activity_type.into(),
+            n,
+        }
+    }
+
+    #[test]
+    fn criteria_are_met_at_their_threshold() {
+        let t = points(500, 2, 7);
+        let met_at = |c: Json| met(&c, &t, &[count("lesson_completed", 3)]);
+        assert!(met_at(json!({"type": "points_total", "threshold": 500})));
+        assert!(!met_at(json!({"type": "points_total", "threshold": 501})));
+        // The longest streak counts, not the current one (0 here).
+        assert!(met_at(json!({"type": "streak_days", "threshold": 7})));
+        assert!(!met_at(json!({"type": "streak_days", "threshold": 8})));
+        assert!(met_at(json!({"type": "level", "threshold": 2})));
+        assert!(!met_at(json!({"type": "level", "threshold": 3})));
+        assert!(met_at(json!({"type": "lessons_completed", "threshold": 3})));
+        assert!(!met_at(
+            json!({"type": "lessons_completed", "threshold": 4})
+        ));
+        // No recorded activity of the kind counts 0.
+        assert!(met_at(json!({"type": "quizzes_passed", "threshold": 0})));
+        assert!(!met_at(json!({"type": "quizzes_passed", "threshold": 1})));
+    }
+
+    #[test]
+    fn malformed_or_unknown_criteria_are_never_met() {
+        let t = points(10_000, 21, 100);
+        for c in [
+            json!({"type": "points_total"}),
+            json!({"type": "points_total", "threshold": "10"}),
+            json!({"type": "logins", "threshold": 0}),
+            json!({"threshold": 0}),
+            json!(null),
+        ] {
+            assert!(!met(&c, &t, &[]), "{c}");
+        }
     }
 }

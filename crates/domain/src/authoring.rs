@@ -16,20 +16,20 @@ use sea_orm::{
 };
 use serde::Deserialize;
 use serde_json::json;
-use store::{Topic, Write};
+use store::{Reader, Topic, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, me, now, uuids};
-
-fn bad<T>(m: impl Into<String>) -> Result<T> {
-    Err(DomainError::BadInput(m.into()))
-}
+use crate::{
+    DomainError, Result, now,
+    rules::{bad, positive, signed_in, text},
+    uuids,
+};
 
 /// A course the caller may manage: visible, and theirs or the caller is an
 /// admin. Every change to a course, its lessons, blocks and quizzes passes
 /// here, so this is where its watchers are told (if the change commits).
 async fn managed_course(w: &Write, course_id: Uuid, what: &'static str) -> Result<courses::Model> {
-    let caller = me(w.principal(), "manage courses")?;
+    let caller = signed_in(w.principal(), "manage courses")?;
     let course = crate::visible::<courses::Entity>(w, course_id, what).await?;
     if course.instructor_id != Some(caller) && !auth::policy::is_admin(w.principal()) {
         return Err(DomainError::Forbidden(
@@ -47,29 +47,10 @@ async fn managed_lesson(w: &Write, lesson_id: Uuid) -> Result<lessons::Model> {
     Ok(lesson)
 }
 
-/// A trimmed, non-empty text of at most `max` characters.
-fn text(name: &str, v: &str, max: usize) -> Result<String> {
-    let t = v.trim();
-    if t.is_empty() {
-        return bad(format!("`{name}` cannot be empty"));
-    }
-    if t.chars().count() > max {
-        return bad(format!("`{name}` is longer than {max} characters"));
-    }
-    Ok(t.to_owned())
-}
-
-fn positive(name: &str, v: i32) -> Result<i32> {
-    if v <= 0 {
-        return bad(format!("`{name}` must be positive"));
-    }
-    Ok(v)
-}
-
 /// A list of distinct non-empty texts, as a JSON array.
 fn texts(name: &str, v: &[String], max: usize) -> Result<Json> {
     if v.len() > max {
-        return bad(format!("`{name}` has more than {max} entries"));
+        return Err(bad(format!("`{name}` has more than {max} entries")));
     }
     let mut out: Vec<String> = vec![];
     for t in v {
@@ -135,7 +116,9 @@ fn course_columns(i: &CourseInput) -> Result<Vec<(courses::Column, Expr)>> {
     if let Some(d) = &i.difficulty_level
         && !["beginner", "intermediate", "advanced"].contains(&d.as_str())
     {
-        return bad("`difficultyLevel` must be beginner, intermediate or advanced");
+        return Err(bad(
+            "`difficultyLevel` must be beginner, intermediate or advanced",
+        ));
     }
     set(&mut out, C::DifficultyLevel, i.difficulty_level.clone());
     set(
@@ -168,14 +151,14 @@ where
 
 /// Creates a draft course taught by the caller (instructors and admins).
 pub async fn create_course(w: &Write, input: CourseInput) -> Result<courses::Model> {
-    let caller = me(w.principal(), "create a course")?;
+    let caller = signed_in(w.principal(), "create a course")?;
     if !auth::policy::is_staff(w.principal()) {
         return Err(DomainError::Forbidden(
             "only instructors and admins create courses".into(),
         ));
     }
     if input.title.is_none() {
-        return bad("`title` is required");
+        return Err(bad("`title` is required"));
     }
     course_columns(&input)?;
     let at = now();
@@ -340,7 +323,7 @@ pub async fn create_lesson(
 ) -> Result<lessons::Model> {
     managed_course(w, course_id, "course").await?;
     if input.title.is_none() {
-        return bad("`title` is required");
+        return Err(bad("`title` is required"));
     }
     let cols = lesson_columns(&input)?;
     use lessons::Column as C;
@@ -390,7 +373,7 @@ where
         || given.len() != ids.len()
         || !existing.iter().all(|e| given.contains(e))
     {
-        return bad(format!("give every {what} exactly once"));
+        return Err(bad(format!("give every {what} exactly once")));
     }
     let id_col = store::column::<E>("id")?;
     for (i, id) in ids.iter().enumerate() {
@@ -489,10 +472,10 @@ pub async fn add_prerequisite(
     let lesson = managed_lesson(w, lesson_id).await?;
     let pre = crate::visible::<lessons::Entity>(w, prerequisite, "lesson").await?;
     if pre.course_id != lesson.course_id {
-        return bad("a prerequisite must be a lesson of the same course");
+        return Err(bad("a prerequisite must be a lesson of the same course"));
     }
     if prerequisite == lesson_id {
-        return bad("a lesson cannot be its own prerequisite");
+        return Err(bad("a lesson cannot be its own prerequisite"));
     }
     let lesson = crate::locked::<lessons::Entity>(w, lesson_id, "lesson").await?;
     let mut list = uuids(&lesson.prerequisites);
@@ -596,13 +579,17 @@ fn content_schema(kind: &str) -> Option<&'static [(&'static str, char, bool)]> {
 
 fn check_content(kind: &str, content: &Json) -> Result<()> {
     let Some(schema) = content_schema(kind) else {
-        return bad("`type` must be rich_text, image, video, file or youtube");
+        return Err(bad(
+            "`type` must be rich_text, image, video, file or youtube",
+        ));
     };
     let Some(obj) = content.as_object() else {
-        return bad("`content` must be an object");
+        return Err(bad("`content` must be an object"));
     };
     if let Some(k) = obj.keys().find(|k| !schema.iter().any(|(s, _, _)| s == k)) {
-        return bad(format!("`content.{k}` is not a field of a {kind} block"));
+        return Err(bad(format!(
+            "`content.{k}` is not a field of a {kind} block"
+        )));
     }
     for (key, ty, required) in schema {
         let ok = match (obj.get(*key), ty) {
@@ -618,10 +605,10 @@ fn check_content(kind: &str, content: &Json) -> Result<()> {
                 'n' => "a non-negative number",
                 _ => "a non-empty string",
             };
-            return bad(format!(
+            return Err(bad(format!(
                 "`content.{key}` of a {kind} block must be {what}{}",
                 if *required { "" } else { " when given" }
-            ));
+            )));
         }
     }
     Ok(())
@@ -636,7 +623,7 @@ fn block_columns(
     let kind = i.kind.as_deref().unwrap_or(current.0);
     check_content(kind, i.content.as_ref().unwrap_or(current.1))?;
     if i.metadata.as_ref().is_some_and(|m| !m.is_object()) {
-        return bad("`metadata` must be an object");
+        return Err(bad("`metadata` must be an object"));
     }
     let mut out = vec![];
     set(&mut out, C::Type, i.kind.clone());
@@ -653,7 +640,7 @@ pub async fn create_content_block(
 ) -> Result<blocks::Model> {
     managed_lesson(w, lesson_id).await?;
     let (Some(kind), Some(content)) = (&input.kind, &input.content) else {
-        return bad("`type` and `content` are required");
+        return Err(bad("`type` and `content` are required"));
     };
     let cols = block_columns(&input, (kind, content))?;
     use blocks::Column as C;
@@ -760,13 +747,13 @@ pub struct QuizInput {
 /// "true"/"false", short answer has an answer, essay none (graded 0).
 fn check_questions(v: &Json) -> Result<()> {
     let Some(list) = v.as_array().filter(|l| !l.is_empty()) else {
-        return bad("`questions` must be a non-empty list");
+        return Err(bad("`questions` must be a non-empty list"));
     };
     let mut ids = HashSet::new();
     for (n, q) in list.iter().enumerate() {
         let at = |m: &str| format!("question {}: {m}", n + 1);
         let Some(o) = q.as_object() else {
-            return bad(at("must be an object"));
+            return Err(bad(at("must be an object")));
         };
         const KEYS: [&str; 7] = [
             "id",
@@ -778,7 +765,7 @@ fn check_questions(v: &Json) -> Result<()> {
             "explanation",
         ];
         if let Some(k) = o.keys().find(|k| !KEYS.contains(&k.as_str())) {
-            return bad(at(&format!("unknown field `{k}`")));
+            return Err(bad(at(&format!("unknown field `{k}`"))));
         }
         let s = |k: &str| {
             o.get(k)
@@ -787,47 +774,49 @@ fn check_questions(v: &Json) -> Result<()> {
                 .filter(|s| !s.is_empty())
         };
         let Some(id) = s("id") else {
-            return bad(at("`id` is required"));
+            return Err(bad(at("`id` is required")));
         };
         if !ids.insert(id.to_owned()) {
-            return bad(at(&format!("duplicate id `{id}`")));
+            return Err(bad(at(&format!("duplicate id `{id}`"))));
         }
         if s("question").is_none() {
-            return bad(at("`question` is required"));
+            return Err(bad(at("`question` is required")));
         }
         if o.get("points")
             .is_some_and(|p| p.as_i64().is_none_or(|p| !(0..=1000).contains(&p)))
         {
-            return bad(at("`points` must be an integer 0–1000"));
+            return Err(bad(at("`points` must be an integer 0–1000")));
         }
         let options: Vec<&str> = match o.get("options") {
             None => vec![],
             Some(Json::Array(a)) if a.iter().all(Json::is_string) => {
                 a.iter().filter_map(Json::as_str).collect()
             }
-            Some(_) => return bad(at("`options` must be a list of strings")),
+            Some(_) => return Err(bad(at("`options` must be a list of strings"))),
         };
         let answer = s("correct_answer");
         match (s("type"), answer) {
             (Some("multiple_choice"), Some(a)) if options.len() >= 2 && options.contains(&a) => {}
             (Some("multiple_choice"), _) => {
-                return bad(at(
+                return Err(bad(at(
                     "multiple choice needs 2+ options including `correct_answer`",
-                ));
+                )));
             }
             (Some("true_false"), Some("true" | "false")) => {}
             (Some("true_false"), _) => {
-                return bad(at(
+                return Err(bad(at(
                     "true/false needs `correct_answer` \"true\" or \"false\"",
-                ));
+                )));
             }
             (Some("short_answer"), Some(_)) => {}
-            (Some("short_answer"), None) => return bad(at("short answer needs `correct_answer`")),
+            (Some("short_answer"), None) => {
+                return Err(bad(at("short answer needs `correct_answer`")));
+            }
             (Some("essay"), _) => {}
             _ => {
-                return bad(at(
+                return Err(bad(at(
                     "`type` must be multiple_choice, true_false, short_answer or essay",
-                ));
+                )));
             }
         }
     }
@@ -861,7 +850,7 @@ fn quiz_columns(i: &QuizInput) -> Result<Vec<(quizzes::Column, Expr)>> {
     if i.minimum_passing_score
         .is_some_and(|s| !(0..=100).contains(&s))
     {
-        return bad("`minimumPassingScore` must be 0–100");
+        return Err(bad("`minimumPassingScore` must be 0–100"));
     }
     set(&mut out, C::MinimumPassingScore, i.minimum_passing_score);
     set(
@@ -888,7 +877,7 @@ pub async fn create_quiz(
     input: QuizInput,
 ) -> Result<quizzes::Model> {
     if input.title.is_none() || input.questions.is_none() {
-        return bad("`title` and `questions` are required");
+        return Err(bad("`title` and `questions` are required"));
     }
     let cols = quiz_columns(&input)?;
     let existing = match (lesson_id, course_id) {
@@ -910,7 +899,7 @@ pub async fn create_quiz(
                     .await?
                     > 0
         }
-        _ => return bad("give exactly one of `lessonId` and `courseId`"),
+        _ => return Err(bad("give exactly one of `lessonId` and `courseId`")),
     };
     if existing {
         return Err(DomainError::Conflict(

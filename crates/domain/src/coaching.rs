@@ -13,10 +13,13 @@ use sea_orm::{
     ColumnTrait, Order,
     sea_query::{Expr, ExprTrait, Query},
 };
-use store::{Scope, Write};
+use store::{Reader, Scope, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, caller as me, insert_unique, now, one_of};
+use crate::{
+    DomainError, Result, now,
+    rules::{bad, insert_unique, non_negative, one_of, signed_in},
+};
 
 const DATA_TYPES: &[&str] = &["transcript", "assessment", "coaching_model", "company_doc"];
 const VISIBILITY: &[&str] = &["private", "coach_only", "org_visible", "public"];
@@ -44,7 +47,7 @@ async fn my_coach(w: &Write, user: Uuid) -> Result<Option<coaches::Model>> {
 /// A coach (or an admin) records a data item; the caller is its creator
 /// and, as a coach, its coach.
 pub async fn create_data_item(w: &Write, item: NewDataItem) -> Result<items::Model> {
-    let user = me(w)?;
+    let user = signed_in(w.principal(), "record data")?;
     let p = w.principal();
     let data_type = one_of("dataType", &item.data_type, DATA_TYPES)?;
     let visibility = one_of("visibilityLevel", &item.visibility_level, VISIBILITY)?;
@@ -128,15 +131,13 @@ pub async fn add_data_chunk(
     vector: Vec<f64>,
     chunk_index: Option<i32>,
 ) -> Result<chunks::Model> {
-    let user = me(w)?;
+    let user = signed_in(w.principal(), "record data")?;
     embedding(&vector)?;
     if content.trim().is_empty() {
-        return Err(DomainError::BadInput("content must not be empty".into()));
+        return Err(bad("content must not be empty"));
     }
-    if chunk_index.is_some_and(|i| i < 0) {
-        return Err(DomainError::BadInput(
-            "chunkIndex must be at least 0".into(),
-        ));
+    if let Some(i) = chunk_index {
+        non_negative("chunkIndex", i)?;
     }
     let item = crate::visible::<items::Entity>(w, item_id, "data item").await?;
     let coach = my_coach(w, user).await?.map(|c| c.id);

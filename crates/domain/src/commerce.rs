@@ -1,215 +1,21 @@
-//! Certificates and payments (seed 001). Certificates are numbered as the
-//! seed's insert trigger does, `CERT-{TYPE}-{YYYYMMDD}-{UUID}` (the
-//! certificate's own id, so numbers are unique; the unique index backs it).
-//! Payments are recorded against a workshop registration or an engagement,
-//! completed or failed by admins, and refunded in full or in part — never
-//! more than was paid.
+//! Payments (seed 001): recorded against a workshop registration or an
+//! engagement, completed or failed by admins, and refunded in full or in
+//! part — never more than was paid. Certificates are in `certificates`.
 
-use auth::policy::{is_admin, is_staff};
-use chrono::NaiveDate;
-use entity::{
-    adaptability_assessments as assessments, certificates, engagements, payments, tenants,
-    user_roles, workshop_registrations as reg,
-};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, SqlErr, prelude::Decimal, sea_query::Expr,
-};
-use store::{NoticeKind, StoreError, Topic, Write};
+use auth::policy::is_admin;
+use entity::{engagements, payments, user_roles, workshop_registrations as reg};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, prelude::Decimal, sea_query::Expr};
+use store::{Reader, Write};
 use uuid::Uuid;
 
 use crate::{
-    DomainError, Result,
+    Result,
     decimal::{Least, checked},
-    now, workshops,
+    now,
+    rules::{admin_only, bad, conflict, forbidden, insert_unique, one_of},
 };
 
-fn bad(m: impl Into<String>) -> DomainError {
-    DomainError::BadInput(m.into())
-}
-
-fn conflict(m: impl Into<String>) -> DomainError {
-    DomainError::Conflict(m.into())
-}
-
-fn forbidden(m: &str) -> DomainError {
-    DomainError::Forbidden(m.into())
-}
-
-pub const CERTIFICATE_TYPES: &[&str] = &["workshop", "program", "assessment"];
 pub const PROVIDERS: &[&str] = &["stripe", "paypal", "manual"];
-
-/// The seed's certificate number: `CERT-{TYPE}-{YYYYMMDD}-{UUID}`.
-pub fn certificate_number(certificate_type: &str, issued: NaiveDate, id: Uuid) -> String {
-    format!(
-        "CERT-{}-{}-{id}",
-        certificate_type.to_uppercase(),
-        issued.format("%Y%m%d")
-    )
-}
-
-/// A certificate to insert (checked by the caller).
-pub(crate) struct Grant {
-    pub user_id: Uuid,
-    pub certificate_type: &'static str,
-    pub workshop_id: Option<Uuid>,
-    pub assessment_id: Option<Uuid>,
-    pub skills: serde_json::Value,
-    pub expiry_date: Option<NaiveDate>,
-}
-
-/// Inserts a certificate issued today by the caller, numbered as the seed's
-/// trigger numbers it, with a verification link on the tenant's website
-/// (when the tenant has one).
-pub(crate) async fn issue(w: &Write, g: Grant) -> Result<certificates::Model> {
-    let id = Uuid::new_v4();
-    let today = chrono::Utc::now().date_naive();
-    let number = certificate_number(g.certificate_type, today, id);
-    let website = w
-        .select_unrestricted::<tenants::Entity>()
-        .one()
-        .await?
-        .and_then(|t| t.metadata.get("website")?.as_str().map(str::to_owned));
-    let at = now();
-    let am = certificates::ActiveModel {
-        id: Set(id),
-        user_id: Set(g.user_id),
-        certificate_type: Set(g.certificate_type.into()),
-        workshop_id: Set(g.workshop_id),
-        assessment_id: Set(g.assessment_id),
-        verification_url: Set(
-            website.map(|s| format!("{}/verify/{number}", s.trim_end_matches('/')))
-        ),
-        certificate_number: Set(number),
-        issue_date: Set(today),
-        expiry_date: Set(g.expiry_date),
-        skills_demonstrated: Set(g.skills),
-        certificate_url: Set(None),
-        issued_by: Set(w.principal().user_id),
-        is_verified: Set(true),
-        created_at: Set(at),
-        updated_at: Set(at),
-        ..Default::default()
-    };
-    let issued = w.insert(am).await?;
-    w.publish(Topic::Notice {
-        user: issued.user_id,
-        kind: NoticeKind::CertificateIssued,
-        id: issued.id,
-    })
-    .await?;
-    Ok(issued)
-}
-
-/// What staff ask for in `issueCertificate`.
-#[derive(Debug)]
-pub struct NewCertificate {
-    pub user_id: Uuid,
-    pub certificate_type: String,
-    pub workshop_id: Option<Uuid>,
-    pub assessment_id: Option<Uuid>,
-    pub skills: Vec<String>,
-    pub expiry_date: Option<NaiveDate>,
-}
-
-/// Staff issue a certificate. Workshop certificates: the workshop's
-/// instructor or an admin, to a registrant who attended and holds none for
-/// it yet (the registration then points at it). Program and assessment
-/// certificates: admins; an assessment certificate needs the recipient's
-/// completed assessment.
-pub async fn issue_certificate(w: &Write, c: NewCertificate) -> Result<certificates::Model> {
-    if !is_staff(w.principal()) {
-        return Err(forbidden("only instructors and admins issue certificates"));
-    }
-    workshops::one_of("certificateType", &c.certificate_type, CERTIFICATE_TYPES)?;
-    let kind: &'static str = match c.certificate_type.as_str() {
-        "workshop" => "workshop",
-        "program" => "program",
-        _ => "assessment",
-    };
-    match (kind, c.workshop_id, c.assessment_id) {
-        ("workshop", Some(_), None) | ("assessment", None, Some(_)) | ("program", None, None) => {}
-        _ => {
-            return Err(bad(
-                "a workshop certificate names a workshop, an assessment certificate an assessment, \
-                 a program certificate neither",
-            ));
-        }
-    }
-    if c.skills.len() > 50 || c.skills.iter().any(|s| s.trim().is_empty()) {
-        return Err(bad("skills must be at most 50 non-blank entries"));
-    }
-    let today = chrono::Utc::now().date_naive();
-    if c.expiry_date.is_some_and(|d| d < today) {
-        return Err(bad("expiryDate must not be before today"));
-    }
-    let recipient = workshops::member(w, c.user_id).await?.id;
-    let mut registration = None;
-    if let Some(workshop_id) = c.workshop_id {
-        workshops::managed(w, workshop_id).await?;
-        let r = w
-            .select_unrestricted::<reg::Entity>()
-            .filter(reg::Column::WorkshopId.eq(workshop_id))
-            .filter(reg::Column::UserId.eq(recipient))
-            .one()
-            .await?;
-        let Some(r) = r.filter(|r| r.attended && r.status != "cancelled") else {
-            return Err(conflict("the recipient did not attend the workshop"));
-        };
-        let held = w
-            .select_unrestricted::<certificates::Entity>()
-            .filter(certificates::Column::WorkshopId.eq(workshop_id))
-            .filter(certificates::Column::UserId.eq(recipient))
-            .count()
-            .await?;
-        if held > 0 || r.certificate_id.is_some() {
-            return Err(conflict(
-                "the recipient already holds this workshop's certificate",
-            ));
-        }
-        registration = Some(r.id);
-    } else if !is_admin(w.principal()) {
-        return Err(forbidden(
-            "only admins issue program and assessment certificates",
-        ));
-    }
-    if let Some(assessment_id) = c.assessment_id {
-        let a = crate::visible::<assessments::Entity>(w, assessment_id, "adaptability assessment")
-            .await?;
-        if a.user_id != recipient || a.status != "completed" {
-            return Err(conflict(
-                "the assessment is not the recipient's completed assessment",
-            ));
-        }
-    }
-    let cert = issue(
-        w,
-        Grant {
-            user_id: recipient,
-            certificate_type: kind,
-            workshop_id: c.workshop_id,
-            assessment_id: c.assessment_id,
-            skills: serde_json::Value::from(
-                c.skills
-                    .iter()
-                    .map(|s| s.trim().to_owned())
-                    .collect::<Vec<_>>(),
-            ),
-            expiry_date: c.expiry_date,
-        },
-    )
-    .await?;
-    if let Some(r) = registration {
-        w.update::<reg::Entity>(
-            vec![
-                (reg::Column::CertificateId, Expr::val(Some(cert.id))),
-                (reg::Column::UpdatedAt, Expr::val(now())),
-            ],
-            Condition::all().add(reg::Column::Id.eq(r)),
-        )
-        .await?;
-    }
-    Ok(cert)
-}
 
 /// What a payment is for.
 #[derive(Debug, Clone, Copy)]
@@ -255,7 +61,7 @@ pub async fn create_payment(w: &Write, p: NewPayment) -> Result<payments::Model>
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
         return Err(bad("currency must be a 3-letter ISO 4217 code"));
     }
-    workshops::one_of("provider", &p.provider, PROVIDERS)?;
+    one_of("provider", &p.provider, PROVIDERS)?;
     let metadata = p.metadata.unwrap_or_else(|| serde_json::json!({}));
     if !metadata.is_object() {
         return Err(bad("metadata must be a JSON object"));
@@ -324,15 +130,7 @@ pub async fn create_payment(w: &Write, p: NewPayment) -> Result<payments::Model>
         updated_at: Set(at),
         ..Default::default()
     };
-    let saved = match w.insert(am).await {
-        Ok(m) => m,
-        Err(StoreError::Db(e))
-            if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
-        {
-            return Err(conflict("the invoice number is already taken"));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let saved = insert_unique(w, am, "the invoice number is already taken").await?;
     // One open payment per registration, atomically: the link moves only
     // from the payment seen above (none, failed or refunded).
     if let Some(r) = registration {
@@ -356,14 +154,6 @@ pub async fn create_payment(w: &Write, p: NewPayment) -> Result<payments::Model>
     Ok(saved)
 }
 
-fn admin_only(w: &Write) -> Result<()> {
-    if is_admin(w.principal()) {
-        Ok(())
-    } else {
-        Err(forbidden("only admins change a payment's status"))
-    }
-}
-
 async fn payment(w: &Write, id: Uuid) -> Result<payments::Model> {
     crate::visible::<payments::Entity>(w, id, "payment").await
 }
@@ -383,7 +173,7 @@ async fn settle(
     to: &str,
     extra: Vec<(payments::Column, Expr)>,
 ) -> Result<payments::Model> {
-    admin_only(w)?;
+    admin_only(w.principal(), "change a payment's status")?;
     payment(w, id).await?;
     let mut set = vec![
         (payments::Column::Status, Expr::val(to)),
@@ -420,7 +210,7 @@ pub async fn complete_payment(
 
 /// Admins: a pending payment failed; the reason goes to its metadata.
 pub async fn fail_payment(w: &Write, id: Uuid, reason: Option<String>) -> Result<payments::Model> {
-    admin_only(w)?;
+    admin_only(w.principal(), "change a payment's status")?;
     let p = payment(w, id).await?;
     let extra = match reason.filter(|r| !r.trim().is_empty()) {
         Some(r) => vec![(
@@ -443,7 +233,7 @@ pub async fn refund_payment(
     amount: Option<Decimal>,
     reason: Option<String>,
 ) -> Result<payments::Model> {
-    admin_only(w)?;
+    admin_only(w.principal(), "change a payment's status")?;
     let amount = amount
         .map(|a| {
             checked(

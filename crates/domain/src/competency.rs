@@ -21,13 +21,14 @@ use entity::{
     learning_resources as resources, skill_tags, tag_actions, tag_insights,
     user_attempts as attempts, user_responses as responses,
 };
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, Order, prelude::Json, sea_query::Expr,
-};
-use store::{Batch, Read, Rows, Scope, Scoped, Write};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, Order, prelude::Json, sea_query::Expr};
+use store::{Batch, Read, Reader, Rows, Scope, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, now};
+use crate::{
+    DomainError, Result, now,
+    rules::{conflict, insert_unique, signed_in},
+};
 
 /// A competency scoring below this is a weak area (the seed is silent).
 pub const WEAK_BELOW: i32 = 60;
@@ -42,31 +43,6 @@ const DEFAULT_CONTEXT: &str = "beginner";
 /// `get_learning_paths_for_assessment` always filters to (its body fixes
 /// `'core-i'`, the only level the seed had).
 pub const DEFAULT_LEVEL: &str = "core-i";
-
-/// Reads through the caller's tenant and read rules, in a request scope or
-/// inside a write (which sees its own writes).
-pub trait Reader: Sync {
-    fn rows<E: EntityTrait>(&self) -> Scoped<E>;
-    fn batch(&self) -> Batch;
-}
-
-impl Reader for Scope {
-    fn rows<E: EntityTrait>(&self) -> Scoped<E> {
-        self.select::<E>()
-    }
-    fn batch(&self) -> Batch {
-        Scope::batch(self)
-    }
-}
-
-impl Reader for Write {
-    fn rows<E: EntityTrait>(&self) -> Scoped<E> {
-        self.select::<E>()
-    }
-    fn batch(&self) -> Batch {
-        Write::batch(self)
-    }
-}
 
 /// One answer of a submission.
 #[derive(Clone, Debug)]
@@ -217,7 +193,7 @@ shape::output_object! {
 /// active, has no questions, or the caller already has an attempt at it in
 /// progress.
 pub async fn start(w: &Write, assessment_id: Uuid) -> Result<attempts::Model> {
-    let user = crate::me(w.principal(), "take an assessment")?;
+    let user = signed_in(w.principal(), "take an assessment")?;
     let a = crate::visible::<assessments::Entity>(w, assessment_id, "framework assessment").await?;
     if !a.is_active {
         return Err(DomainError::Conflict("the assessment is not active".into()));
@@ -234,7 +210,7 @@ pub async fn start(w: &Write, assessment_id: Uuid) -> Result<attempts::Model> {
     }
     let open = in_progress(w, user, assessment_id).await?;
     if open.is_some() {
-        return Err(in_progress_conflict());
+        return Err(conflict(IN_PROGRESS));
     }
     let at = now();
     let am = attempts::ActiveModel {
@@ -249,17 +225,11 @@ pub async fn start(w: &Write, assessment_id: Uuid) -> Result<attempts::Model> {
         created_at: Set(at),
         ..Default::default()
     };
-    match w.insert(am).await {
-        Ok(m) => Ok(m),
-        // Two starts at once: the partial unique index lets one through.
-        Err(e) if crate::is_unique_violation(&e) => Err(in_progress_conflict()),
-        Err(e) => Err(e.into()),
-    }
+    // Two starts at once: the partial unique index lets one through.
+    insert_unique(w, am, IN_PROGRESS).await
 }
 
-fn in_progress_conflict() -> DomainError {
-    DomainError::Conflict("an attempt at this assessment is already in progress".into())
-}
+const IN_PROGRESS: &str = "an attempt at this assessment is already in progress";
 
 async fn in_progress(
     w: &Write,
@@ -277,7 +247,7 @@ async fn in_progress(
 /// The caller's own attempt: `NOT_FOUND` if invisible, `FORBIDDEN` for a
 /// caller who may read it (an admin) but does not own it.
 async fn own_attempt(w: &Write, attempt_id: Uuid, what: &str) -> Result<attempts::Model> {
-    let user = crate::me(w.principal(), "take an assessment")?;
+    let user = signed_in(w.principal(), "take an assessment")?;
     let attempt = crate::visible::<attempts::Entity>(w, attempt_id, "attempt").await?;
     if attempt.user_id != user {
         return Err(DomainError::Forbidden(format!(
@@ -449,11 +419,11 @@ async fn scored(r: &impl Reader, attempt_id: Uuid) -> Result<Scored> {
     // one batch, the later reads finding the assessment through the
     // attempt (each still under the caller's read rules).
     let attempt = || {
-        r.rows::<attempts::Entity>()
+        r.select::<attempts::Entity>()
             .filter(attempts::Column::Id.eq(attempt_id))
     };
     let assessment = || {
-        r.rows::<assessments::Entity>().filter(
+        r.select::<assessments::Entity>().filter(
             assessments::Column::Id.in_subquery(attempt().column(attempts::Column::AssessmentId)),
         )
     };
@@ -461,7 +431,7 @@ async fn scored(r: &impl Reader, attempt_id: Uuid) -> Result<Scored> {
     let the_attempt = b.read::<attempts::Model>(attempt().limit(1).into_statement());
     let the_assessment = b.read::<assessments::Model>(assessment().limit(1).into_statement());
     let questions = b.read::<questions::Model>(
-        r.rows::<questions::Entity>()
+        r.select::<questions::Entity>()
             .filter(
                 questions::Column::AssessmentId
                     .in_subquery(assessment().column(assessments::Column::Id)),
@@ -470,7 +440,7 @@ async fn scored(r: &impl Reader, attempt_id: Uuid) -> Result<Scored> {
             .into_statement(),
     );
     let right = b.read::<responses::Model>(
-        r.rows::<responses::Entity>()
+        r.select::<responses::Entity>()
             .filter(responses::Column::AttemptId.eq(attempt_id))
             .filter(responses::Column::IsCorrect.eq(true))
             .into_statement(),
@@ -561,7 +531,7 @@ fn areas(s: &Scored) -> Vec<String> {
 /// Display names of the breakdown's competencies (`competency_display_names`).
 fn queue_names(r: &impl Reader, s: &Scored, b: &mut Batch) -> Read<display_names::Model> {
     b.read(
-        r.rows::<display_names::Entity>()
+        r.select::<display_names::Entity>()
             .filter(display_names::Column::Framework.eq(s.framework.as_str()))
             .filter(display_names::Column::IsActive.eq(true))
             .filter(display_names::Column::CompetencyKey.is_in(areas(s)))
@@ -630,7 +600,7 @@ fn queue_insights(r: &impl Reader, s: &Scored, b: &mut Batch) -> InsightReads {
     let focus: Vec<String> = s.weak.iter().chain(&s.strong).cloned().collect();
     let tags = (!focus.is_empty()).then(|| {
         let tags = || {
-            r.rows::<skill_tags::Entity>()
+            r.select::<skill_tags::Entity>()
                 .filter(skill_tags::Column::Framework.eq(s.framework.as_str()))
                 .filter(skill_tags::Column::IsActive.eq(true))
                 .filter(skill_tags::Column::CompetencyArea.is_in(focus.clone()))
@@ -640,13 +610,13 @@ fn queue_insights(r: &impl Reader, s: &Scored, b: &mut Batch) -> InsightReads {
         (
             b.read(tags().into_statement()),
             b.read(
-                r.rows::<tag_insights::Entity>()
+                r.select::<tag_insights::Entity>()
                     .filter(tag_insights::Column::SkillTagId.in_subquery(ids()))
                     .order_by(tag_insights::Column::Id, Order::Asc)
                     .into_statement(),
             ),
             b.read(
-                r.rows::<tag_actions::Entity>()
+                r.select::<tag_actions::Entity>()
                     .filter(tag_actions::Column::SkillTagId.in_subquery(ids()))
                     .filter(tag_actions::Column::IsActive.eq(true))
                     .order_by(tag_actions::Column::Id, Order::Asc)
@@ -655,7 +625,7 @@ fn queue_insights(r: &impl Reader, s: &Scored, b: &mut Batch) -> InsightReads {
         )
     });
     let leverage = b.read(
-        r.rows::<leverage::Entity>()
+        r.select::<leverage::Entity>()
             .filter(leverage::Column::Framework.eq(s.framework.as_str()))
             .filter(leverage::Column::IsActive.eq(true))
             .filter(leverage::Column::CompetencyArea.is_in(areas(s)))
@@ -758,7 +728,7 @@ fn queue_paths(r: &impl Reader, s: &Scored, b: &mut Batch) -> PathReads {
         return None;
     }
     let cats = || {
-        r.rows::<categories::Entity>()
+        r.select::<categories::Entity>()
             .filter(categories::Column::IsActive.eq(true))
             .filter(categories::Column::AssessmentLevel.eq(s.level.as_str()))
     };
@@ -771,7 +741,7 @@ fn queue_paths(r: &impl Reader, s: &Scored, b: &mut Batch) -> PathReads {
                 .into_statement(),
         ),
         b.read(
-            r.rows::<resources::Entity>()
+            r.select::<resources::Entity>()
                 .filter(
                     resources::Column::CategoryId
                         .in_subquery(cats().column(categories::Column::Id)),
@@ -897,5 +867,15 @@ mod tests {
         );
         assert_eq!(assessment_level([None, None]), DEFAULT_LEVEL);
         assert_eq!(assessment_level([]), "core-i");
+    }
+
+    #[test]
+    fn percent_rounds_half_up_and_is_0_for_nothing() {
+        assert_eq!(percent(0, 0), 0);
+        assert_eq!(percent(0, 3), 0);
+        assert_eq!(percent(1, 3), 33);
+        assert_eq!(percent(2, 3), 67);
+        assert_eq!(percent(1, 8), 13);
+        assert_eq!(percent(3, 3), 100);
     }
 }

@@ -11,16 +11,19 @@ use sea_orm::{
     prelude::{Decimal, Json},
     sea_query::{Expr, ExprTrait, Func},
 };
-use store::{Topic, Write};
+use store::{Reader, Topic, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, is_unique_violation, now};
+use crate::{
+    DomainError, Result, now,
+    rules::{insert_unique, non_negative, signed_in},
+};
 
 /// Enrolls the caller in a published course they can see.
 /// `NOT_FOUND` when the course is not visible, `CONFLICT` when it is not
 /// published or the caller is already enrolled.
 pub async fn enroll(w: &Write, course_id: Uuid) -> Result<enrollments::Model> {
-    let student = crate::me(w.principal(), "enroll")?;
+    let student = signed_in(w.principal(), "enroll")?;
     let course = crate::visible::<courses::Entity>(w, course_id, "course").await?;
     if !course.is_published {
         return Err(DomainError::Conflict(
@@ -48,21 +51,14 @@ pub async fn enroll(w: &Write, course_id: Uuid) -> Result<enrollments::Model> {
         progress_percent: Set(Decimal::ZERO),
         ..Default::default()
     };
-    match w.insert(am).await {
-        Ok(m) => {
-            w.publish(Topic::Progress {
-                course: course_id,
-                user: student,
-            })
-            .await?;
-            Ok(m)
-        }
-        // The same student enrolling twice at once: one wins.
-        Err(e) if is_unique_violation(&e) => Err(DomainError::Conflict(
-            "already enrolled in this course".into(),
-        )),
-        Err(e) => Err(e.into()),
-    }
+    // The same student enrolling twice at once: one wins.
+    let m = insert_unique(w, am, "already enrolled in this course").await?;
+    w.publish(Topic::Progress {
+        course: course_id,
+        user: student,
+    })
+    .await?;
+    Ok(m)
 }
 
 /// The text of an answer or a correct answer, for comparison.
@@ -143,7 +139,7 @@ pub async fn submit_quiz_attempt(
     answers: Json,
     time_spent_secs: Option<i32>,
 ) -> Result<attempts::Model> {
-    let student = crate::me(w.principal(), "submit a quiz attempt")?;
+    let student = signed_in(w.principal(), "submit a quiz attempt")?;
     let quiz = crate::visible::<quizzes::Entity>(w, quiz_id, "quiz").await?;
     let lesson = match quiz.lesson_id {
         Some(id) => {
@@ -199,11 +195,7 @@ pub async fn submit_quiz_attempt(
         )));
     }
     if let Some(t) = time_spent_secs {
-        if t < 0 {
-            return Err(DomainError::BadInput(
-                "`timeSpent` cannot be negative".into(),
-            ));
-        }
+        non_negative("timeSpent", t)?;
         if let Some(limit) = quiz.time_limit
             && i64::from(t) > i64::from(limit) * 60
         {
@@ -254,15 +246,12 @@ pub async fn submit_quiz_attempt(
         feedback: Set(Some(g.feedback)),
         ..Default::default()
     };
-    let saved = match w.insert(am).await {
-        Ok(m) => m,
-        Err(e) if is_unique_violation(&e) => {
-            return Err(DomainError::Conflict(
-                "another attempt was submitted at the same time, retry".into(),
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let saved = insert_unique(
+        w,
+        am,
+        "another attempt was submitted at the same time, retry",
+    )
+    .await?;
 
     record_progress(
         w,
@@ -388,4 +377,64 @@ async fn record_progress(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn questions() -> Json {
+        json!([
+            {"id": "q1", "type": "multiple_choice", "correct_answer": "b", "points": 2},
+            {"id": "q2", "type": "true_false", "correct_answer": "true"},
+            {"id": "q3", "type": "short_answer", "correct_answer": " Paris ", "points": 3},
+            {"id": "q4", "type": "essay", "points": 4},
+        ])
+    }
+
+    #[test]
+    fn quizzes_are_scored_by_points() {
+        let g = grade(&questions(), &json!({"q1": "b", "q2": true, "q3": "paris"}));
+        // 2 + 1 + 3 of 2 + 1 + 3 + 4 (an essay has no correct answer).
+        assert_eq!((g.points_earned, g.total_points), (6, 10));
+        assert_eq!(g.score, 60);
+        assert_eq!(g.feedback["q2"]["correct"], json!(true));
+        assert_eq!(g.feedback["q4"]["correct"], json!(false));
+        assert_eq!(g.feedback["q1"]["correct_answer"], json!("b"));
+    }
+
+    #[test]
+    fn wrong_missing_and_case_only_differences() {
+        // Multiple choice is exact; short answers ignore case and spaces.
+        let g = grade(&questions(), &json!({"q1": "B", "q3": "  PARIS"}));
+        assert_eq!(g.points_earned, 3);
+        assert_eq!(g.score, 30);
+        let none = grade(&questions(), &json!({}));
+        assert_eq!((none.points_earned, none.score), (0, 0));
+    }
+
+    #[test]
+    fn scores_round_and_stay_within_0_to_100() {
+        let qs = json!([
+            {"id": "a", "correct_answer": "x"},
+            {"id": "b", "correct_answer": "x"},
+            {"id": "c", "correct_answer": "x"},
+        ]);
+        // 2 of 3 is 66.67 %, rounded to 67.
+        assert_eq!(grade(&qs, &json!({"a": "x", "b": "x"})).score, 67);
+        assert_eq!(
+            grade(&qs, &json!({"a": "x", "b": "x", "c": "x"})).score,
+            100
+        );
+        // Negative points count as 0; a quiz worth nothing scores 0.
+        let zero = json!([{"id": "a", "correct_answer": "x", "points": -5}]);
+        let g = grade(&zero, &json!({"a": "x"}));
+        assert_eq!((g.points_earned, g.total_points, g.score), (0, 0, 0));
+        assert_eq!(grade(&json!([]), &json!({})).score, 0);
+        // Questions without an id are skipped.
+        let g = grade(&json!([{"correct_answer": "x"}]), &json!({}));
+        assert_eq!(g.total_points, 0);
+    }
 }

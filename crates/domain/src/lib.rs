@@ -5,6 +5,7 @@
 pub mod adaptability;
 pub mod analytics;
 pub mod authoring;
+pub mod certificates;
 pub mod coaching;
 pub mod commerce;
 pub mod competency;
@@ -13,9 +14,10 @@ pub mod learning;
 pub mod marketplace;
 pub mod progress;
 pub mod roadmaps;
+mod rules;
 pub mod workshops;
 
-use store::StoreError;
+use store::{Reader, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DomainError {
@@ -44,20 +46,11 @@ pub(crate) fn now() -> sea_orm::prelude::DateTimeWithTimeZone {
     chrono::Utc::now().fixed_offset()
 }
 
-/// Whether `e` is a unique-constraint violation (two writers raced for
-/// the same key).
-pub(crate) fn is_unique_violation(e: &StoreError) -> bool {
-    matches!(
-        e,
-        StoreError::Db(e)
-            if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
-    )
-}
-
-/// The row of `E` with `id`, read through the caller's rules: a row the
-/// caller may not see is `NotFound(what)`, exactly like a missing one.
+/// The row of `E` with `id`, read through the caller's rules (from a
+/// scope or inside a write): a row the caller may not see is
+/// `NotFound(what)`, exactly like a missing one.
 pub(crate) async fn visible<E>(
-    w: &store::Write,
+    r: &impl Reader,
     id: uuid::Uuid,
     what: &'static str,
 ) -> Result<E::Model>
@@ -67,42 +60,11 @@ where
 {
     use sea_orm::ColumnTrait;
     let col = store::column::<E>("id")?;
-    w.select::<E>()
+    r.select::<E>()
         .filter(col.eq(id))
         .one()
         .await?
         .ok_or(DomainError::NotFound(what))
-}
-
-/// Reads through the caller's tenant and read rules, from a request scope
-/// or inside a write (so the same computation serves queries and writes).
-pub trait Reads: Sync {
-    fn rows<E: sea_orm::EntityTrait>(&self) -> store::Scoped<E>;
-    fn who(&self) -> &auth::Principal;
-}
-
-impl Reads for store::Scope {
-    fn rows<E: sea_orm::EntityTrait>(&self) -> store::Scoped<E> {
-        self.select::<E>()
-    }
-    fn who(&self) -> &auth::Principal {
-        self.principal()
-    }
-}
-
-impl Reads for store::Write {
-    fn rows<E: sea_orm::EntityTrait>(&self) -> store::Scoped<E> {
-        self.select::<E>()
-    }
-    fn who(&self) -> &auth::Principal {
-        self.principal()
-    }
-}
-
-/// The signed-in caller, or `Forbidden` ("sign in to {what}").
-pub(crate) fn me(p: &auth::Principal, what: &str) -> Result<uuid::Uuid> {
-    p.user_id
-        .ok_or_else(|| DomainError::Forbidden(format!("sign in to {what}")))
 }
 
 /// A JSON array of uuid strings (the seeds' `uuid[]` columns).
@@ -113,21 +75,6 @@ pub(crate) fn uuids(v: &sea_orm::prelude::Json) -> Vec<uuid::Uuid> {
         .iter()
         .filter_map(|x| x.as_str()?.parse().ok())
         .collect()
-}
-
-/// The row of `E` with `id` through a [`Reads`] (see [`visible`]).
-pub(crate) async fn seen<E, R: Reads>(r: &R, id: uuid::Uuid, what: &'static str) -> Result<E::Model>
-where
-    E: sea_orm::EntityTrait,
-    E::Model: Sync,
-{
-    use sea_orm::ColumnTrait;
-    let col = store::column::<E>("id")?;
-    r.rows::<E>()
-        .filter(col.eq(id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound(what))
 }
 
 /// The row of `E` with `id`, locked for this write: a no-op UPDATE takes
@@ -155,48 +102,4 @@ where
         .one()
         .await?
         .ok_or(DomainError::NotFound(what))
-}
-
-/// Inserts `am`; a unique-constraint violation (a concurrent or repeated
-/// write of the same key) becomes `Conflict(conflict)`.
-pub(crate) async fn insert_unique<A>(
-    w: &store::Write,
-    am: A,
-    conflict: &str,
-) -> Result<<A::Entity as sea_orm::EntityTrait>::Model>
-where
-    A: sea_orm::ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
-    <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
-{
-    match w.insert(am).await {
-        Ok(m) => Ok(m),
-        Err(store::StoreError::Db(e))
-            if matches!(
-                e.sql_err(),
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-            ) =>
-        {
-            Err(DomainError::Conflict(conflict.to_owned()))
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// The caller's user id; anonymous callers are refused.
-pub(crate) fn caller(w: &store::Write) -> Result<uuid::Uuid> {
-    w.principal()
-        .user_id
-        .ok_or_else(|| DomainError::Forbidden("sign in".into()))
-}
-
-/// `v` when it is one of `allowed`, else `BadInput` naming `field`.
-pub(crate) fn one_of(field: &str, v: &str, allowed: &[&str]) -> Result<String> {
-    if allowed.contains(&v) {
-        Ok(v.to_owned())
-    } else {
-        Err(DomainError::BadInput(format!(
-            "{field} must be one of {}",
-            allowed.join(", ")
-        )))
-    }
 }

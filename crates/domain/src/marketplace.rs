@@ -28,13 +28,16 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
-use store::{NoticeKind, Scope, Topic, Write};
+use store::{NoticeKind, Reader, Scope, Topic, Write};
 use uuid::Uuid;
 
 use crate::{
-    DomainError, Result, caller as me,
+    DomainError, Result,
     decimal::{Least, checked},
-    insert_unique, now, one_of,
+    now,
+    rules::{
+        ANY_LENGTH, admin_only, insert_unique, non_negative, one_of, percent, signed_in, text,
+    },
 };
 
 const AVAILABILITY: &[&str] = &["available", "limited", "booked"];
@@ -51,15 +54,6 @@ pub fn average(xs: &[i32]) -> Decimal {
     let sum: i64 = xs.iter().map(|&x| i64::from(x)).sum();
     (Decimal::from(sum) / Decimal::from(xs.len() as i64))
         .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
-}
-
-/// `s` trimmed, refused when empty.
-fn text(field: &str, s: &str) -> Result<String> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err(DomainError::BadInput(format!("{field} must not be empty")));
-    }
-    Ok(t.to_owned())
 }
 
 // ---------------------------------------------------------------------
@@ -210,27 +204,11 @@ pub struct ProfileInput {
     pub accepting_clients: Option<bool>,
 }
 
-fn percent(field: &str, v: Option<i32>) -> Result<Option<i32>> {
-    match v {
-        Some(x) if !(0..=100).contains(&x) => Err(DomainError::BadInput(format!(
-            "{field} must be between 0 and 100"
-        ))),
-        _ => Ok(v),
-    }
-}
-
-fn non_negative(field: &str, v: Option<i32>) -> Result<Option<i32>> {
-    match v {
-        Some(x) if x < 0 => Err(DomainError::BadInput(format!("{field} must be at least 0"))),
-        _ => Ok(v),
-    }
-}
-
 /// A list of distinct, trimmed, non-empty strings as a JSON array.
 fn string_list(field: &str, v: Vec<String>, allowed: Option<&[&str]>) -> Result<serde_json::Value> {
     let mut out: Vec<String> = Vec::new();
     for s in v {
-        let s = text(field, &s)?;
+        let s = text(field, &s, ANY_LENGTH)?;
         if let Some(allowed) = allowed {
             one_of(field, &s, allowed)?;
         }
@@ -251,7 +229,7 @@ macro_rules! set_some {
 /// Creates or updates the caller's own talent profile (seed 001: "experts
 /// create/update own profile"; experts are coaches, admins may too).
 pub async fn upsert_profile(w: &Write, input: ProfileInput) -> Result<profiles::Model> {
-    let user = me(w)?;
+    let user = signed_in(w.principal(), "keep a talent profile")?;
     let p = w.principal();
     if !p.has_role(auth::Role::Coach) && !auth::policy::is_admin(p) {
         return Err(DomainError::Forbidden(
@@ -291,11 +269,14 @@ pub async fn upsert_profile(w: &Write, input: ProfileInput) -> Result<profiles::
             )
         })
         .transpose()?;
-    let success = percent("transformationSuccessRate", i.transformation_success_rate)?;
-    let change = percent("behaviorChangeScore", i.behavior_change_score)?;
-    let retention = percent("clientRetentionRate", i.client_retention_rate)?;
-    let years = non_negative("yearsExperience", i.years_experience)?;
-    let cultures = non_negative("culturesTransformed", i.cultures_transformed)?;
+    // Given or not: checked only when given.
+    let pct = |field, v: Option<i32>| v.map(|v| percent(field, v)).transpose();
+    let count = |field, v: Option<i32>| v.map(|v| non_negative(field, v)).transpose();
+    let success = pct("transformationSuccessRate", i.transformation_success_rate)?;
+    let change = pct("behaviorChangeScore", i.behavior_change_score)?;
+    let retention = pct("clientRetentionRate", i.client_retention_rate)?;
+    let years = count("yearsExperience", i.years_experience)?;
+    let cultures = count("culturesTransformed", i.cultures_transformed)?;
     let existing = w
         .select_unrestricted::<profiles::Entity>()
         .filter(profiles::Column::UserId.eq(user))
@@ -394,7 +375,7 @@ pub async fn add_testimonial(
     profile_id: Uuid,
     t: NewTestimonial,
 ) -> Result<testimonials::Model> {
-    let user = me(w)?;
+    let user = signed_in(w.principal(), "add a testimonial")?;
     let profile = crate::visible::<profiles::Entity>(w, profile_id, "talent profile").await?;
     let admin = auth::policy::is_admin(w.principal());
     if profile.user_id != user && !admin {
@@ -405,9 +386,9 @@ pub async fn add_testimonial(
     let am = testimonials::ActiveModel {
         id: Set(Uuid::new_v4()),
         talent_profile_id: Set(profile.id),
-        client_name: Set(text("clientName", &t.client_name)?),
+        client_name: Set(text("clientName", &t.client_name, ANY_LENGTH)?),
         client_company: Set(t.client_company),
-        quote: Set(text("quote", &t.quote)?),
+        quote: Set(text("quote", &t.quote, ANY_LENGTH)?),
         metric: Set(t.metric),
         verified: Set(admin),
         is_featured: Set(t.is_featured),
@@ -531,7 +512,7 @@ pub async fn create_engagement(
     profile_id: Uuid,
     e: NewEngagement,
 ) -> Result<engagements::Model> {
-    let user = me(w)?;
+    let user = signed_in(w.principal(), "open an engagement")?;
     let p = w.principal();
     let profile = crate::visible::<profiles::Entity>(w, profile_id, "talent profile").await?;
     if !p.has_role(auth::Role::Client) && !auth::policy::is_admin(p) {
@@ -547,7 +528,7 @@ pub async fn create_engagement(
         client_id: Set(user),
         expert_id: Set(profile.user_id),
         organization_id: Set(p.organization_id),
-        focus_area: Set(text("focusArea", &e.focus_area)?),
+        focus_area: Set(text("focusArea", &e.focus_area, ANY_LENGTH)?),
         hours_total: Set(checked(
             "hoursTotal",
             engagements::Column::HoursTotal,
@@ -584,7 +565,7 @@ pub async fn create_engagement(
 /// An engagement the caller is a party to (admins: any visible one), with
 /// whether the caller is its expert.
 async fn party_engagement(w: &Write, id: Uuid, what: &str) -> Result<(engagements::Model, bool)> {
-    let user = me(w)?;
+    let user = signed_in(w.principal(), "work on an engagement")?;
     let e = crate::visible::<engagements::Entity>(w, id, "engagement").await?;
     if e.client_id != user && e.expert_id != user && !auth::policy::is_admin(w.principal()) {
         return Err(DomainError::Forbidden(format!(
@@ -697,7 +678,7 @@ pub async fn complete_session(
         Least::AboveZero,
         None,
     )?;
-    me(w)?;
+    signed_in(w.principal(), "complete a session")?;
     let session = crate::visible::<sessions::Entity>(w, session_id, "engagement session").await?;
     let (engagement, _) =
         party_engagement(w, session.engagement_id, "complete its sessions").await?;
@@ -767,7 +748,7 @@ pub async fn rate_engagement(
     if !(1..=5).contains(&score) {
         return Err(DomainError::BadInput("score must be 1–5".into()));
     }
-    let user = me(w)?;
+    let user = signed_in(w.principal(), "rate an engagement")?;
     let engagement = crate::visible::<engagements::Entity>(w, engagement_id, "engagement").await?;
     if engagement.client_id != user {
         return Err(DomainError::Forbidden(
@@ -838,13 +819,13 @@ pub async fn create_review(
     target: ReviewTarget,
     r: NewReview,
 ) -> Result<reviews::Model> {
-    let user = me(w)?;
+    let user = signed_in(w.principal(), "review")?;
     for v in std::iter::once(Some(r.rating)).chain(r.detailed) {
         if v.is_some_and(|v| !(1..=5).contains(&v)) {
             return Err(DomainError::BadInput("ratings must be 1–5".into()));
         }
     }
-    let review_text = text("reviewText", &r.review_text)?;
+    let review_text = text("reviewText", &r.review_text, ANY_LENGTH)?;
     let (kind, workshop, expert, engagement, bought) = match target {
         ReviewTarget::TalentProfile(id) => {
             let p = crate::visible::<profiles::Entity>(w, id, "talent profile").await?;
@@ -942,20 +923,10 @@ async fn moderate(w: &Write, review_id: Uuid, from: &[&str], to: &str) -> Result
         .ok_or(DomainError::NotFound("review"))
 }
 
-fn admin_only(w: &Write, what: &str) -> Result<()> {
-    if auth::policy::is_admin(w.principal()) {
-        Ok(())
-    } else {
-        Err(DomainError::Forbidden(format!(
-            "only admins {what} reviews"
-        )))
-    }
-}
-
 /// An admin approves a pending or flagged review; its target's rating and
 /// review count are recomputed.
 pub async fn approve_review(w: &Write, review_id: Uuid) -> Result<reviews::Model> {
-    admin_only(w, "approve")?;
+    admin_only(w.principal(), "approve reviews")?;
     let review = moderate(w, review_id, &["pending", "flagged"], "approved").await?;
     w.publish(Topic::Notice {
         user: review.user_id,
@@ -968,21 +939,21 @@ pub async fn approve_review(w: &Write, review_id: Uuid) -> Result<reviews::Model
 
 /// An admin rejects a pending or flagged review.
 pub async fn reject_review(w: &Write, review_id: Uuid) -> Result<reviews::Model> {
-    admin_only(w, "reject")?;
+    admin_only(w.principal(), "reject reviews")?;
     moderate(w, review_id, &["pending", "flagged"], "rejected").await
 }
 
 /// Any signed-in member reports an approved review: it is flagged for
 /// moderation, no longer public and no longer counted in ratings.
 pub async fn flag_review(w: &Write, review_id: Uuid) -> Result<reviews::Model> {
-    me(w)?;
+    signed_in(w.principal(), "flag a review")?;
     moderate(w, review_id, &["approved"], "flagged").await
 }
 
 /// The caller votes an approved review (not their own) helpful or not,
 /// once; the matching counter goes up by exactly one.
 pub async fn vote_review(w: &Write, review_id: Uuid, helpful: bool) -> Result<reviews::Model> {
-    let user = me(w)?;
+    let user = signed_in(w.principal(), "vote on a review")?;
     let review = crate::visible::<reviews::Entity>(w, review_id, "review").await?;
     if review.user_id == user {
         return Err(DomainError::Forbidden(
@@ -1023,8 +994,8 @@ pub async fn respond_to_review(
     review_id: Uuid,
     response: String,
 ) -> Result<reviews::Model> {
-    let user = me(w)?;
-    let response = text("text", &response)?;
+    let user = signed_in(w.principal(), "respond to a review")?;
+    let response = text("text", &response, ANY_LENGTH)?;
     let review = crate::visible::<reviews::Entity>(w, review_id, "review").await?;
     let owner = match (review.expert_id, review.workshop_id, review.engagement_id) {
         (Some(expert), _, _) => Some(expert),

@@ -19,10 +19,14 @@ use sea_orm::{
     prelude::{DateTimeWithTimeZone, Decimal},
     sea_query::{Expr, ExprTrait},
 };
-use store::{NoticeKind, Topic, Write};
+use store::{NoticeKind, Reader, Topic, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Reads, Result, me, now, uuids};
+use crate::{
+    DomainError, Result, now,
+    rules::{non_negative, signed_in},
+    uuids,
+};
 
 /// What a student has done in one course, read through the caller's rules.
 pub(crate) struct CourseState {
@@ -40,9 +44,9 @@ pub(crate) struct CourseState {
 }
 
 impl CourseState {
-    pub async fn load<R: Reads>(r: &R, course: courses::Model, student: Uuid) -> Result<Self> {
+    pub async fn load<R: Reader>(r: &R, course: courses::Model, student: Uuid) -> Result<Self> {
         let lessons = r
-            .rows::<lessons::Entity>()
+            .select::<lessons::Entity>()
             .filter(lessons::Column::CourseId.eq(course.id))
             .order_by(lessons::Column::OrderIndex, Order::Asc)
             .order_by(lessons::Column::Id, Order::Asc)
@@ -50,7 +54,7 @@ impl CourseState {
             .await?;
         let lesson_ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
         let quizzes = r
-            .rows::<quizzes::Entity>()
+            .select::<quizzes::Entity>()
             .filter(
                 Condition::any()
                     .add(quizzes::Column::CourseId.eq(course.id))
@@ -61,7 +65,7 @@ impl CourseState {
             .all()
             .await?;
         let rows = r
-            .rows::<sp::Entity>()
+            .select::<sp::Entity>()
             .filter(sp::Column::StudentId.eq(student))
             .filter(sp::Column::CourseId.eq(course.id))
             .order_by(sp::Column::CreatedAt, Order::Desc)
@@ -74,7 +78,7 @@ impl CourseState {
         let mut scores: HashMap<Uuid, (i32, i32)> = HashMap::new();
         let quiz_ids: Vec<Uuid> = quizzes.iter().map(|q| q.id).collect();
         for a in r
-            .rows::<attempts::Entity>()
+            .select::<attempts::Entity>()
             .filter(attempts::Column::StudentId.eq(student))
             .filter(attempts::Column::AssessmentId.is_in(quiz_ids))
             .all()
@@ -85,7 +89,7 @@ impl CourseState {
             e.1 += 1;
         }
         let enrollment = r
-            .rows::<enrollments::Entity>()
+            .select::<enrollments::Entity>()
             .filter(enrollments::Column::CourseId.eq(course.id))
             .filter(enrollments::Column::StudentId.eq(student))
             .one()
@@ -168,7 +172,7 @@ async fn lesson_for_progress(
     lesson_id: Uuid,
     what: &str,
 ) -> Result<(Uuid, lessons::Model, CourseState)> {
-    let student = me(w.principal(), what)?;
+    let student = signed_in(w.principal(), what)?;
     let lesson = crate::visible::<lessons::Entity>(w, lesson_id, "lesson").await?;
     let course = crate::visible::<courses::Entity>(w, lesson.course_id, "lesson").await?;
     let state = CourseState::load(w, course, student).await?;
@@ -221,11 +225,7 @@ pub async fn start_lesson(w: &Write, lesson_id: Uuid) -> Result<sp::Model> {
 /// Completes a lesson, adding `time_spent` seconds. `CONFLICT` while its
 /// mandatory quiz is not passed.
 pub async fn complete_lesson(w: &Write, lesson_id: Uuid, time_spent: i32) -> Result<sp::Model> {
-    if time_spent < 0 {
-        return Err(DomainError::BadInput(
-            "`timeSpent` cannot be negative".into(),
-        ));
-    }
+    non_negative("timeSpent", time_spent)?;
     let (student, lesson, state) = lesson_for_progress(w, lesson_id, "complete a lesson").await?;
     let quiz = state.quiz_of(&lesson);
     if let Some(q) = quiz
@@ -480,15 +480,17 @@ shape::output_object! {
 /// The progress summary of `student` (default: the caller) in a course.
 /// Another student's needs staff: an admin or the course's instructor
 /// (`FORBIDDEN` otherwise). `NOT_FOUND` for an invisible course.
-pub async fn course_progress<R: Reads>(
+pub async fn course_progress<R: Reader>(
     r: &R,
     course_id: Uuid,
     student: Option<Uuid>,
 ) -> Result<CourseProgress> {
-    let caller = me(r.who(), "see course progress")?;
-    let course = crate::seen::<courses::Entity, R>(r, course_id, "course").await?;
+    let caller = signed_in(r.principal(), "see course progress")?;
+    let course = crate::visible::<courses::Entity>(r, course_id, "course").await?;
     let student = student.unwrap_or(caller);
-    if student != caller && !auth::policy::is_admin(r.who()) && course.instructor_id != Some(caller)
+    if student != caller
+        && !auth::policy::is_admin(r.principal())
+        && course.instructor_id != Some(caller)
     {
         return Err(DomainError::Forbidden(
             "only the course's instructor or an admin sees another student's progress".into(),

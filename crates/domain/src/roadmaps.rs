@@ -15,10 +15,10 @@ use entity::{
 };
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, Order, prelude::Json, sea_query::Expr};
 use serde_json::json;
-use store::Write;
+use store::{Reader, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, me, now, progress::CourseState, uuids};
+use crate::{DomainError, Result, now, progress::CourseState, rules::signed_in, uuids};
 
 /// Generates a roadmap for the caller over one enrolled course, or all the
 /// courses they are enrolled in and have not completed. Their other active
@@ -29,7 +29,7 @@ pub async fn generate(
     goal: Option<String>,
     course_id: Option<Uuid>,
 ) -> Result<roadmaps::Model> {
-    let student = me(w.principal(), "generate a roadmap")?;
+    let student = signed_in(w.principal(), "generate a roadmap")?;
     let goal = goal.map(|g| g.trim().to_owned()).filter(|g| !g.is_empty());
     let mut mine = w
         .select::<enrollments::Entity>()
@@ -216,7 +216,7 @@ async fn save(w: &Write, r: &roadmaps::Model, steps: Vec<Json>) -> Result<()> {
 /// or it is a lesson step whose lesson is not completed; `BAD_USER_INPUT`
 /// for a step it does not have.
 pub async fn complete_step(w: &Write, roadmap_id: Uuid, order: i32) -> Result<roadmaps::Model> {
-    let student = me(w.principal(), "follow a roadmap")?;
+    let student = signed_in(w.principal(), "follow a roadmap")?;
     crate::visible::<roadmaps::Entity>(w, roadmap_id, "roadmap").await?;
     let r = crate::locked::<roadmaps::Entity>(w, roadmap_id, "roadmap").await?;
     if r.student_id != student {

@@ -5,22 +5,26 @@
 //! (create, update, publish, cancel, attendance, completion with
 //! certificates), attendees' feedback, and ranked full-text search.
 
-use auth::{Role, policy::is_admin};
+use auth::policy::is_admin;
 use chrono::{NaiveDate, NaiveTime};
-use entity::{users, workshop_registrations as reg, workshops};
+use entity::{workshop_registrations as reg, workshops};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, DbBackend, Order,
     prelude::Decimal,
     sea_query::{Expr, ExprTrait},
 };
-use store::{Scope, Topic, Write};
+use store::{Reader, Scope, Topic, Write};
 use uuid::Uuid;
 
 use crate::{
     DomainError, Result,
     decimal::{Least, checked},
     now,
+    rules::{
+        bad, conflict, insert_unique, managed_workshop, may_teach, member, non_negative, one_of,
+        signed_in, text,
+    },
 };
 
 pub const PILLARS: &[&str] = &["adaptability", "coaching", "marketplace"];
@@ -51,7 +55,7 @@ pub fn capacity_remaining<'a>(
 /// Registers the caller for a published workshop, taking one seat.
 /// `CONFLICT` when it is full, not open, or the caller is registered.
 pub async fn register(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
-    let user = crate::me(w.principal(), "register")?;
+    let user = signed_in(w.principal(), "register")?;
     let workshop = crate::visible::<workshops::Entity>(w, workshop_id, "workshop").await?;
     if workshop.status != "published" {
         return Err(DomainError::Conflict(
@@ -105,21 +109,8 @@ pub async fn register(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
                 updated_at: Set(at),
                 ..Default::default()
             };
-            match w.insert(am).await {
-                Ok(m) => m,
-                // The same caller registering twice at once: one wins.
-                Err(store::StoreError::Db(e))
-                    if matches!(
-                        e.sql_err(),
-                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                    ) =>
-                {
-                    return Err(DomainError::Conflict(
-                        "already registered for this workshop".into(),
-                    ));
-                }
-                Err(e) => return Err(e.into()),
-            }
+            // The same caller registering twice at once: one wins.
+            insert_unique(w, am, "already registered for this workshop").await?
         }
     };
     Ok(saved)
@@ -153,7 +144,7 @@ async fn take_seat(w: &Write, workshop_id: Uuid) -> Result<()> {
 
 /// Cancels the caller's registration and gives the seat back.
 pub async fn cancel(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
-    let user = crate::me(w.principal(), "register")?;
+    let user = signed_in(w.principal(), "cancel a registration")?;
     let at = now();
     let changed = w
         .update::<reg::Entity>(
@@ -196,23 +187,6 @@ pub async fn cancel(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
         .ok_or(DomainError::NotFound("registration"))
 }
 
-fn bad(m: impl Into<String>) -> DomainError {
-    DomainError::BadInput(m.into())
-}
-
-fn conflict(m: impl Into<String>) -> DomainError {
-    DomainError::Conflict(m.into())
-}
-
-/// `v` must be one of `allowed`.
-pub(crate) fn one_of(name: &str, v: &str, allowed: &[&str]) -> Result<()> {
-    if allowed.contains(&v) {
-        Ok(())
-    } else {
-        Err(bad(format!("{name} must be one of {}", allowed.join(", "))))
-    }
-}
-
 /// The columns of a workshop an instructor sets; `None` leaves one as it is
 /// (on create, the required ones must be given).
 #[derive(Debug, Default)]
@@ -235,15 +209,6 @@ pub struct WorkshopFields {
     pub is_featured: Option<bool>,
 }
 
-fn text(name: &str, v: &Option<String>, max: usize) -> Result<()> {
-    match v {
-        Some(t) if t.trim().is_empty() || t.chars().count() > max => Err(bad(format!(
-            "{name} must not be blank and at most {max} characters"
-        ))),
-        _ => Ok(()),
-    }
-}
-
 fn labels(name: &str, v: &Option<Vec<String>>) -> Result<Option<serde_json::Value>> {
     let Some(items) = v else { return Ok(None) };
     if items.len() > 50 || items.iter().any(|i| i.trim().is_empty() || i.len() > 200) {
@@ -263,8 +228,14 @@ impl WorkshopFields {
     /// The seed's CHECKs (and the enums) on the given fields; the early-bird
     /// price may not exceed the price (`price` is the one that will apply).
     fn check(&self, price: Decimal) -> Result<()> {
-        text("title", &self.title, 200)?;
-        text("description", &self.description, 10_000)?;
+        for (name, v, max) in [
+            ("title", &self.title, 200),
+            ("description", &self.description, 10_000),
+        ] {
+            if let Some(v) = v {
+                text(name, v, max)?;
+            }
+        }
         for (name, v, allowed) in [
             ("pillar", &self.pillar, PILLARS),
             ("level", &self.level, LEVELS),
@@ -274,8 +245,8 @@ impl WorkshopFields {
                 one_of(name, v, allowed)?;
             }
         }
-        if self.capacity.is_some_and(|c| c < 0) {
-            return Err(bad("capacity must be at least 0"));
+        if let Some(c) = self.capacity {
+            non_negative("capacity", c)?;
         }
         if let Some(p) = self.price_amount {
             checked(
@@ -300,41 +271,6 @@ impl WorkshopFields {
         }
         Ok(())
     }
-}
-
-/// A user of this tenant (a member), whoever may read their profile.
-pub(crate) async fn member(w: &Write, user_id: Uuid) -> Result<users::Model> {
-    w.select_unrestricted::<users::Entity>()
-        .filter(users::Column::Id.eq(user_id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("user"))
-}
-
-fn may_teach(w: &Write) -> Result<Uuid> {
-    let p = w.principal();
-    let user = crate::me(w.principal(), "register")?;
-    if is_admin(p) || p.has_role(Role::Instructor) {
-        Ok(user)
-    } else {
-        Err(DomainError::Forbidden(
-            "only instructors and admins manage workshops".into(),
-        ))
-    }
-}
-
-/// The workshop, for its instructor or an admin (seed 001: "instructors
-/// create/update own; admins manage all"). Invisible: NOT_FOUND; visible
-/// but someone else's: FORBIDDEN.
-pub(crate) async fn managed(w: &Write, workshop_id: Uuid) -> Result<workshops::Model> {
-    let user = may_teach(w)?;
-    let ws = crate::visible::<workshops::Entity>(w, workshop_id, "workshop").await?;
-    if ws.instructor_id != Some(user) && !is_admin(w.principal()) {
-        return Err(DomainError::Forbidden(
-            "only the workshop's instructor or an admin may manage it".into(),
-        ));
-    }
-    Ok(ws)
 }
 
 async fn instructor_for(w: &Write, asked: Option<Uuid>, caller: Uuid) -> Result<Option<Uuid>> {
@@ -400,8 +336,8 @@ pub async fn create(w: &Write, f: WorkshopFields) -> Result<workshops::Model> {
 /// keeps the seats already taken: `capacity_remaining` moves with
 /// `capacity_total`, and a capacity below the seats taken is CONFLICT.
 pub async fn update(w: &Write, workshop_id: Uuid, f: WorkshopFields) -> Result<workshops::Model> {
-    let ws = managed(w, workshop_id).await?;
-    let caller = crate::me(w.principal(), "register")?;
+    let ws = managed_workshop(w, workshop_id).await?;
+    let caller = signed_in(w.principal(), "manage workshops")?;
     let price = f.price_amount.unwrap_or(ws.price_amount);
     let early = f.price_early_bird.or(ws.price_early_bird);
     WorkshopFields {
@@ -508,7 +444,7 @@ fn all_seats() -> Vec<(workshops::Column, Expr)> {
 
 /// Draft → published, with every seat open.
 pub async fn publish(w: &Write, workshop_id: Uuid) -> Result<workshops::Model> {
-    managed(w, workshop_id).await?;
+    managed_workshop(w, workshop_id).await?;
     transition(
         w,
         workshop_id,
@@ -524,7 +460,7 @@ pub async fn publish(w: &Write, workshop_id: Uuid) -> Result<workshops::Model> {
 /// Draft or published → cancelled; its active registrations are cancelled
 /// and their seats given back (the seed's per-registration trigger).
 pub async fn cancel_workshop(w: &Write, workshop_id: Uuid) -> Result<workshops::Model> {
-    managed(w, workshop_id).await?;
+    managed_workshop(w, workshop_id).await?;
     transition(
         w,
         workshop_id,
@@ -565,7 +501,7 @@ pub async fn mark_attendance(
     attended: bool,
 ) -> Result<reg::Model> {
     let r = crate::visible::<reg::Entity>(w, registration_id, "workshop registration").await?;
-    let ws = managed(w, r.workshop_id).await?;
+    let ws = managed_workshop(w, r.workshop_id).await?;
     if ws.status != "published" {
         return Err(conflict("attendance is taken for published workshops only"));
     }
@@ -603,7 +539,7 @@ pub struct Completion {
 /// and each attendee gets a workshop certificate (skills: the workshop's
 /// outcomes); registrants who did not attend become `no_show`.
 pub async fn complete(w: &Write, workshop_id: Uuid) -> Result<Completion> {
-    let ws = managed(w, workshop_id).await?;
+    let ws = managed_workshop(w, workshop_id).await?;
     transition(
         w,
         workshop_id,
@@ -625,9 +561,9 @@ pub async fn complete(w: &Write, workshop_id: Uuid) -> Result<Completion> {
     let at = now();
     let (mut completed, mut certificates) = (vec![], vec![]);
     for r in attendees {
-        let cert = crate::commerce::issue(
+        let cert = crate::certificates::issue(
             w,
-            crate::commerce::Grant {
+            crate::certificates::Grant {
                 user_id: r.user_id,
                 certificate_type: "workshop",
                 workshop_id: Some(workshop_id),
@@ -687,7 +623,7 @@ pub async fn feedback(
     if review.as_ref().is_some_and(|r| r.chars().count() > 5000) {
         return Err(bad("feedback must be at most 5000 characters"));
     }
-    let user = crate::me(w.principal(), "register")?;
+    let user = signed_in(w.principal(), "give feedback")?;
     let r = w
         .select::<reg::Entity>()
         .filter(reg::Column::WorkshopId.eq(workshop_id))

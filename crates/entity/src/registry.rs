@@ -32,6 +32,3 @@ macro_rules! table_names {
     };
 }
 for_each_entity!(table_names);
-
-/// Tables without `tenant_id`: global identity, not business data.
-pub const GLOBAL_TABLES: &[&str] = &["tenants", "users"];

@@ -10,7 +10,7 @@ use sea_orm::{
     Order, Value as Db,
     sea_query::{Expr, ExprTrait, NullOrdering, SelectStatement},
 };
-use store::{Scope, column};
+use store::{Reader, Scope, column};
 use uuid::Uuid;
 
 use crate::{

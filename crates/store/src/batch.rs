@@ -3,7 +3,7 @@
 //! A domain read (a dashboard, a result page) is a handful of small scoped
 //! queries. On PostgreSQL each would be a round trip, and round trips, not
 //! the queries, dominate such a request. A [`Batch`] gathers the queries,
-//! each still built by [`Scope::select`] with its tenant condition and read
+//! each still built by [`Reader::select`](crate::Reader::select) with its tenant condition and read
 //! rules, and sends them as ONE statement: the database returns every
 //! query's rows as one JSON document (`json_agg` of each row, keyed by
 //! column name), decoded here into the same models the queries would have
@@ -22,7 +22,7 @@ use sea_orm::{
 use serde::de::DeserializeOwned;
 use serde_json::Value as J;
 
-use crate::{Conn, Scope, StoreError, Write, stats};
+use crate::{Conn, StoreError, stats};
 
 /// Queries waiting to run together: see the module documentation.
 pub struct Batch {
@@ -48,27 +48,15 @@ enum Found {
     Rows(Vec<QueryResult>),
 }
 
-impl Scope {
-    /// An empty batch of reads of this scope.
-    pub fn batch(&self) -> Batch {
-        Batch {
-            conn: self.conn.clone(),
-            reads: Vec::new(),
-        }
-    }
-}
-
-impl Write {
-    /// An empty batch of reads inside this write (they see its writes).
-    pub fn batch(&self) -> Batch {
-        Batch {
-            conn: Conn::Txn(self.txn.clone()),
-            reads: Vec::new(),
-        }
-    }
-}
-
 impl Batch {
+    /// An empty batch of reads through `conn` ([`crate::Reader::batch`]).
+    pub(crate) fn new(conn: Conn) -> Self {
+        Batch {
+            conn,
+            reads: Vec::new(),
+        }
+    }
+
     /// Adds a query (from [`Scoped::into_statement`] or [`Scoped::shaped`],
     /// so it is confined to the scope); its rows come back as `T`.
     pub fn read<T>(&mut self, query: SelectStatement) -> Read<T>

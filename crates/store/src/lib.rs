@@ -56,6 +56,16 @@ impl StoreError {
             _ => Failure::Other,
         }
     }
+
+    /// Whether the database refused a duplicate key: another writer (or an
+    /// earlier write) already holds it.
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Db(e)
+                if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
+        )
+    }
 }
 
 /// Classifies a database error by its kind and SQLSTATE, never by text.
@@ -152,6 +162,8 @@ mod batch;
 pub use batch::{Batch, Read, Rows};
 pub mod events;
 pub use events::{Event, Events, NoticeKind, Topic};
+mod reader;
+pub use reader::Reader;
 
 impl Store {
     /// `app_role`: see [`Store::app_role`]; ignored on SQLite.
@@ -224,11 +236,7 @@ impl Store {
         let settings = self.request_settings(&mut values, deadline);
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            format!(
-                "SELECT set_config('app.tenant_id', $1, true), \
-                 set_config('app.user_id', $2, true), set_config('app.admin', $3, true)\
-                 {settings}"
-            ),
+            format!("SELECT {}{settings}", app_settings("$1", "$2", "$3")),
             values,
         ))
         .await?;
@@ -333,18 +341,17 @@ impl Store {
         let settings = self.request_settings(&mut values, deadline);
         let sql = format!(
             "WITH m AS ({live}), s AS (
-               SELECT set_config('app.tenant_id', ${t}, true),
-                      set_config('app.user_id', ${u}, true),
-                      set_config('app.admin', bool_or(m.role IN (${p}, ${a}))::text, true)
+               SELECT {app}
                       {settings}
                FROM m HAVING count(*) > 0
              )
              SELECT m.role, m.organization_id FROM m, s",
             live = live.sql,
-            t = n + 1,
-            u = n + 2,
-            p = n + 3,
-            a = n + 4,
+            app = app_settings(
+                &format!("${}", n + 1),
+                &format!("${}", n + 2),
+                &format!("bool_or(m.role IN (${}, ${}))::text", n + 3, n + 4),
+            ),
         );
         let rows = txn
             .query_all_raw(Statement::from_sql_and_values(
@@ -430,12 +437,11 @@ impl Store {
             ..Default::default()
         };
         // A concurrent sign-up with the same email loses on the unique index.
-        if let Err(e) = user.insert(&txn).await {
-            return Err(match e.sql_err() {
-                Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => {
-                    StoreError::Conflict("email")
-                }
-                _ => e.into(),
+        if let Err(e) = user.insert(&txn).await.map_err(StoreError::from) {
+            return Err(if e.is_unique_violation() {
+                StoreError::Conflict("email")
+            } else {
+                e
             });
         }
         entity::user_roles::ActiveModel {
@@ -492,6 +498,16 @@ fn live_memberships(tenant_id: Uuid, user_id: Uuid) -> Select<entity::user_roles
 /// lookups by tenant and key whose best plan does not depend on the
 /// values, and planning was the largest share of PostgreSQL's CPU under
 /// load (docs/BENCHMARKS.md).
+/// The settings the row-security policies read, from three SQL expressions
+/// (the tenant id, the user id or '', and 'true'/'false' for an admin).
+fn app_settings(tenant: &str, user: &str, admin: &str) -> String {
+    format!(
+        "set_config('app.tenant_id', {tenant}, true), \
+         set_config('app.user_id', {user}, true), \
+         set_config('app.admin', {admin}, true)"
+    )
+}
+
 const GENERIC_PLANS: &str = "set_config('plan_cache_mode', 'force_generic_plan', true)";
 
 /// The principal of `user_id` in `tenant_id` from their live memberships
@@ -671,29 +687,17 @@ impl Scope {
     pub fn backend(&self) -> DbBackend {
         self.conn.backend()
     }
+}
 
-    /// A query over `E` confined to this tenant only, for a business rule
-    /// that spans the tenant whatever the caller may read row by row (the
-    /// weekly leaderboard, which applies each learner's privacy instead).
-    pub fn select_unrestricted<E: EntityTrait>(&self) -> Scoped<E> {
-        Scoped {
-            select: E::find().filter(tenant_condition::<E>(self.principal.tenant_id)),
-            conn: self.conn.clone(),
-            order: Vec::new(),
-        }
+impl Reader for Scope {
+    fn principal(&self) -> &Principal {
+        &self.principal
     }
-
-    /// A query over `E`, already confined to this tenant and to the rows
-    /// the principal may read.
-    pub fn select<E: EntityTrait>(&self) -> Scoped<E> {
-        let table = sea_orm::IdenStatic::as_str(&E::default());
-        Scoped {
-            select: E::find()
-                .filter(tenant_condition::<E>(self.principal.tenant_id))
-                .filter(policy::read_filter(table, &self.principal)),
-            conn: self.conn.clone(),
-            order: Vec::new(),
-        }
+    fn select_unrestricted<E: EntityTrait>(&self) -> Scoped<E> {
+        Scoped::in_tenant(self.conn.clone(), self.principal.tenant_id)
+    }
+    fn batch(&self) -> Batch {
+        Batch::new(self.conn.clone())
     }
 }
 
@@ -711,6 +715,15 @@ pub struct Scoped<E: EntityTrait> {
 const SQLITE_KEYS_PER_STATEMENT: usize = 400;
 
 impl<E: EntityTrait> Scoped<E> {
+    /// Every row of `E` in `tenant_id`, read through `conn`.
+    fn in_tenant(conn: Conn, tenant_id: Uuid) -> Self {
+        Scoped {
+            select: E::find().filter(tenant_condition::<E>(tenant_id)),
+            conn,
+            order: Vec::new(),
+        }
+    }
+
     pub fn filter(mut self, cond: impl IntoCondition) -> Self {
         self.select = self.select.filter(cond);
         self
@@ -1010,6 +1023,19 @@ pub struct Write {
     pending: std::sync::Mutex<Vec<Event>>,
 }
 
+/// Reads inside this transaction see its own uncommitted writes.
+impl Reader for Write {
+    fn principal(&self) -> &Principal {
+        &self.principal
+    }
+    fn select_unrestricted<E: EntityTrait>(&self) -> Scoped<E> {
+        Scoped::in_tenant(Conn::Txn(self.txn.clone()), self.principal.tenant_id)
+    }
+    fn batch(&self) -> Batch {
+        Batch::new(Conn::Txn(self.txn.clone()))
+    }
+}
+
 impl Write {
     pub fn principal(&self) -> &Principal {
         &self.principal
@@ -1017,27 +1043,6 @@ impl Write {
 
     pub fn tenant_id(&self) -> Uuid {
         self.principal.tenant_id
-    }
-
-    /// A read inside this transaction, with the tenant and the read rules.
-    pub fn select<E: EntityTrait>(&self) -> Scoped<E> {
-        Scope {
-            conn: Conn::Txn(self.txn.clone()),
-            principal: self.principal.clone(),
-            events: self.events.clone(),
-        }
-        .select::<E>()
-    }
-
-    /// A read inside this transaction with the tenant condition only: for
-    /// business rules that must see rows the caller may not (a workshop's
-    /// capacity, another learner's registration count).
-    pub fn select_unrestricted<E: EntityTrait>(&self) -> Scoped<E> {
-        Scoped {
-            select: E::find().filter(tenant_condition::<E>(self.principal.tenant_id)),
-            conn: Conn::Txn(self.txn.clone()),
-            order: Vec::new(),
-        }
     }
 
     /// Inserts `am` into this tenant unless a row with the same values in

@@ -4,7 +4,8 @@
 //! in part, never beyond what was paid.
 
 use async_graphql::dynamic::{FieldValue, TypeRef};
-use domain::commerce::{NewCertificate, NewPayment, PaymentFor};
+use domain::certificates::NewCertificate;
+use domain::commerce::{NewPayment, PaymentFor};
 use entity::payments;
 
 use entity::enums::{CertificateType, PaymentProvider};
@@ -132,7 +133,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                         skills: a.skills.unwrap_or_default(),
                         expiry_date: a.expiry_date,
                     };
-                    Box::pin(domain::commerce::issue_certificate(w, c))
+                    Box::pin(domain::certificates::issue_certificate(w, c))
                 },
                 |m| Ok(row::<entity::certificates::Entity>(m)),
             ),
