@@ -126,12 +126,13 @@ impl Credentials {
     /// Checks the credentials: a token wins over `X-Tenant`. A token's
     /// roles and organization come from the live memberships
     /// ([`store::Store::authenticate`], which also opens the scope, until
-    /// `deadline`): a revoked or expired membership, or a suspended account,
-    /// ends access at once.
+    /// `deadline`, for `access`): a revoked or expired membership, or a
+    /// suspended account, ends access at once.
     pub async fn authenticate(
         self,
         state: &AppState,
         deadline: Instant,
+        access: store::Access,
     ) -> Result<Caller, Refusal> {
         let denied = |m: &str| Refusal::Denied(m.to_owned());
         if let Some(value) = self.authorization {
@@ -148,7 +149,7 @@ impl Credentials {
                 .map_err(|e| denied(&e.to_string()))?;
             let scope = state
                 .store
-                .authenticate(claims.tenant, claims.sub, Some(deadline))
+                .authenticate(claims.tenant, claims.sub, Some(deadline), access)
                 .await
                 .map_err(Refusal::Store)?
                 .ok_or_else(|| denied("no active membership in this tenant"))?;

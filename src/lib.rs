@@ -96,9 +96,10 @@ pub async fn serve(
     }
     tune_allocator();
     let mut db = db;
-    metrics::instrument(&mut db);
+    let metric = metrics::instrument(&mut db);
     let store = store::Store::new(db, Some(config.db_role.clone()))
-        .with_events(store::Events::new(config.subscription_queue));
+        .with_events(store::Events::new(config.subscription_queue))
+        .with_metric(metric);
     // One LISTEN connection per process on PostgreSQL: the events of every
     // process on the database reach this one's subscribers.
     let listening = tokio::spawn(store::events::listen(

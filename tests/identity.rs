@@ -159,3 +159,71 @@ async fn tokens_are_refused_unless_valid_and_backed_by_a_live_membership() {
     assert_eq!(code(&body), "UNAUTHENTICATED");
     s.stop().await;
 }
+
+/// A query after the first reuses the caller's memberships as last read,
+/// checked by the database in the statement that opens its transaction
+/// (`store::Store::authenticate`). Every change to them still reaches the
+/// very next request: a new role, a suspended account, a revoked role.
+#[tokio::test]
+async fn every_membership_change_reaches_the_next_read() {
+    use entity::{user_roles, users};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, sea_query::Expr};
+    let s = TestServer::start().await;
+    let leo = s.token("insideout", "leo@learner.example").await;
+    let leo_id: uuid::Uuid = "20000000-0000-4000-8000-000000000008".parse().unwrap();
+    let insideout: uuid::Uuid = "10000000-0000-4000-8000-000000000001".parse().unwrap();
+    let roles = async || {
+        let mut r = s.data(&leo, ME, json!({})).await["me"]["roles"].clone();
+        r.as_array_mut().unwrap().sort_by_key(|v| v.to_string());
+        r
+    };
+    let status = async |to: &str| {
+        users::Entity::update_many()
+            .col_expr(users::Column::Status, Expr::val(to))
+            .filter(users::Column::Id.eq(leo_id))
+            .exec(&s.db)
+            .await
+            .unwrap();
+    };
+    for _ in 0..3 {
+        assert_eq!(roles().await, json!(["LEARNER"]));
+    }
+
+    // A new role: the next read has it.
+    let now = chrono::Utc::now().fixed_offset();
+    let role = user_roles::ActiveModel {
+        id: Set(uuid::Uuid::new_v4()),
+        tenant_id: Set(insideout),
+        user_id: Set(leo_id),
+        role: Set("instructor".into()),
+        organization_id: Set(None),
+        expires_at: Set(None),
+        granted_at: Set(now),
+        created_at: Set(now),
+    }
+    .insert(&s.db)
+    .await
+    .unwrap();
+    for _ in 0..2 {
+        assert_eq!(roles().await, json!(["INSTRUCTOR", "LEARNER"]));
+    }
+
+    // The account suspended: refused at once, and again.
+    status("suspended").await;
+    for _ in 0..2 {
+        let body = s.gql(&leo, ME, json!({})).await;
+        assert_eq!(code(&body), "UNAUTHENTICATED", "{body}");
+    }
+    status("active").await;
+    assert_eq!(roles().await, json!(["INSTRUCTOR", "LEARNER"]));
+
+    // The new role revoked: gone from the next read.
+    user_roles::Entity::delete_by_id(role.id)
+        .exec(&s.db)
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        assert_eq!(roles().await, json!(["LEARNER"]));
+    }
+    s.stop().await;
+}

@@ -101,7 +101,7 @@ impl Live {
         match self.user {
             Some(user) => match self
                 .store
-                .authenticate(self.tenant, user, Some(deadline))
+                .authenticate(self.tenant, user, Some(deadline), store::Access::Read)
                 .await?
             {
                 Some(scope) => {
@@ -117,7 +117,11 @@ impl Live {
             },
             None => Ok(self
                 .store
-                .scope_until(auth::Principal::anonymous(self.tenant), Some(deadline))
+                .scope_until(
+                    auth::Principal::anonymous(self.tenant),
+                    Some(deadline),
+                    store::Access::Read,
+                )
                 .await?),
         }
     }
