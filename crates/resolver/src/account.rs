@@ -14,6 +14,7 @@ use std::{
 };
 
 use auth::{Principal, Role, TokenKeys, password, throttle::Backoff};
+use domain::identity;
 use store::{Store, StoreError};
 
 use crate::{
@@ -199,14 +200,6 @@ fn issue(acc: &Accounts, principal: Principal) -> Result<AuthPayload, ApiError> 
     })
 }
 
-fn valid_email(email: &str) -> bool {
-    let email = email.trim();
-    email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.contains('@')
-        })
-}
-
 async fn sign_up(
     acc: &Accounts,
     origin: &Origin,
@@ -215,26 +208,13 @@ async fn sign_up(
     pw: String,
     name: Option<String>,
 ) -> Result<AuthPayload, ApiError> {
-    if !valid_email(email) {
-        return Err(ApiError::bad_input("email is not a valid address"));
-    }
-    if let Some(name) = &name
-        && name.chars().count() > MAX_NAME_CHARS
-    {
-        return Err(ApiError::bad_input(format!(
-            "`fullName` must have at most {MAX_NAME_CHARS} characters"
-        )));
-    }
+    identity::email(email)?;
+    identity::full_name(name.as_deref())?;
     acc.guard.admit(origin, None)?;
     // Every sign-up counts against the address: accounts are cheap to
     // make, hashes are not.
     acc.guard.failed(origin, None);
-    if pw.chars().count() < password::MIN_LENGTH || pw.len() > 1024 {
-        return Err(ApiError::bad_input(format!(
-            "password must have at least {} characters",
-            password::MIN_LENGTH
-        )));
-    }
+    identity::password(&pw)?;
     let tenant = acc
         .store
         .tenant(tenant)
@@ -290,9 +270,6 @@ async fn login(
     acc.guard.accounts.succeed(&key);
     issue(acc, principal)
 }
-
-/// The longest `fullName` accepted (the seeds' `full_name VARCHAR(255)`).
-const MAX_NAME_CHARS: usize = 255;
 
 fn origin(ctx: &async_graphql::dynamic::ResolverContext<'_>) -> Origin {
     ctx.data::<Origin>().cloned().unwrap_or_default()
