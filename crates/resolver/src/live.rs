@@ -31,9 +31,9 @@ use tokio::sync::{
 use uuid::Uuid;
 
 use crate::{
+    context::{RequestCtx, Shared},
     error::{ApiError, ErrorCode},
     ops::args::{self, Arguments},
-    schema::{RequestCtx, Shared},
     table::AnyRow,
 };
 
@@ -324,7 +324,7 @@ pub(crate) async fn row_view(
     id: Uuid,
     topic: Option<&Topic>,
 ) -> Result<Option<FieldValue<'static>>, ApiError> {
-    crate::schema::may_read(scope.principal(), table)?;
+    crate::context::may_read(scope.principal(), table)?;
     let rows = sh.ops(table)?.load_by(scope, "id", vec![id]).await?;
     let type_name = sh.type_of(table);
     match rows.into_iter().next() {

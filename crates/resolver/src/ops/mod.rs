@@ -22,6 +22,7 @@ use futures::future::BoxFuture;
 use store::{Scope, Write};
 
 use crate::{
+    context::request,
     error::{ApiError, ErrorCode},
     table::AnyRow,
 };
@@ -45,6 +46,7 @@ pub(crate) use args::{Arguments, Bounded, Id, InputType, arguments, input_object
 pub(crate) mod results;
 pub(crate) use results::{Row, Rows, composite, json, object_types, output_type};
 
+pub mod account;
 mod adaptability;
 mod analytics;
 mod authoring;
@@ -53,12 +55,13 @@ mod commerce;
 mod competency;
 mod learning;
 mod marketplace;
+mod verification;
 mod workshops;
 
 /// Every domain module, in the order their fields appear in the schema.
 pub(crate) const MODULES: &[Module] = &[
-    crate::account::module,
-    crate::verification::module,
+    account::module,
+    verification::module,
     workshops::module,
     commerce::module,
     learning::module,
@@ -107,11 +110,6 @@ pub(crate) fn article(type_name: &str) -> &'static str {
         Some(b'A' | b'E' | b'I' | b'O') => "an",
         _ => "a",
     }
-}
-
-fn request<'a>(ctx: &ResolverContext<'a>) -> Result<&'a crate::schema::RequestCtx, ApiError> {
-    crate::schema::req(ctx)
-        .map_err(|_| ApiError::new(ErrorCode::Unauthenticated, "a token is required"))
 }
 
 /// Runs `op` in a write transaction of the caller's scope: committed when

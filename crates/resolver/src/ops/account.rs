@@ -362,7 +362,7 @@ fn types() -> Vec<Object> {
                 FieldFuture::new(async move {
                     let p = ctx.parent_value.try_downcast_ref::<Principal>()?;
                     let Some(id) = p.user_id else { return Ok(None) };
-                    crate::schema::load_one(&ctx, "users", id).await
+                    crate::context::load_one(&ctx, "users", id).await
                 })
             })
             .description("The caller's profile."),
@@ -371,7 +371,7 @@ fn types() -> Vec<Object> {
             Field::new("tenant", TypeRef::named_nn("Tenant"), |ctx| {
                 FieldFuture::new(async move {
                     let p = ctx.parent_value.try_downcast_ref::<Principal>()?;
-                    crate::schema::load_one(&ctx, "tenants", p.tenant_id).await
+                    crate::context::load_one(&ctx, "tenants", p.tenant_id).await
                 })
             })
             .description("The tenant the request acts in."),
@@ -383,7 +383,7 @@ fn types() -> Vec<Object> {
                     let Some(org) = p.organization_id else {
                         return Ok(None);
                     };
-                    crate::schema::load_one(&ctx, "organizations", org).await
+                    crate::context::load_one(&ctx, "organizations", org).await
                 })
             })
             .description("The organization the caller acts for, if any."),
@@ -396,7 +396,7 @@ fn query_fields(query: Object) -> Object {
     query.field(
         Field::new("me", TypeRef::named("Viewer"), |ctx| {
             FieldFuture::new(async move {
-                let r = crate::schema::req(&ctx)?;
+                let r = crate::context::req(&ctx)?;
                 if !r.principal.is_authenticated() {
                     return Err(ApiError::new(
                         ErrorCode::Unauthenticated,

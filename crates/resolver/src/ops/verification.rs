@@ -110,7 +110,7 @@ fn query_fields(query: Object) -> Object {
         TypeRef::named("CertificateVerification"),
         |ctx| {
             FieldFuture::new(async move {
-                let r = crate::schema::req(&ctx)?;
+                let r = crate::context::req(&ctx)?;
                 let a: VerifyArgs = args_of(&ctx)?;
                 let found = r
                     .scope
