@@ -381,7 +381,7 @@ fn kind_name(kind: NoticeKind) -> String {
 }
 
 /// `myNotifications`, its `Notification` object and `NotificationKind`.
-pub(crate) fn module(mut p: crate::ops::Parts) -> crate::ops::Parts {
+pub(crate) fn module(mut p: crate::ops::declare::Parts) -> crate::ops::declare::Parts {
     let (object, kinds) = notification_types();
     p.objects.push(object);
     p.enums.push(kinds);

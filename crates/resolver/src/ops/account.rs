@@ -17,13 +17,11 @@ use auth::{Principal, Role, TokenKeys, password, throttle::Backoff};
 use domain::identity;
 use store::{Store, StoreError};
 
-use crate::{
-    error::{ApiError, ErrorCode},
-    ops::{
-        args::{args_of, with_args},
-        arguments,
-    },
+use super::{
+    args::{args_of, with_args},
+    prelude::arguments,
 };
+use crate::error::{ApiError, ErrorCode};
 
 arguments! {
     struct SignUpArgs {
@@ -412,7 +410,7 @@ fn query_fields(query: Object) -> Object {
 }
 
 /// `signUp`, `login`, `me` and their types.
-pub(crate) fn module(mut p: crate::ops::Parts) -> crate::ops::Parts {
+pub(crate) fn module(mut p: crate::ops::prelude::Parts) -> crate::ops::prelude::Parts {
     p.objects.extend(types());
     p.query = query_fields(p.query);
     p.mutation = mutation(p.mutation);
