@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""The module import graph of a crate's src (default crates/resolver/src): who each module references through `crate::`, `super::` or, from a mod.rs, its own children; then any cycle. Run from the repository root.
+"""The module import graph of a crate's sources (default crates/resolver/src):
+who each module references through `crate::`, `super::` or, from a mod.rs,
+its own children; then every cycle. Exits 1 when there is one. Run from the
+repository root."""
 import os, re, sys
 root = sys.argv[1] if len(sys.argv) > 1 else 'crates/resolver/src'
 mods = {}
@@ -113,3 +116,4 @@ for v in sorted(graph):
 print("\nCYCLES (strongly connected components):")
 for s in sccs: print("  " + " <-> ".join(s))
 if not sccs: print("  none")
+sys.exit(1 if sccs else 0)
