@@ -24,6 +24,10 @@
 //! Every operation is held to the same document limits, budgets and
 //! validation as on HTTP; at most `max_subscriptions_per_connection` run at
 //! once on one connection.
+//!
+//! The connection logs inside its upgrade request's span (`request{id,
+//! route}`), and each operation inside a span of its own,
+//! `operation{id, operation}`: the client's id for it and its name.
 
 use std::{
     net::IpAddr,
@@ -155,7 +159,13 @@ pub fn upgrade(
         .max_write_buffer_size(max_message.max(64 * 1024) * 4)
         .max_message_size(max_message)
         .max_frame_size(max_message)
-        .on_upgrade(move |socket| serve(state, socket, protocol, headers, ip))
+        // The connection lives in the upgrade request's span: every line
+        // it logs carries that request's id.
+        .on_upgrade({
+            use tracing::Instrument;
+            let span = tracing::Span::current();
+            move |socket| serve(state, socket, protocol, headers, ip).instrument(span)
+        })
 }
 
 /// `connection_init`: the subscriber, as HTTP would authenticate them.
@@ -242,6 +252,53 @@ struct Operations {
     session: Arc<Session>,
     ip: Option<IpAddr>,
     running: Arc<AtomicUsize>,
+    /// The client's id of the operation being started: set as its
+    /// `subscribe` (`start`) message is read, taken by `execute_stream`,
+    /// which the protocol calls for that same message before reading the
+    /// next.
+    starting: Arc<Mutex<Option<String>>>,
+}
+
+/// The client's id of an operation a message starts: `subscribe`
+/// (graphql-transport-ws) or `start` (graphql-ws).
+fn started_id(message: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        #[serde(rename = "type")]
+        ty: String,
+        id: Option<String>,
+    }
+    let head: Head = serde_json::from_slice(message).ok()?;
+    match head.ty.as_str() {
+        "subscribe" | "start" => head.id,
+        _ => None,
+    }
+}
+
+/// The span of one operation of a connection (`operation{id, operation}`:
+/// the client's id for it and the operation's name, under the field name
+/// the HTTP request span gives it; a field called `name` would be hidden
+/// by the span's own name in JSON logs), inside the connection's, which is
+/// the upgrade request's `request{id, route}`. At error level, like the
+/// request's, so every line of the operation carries it.
+fn operation_span(id: Option<&str>, name: Option<&str>) -> tracing::Span {
+    tracing::error_span!(
+        "operation",
+        id = id.unwrap_or("-"),
+        operation = name.unwrap_or("-")
+    )
+}
+
+/// `stream`, polled inside `span`: what it logs carries the span.
+fn in_span(
+    mut stream: BoxStream<'static, Response>,
+    span: tracing::Span,
+) -> BoxStream<'static, Response> {
+    async_graphql::futures_util::stream::poll_fn(move |cx| {
+        let _entered = span.enter();
+        stream.poll_next_unpin(cx)
+    })
+    .boxed()
 }
 
 /// Counts a running subscription; uncounted on drop.
@@ -269,6 +326,11 @@ impl Executor for Operations {
         session_data: Option<Arc<Data>>,
     ) -> BoxStream<'static, Response> {
         let state = &self.state;
+        let id = self
+            .starting
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
         let Some(live) = self.session.live.get().cloned() else {
             return refused(ApiError::new(
                 ErrorCode::Unauthenticated,
@@ -300,6 +362,11 @@ impl Executor for Operations {
             Ok(ty) => ty,
             Err(msg) => return refused(ApiError::new(ErrorCode::GraphqlParseFailed, msg)),
         };
+        let name = r
+            .operation_name
+            .clone()
+            .or_else(|| crate::operation::document_operation_name(r));
+        let span = operation_span(id.as_deref(), name.as_deref());
         request = match batch {
             BatchRequest::Single(r) => r,
             BatchRequest::Batch(_) => return refused(ApiError::internal("not a single request")),
@@ -315,7 +382,7 @@ impl Executor for Operations {
                 ));
             }
             let running = Running(self.running.clone());
-            return schema
+            let stream = schema
                 .execute_stream_with_session_data(request, session_data.unwrap_or_default())
                 .map(move |mut resp| {
                     let _counted = &running;
@@ -323,11 +390,12 @@ impl Executor for Operations {
                     resp
                 })
                 .boxed();
+            return in_span(stream, span);
         }
         // A query or mutation: one scope of its own, as on HTTP.
         let state = state.clone();
         let origin = resolver::account::Origin::new(self.ip);
-        async_graphql::futures_util::stream::once(async move {
+        let once = async_graphql::futures_util::stream::once(async move {
             let scope = match live.scope().await {
                 Ok(s) => s,
                 Err(e) => return crate::operation::failed(e),
@@ -343,7 +411,8 @@ impl Executor for Operations {
             crate::operation::classify(&mut resp.errors);
             resp
         })
-        .boxed()
+        .boxed();
+        in_span(once, span)
     }
 }
 
@@ -374,6 +443,7 @@ async fn serve(
     // A frame the socket refuses (over `max_body_bytes`, or broken) ends the
     // input; the connection is then closed with 1009 or 1002.
     let broken: Arc<OnceLock<(u16, String)>> = Arc::default();
+    let starting: Arc<Mutex<Option<String>>> = Arc::default();
     let input = stream
         .take_while({
             let broken = broken.clone();
@@ -390,18 +460,26 @@ async fn serve(
                 std::future::ready(m.is_ok())
             }
         })
-        .filter_map(|m| {
-            std::future::ready(match m {
-                Ok(Message::Text(t)) => Some(axum::body::Bytes::from(t)),
-                Ok(Message::Binary(b)) => Some(b),
-                _ => None,
-            })
+        .filter_map({
+            let starting = starting.clone();
+            move |m| {
+                let bytes = match m {
+                    Ok(Message::Text(t)) => Some(axum::body::Bytes::from(t)),
+                    Ok(Message::Binary(b)) => Some(b),
+                    _ => None,
+                };
+                if let Some(b) = &bytes {
+                    *starting.lock().unwrap_or_else(|e| e.into_inner()) = started_id(b);
+                }
+                std::future::ready(bytes)
+            }
         });
     let operations = Operations {
         state: state.clone(),
         session: session.clone(),
         ip,
         running: Arc::new(AtomicUsize::new(0)),
+        starting,
     };
     let on_init = {
         let (state, session, closer) = (state.clone(), session.clone(), closer.clone());

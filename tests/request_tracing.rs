@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::ServerProcess;
+use common::{ServerProcess, ws::Ws};
 use serde_json::{Value, json};
 
 /// The log's JSON lines from byte `from` on.
@@ -21,10 +21,12 @@ fn lines_after(log: &str, from: usize) -> Vec<Value> {
 
 /// The `request` span a JSON log line was emitted in, if any.
 fn request_span(line: &Value) -> Option<&Value> {
-    line["spans"]
-        .as_array()?
-        .iter()
-        .find(|s| s["name"] == "request")
+    span_named(line, "request")
+}
+
+/// The span called `name` a JSON log line was emitted in, if any.
+fn span_named<'a>(line: &'a Value, name: &str) -> Option<&'a Value> {
+    line["spans"].as_array()?.iter().find(|s| s["name"] == name)
 }
 
 #[tokio::test]
@@ -106,6 +108,72 @@ async fn every_line_of_a_request_carries_its_id_and_operation() {
         .find(|l| l["target"] == "coachql::access")
         .unwrap_or_else(|| panic!("no access line:\n{}", &log[from..]));
     assert_eq!(request_span(access).unwrap()["operation"], "Catalog");
+
+    p.terminate(Duration::from_secs(10)).await;
+}
+
+#[tokio::test]
+async fn every_line_of_a_subscription_carries_its_operation_and_connection_ids() {
+    let p = ServerProcess::start(&[
+        ("RUST_LOG", "info,coachql=debug,store=debug"),
+        ("COACHQL_LOG_FORMAT", "json"),
+    ])
+    .await;
+    let token = p.login("insideout", "lina@learner.example").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // The connection is the upgrade request's: its id is the request's.
+    let mut ws = Ws::open_with(&p.url, false, &[("x-request-id", "trace-ws-1")]).await;
+    let ack = ws.init(&token).await;
+    assert_eq!(ack["type"], "connection_ack", "{ack}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // Each subscription has a span of its own, with the client's id and
+    // the operation's name: its first read (the membership read again
+    // among them) logs inside it.
+    let from = p.log().len();
+    ws.subscribe(
+        "board-1",
+        "subscription Board { weeklyLeaderboard(first: 3) { week } }",
+        json!({}),
+    )
+    .await;
+    let first = ws.next("board-1").await;
+    assert!(first["errors"].is_null(), "{first}");
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let log = p.log();
+    let lines = lines_after(&log, from);
+    assert!(!lines.is_empty(), "the subscription logged nothing");
+    for line in &lines {
+        let op = span_named(line, "operation")
+            .unwrap_or_else(|| panic!("outside the operation: {line}"));
+        assert_eq!(op["id"], "board-1", "{line}");
+        assert_eq!(op["operation"], "Board", "{line}");
+        let request = request_span(line).unwrap_or_else(|| panic!("outside a request: {line}"));
+        assert_eq!(request["id"], "trace-ws-1", "{line}");
+    }
+
+    // A second subscription on the same connection: its own span, the
+    // connection's id.
+    let from = log.len();
+    ws.subscribe(
+        "board-2",
+        "subscription { weeklyLeaderboard(first: 1) { week } }",
+        json!({}),
+    )
+    .await;
+    ws.next("board-2").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let log = p.log();
+    let lines = lines_after(&log, from);
+    assert!(!lines.is_empty(), "the subscription logged nothing");
+    for line in &lines {
+        let op = span_named(line, "operation")
+            .unwrap_or_else(|| panic!("outside the operation: {line}"));
+        assert_eq!(op["id"], "board-2", "{line}");
+        assert_eq!(op["operation"], "-", "{line}");
+        assert_eq!(request_span(line).unwrap()["id"], "trace-ws-1", "{line}");
+    }
 
     p.terminate(Duration::from_secs(10)).await;
 }

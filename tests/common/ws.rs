@@ -34,8 +34,17 @@ impl Ws {
     /// Opens `/graphql` of the server at `http_url` with the
     /// `graphql-transport-ws` protocol (`legacy`: `graphql-ws`).
     pub async fn open(http_url: &str, legacy: bool) -> Self {
+        Self::open_with(http_url, legacy, &[]).await
+    }
+
+    /// Like [`Ws::open`], the upgrade request carrying `headers` too.
+    pub async fn open_with(http_url: &str, legacy: bool, headers: &[(&'static str, &str)]) -> Self {
         let url = format!("{}/graphql", http_url.replacen("http", "ws", 1));
         let mut req = url.into_client_request().unwrap();
+        for (name, value) in headers {
+            req.headers_mut()
+                .insert(*name, HeaderValue::from_str(value).unwrap());
+        }
         let protocol = if legacy {
             "graphql-ws"
         } else {

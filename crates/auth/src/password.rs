@@ -7,9 +7,6 @@ use argon2::{
 
 use crate::AuthError;
 
-/// The shortest password accepted at sign-up.
-pub const MIN_LENGTH: usize = 8;
-
 pub fn hash(password: &str) -> Result<String, AuthError> {
     Argon2::default()
         .hash_password(password.as_bytes())

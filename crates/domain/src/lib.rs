@@ -10,6 +10,7 @@ pub mod coaching;
 pub mod commerce;
 pub mod competency;
 pub mod decimal;
+pub mod identity;
 pub mod learning;
 pub mod marketplace;
 pub mod progress;

@@ -45,9 +45,9 @@ use uuid::Uuid;
 use crate::{
     catalog::{self, Computed, Rel, TypeSpec},
     connection::{self, Cursor, PageArgs},
+    context::{RequestCtx, Shared},
     error::ApiError,
-    ids,
-    schema::{RequestCtx, Shared, list_query},
+    filter, ids,
     table::{PageQuery, TableOps},
     value::{self, ColumnMeta, Shape},
 };
@@ -476,7 +476,8 @@ impl<'a> Compiler<'a> {
         fields: &[&'a Field],
     ) -> Plan<(Conn<'a>, ConnOut)> {
         let page = PageArgs::from_args(args, self.sh.page)?;
-        let list = list_query(args, self.principal, self.sh, spec.table, spec.type_name)?;
+        let columns = self.sh.ops(spec.table)?.columns();
+        let list = filter::list_query(args, self.principal, columns, spec.table, spec.type_name)?;
         let query = page.query(list);
         let mut fetch = Fetch::new(self.sh, spec)?;
         let conn_type = format!("{}Connection", spec.type_name);

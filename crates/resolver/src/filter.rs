@@ -12,8 +12,9 @@ use std::{
 
 use async_graphql::{
     Value,
-    dynamic::{Enum, EnumItem, InputObject, InputValue, TypeRef, ValueAccessor},
+    dynamic::{Enum, EnumItem, InputObject, InputValue, ObjectAccessor, TypeRef, ValueAccessor},
 };
+use auth::{Principal, policy::FieldAccess};
 use sea_orm::{
     ColumnTrait, ColumnType, Condition, DbBackend, EntityTrait, Order, Value as Db,
     sea_query::{Expr, ExprTrait, Func, LikeExpr},
@@ -795,4 +796,46 @@ pub fn condition<E: EntityTrait>(f: &Filter, backend: DbBackend) -> Result<Condi
             Condition::all().add(e)
         }
     })
+}
+
+/// The `filter` / `orderBy` arguments of a list of `table` rows, among a
+/// field's `args`, as `principal` may use them.
+pub(crate) fn list_query(
+    args: &ObjectAccessor<'_>,
+    principal: &Principal,
+    columns: &[ColumnMeta],
+    table: &str,
+    type_name: &str,
+) -> Result<SharedQuery, ApiError> {
+    let filter = match args.get("filter") {
+        Some(v) if !v.is_null() => Some(parse_filter(v, type_name, columns)?),
+        _ => None,
+    };
+    let order = match args.get("orderBy") {
+        Some(v) if !v.is_null() => parse_order(v, columns)?,
+        _ => vec![],
+    };
+    // A column the caller may not read can neither filter nor order a
+    // list: either would reveal it (a correct answer found by bisecting a
+    // filter, or read back from a cursor's sort key).
+    let used = filter
+        .iter()
+        .flat_map(|f| f.columns())
+        .chain(order.iter().map(|(c, _)| *c));
+    for column in used {
+        if !matches!(
+            auth::policy::field_access(table, column, principal),
+            FieldAccess::Visible
+        ) {
+            return Err(ApiError::new(
+                crate::error::ErrorCode::Forbidden,
+                format!(
+                    "`{}` cannot be used to filter or order this list",
+                    value::camel(column)
+                ),
+            ));
+        }
+    }
+    let list = ListQuery::new(filter, order);
+    Ok((!list.is_default()).then(|| Arc::new(list)))
 }

@@ -1,10 +1,10 @@
 //! The GraphQL layer: types, queries, dataloaders and the schema. Resolvers
 //! reach data only through `store::Scope`.
 
-pub mod account;
 mod catalog;
 mod compiled;
 pub mod connection;
+mod context;
 mod depth;
 pub mod error;
 pub mod filter;
@@ -15,11 +15,12 @@ mod ops;
 mod schema;
 mod table;
 pub mod value;
-mod verification;
 
 pub use compiled::totals as compiled_reads;
+pub use context::RequestCtx;
 pub use error::{ApiError, ErrorCode};
-pub use schema::{Api, RequestCtx, SchemaOptions, build};
+pub use ops::account;
+pub use schema::{Api, SchemaOptions, build};
 
 /// (table, GraphQL type name) of every table the schema serves.
 pub fn table_types() -> Result<Vec<(&'static str, &'static str)>, String> {

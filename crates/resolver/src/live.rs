@@ -31,9 +31,9 @@ use tokio::sync::{
 use uuid::Uuid;
 
 use crate::{
+    context::{RequestCtx, Shared},
     error::{ApiError, ErrorCode},
     ops::args::{self, Arguments},
-    schema::{RequestCtx, Shared},
     table::AnyRow,
 };
 
@@ -328,7 +328,7 @@ pub(crate) async fn row_view(
     id: Uuid,
     topic: Option<&Topic>,
 ) -> Result<Option<FieldValue<'static>>, ApiError> {
-    crate::schema::may_read(scope.principal(), table)?;
+    crate::context::may_read(scope.principal(), table)?;
     let rows = sh.ops(table)?.load_by(scope, "id", vec![id]).await?;
     let type_name = sh.type_of(table);
     match rows.into_iter().next() {
@@ -385,7 +385,7 @@ fn kind_name(kind: NoticeKind) -> String {
 }
 
 /// `myNotifications`, its `Notification` object and `NotificationKind`.
-pub(crate) fn module(mut p: crate::ops::Parts) -> crate::ops::Parts {
+pub(crate) fn module(mut p: crate::ops::declare::Parts) -> crate::ops::declare::Parts {
     let (object, kinds) = notification_types();
     p.objects.push(object);
     p.enums.push(kinds);

@@ -6,22 +6,21 @@ use std::sync::Arc;
 
 use async_graphql::{
     Value,
-    dataloader::DataLoader,
     dynamic::{
         Enum, Field, FieldFuture, FieldValue, InputObject, InputValue, Interface, InterfaceField,
-        Object, ObjectAccessor, ResolverContext, Schema, SchemaError, Subscription, TypeRef,
+        Object, ResolverContext, Schema, SchemaError, Subscription, TypeRef,
     },
 };
-use auth::{Principal, policy::FieldAccess};
+use auth::policy::FieldAccess;
 
 use crate::{
     catalog::{self, Rel, TypeSpec},
     compiled::Root,
-    connection::{self, Cursor, Page, PageArgs, PageLimits},
-    error::{ApiError, ErrorCode},
-    filter::{self, ListQuery, SharedQuery},
-    ids,
-    loader::{CountKey, RowKey, RowLoader},
+    connection::{self, Page, PageArgs, PageLimits},
+    context::{RequestCtx, Shared, load, req, require_access, shared},
+    error::ApiError,
+    filter, ids,
+    loader::{CountKey, RowKey},
     table::{AnyRow, Catalog, TableOps},
     value,
 };
@@ -34,51 +33,6 @@ pub struct SchemaOptions {
     pub page: PageLimits,
     /// Answer table-backed root fields with one compiled statement each.
     pub compiled_reads: bool,
-}
-
-/// What every resolver of one request may use: who asks, and the loader
-/// confined to their tenant.
-pub struct RequestCtx {
-    pub principal: Principal,
-    pub loader: DataLoader<RowLoader>,
-    pub scope: store::Scope,
-}
-
-/// The schema-wide state resolvers reach through `ctx.data`.
-pub(crate) struct Shared {
-    pub(crate) catalog: Arc<Catalog>,
-    pub(crate) specs: Vec<TypeSpec>,
-    pub(crate) page: PageLimits,
-    pub(crate) compiled_reads: bool,
-}
-
-impl Shared {
-    pub(crate) fn ops(&self, table: &str) -> Result<&Arc<dyn TableOps>, ApiError> {
-        self.catalog
-            .get(table)
-            .ok_or_else(|| ApiError::internal(format!("no table {table}")))
-    }
-
-    pub(crate) fn spec_by_type(&self, type_name: &str) -> Option<&TypeSpec> {
-        self.specs.iter().find(|s| s.type_name == type_name)
-    }
-
-    pub(crate) fn type_of(&self, table: &str) -> &'static str {
-        self.specs
-            .iter()
-            .find(|s| s.table == table)
-            .map(|s| s.type_name)
-            .unwrap_or("Node")
-    }
-
-    fn cursor(&self, row: &AnyRow, list: &SharedQuery) -> String {
-        let sort = self
-            .catalog
-            .get(row.table)
-            .map(|o| o.sort_key(&|name| row.get(name), list))
-            .unwrap_or_default();
-        Cursor { sort, id: row.id() }.encode()
-    }
 }
 
 /// The built schema and what requests need to run against it.
@@ -94,90 +48,6 @@ impl Api {
     pub fn request_ctx(&self, scope: store::Scope) -> RequestCtx {
         RequestCtx::new(scope, self.catalog.clone())
     }
-}
-
-impl RequestCtx {
-    pub(crate) fn new(scope: store::Scope, catalog: Arc<Catalog>) -> Self {
-        let principal = scope.principal().clone();
-        RequestCtx {
-            loader: DataLoader::new(
-                RowLoader {
-                    scope: scope.clone(),
-                    catalog,
-                },
-                // Batches run in tasks of their own: they keep the request's
-                // span, so what they log carries its request id, ...
-                // and its statement counter.
-                |batch| {
-                    use tracing::Instrument;
-                    let batch = batch.in_current_span();
-                    match store::stats::current() {
-                        Some(counter) => tokio::spawn(store::stats::scope(counter, batch)),
-                        None => tokio::spawn(batch),
-                    }
-                },
-            ),
-            scope,
-            principal,
-        }
-    }
-}
-
-fn shared<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a Arc<Shared>> {
-    ctx.data::<Arc<Shared>>()
-}
-
-pub(crate) fn req<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a RequestCtx> {
-    ctx.data::<RequestCtx>().map_err(|_| {
-        ApiError::new(
-            ErrorCode::Unauthenticated,
-            "a token or an X-Tenant header is required",
-        )
-        .into()
-    })
-}
-
-/// The `filter` / `orderBy` arguments of a list of `table` rows, among a
-/// field's `args`, as `principal` may use them.
-pub(crate) fn list_query(
-    args: &ObjectAccessor<'_>,
-    principal: &Principal,
-    sh: &Shared,
-    table: &str,
-    type_name: &str,
-) -> Result<SharedQuery, ApiError> {
-    let columns = sh.ops(table)?.columns();
-    let filter = match args.get("filter") {
-        Some(v) if !v.is_null() => Some(filter::parse_filter(v, type_name, columns)?),
-        _ => None,
-    };
-    let order = match args.get("orderBy") {
-        Some(v) if !v.is_null() => filter::parse_order(v, columns)?,
-        _ => vec![],
-    };
-    // A column the caller may not read can neither filter nor order a
-    // list: either would reveal it (a correct answer found by bisecting a
-    // filter, or read back from a cursor's sort key).
-    let used = filter
-        .iter()
-        .flat_map(|f| f.columns())
-        .chain(order.iter().map(|(c, _)| *c));
-    for column in used {
-        if !matches!(
-            auth::policy::field_access(table, column, principal),
-            FieldAccess::Visible
-        ) {
-            return Err(ApiError::new(
-                ErrorCode::Forbidden,
-                format!(
-                    "`{}` cannot be used to filter or order this list",
-                    value::camel(column)
-                ),
-            ));
-        }
-    }
-    let list = ListQuery::new(filter, order);
-    Ok((!list.is_default()).then(|| Arc::new(list)))
 }
 
 /// `filter` and `orderBy` on a list of `type_name`.
@@ -200,45 +70,9 @@ fn list_arguments(field: Field, type_name: &str) -> Field {
         )
 }
 
-/// Refuses anonymous reads of tables the seeds do not make public.
-fn require_access(ctx: &ResolverContext<'_>, table: &str) -> async_graphql::Result<()> {
-    Ok(may_read(&req(ctx)?.principal, table)?)
-}
-
-/// Anonymous callers read only the tables the seeds make public.
-pub(crate) fn may_read(principal: &Principal, table: &str) -> Result<(), ApiError> {
-    if principal.is_authenticated() || auth::policy::is_public(table) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            ErrorCode::Unauthenticated,
-            "sign in to read this",
-        ))
-    }
-}
-
-/// The row of `table` with `id`, if the caller may read it.
-pub(crate) async fn load_one(
-    ctx: &ResolverContext<'_>,
-    table: &'static str,
-    id: uuid::Uuid,
-) -> async_graphql::Result<Option<FieldValue<'static>>> {
-    let rows = load(ctx, RowKey::id(table, id)).await?;
-    Ok(rows.first().cloned().map(FieldValue::owned_any))
-}
-
 fn row<'a>(ctx: &ResolverContext<'a>) -> async_graphql::Result<&'a AnyRow> {
     let parent: &'a FieldValue<'a> = ctx.parent_value;
     parent.try_downcast_ref::<AnyRow>()
-}
-
-async fn load(ctx: &ResolverContext<'_>, key: RowKey) -> async_graphql::Result<Arc<Vec<AnyRow>>> {
-    let r = req(ctx)?;
-    Ok(r.loader
-        .load_one(key)
-        .await
-        .map_err(|e| ApiError::clone(&e))?
-        .unwrap_or_default())
 }
 
 fn column_fields(obj: Object, spec: &TypeSpec, ops: &dyn TableOps) -> Object {
@@ -316,7 +150,9 @@ fn relation_field(rel: &Rel, target_type: &'static str) -> Field {
                         let sh = shared(&ctx)?;
                         let args = PageArgs::from_ctx(&ctx, sh.page)?;
                         let principal = &req(&ctx)?.principal;
-                        let list = list_query(&ctx.args, principal, sh, target, target_type)?;
+                        let columns = sh.ops(target)?.columns();
+                        let list =
+                            filter::list_query(&ctx.args, principal, columns, target, target_type)?;
                         let value = row(&ctx)?.id();
                         let query = args.query(list.clone());
                         let with_total = ctx.look_ahead().field("totalCount").exists();
@@ -365,7 +201,8 @@ fn root_connection(spec: &TypeSpec, field: &'static str) -> Field {
                         return Ok(Some(answer));
                     }
                     let args = PageArgs::from_ctx(&ctx, sh.page)?;
-                    let list = list_query(&ctx.args, &r.principal, sh, table, ty)?;
+                    let columns = sh.ops(table)?.columns();
+                    let list = filter::list_query(&ctx.args, &r.principal, columns, table, ty)?;
                     let query = args.query(list.clone());
                     let with_total = ctx.look_ahead().field("totalCount").exists();
                     let ops = sh.ops(table)?;

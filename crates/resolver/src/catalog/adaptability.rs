@@ -2,7 +2,7 @@
 
 use entity::{adaptability_assessments, assessment_answers, certificates, organizations, users};
 
-use super::{Declared, decl};
+use super::declare::{Declared, decl};
 
 /// This domain's tables, in schema order.
 pub fn declarations() -> Vec<Declared> {

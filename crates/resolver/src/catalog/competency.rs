@@ -7,7 +7,7 @@ use entity::{
     tag_insights, user_attempts, user_responses, users,
 };
 
-use super::{Declared, decl};
+use super::declare::{Declared, decl};
 
 /// This domain's tables, in schema order.
 pub fn declarations() -> Vec<Declared> {

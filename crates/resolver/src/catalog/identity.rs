@@ -9,7 +9,7 @@ use entity::{
     users, workshop_registrations, workshops,
 };
 
-use super::{Declared, decl};
+use super::declare::{Declared, decl};
 
 /// This domain's tables, in schema order.
 pub fn declarations() -> Vec<Declared> {

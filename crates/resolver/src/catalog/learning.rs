@@ -6,7 +6,7 @@ use entity::{
     organizations, personalized_roadmaps, quizzes, student_progress, users,
 };
 
-use super::{Declared, decl};
+use super::declare::{Declared, decl};
 
 /// This domain's tables, in schema order.
 pub fn declarations() -> Vec<Declared> {

@@ -6,7 +6,7 @@ use entity::{
     workshop_registrations, workshops,
 };
 
-use super::{Declared, decl};
+use super::declare::{Declared, decl};
 
 /// This domain's tables, in schema order.
 pub fn declarations() -> Vec<Declared> {

@@ -5,7 +5,7 @@ use async_graphql::dynamic::{Object, TypeRef};
 
 use entity::enums::{AdaptabilityDimension, AnswerType};
 
-use super::{
+use super::prelude::{
     Bounded, Id, Parts, arguments, json,
     node::{AdaptabilityAssessment, Organization},
     object_types, output_type, read, row, write,

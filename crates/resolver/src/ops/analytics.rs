@@ -7,7 +7,7 @@ use domain::analytics as a;
 use entity::enums::{LeaderboardPrivacy, PredictiveKind};
 use shape::OutputObject;
 
-use super::{
+use super::prelude::{
     Bounded, Id, InputType, Parts, arguments, input_object, json, node::User, object_types,
     output_type, read, row, rows, write,
 };

@@ -524,7 +524,7 @@ pub(crate) mod node {
         ($($name:ident),* $(,)?) => {$(
             #[doc = concat!("`", stringify!($name), "`.")]
             pub(crate) enum $name {}
-            impl super::Node for $name {
+            impl crate::ops::args::Node for $name {
                 const TYPE: &'static str = stringify!($name);
             }
         )*};
@@ -576,10 +576,7 @@ impl<N: Node> ArgType for Id<N> {
     fn decode(path: &str, v: &Value) -> Result<Self, ApiError> {
         match string(v).and_then(crate::ids::decode) {
             Some((t, id)) if t == N::TYPE => Ok(Id::new(id)),
-            _ => Err(bad(
-                path,
-                &format!("{} {} id", super::article(N::TYPE), N::TYPE),
-            )),
+            _ => Err(bad(path, &format!("{} {} id", article(N::TYPE), N::TYPE))),
         }
     }
     fn to_value(&self) -> Value {
@@ -595,7 +592,7 @@ impl<N: Node> ArgType for Id<N> {
             doc.to_owned()
         } else {
             let doc = doc.trim_end_matches('.');
-            format!("{doc} ({} `{ty}` id).", super::article(ty))
+            format!("{doc} ({} `{ty}` id).", article(ty))
         }
     }
 }
@@ -630,12 +627,7 @@ fn decode_enum<E: entity::enums::TextEnum>(path: &str, v: &Value) -> Result<E, A
     };
     name.and_then(|n| E::DEF.text_of(n))
         .and_then(E::from_text)
-        .ok_or_else(|| {
-            bad(
-                path,
-                &format!("{} {}", super::article(E::DEF.name), E::DEF.name),
-            )
-        })
+        .ok_or_else(|| bad(path, &format!("{} {}", article(E::DEF.name), E::DEF.name)))
 }
 
 entity::for_each_enum!(enum_args);
@@ -644,4 +636,13 @@ entity::for_each_enum!(enum_args);
 /// text).
 pub(crate) fn texts<E: entity::enums::TextEnum>(values: Vec<E>) -> Vec<String> {
     values.into_iter().map(|v| v.as_str().to_owned()).collect()
+}
+
+/// "a" or "an" before a type name, as it is read aloud (a `User`, an
+/// `Engagement`).
+pub(crate) fn article(type_name: &str) -> &'static str {
+    match type_name.as_bytes().first() {
+        Some(b'A' | b'E' | b'I' | b'O') => "an",
+        _ => "a",
+    }
 }

@@ -14,7 +14,7 @@ use entity::{
     lessons, quizzes,
 };
 
-use super::{
+use super::prelude::{
     Id, InputType, Parts, arguments, input_object,
     node::{ContentBlock, Course, Lesson, Quiz},
     row, rows, write,

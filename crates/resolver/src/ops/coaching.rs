@@ -8,7 +8,7 @@ use entity::{data_chunks, data_items};
 
 use entity::enums::{DataType, Visibility};
 
-use super::{
+use super::prelude::{
     Bounded, Id, Parts, Row,
     args::texts,
     arguments, composite,

@@ -10,7 +10,7 @@ use entity::payments;
 
 use entity::enums::{CertificateType, PaymentProvider};
 
-use super::{
+use super::prelude::{
     Id, Parts, arguments,
     node::{AdaptabilityAssessment, Engagement, Payment, User, Workshop, WorkshopRegistration},
     row, write,

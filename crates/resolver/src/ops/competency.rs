@@ -4,7 +4,7 @@
 
 use async_graphql::dynamic::{Object, TypeRef};
 
-use super::{
+use super::prelude::{
     Id, InputType, Parts, arguments, input_object, json,
     node::{AssessmentQuestion, FrameworkAssessment, UserAttempt},
     object_types, output_type, read, row, write,

@@ -4,7 +4,7 @@
 
 use async_graphql::dynamic::{Object, TypeRef};
 
-use super::{
+use super::prelude::{
     Bounded, Id, Parts, arguments, json,
     node::{Course, Lesson, PersonalizedRoadmap, Quiz, User},
     object_types, output_type, read, row, write,

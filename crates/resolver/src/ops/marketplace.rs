@@ -12,7 +12,7 @@ use entity::{
     reviews, talent_profiles, talent_testimonials,
 };
 
-use super::{
+use super::prelude::{
     Bounded, Id, InputType, Parts,
     args::texts,
     arguments, input_object,

@@ -14,37 +14,10 @@
 //! - [`Parts`] and [`Module`]: each domain's resolver module adds its
 //!   queries, mutations and types to the schema in one function.
 
-use async_graphql::dynamic::{
-    Enum, Field, FieldFuture, FieldValue, InputObject, Object, ResolverContext, Subscription,
-    TypeRef,
-};
-use futures::future::BoxFuture;
-use store::{Scope, Write};
-
-use crate::{
-    error::{ApiError, ErrorCode},
-    table::AnyRow,
-};
-
-/// What a domain module adds to the schema.
-pub(crate) struct Parts {
-    pub query: Object,
-    pub mutation: Object,
-    pub subscription: Subscription,
-    pub objects: Vec<Object>,
-    pub inputs: Vec<InputObject>,
-    pub enums: Vec<Enum>,
-}
-
-/// A domain module's contribution: takes the schema so far, returns it
-/// with its fields and types added.
-pub(crate) type Module = fn(Parts) -> Parts;
-
 pub(crate) mod args;
-pub(crate) use args::{Arguments, Bounded, Id, InputType, arguments, input_object, node};
-pub(crate) mod results;
-pub(crate) use results::{Row, Rows, composite, json, object_types, output_type};
-
+pub(crate) mod declare;
+pub(crate) use declare::{Module, Parts};
+pub mod account;
 mod adaptability;
 mod analytics;
 mod authoring;
@@ -53,12 +26,15 @@ mod commerce;
 mod competency;
 mod learning;
 mod marketplace;
+mod prelude;
+pub(crate) mod results;
+mod verification;
 mod workshops;
 
 /// Every domain module, in the order their fields appear in the schema.
 pub(crate) const MODULES: &[Module] = &[
-    crate::account::module,
-    crate::verification::module,
+    account::module,
+    verification::module,
     workshops::module,
     commerce::module,
     learning::module,
@@ -70,120 +46,3 @@ pub(crate) const MODULES: &[Module] = &[
     coaching::module,
     crate::live::module,
 ];
-
-impl From<domain::DomainError> for ApiError {
-    fn from(e: domain::DomainError) -> Self {
-        use domain::DomainError as D;
-        match e {
-            D::NotFound(what) => ApiError::new(ErrorCode::NotFound, format!("{what} not found")),
-            D::Conflict(m) => ApiError::new(ErrorCode::Conflict, m),
-            D::Forbidden(m) => ApiError::new(ErrorCode::Forbidden, m),
-            D::BadInput(m) => ApiError::bad_input(m),
-            D::Store(e) => e.into(),
-        }
-    }
-}
-
-/// A table row as a field value.
-pub(crate) fn row<E: sea_orm::EntityTrait>(m: E::Model) -> FieldValue<'static>
-where
-    E::Model: Send + Sync + 'static,
-{
-    FieldValue::owned_any(AnyRow::new::<E>(m))
-}
-
-/// Table rows as a list field value.
-pub(crate) fn rows<E: sea_orm::EntityTrait>(ms: Vec<E::Model>) -> FieldValue<'static>
-where
-    E::Model: Send + Sync + 'static,
-{
-    FieldValue::list(ms.into_iter().map(row::<E>))
-}
-
-/// "a" or "an" before a type name, as it is read aloud (a `User`, an
-/// `Engagement`).
-pub(crate) fn article(type_name: &str) -> &'static str {
-    match type_name.as_bytes().first() {
-        Some(b'A' | b'E' | b'I' | b'O') => "an",
-        _ => "a",
-    }
-}
-
-fn request<'a>(ctx: &ResolverContext<'a>) -> Result<&'a crate::schema::RequestCtx, ApiError> {
-    crate::schema::req(ctx)
-        .map_err(|_| ApiError::new(ErrorCode::Unauthenticated, "a token is required"))
-}
-
-/// Runs `op` in a write transaction of the caller's scope: committed when
-/// it succeeds, rolled back on any error. Anonymous callers are refused.
-pub(crate) async fn in_write<T>(
-    ctx: &ResolverContext<'_>,
-    op: impl for<'w> FnOnce(&'w Write) -> BoxFuture<'w, domain::Result<T>>,
-) -> Result<T, ApiError> {
-    let r = request(ctx)?;
-    if !r.principal.is_authenticated() {
-        return Err(ApiError::new(
-            ErrorCode::Unauthenticated,
-            "sign in to change data",
-        ));
-    }
-    let w = r.scope.write().await?;
-    match op(&w).await {
-        Ok(v) => {
-            w.commit().await?;
-            Ok(v)
-        }
-        Err(e) => {
-            w.rollback().await?;
-            Err(e.into())
-        }
-    }
-}
-
-/// A mutation field taking the arguments `A`: `run` is the domain
-/// operation (in one write transaction) given them decoded, `out` shapes
-/// its result.
-pub(crate) fn write<A, T>(
-    name: &str,
-    ty: TypeRef,
-    description: &str,
-    run: for<'w> fn(&'w Write, A) -> BoxFuture<'w, domain::Result<T>>,
-    out: fn(T) -> Result<FieldValue<'static>, ApiError>,
-) -> Field
-where
-    A: Arguments,
-    T: Send + 'static,
-{
-    let field = Field::new(name, ty, move |ctx| {
-        FieldFuture::new(async move {
-            let a = args::args_of::<A>(&ctx)?;
-            let v = in_write(&ctx, move |w| run(w, a)).await?;
-            Ok(Some(out(v)?))
-        })
-    });
-    args::with_args::<A>(field).description(description)
-}
-
-/// A computed query field: like [`write`], but `run` reads through the
-/// caller's scope (anonymous callers reach only what their scope shows).
-pub(crate) fn read<A, T>(
-    name: &str,
-    ty: TypeRef,
-    description: &str,
-    run: for<'s> fn(&'s Scope, A) -> BoxFuture<'s, domain::Result<T>>,
-    out: fn(T) -> Result<FieldValue<'static>, ApiError>,
-) -> Field
-where
-    A: Arguments,
-    T: Send + 'static,
-{
-    let field = Field::new(name, ty, move |ctx| {
-        FieldFuture::new(async move {
-            let a = args::args_of::<A>(&ctx)?;
-            let r = request(&ctx)?;
-            let v = run(&r.scope, a).await.map_err(ApiError::from)?;
-            Ok(Some(out(v)?))
-        })
-    });
-    args::with_args::<A>(field).description(description)
-}

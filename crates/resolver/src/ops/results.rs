@@ -138,7 +138,7 @@ fn field(f: &shape::Field) -> Field {
                     };
                     let id =
                         id.ok_or_else(|| ApiError::internal(format!("no `{key}` in the result")))?;
-                    crate::schema::load_one(&ctx, table, id).await
+                    crate::context::load_one(&ctx, table, id).await
                 })
             })
         }

@@ -11,7 +11,7 @@ use entity::{
     workshop_registrations as reg,
 };
 
-use super::{
+use super::prelude::{
     Bounded, Id, InputType, Parts, Row, Rows, arguments, composite, input_object,
     node::{User, Workshop, WorkshopRegistration},
     read, row, write,

@@ -14,15 +14,14 @@ use std::{
 };
 
 use auth::{Principal, Role, TokenKeys, password, throttle::Backoff};
+use domain::identity;
 use store::{Store, StoreError};
 
-use crate::{
-    error::{ApiError, ErrorCode},
-    ops::{
-        args::{args_of, with_args},
-        arguments,
-    },
+use super::{
+    args::{args_of, with_args},
+    prelude::arguments,
 };
+use crate::error::{ApiError, ErrorCode};
 
 arguments! {
     struct SignUpArgs {
@@ -199,14 +198,6 @@ fn issue(acc: &Accounts, principal: Principal) -> Result<AuthPayload, ApiError> 
     })
 }
 
-fn valid_email(email: &str) -> bool {
-    let email = email.trim();
-    email.len() <= 254
-        && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && domain.contains('.') && !domain.contains('@')
-        })
-}
-
 async fn sign_up(
     acc: &Accounts,
     origin: &Origin,
@@ -215,26 +206,13 @@ async fn sign_up(
     pw: String,
     name: Option<String>,
 ) -> Result<AuthPayload, ApiError> {
-    if !valid_email(email) {
-        return Err(ApiError::bad_input("email is not a valid address"));
-    }
-    if let Some(name) = &name
-        && name.chars().count() > MAX_NAME_CHARS
-    {
-        return Err(ApiError::bad_input(format!(
-            "`fullName` must have at most {MAX_NAME_CHARS} characters"
-        )));
-    }
+    identity::email(email)?;
+    identity::full_name(name.as_deref())?;
     acc.guard.admit(origin, None)?;
     // Every sign-up counts against the address: accounts are cheap to
     // make, hashes are not.
     acc.guard.failed(origin, None);
-    if pw.chars().count() < password::MIN_LENGTH || pw.len() > 1024 {
-        return Err(ApiError::bad_input(format!(
-            "password must have at least {} characters",
-            password::MIN_LENGTH
-        )));
-    }
+    identity::password(&pw)?;
     let tenant = acc
         .store
         .tenant(tenant)
@@ -290,9 +268,6 @@ async fn login(
     acc.guard.accounts.succeed(&key);
     issue(acc, principal)
 }
-
-/// The longest `fullName` accepted (the seeds' `full_name VARCHAR(255)`).
-const MAX_NAME_CHARS: usize = 255;
 
 fn origin(ctx: &async_graphql::dynamic::ResolverContext<'_>) -> Origin {
     ctx.data::<Origin>().cloned().unwrap_or_default()
@@ -385,7 +360,7 @@ fn types() -> Vec<Object> {
                 FieldFuture::new(async move {
                     let p = ctx.parent_value.try_downcast_ref::<Principal>()?;
                     let Some(id) = p.user_id else { return Ok(None) };
-                    crate::schema::load_one(&ctx, "users", id).await
+                    crate::context::load_one(&ctx, "users", id).await
                 })
             })
             .description("The caller's profile."),
@@ -394,7 +369,7 @@ fn types() -> Vec<Object> {
             Field::new("tenant", TypeRef::named_nn("Tenant"), |ctx| {
                 FieldFuture::new(async move {
                     let p = ctx.parent_value.try_downcast_ref::<Principal>()?;
-                    crate::schema::load_one(&ctx, "tenants", p.tenant_id).await
+                    crate::context::load_one(&ctx, "tenants", p.tenant_id).await
                 })
             })
             .description("The tenant the request acts in."),
@@ -406,7 +381,7 @@ fn types() -> Vec<Object> {
                     let Some(org) = p.organization_id else {
                         return Ok(None);
                     };
-                    crate::schema::load_one(&ctx, "organizations", org).await
+                    crate::context::load_one(&ctx, "organizations", org).await
                 })
             })
             .description("The organization the caller acts for, if any."),
@@ -419,7 +394,7 @@ fn query_fields(query: Object) -> Object {
     query.field(
         Field::new("me", TypeRef::named("Viewer"), |ctx| {
             FieldFuture::new(async move {
-                let r = crate::schema::req(&ctx)?;
+                let r = crate::context::req(&ctx)?;
                 if !r.principal.is_authenticated() {
                     return Err(ApiError::new(
                         ErrorCode::Unauthenticated,
@@ -435,7 +410,7 @@ fn query_fields(query: Object) -> Object {
 }
 
 /// `signUp`, `login`, `me` and their types.
-pub(crate) fn module(mut p: crate::ops::Parts) -> crate::ops::Parts {
+pub(crate) fn module(mut p: crate::ops::prelude::Parts) -> crate::ops::prelude::Parts {
     p.objects.extend(types());
     p.query = query_fields(p.query);
     p.mutation = mutation(p.mutation);

@@ -6,9 +6,9 @@ use async_graphql::{
 };
 use entity::enums::{CertificateType, TextEnum};
 
-use crate::ops::{
+use super::{
     args::{args_of, with_args},
-    arguments,
+    prelude::arguments,
 };
 
 arguments! {
@@ -98,7 +98,7 @@ fn types() -> Vec<Object> {
 }
 
 /// `verifyCertificate` and its result type.
-pub(crate) fn module(mut p: crate::ops::Parts) -> crate::ops::Parts {
+pub(crate) fn module(mut p: crate::ops::prelude::Parts) -> crate::ops::prelude::Parts {
     p.objects.extend(types());
     p.query = query_fields(p.query);
     p
@@ -110,7 +110,7 @@ fn query_fields(query: Object) -> Object {
         TypeRef::named("CertificateVerification"),
         |ctx| {
             FieldFuture::new(async move {
-                let r = crate::schema::req(&ctx)?;
+                let r = crate::context::req(&ctx)?;
                 let a: VerifyArgs = args_of(&ctx)?;
                 let found = r
                     .scope
