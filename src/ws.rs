@@ -396,7 +396,12 @@ impl Executor for Operations {
         let state = state.clone();
         let origin = resolver::account::Origin::new(self.ip);
         let once = async_graphql::futures_util::stream::once(async move {
-            let scope = match live.scope().await {
+            let access = if ty == Some(OperationType::Mutation) {
+                store::Access::Write
+            } else {
+                store::Access::Read
+            };
+            let scope = match live.scope(access).await {
                 Ok(s) => s,
                 Err(e) => return crate::operation::failed(e),
             };

@@ -93,6 +93,43 @@ async fn seats_follow_registrations_after_commit_only() {
     s.stop().await;
 }
 
+/// Queries and mutations may run over the socket too: a mutation gets a
+/// scope that writes, a query one that reads.
+#[tokio::test]
+async fn queries_and_mutations_run_over_the_socket() {
+    let s = TestServer::start().await;
+    let leo = s.token("insideout", "leo@learner.example").await;
+    let w = open_workshop(&s, "insideout").await;
+    let seats = w["capacityRemaining"].as_i64().unwrap();
+    let mut ws = Ws::connect(&s.url, &leo).await;
+    ws.subscribe("q", "{ me { roles } }", json!({})).await;
+    let me = ws.next("q").await;
+    assert_eq!(me["data"]["me"]["roles"], json!(["LEARNER"]), "{me}");
+    ws.subscribe("m", REGISTER, json!({"w": w["id"]})).await;
+    let registered = loop {
+        match ws.next_within(Duration::from_secs(10)).await {
+            common::ws::Got::Next(id, payload) if id == "m" => break payload,
+            common::ws::Got::Complete(_) => {}
+            other => panic!("expected the mutation's answer, got {other:?}"),
+        }
+    };
+    assert_eq!(
+        registered["data"]["registerForWorkshop"]["workshop"]["capacityRemaining"],
+        seats - 1,
+        "{registered}"
+    );
+    // Committed: HTTP sees it.
+    let after = s
+        .data(
+            &leo,
+            "query($w: ID!) { node(id: $w) { ... on Workshop { capacityRemaining } } }",
+            json!({"w": w["id"]}),
+        )
+        .await;
+    assert_eq!(after["node"]["capacityRemaining"], seats - 1, "{after}");
+    s.stop().await;
+}
+
 #[tokio::test]
 async fn a_failed_write_publishes_nothing_and_the_next_one_does() {
     let s = TestServer::start().await;
