@@ -3,6 +3,7 @@
 //! each, so a message or a limit is changed in one place.
 
 use auth::Principal;
+use entity::enums::TextEnum;
 use sea_orm::ColumnTrait;
 use store::Reader;
 use uuid::Uuid;
@@ -61,6 +62,63 @@ pub(crate) fn text(field: &str, v: &str, max: usize) -> Result<String> {
         return Err(bad(format!("{field} must be at most {max} characters")));
     }
     Ok(t.to_owned())
+}
+
+/// How [`texts`] checks a list of texts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Texts<'a> {
+    /// At most this many entries.
+    pub max_entries: usize,
+    /// Each entry (trimmed) at most this many characters.
+    pub max_chars: usize,
+    /// Each entry one of these, when given.
+    pub allowed: Option<&'a [&'a str]>,
+    /// Whether a repeated entry is dropped (the first one stays).
+    pub distinct: bool,
+}
+
+impl Texts<'_> {
+    /// Any number of entries of any length, repeats dropped.
+    pub(crate) const DISTINCT: Texts<'static> = Texts {
+        max_entries: usize::MAX,
+        max_chars: ANY_LENGTH,
+        allowed: None,
+        distinct: true,
+    };
+}
+
+/// A list of trimmed, non-empty texts (each checked by [`text`] and
+/// [`one_of`]) as a JSON array, in the order given.
+pub(crate) fn texts(field: &str, v: &[String], rule: Texts<'_>) -> Result<serde_json::Value> {
+    if v.len() > rule.max_entries {
+        return Err(bad(format!(
+            "`{field}` has more than {} entries",
+            rule.max_entries
+        )));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(v.len());
+    for t in v {
+        let t = text(field, t, rule.max_chars)?;
+        if let Some(allowed) = rule.allowed {
+            one_of(field, &t, allowed)?;
+        }
+        if !(rule.distinct && out.contains(&t)) {
+            out.push(t);
+        }
+    }
+    Ok(serde_json::Value::from(out))
+}
+
+/// The state stored in an enumerated column. Its CHECK constraint admits
+/// only the enumeration's values, so any other text is a damaged row: an
+/// internal error, never the caller's fault.
+pub(crate) fn stored<T: TextEnum>(text: &str) -> Result<T> {
+    T::from_text(text).ok_or_else(|| {
+        DomainError::from(sea_orm::DbErr::Type(format!(
+            "{text:?} is not a stored {}",
+            T::DEF.name
+        )))
+    })
 }
 
 /// `v` when it is more than 0.
@@ -183,6 +241,65 @@ mod tests {
             "title must not be empty"
         );
         assert_eq!(message(text("title", "", 10)), "title must not be empty");
+    }
+
+    #[test]
+    fn texts_are_trimmed_checked_and_optionally_distinct() {
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let rule = Texts {
+            max_entries: 3,
+            max_chars: 3,
+            allowed: None,
+            distinct: true,
+        };
+        assert_eq!(
+            texts("tags", &v(&[" a ", "b", "a"]), rule).unwrap(),
+            serde_json::json!(["a", "b"])
+        );
+        assert_eq!(
+            texts("tags", &v(&["a", "a"]), Texts { distinct: false, ..rule }).unwrap(),
+            serde_json::json!(["a", "a"])
+        );
+        assert_eq!(texts("tags", &[], rule).unwrap(), serde_json::json!([]));
+        assert_eq!(
+            message(texts("tags", &v(&["a", "b", "c", "d"]), rule)),
+            "`tags` has more than 3 entries"
+        );
+        // The count is of entries given, before repeats are dropped.
+        assert!(texts("tags", &v(&["a", "a", "a", "a"]), rule).is_err());
+        assert_eq!(
+            message(texts("tags", &v(&["a", "  "]), rule)),
+            "tags must not be empty"
+        );
+        assert_eq!(
+            message(texts("tags", &v(&["abcd"]), rule)),
+            "tags must be at most 3 characters"
+        );
+        let stages = Texts {
+            allowed: Some(&["assess", "embed"]),
+            ..Texts::DISTINCT
+        };
+        assert_eq!(
+            texts("stages", &v(&["embed", " assess", "embed"]), stages).unwrap(),
+            serde_json::json!(["embed", "assess"])
+        );
+        assert_eq!(
+            message(texts("stages", &v(&["scale"]), stages)),
+            "stages must be one of assess, embed"
+        );
+    }
+
+    #[test]
+    fn a_stored_state_parses_or_is_internal() {
+        use entity::enums::WorkshopStatus;
+        assert_eq!(
+            stored::<WorkshopStatus>("published").unwrap(),
+            WorkshopStatus::Published
+        );
+        assert!(matches!(
+            stored::<WorkshopStatus>("Published"),
+            Err(DomainError::Store(_))
+        ));
     }
 
     #[test]

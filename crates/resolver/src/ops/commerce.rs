@@ -127,7 +127,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 |w, a: CertificateArgs| {
                     let c = NewCertificate {
                         user_id: a.user_id.into(),
-                        certificate_type: a.certificate_type.as_str().to_owned(),
+                        certificate_type: a.certificate_type,
                         workshop_id: a.workshop_id.map(Into::into),
                         assessment_id: a.adaptability_assessment_id.map(Into::into),
                         skills: a.skills.unwrap_or_default(),
