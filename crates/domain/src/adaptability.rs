@@ -2,7 +2,10 @@
 //! weighted dimension scores (the seed's trigger), from which the database
 //! generates `overall_score`; `org_trend` is `get_org_adaptability_trend`.
 
-use entity::{adaptability_assessments as assessments, assessment_answers as answers};
+use entity::{
+    adaptability_assessments as assessments, assessment_answers as answers,
+    enums::AdaptabilityAssessmentStatus as Status,
+};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition,
@@ -16,7 +19,7 @@ use crate::{
     DomainError, Result,
     decimal::{Least, checked},
     now,
-    rules::{bad, one_of, percent, signed_in},
+    rules::{bad, one_of, percent, signed_in, stored},
 };
 
 pub const DIMENSIONS: [&str; 5] = [
@@ -85,10 +88,13 @@ pub async fn answer(w: &Write, assessment_id: Uuid, a: Answer) -> Result<assessm
             "only the person assessed may answer".into(),
         ));
     }
-    if assessment.status != "in_progress" {
-        return Err(DomainError::Conflict(
-            "the assessment is no longer in progress".into(),
-        ));
+    match stored(&assessment.status)? {
+        Status::InProgress => {}
+        Status::Completed | Status::Abandoned => {
+            return Err(DomainError::Conflict(
+                "the assessment is no longer in progress".into(),
+            ));
+        }
     }
     let at = now();
     let replaced = w
@@ -217,13 +223,16 @@ pub async fn complete(w: &Write, assessment_id: Uuid) -> Result<assessments::Mod
     let changed = w
         .update::<assessments::Entity>(
             vec![
-                (assessments::Column::Status, Expr::val("completed")),
+                (
+                    assessments::Column::Status,
+                    Expr::val(Status::Completed.as_str()),
+                ),
                 (assessments::Column::CompletedAt, Expr::val(now())),
                 (assessments::Column::UpdatedAt, Expr::val(now())),
             ],
             Condition::all()
                 .add(assessments::Column::Id.eq(assessment_id))
-                .add(Expr::col(assessments::Column::Status).eq("in_progress")),
+                .add(Expr::col(assessments::Column::Status).eq(Status::InProgress.as_str())),
         )
         .await?;
     if changed == 0 {
@@ -286,7 +295,7 @@ pub async fn org_trend(scope: &store::Scope, org: Uuid, months: u32) -> Result<V
     let rows = scope
         .select::<assessments::Entity>()
         .filter(assessments::Column::OrganizationId.eq(org))
-        .filter(assessments::Column::Status.eq("completed"))
+        .filter(assessments::Column::Status.eq(Status::Completed.as_str()))
         .filter(
             assessments::Column::CompletedAt.gte(
                 since

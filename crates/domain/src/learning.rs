@@ -317,16 +317,7 @@ async fn record_progress(
         .await?;
     match existing {
         Some(row) => {
-            let (status, completion): (Expr, Expr) = if passed {
-                (Expr::val("completed"), Expr::val(100))
-            } else {
-                (
-                    Expr::case(Expr::col(sp::Column::Status).eq("completed"), "completed")
-                        .finally("in_progress")
-                        .into(),
-                    Expr::col(sp::Column::CompletionPercentage),
-                )
-            };
+            let (status, completion) = crate::progress::progressed(passed);
             w.update::<sp::Entity>(
                 vec![
                     (
@@ -363,7 +354,7 @@ async fn record_progress(
                 course_id: Set(course_id),
                 lesson_id: Set(lesson_id),
                 assessment_id: Set(Some(quiz_id)),
-                status: Set(if passed { "completed" } else { "in_progress" }.into()),
+                status: Set(crate::progress::first_status(passed).as_str().into()),
                 completion_percentage: Set(if passed { 100 } else { 0 }),
                 last_accessed: Set(Some(at)),
                 time_spent: Set(time_spent),

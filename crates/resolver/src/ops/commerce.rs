@@ -74,7 +74,7 @@ impl PaymentArgs {
             target,
             amount: self.amount,
             currency: self.currency.unwrap_or_else(|| "USD".into()),
-            provider: self.provider.as_str().to_owned(),
+            provider: self.provider,
             transaction_id: self.transaction_id,
             invoice_number: self.invoice_number,
             metadata: self.metadata,

@@ -336,7 +336,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 "A party (admins: any): pending → active (the expert accepts) or cancelled; active → paused, \
                  completed or cancelled; paused → active or cancelled. CONFLICT for any other move.",
                 |w, a: StatusArgs| {
-                    Box::pin(m::set_engagement_status(w, a.engagement_id.into(), a.status.as_str().to_owned()))
+                    Box::pin(m::set_engagement_status(w, a.engagement_id.into(), a.status))
                 },
                 |e| Ok(row::<engagements::Entity>(e)),
             ),
@@ -347,8 +347,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("EngagementSession"),
                 "A party (admins: any) schedules a session of a pending or active engagement with hours left.",
                 |w, a: ScheduleArgs| {
-                    let ty = a.session_type.as_str().to_owned();
-                    Box::pin(m::schedule_session(w, a.engagement_id.into(), ty, a.scheduled_at))
+                    Box::pin(m::schedule_session(w, a.engagement_id.into(), a.session_type, a.scheduled_at))
                 },
                 |s| Ok(row::<engagement_sessions::Entity>(s)),
             ),
