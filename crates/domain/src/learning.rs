@@ -3,7 +3,8 @@
 //! on the quiz kept up to date — all in one write transaction.
 
 use entity::{
-    assessment_attempts as attempts, courses, enrollments, lessons, quizzes, student_progress,
+    assessment_attempts as attempts, courses, enrollments, enums::QuestionType, lessons, quizzes,
+    student_progress,
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -96,9 +97,13 @@ fn grade(questions: &Json, answers: &Json) -> Graded {
         let expected = q.get("correct_answer").and_then(answer_text);
         let given = answers.get(id.as_str()).and_then(answer_text);
         let correct = match (&expected, &given) {
-            (Some(e), Some(g)) => match q.get("type").and_then(Json::as_str) {
-                Some("short_answer") => e.trim().to_lowercase() == g.trim().to_lowercase(),
-                _ => e == g,
+            (Some(e), Some(g)) => match q.get("type").and_then(Json::as_str).map(str::parse) {
+                Some(Ok(QuestionType::ShortAnswer)) => {
+                    e.trim().to_lowercase() == g.trim().to_lowercase()
+                }
+                Some(Ok(QuestionType::MultipleChoice | QuestionType::TrueFalse | QuestionType::Essay))
+                | Some(Err(_))
+                | None => e == g,
             },
             _ => false,
         };
