@@ -4,7 +4,7 @@
 
 use entity::{
     adaptability_assessments as assessments, assessment_answers as answers,
-    enums::AdaptabilityAssessmentStatus as Status,
+    enums::{AdaptabilityAssessmentStatus as Status, AdaptabilityDimension, AnswerType},
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -19,23 +19,23 @@ use crate::{
     DomainError, Result,
     decimal::{Least, checked},
     now,
-    rules::{bad, one_of, percent, signed_in, stored},
+    rules::{bad, percent, signed_in, stored},
 };
 
-pub const DIMENSIONS: [&str; 5] = [
-    "individual",
-    "leadership",
-    "cultural",
-    "embedding",
-    "velocity",
+/// The five dimensions, in the order of their score columns.
+pub const DIMENSIONS: [AdaptabilityDimension; 5] = [
+    AdaptabilityDimension::Individual,
+    AdaptabilityDimension::Leadership,
+    AdaptabilityDimension::Cultural,
+    AdaptabilityDimension::Embedding,
+    AdaptabilityDimension::Velocity,
 ];
-const ANSWER_TYPES: [&str; 4] = ["scale", "multiChoice", "fearToConfidence", "text"];
 
 /// One answer as submitted.
 pub struct Answer {
     pub question_id: String,
-    pub dimension: String,
-    pub answer_type: String,
+    pub dimension: AdaptabilityDimension,
+    pub answer_type: AnswerType,
     /// 0–100; required except for `text` answers.
     pub value: Option<i32>,
     pub text: Option<String>,
@@ -49,14 +49,14 @@ fn validate(a: &Answer) -> Result<()> {
             "questionId must be 1–100 characters".into(),
         ));
     }
-    one_of("dimension", &a.dimension, &DIMENSIONS)?;
-    one_of("answerType", &a.answer_type, &ANSWER_TYPES)?;
-    match a.value {
-        Some(v) => {
+    match (a.value, a.answer_type) {
+        (Some(v), _) => {
             percent("value", v)?;
         }
-        None if a.answer_type != "text" => return Err(bad("value is required")),
-        None => {}
+        (None, AnswerType::Text) => {}
+        (None, AnswerType::Scale | AnswerType::MultiChoice | AnswerType::FearToConfidence) => {
+            return Err(bad("value is required"));
+        }
     }
     Ok(())
 }
@@ -100,10 +100,10 @@ pub async fn answer(w: &Write, assessment_id: Uuid, a: Answer) -> Result<assessm
     let replaced = w
         .update::<answers::Entity>(
             vec![
-                (answers::Column::Dimension, Expr::val(a.dimension.clone())),
+                (answers::Column::Dimension, Expr::val(a.dimension.as_str())),
                 (
                     answers::Column::AnswerType,
-                    Expr::val(a.answer_type.clone()),
+                    Expr::val(a.answer_type.as_str()),
                 ),
                 (answers::Column::AnswerValue, Expr::val(a.value)),
                 (answers::Column::AnswerText, Expr::val(a.text.clone())),
@@ -120,8 +120,8 @@ pub async fn answer(w: &Write, assessment_id: Uuid, a: Answer) -> Result<assessm
             id: Set(Uuid::new_v4()),
             assessment_id: Set(assessment_id),
             question_id: Set(a.question_id),
-            dimension: Set(a.dimension),
-            answer_type: Set(a.answer_type),
+            dimension: Set(a.dimension.as_str().into()),
+            answer_type: Set(a.answer_type.as_str().into()),
             answer_value: Set(a.value),
             answer_text: Set(a.text),
             question_weight: Set(weight),
@@ -161,7 +161,7 @@ pub fn dimension_scores(all: &[answers::Model]) -> [Option<i32>; 5] {
     DIMENSIONS.map(|dim| {
         dimension_score(
             all.iter()
-                .filter(|a| a.dimension == dim)
+                .filter(|a| a.dimension == dim.as_str())
                 .map(|a| (a.answer_value, a.question_weight)),
         )
     })

@@ -25,7 +25,7 @@ use uuid::Uuid;
 
 use crate::{
     DomainError, Result, now,
-    rules::{Texts, bad, positive, signed_in, text, texts},
+    rules::{Texts, bad, positive, signed_in, stored, text, texts},
     uuids,
 };
 
@@ -53,10 +53,9 @@ async fn managed_lesson(w: &Write, lesson_id: Uuid) -> Result<lessons::Model> {
 
 /// Tags and learning objectives: up to 20 distinct entries of up to 200
 /// characters each.
-const LABELS: Texts<'static> = Texts {
+const LABELS: Texts = Texts {
     max_entries: 20,
     max_chars: 200,
-    allowed: None,
     distinct: true,
 };
 
@@ -79,7 +78,7 @@ pub struct CourseInput {
     pub title: Option<String>,
     pub description: Option<String>,
     pub tags: Option<Vec<String>>,
-    pub difficulty_level: Option<String>,
+    pub difficulty_level: Option<DifficultyLevel>,
     pub estimated_duration: Option<i32>,
 }
 
@@ -111,14 +110,11 @@ fn course_columns(i: &CourseInput) -> Result<Vec<(courses::Column, Expr)>> {
             .map(|t| texts("tags", t, LABELS))
             .transpose()?,
     );
-    if let Some(d) = &i.difficulty_level
-        && d.parse::<DifficultyLevel>().is_err()
-    {
-        return Err(bad(
-            "`difficultyLevel` must be beginner, intermediate or advanced",
-        ));
-    }
-    set(&mut out, C::DifficultyLevel, i.difficulty_level.clone());
+    set(
+        &mut out,
+        C::DifficultyLevel,
+        i.difficulty_level.map(DifficultyLevel::as_str),
+    );
     set(
         &mut out,
         C::EstimatedDuration,
@@ -539,7 +535,7 @@ async fn write_prerequisites(w: &Write, lesson_id: Uuid, list: &[Uuid]) -> Resul
 #[serde(rename_all = "camelCase")]
 pub struct ContentBlockInput {
     #[serde(rename = "type")]
-    pub kind: Option<String>,
+    pub kind: Option<ContentBlockType>,
     pub content: Option<Json>,
     pub metadata: Option<Json>,
 }
@@ -574,12 +570,8 @@ fn content_schema(kind: ContentBlockType) -> &'static [(&'static str, char, bool
     }
 }
 
-fn check_content(kind: &str, content: &Json) -> Result<()> {
-    let Ok(schema) = kind.parse().map(content_schema) else {
-        return Err(bad(
-            "`type` must be rich_text, image, video, file or youtube",
-        ));
-    };
+fn check_content(kind: ContentBlockType, content: &Json) -> Result<()> {
+    let schema = content_schema(kind);
     let Some(obj) = content.as_object() else {
         return Err(bad("`content` must be an object"));
     };
@@ -614,16 +606,16 @@ fn check_content(kind: &str, content: &Json) -> Result<()> {
 /// The validated columns of a block input over `current` (type, content).
 fn block_columns(
     i: &ContentBlockInput,
-    current: (&str, &Json),
+    current: (ContentBlockType, &Json),
 ) -> Result<Vec<(blocks::Column, Expr)>> {
     use blocks::Column as C;
-    let kind = i.kind.as_deref().unwrap_or(current.0);
+    let kind = i.kind.unwrap_or(current.0);
     check_content(kind, i.content.as_ref().unwrap_or(current.1))?;
     if i.metadata.as_ref().is_some_and(|m| !m.is_object()) {
         return Err(bad("`metadata` must be an object"));
     }
     let mut out = vec![];
-    set(&mut out, C::Type, i.kind.clone());
+    set(&mut out, C::Type, i.kind.map(ContentBlockType::as_str));
     set(&mut out, C::Content, i.content.clone());
     set(&mut out, C::Metadata, i.metadata.clone());
     Ok(out)
@@ -636,7 +628,7 @@ pub async fn create_content_block(
     input: ContentBlockInput,
 ) -> Result<blocks::Model> {
     managed_lesson(w, lesson_id).await?;
-    let (Some(kind), Some(content)) = (&input.kind, &input.content) else {
+    let (Some(kind), Some(content)) = (input.kind, &input.content) else {
         return Err(bad("`type` and `content` are required"));
     };
     let cols = block_columns(&input, (kind, content))?;
@@ -647,7 +639,7 @@ pub async fn create_content_block(
         .insert(blocks::ActiveModel {
             id: Set(Uuid::new_v4()),
             lesson_id: Set(lesson_id),
-            r#type: Set(kind.clone()),
+            r#type: Set(kind.as_str().into()),
             content: Set(content.clone()),
             order_index: Set(order),
             metadata: Set(json!({})),
@@ -673,7 +665,7 @@ pub async fn update_content_block(
     input: ContentBlockInput,
 ) -> Result<blocks::Model> {
     let block = managed_block(w, block_id).await?;
-    let cols = block_columns(&input, (&block.r#type, &block.content))?;
+    let cols = block_columns(&input, (stored(&block.r#type)?, &block.content))?;
     apply::<blocks::Entity>(w, block_id, cols, blocks::Column::UpdatedAt).await
 }
 

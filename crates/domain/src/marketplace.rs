@@ -19,8 +19,8 @@
 use entity::{
     engagement_sessions as sessions, engagements,
     enums::{
-        Availability, EngagementStatus, RegistrationStatus, ReviewStatus, ReviewType,
-        SessionStatus, SessionType,
+        Availability, CoachingStyle, EngagementStatus, RegistrationStatus, ReviewStatus,
+        ReviewType, SessionStatus, SessionType, TransformationStage,
     },
     review_votes as votes, reviews,
     talent_profiles as profiles, talent_testimonials as testimonials, workshop_registrations,
@@ -41,14 +41,11 @@ use crate::{
     decimal::{Least, checked},
     now,
     rules::{
-        ANY_LENGTH, Texts, admin_only, insert_unique, non_negative, one_of, percent, signed_in,
+        ANY_LENGTH, Texts, admin_only, insert_unique, non_negative, percent, signed_in,
         stored, text, texts,
     },
 };
 
-const AVAILABILITY: &[&str] = &["available", "limited", "booked"];
-const COACHING_STYLES: &[&str] = &["directive", "facilitative", "hybrid"];
-const STAGES: &[&str] = &["assess", "reframe", "embed", "scale"];
 
 /// The average of `xs`, to 2 places (half away from zero, as SQL's round()).
 pub fn average(xs: &[i32]) -> Decimal {
@@ -199,15 +196,15 @@ pub struct ProfileInput {
     pub bio: Option<String>,
     pub expertise: Option<Vec<String>>,
     pub industries: Option<Vec<String>>,
-    pub transformation_stages: Option<Vec<String>>,
-    pub coaching_style: Option<String>,
+    pub transformation_stages: Option<Vec<TransformationStage>>,
+    pub coaching_style: Option<CoachingStyle>,
     pub years_experience: Option<i32>,
     pub transformation_success_rate: Option<i32>,
     pub behavior_change_score: Option<i32>,
     pub client_retention_rate: Option<i32>,
     pub cultures_transformed: Option<i32>,
     pub hourly_rate: Option<Decimal>,
-    pub availability: Option<String>,
+    pub availability: Option<Availability>,
     pub is_public: Option<bool>,
     pub accepting_clients: Option<bool>,
 }
@@ -241,24 +238,12 @@ pub async fn upsert_profile(w: &Write, input: ProfileInput) -> Result<profiles::
     let stages = i
         .transformation_stages
         .map(|v| {
-            texts(
-                "transformationStages",
-                &v,
-                Texts {
-                    allowed: Some(STAGES),
-                    ..Texts::DISTINCT
-                },
-            )
+            let v: Vec<String> = v.iter().map(|s| s.as_str().to_owned()).collect();
+            texts("transformationStages", &v, Texts::DISTINCT)
         })
         .transpose()?;
-    let style = i
-        .coaching_style
-        .map(|s| one_of("coachingStyle", &s, COACHING_STYLES))
-        .transpose()?;
-    let availability = i
-        .availability
-        .map(|s| one_of("availability", &s, AVAILABILITY))
-        .transpose()?;
+    let style = i.coaching_style.map(|s| s.as_str().to_owned());
+    let availability = i.availability.map(|s| s.as_str().to_owned());
     let rate = i
         .hourly_rate
         .map(|r| {
@@ -410,7 +395,7 @@ pub struct TalentSearch {
     pub min_rating: Option<Decimal>,
     /// Any of these availabilities; `None`: no condition. An empty list
     /// matches none, like an empty `expertise` (and SQL's `IN ()`).
-    pub availability: Option<Vec<String>>,
+    pub availability: Option<Vec<Availability>>,
     pub first: u64,
 }
 
@@ -419,9 +404,6 @@ pub struct TalentSearch {
 /// statement, through the caller's read rules; none for an empty
 /// `expertise` or `availability` list.
 pub async fn search_talent(s: &Scope, q: TalentSearch) -> Result<Vec<profiles::Model>> {
-    for a in q.availability.iter().flatten() {
-        one_of("availability", a, AVAILABILITY)?;
-    }
     if let Some(r) = q.min_rating
         && !(Decimal::ZERO..=Decimal::from(5)).contains(&r)
     {
@@ -450,7 +432,9 @@ pub async fn search_talent(s: &Scope, q: TalentSearch) -> Result<Vec<profiles::M
         sel = sel.filter(profiles::Column::Rating.gte(r));
     }
     if let Some(availability) = q.availability {
-        sel = sel.filter(profiles::Column::Availability.is_in(availability));
+        sel = sel.filter(
+            profiles::Column::Availability.is_in(availability.iter().map(|a| a.as_str())),
+        );
     }
     Ok(sel
         .order_by(profiles::Column::Rating, Order::Desc)

@@ -80,10 +80,9 @@ fn open_states() -> Vec<WorkshopStatus> {
 
 /// Outcomes and tags: up to 50 entries of up to 200 characters each,
 /// stored as given (repeats kept).
-const LABELS: Texts<'static> = Texts {
+const LABELS: Texts = Texts {
     max_entries: 50,
     max_chars: 200,
-    allowed: None,
     distinct: false,
 };
 

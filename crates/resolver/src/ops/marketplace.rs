@@ -14,7 +14,6 @@ use entity::{
 
 use super::{
     Bounded, Id, InputType, Parts,
-    args::texts,
     arguments, input_object,
     node::{Engagement, EngagementSession, Review, TalentProfile, Workshop},
     read, row, rows, write,
@@ -63,15 +62,15 @@ impl From<TalentProfileInput> for m::ProfileInput {
             bio: i.bio,
             expertise: i.expertise,
             industries: i.industries,
-            transformation_stages: i.transformation_stages.map(texts),
-            coaching_style: i.coaching_style.map(|c| c.as_str().to_owned()),
+            transformation_stages: i.transformation_stages,
+            coaching_style: i.coaching_style,
             years_experience: i.years_experience,
             transformation_success_rate: i.transformation_success_rate,
             behavior_change_score: i.behavior_change_score,
             client_retention_rate: i.client_retention_rate,
             cultures_transformed: i.cultures_transformed,
             hourly_rate: i.hourly_rate,
-            availability: i.availability.map(|a| a.as_str().to_owned()),
+            availability: i.availability,
             is_public: i.is_public,
             accepting_clients: i.accepting_clients,
         }
@@ -103,7 +102,7 @@ impl SearchArgs {
                     })
                 })
                 .transpose()?,
-            availability: self.availability.map(texts),
+            availability: self.availability,
             first: self.first.get() as u64,
         })
     }
