@@ -28,10 +28,7 @@ use serde_json::{Value as Json, json};
 use store::{NoticeKind, Reader, Scope, Topic, Write};
 use uuid::Uuid;
 
-use crate::{
-    DomainError, Result, now,
-    rules::signed_in,
-};
+use crate::{DomainError, Result, now, rules::signed_in};
 
 /// Points per level: level = 1 + total points / 500 (the demo data's rule;
 /// seed 004 gives `current_level` a default of 1 and no formula).

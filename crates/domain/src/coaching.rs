@@ -213,7 +213,10 @@ pub async fn similar_chunks(
                     .column(items::Column::Id)
                     .from(items::Entity)
                     .and_where(Expr::col(items::Column::TenantId).eq(s.tenant_id()))
-                    .and_where(Expr::col(items::Column::VisibilityLevel).is_in(visibility.iter().map(|v| v.as_str())))
+                    .and_where(
+                        Expr::col(items::Column::VisibilityLevel)
+                            .is_in(visibility.iter().map(|v| v.as_str())),
+                    )
                     .to_owned(),
             ),
         );

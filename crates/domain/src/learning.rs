@@ -101,7 +101,9 @@ fn grade(questions: &Json, answers: &Json) -> Graded {
                 Some(Ok(QuestionType::ShortAnswer)) => {
                     e.trim().to_lowercase() == g.trim().to_lowercase()
                 }
-                Some(Ok(QuestionType::MultipleChoice | QuestionType::TrueFalse | QuestionType::Essay))
+                Some(Ok(
+                    QuestionType::MultipleChoice | QuestionType::TrueFalse | QuestionType::Essay,
+                ))
                 | Some(Err(_))
                 | None => e == g,
             },

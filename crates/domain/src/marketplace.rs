@@ -22,9 +22,8 @@ use entity::{
         Availability, CoachingStyle, EngagementStatus, RegistrationStatus, ReviewStatus,
         ReviewType, SessionStatus, SessionType, TransformationStage,
     },
-    review_votes as votes, reviews,
-    talent_profiles as profiles, talent_testimonials as testimonials, workshop_registrations,
-    workshops,
+    review_votes as votes, reviews, talent_profiles as profiles,
+    talent_testimonials as testimonials, workshop_registrations, workshops,
 };
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -41,11 +40,10 @@ use crate::{
     decimal::{Least, checked},
     now,
     rules::{
-        ANY_LENGTH, Texts, admin_only, insert_unique, non_negative, percent, signed_in,
-        stored, text, texts,
+        ANY_LENGTH, Texts, admin_only, insert_unique, non_negative, percent, signed_in, stored,
+        text, texts,
     },
 };
-
 
 /// The average of `xs`, to 2 places (half away from zero, as SQL's round()).
 pub fn average(xs: &[i32]) -> Decimal {
@@ -432,9 +430,8 @@ pub async fn search_talent(s: &Scope, q: TalentSearch) -> Result<Vec<profiles::M
         sel = sel.filter(profiles::Column::Rating.gte(r));
     }
     if let Some(availability) = q.availability {
-        sel = sel.filter(
-            profiles::Column::Availability.is_in(availability.iter().map(|a| a.as_str())),
-        );
+        sel = sel
+            .filter(profiles::Column::Availability.is_in(availability.iter().map(|a| a.as_str())));
     }
     Ok(sel
         .order_by(profiles::Column::Rating, Order::Desc)
@@ -634,7 +631,9 @@ pub async fn schedule_session(
     let (e, _) = party_engagement(w, engagement_id, "schedule its sessions").await?;
     match stored(&e.status)? {
         EngagementStatus::Pending | EngagementStatus::Active => {}
-        s @ (EngagementStatus::Paused | EngagementStatus::Completed | EngagementStatus::Cancelled) => {
+        s @ (EngagementStatus::Paused
+        | EngagementStatus::Completed
+        | EngagementStatus::Cancelled) => {
             return Err(DomainError::Conflict(format!("the engagement is {s}")));
         }
     }
@@ -950,7 +949,8 @@ pub async fn approve_review(w: &Write, review_id: Uuid) -> Result<reviews::Model
         review_id,
         &[ReviewStatus::Pending, ReviewStatus::Flagged],
         ReviewStatus::Approved,
-    ).await?;
+    )
+    .await?;
     w.publish(Topic::Notice {
         user: review.user_id,
         kind: NoticeKind::ReviewApproved,
@@ -968,14 +968,21 @@ pub async fn reject_review(w: &Write, review_id: Uuid) -> Result<reviews::Model>
         review_id,
         &[ReviewStatus::Pending, ReviewStatus::Flagged],
         ReviewStatus::Rejected,
-    ).await
+    )
+    .await
 }
 
 /// Any signed-in member reports an approved review: it is flagged for
 /// moderation, no longer public and no longer counted in ratings.
 pub async fn flag_review(w: &Write, review_id: Uuid) -> Result<reviews::Model> {
     signed_in(w.principal(), "flag a review")?;
-    moderate(w, review_id, &[ReviewStatus::Approved], ReviewStatus::Flagged).await
+    moderate(
+        w,
+        review_id,
+        &[ReviewStatus::Approved],
+        ReviewStatus::Flagged,
+    )
+    .await
 }
 
 /// The caller votes an approved review (not their own) helpful or not,
@@ -1087,7 +1094,9 @@ mod tests {
         for from in S::ALL {
             for to in engagement_moves(*from) {
                 assert_ne!(from, to, "no move to the same status");
-                assert!(!engagement_moves(*to).is_empty() || matches!(to, S::Completed | S::Cancelled));
+                assert!(
+                    !engagement_moves(*to).is_empty() || matches!(to, S::Completed | S::Cancelled)
+                );
             }
         }
         assert!(engagement_moves(S::Pending).contains(&S::Active));

@@ -538,10 +538,7 @@ pub async fn course_progress<R: Reader>(
         .map(|l| {
             let row = s.rows.get(&Some(l.id));
             let unmet = s.unmet(l);
-            let status = lesson_status(
-                row.and_then(|r| r.status.parse().ok()),
-                !unmet.is_empty(),
-            );
+            let status = lesson_status(row.and_then(|r| r.status.parse().ok()), !unmet.is_empty());
             let quiz = s.quiz_of(l);
             LessonProgress {
                 lesson_id: l.id,
@@ -610,7 +607,12 @@ mod tests {
         for blocked in [false, true] {
             assert_eq!(lesson_status(Some(S::Completed), blocked), S::Completed);
         }
-        for stored in [None, Some(S::NotStarted), Some(S::InProgress), Some(S::Blocked)] {
+        for stored in [
+            None,
+            Some(S::NotStarted),
+            Some(S::InProgress),
+            Some(S::Blocked),
+        ] {
             assert_eq!(lesson_status(stored, true), S::Blocked);
         }
         assert_eq!(lesson_status(Some(S::InProgress), false), S::InProgress);

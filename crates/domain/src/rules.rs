@@ -230,7 +230,15 @@ mod tests {
             serde_json::json!(["a", "b"])
         );
         assert_eq!(
-            texts("tags", &v(&["a", "a"]), Texts { distinct: false, ..rule }).unwrap(),
+            texts(
+                "tags",
+                &v(&["a", "a"]),
+                Texts {
+                    distinct: false,
+                    ..rule
+                }
+            )
+            .unwrap(),
             serde_json::json!(["a", "a"])
         );
         assert_eq!(texts("tags", &[], rule).unwrap(), serde_json::json!([]));

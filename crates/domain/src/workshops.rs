@@ -121,7 +121,10 @@ pub async fn register(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
         Some(old) => {
             w.update::<reg::Entity>(
                 vec![
-                    (reg::Column::Status, Expr::val(RegistrationStatus::Registered.as_str())),
+                    (
+                        reg::Column::Status,
+                        Expr::val(RegistrationStatus::Registered.as_str()),
+                    ),
                     (reg::Column::RegisteredAt, Expr::val(at)),
                     (
                         reg::Column::CancelledAt,
@@ -191,9 +194,9 @@ pub async fn cancel(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
         .update::<reg::Entity>(
             vec![
                 (
-                reg::Column::Status,
-                Expr::val(RegistrationStatus::Cancelled.as_str()),
-            ),
+                    reg::Column::Status,
+                    Expr::val(RegistrationStatus::Cancelled.as_str()),
+                ),
                 (reg::Column::CancelledAt, Expr::val(at)),
                 (reg::Column::UpdatedAt, Expr::val(at)),
             ],
@@ -778,7 +781,10 @@ mod tests {
 
     #[test]
     fn only_workshops_still_to_happen_change() {
-        let open: Vec<_> = open_states().into_iter().map(WorkshopStatus::as_str).collect();
+        let open: Vec<_> = open_states()
+            .into_iter()
+            .map(WorkshopStatus::as_str)
+            .collect();
         assert_eq!(open, ["draft", "published"]);
         assert!(!is_open(WorkshopStatus::Archived));
         assert!(!is_open(WorkshopStatus::Cancelled));

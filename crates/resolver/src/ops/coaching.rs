@@ -9,8 +9,7 @@ use entity::{data_chunks, data_items};
 use entity::enums::{DataType, Visibility};
 
 use super::{
-    Bounded, Id, Parts, Row,
-    arguments, composite,
+    Bounded, Id, Parts, Row, arguments, composite,
     node::{Client, DataItem},
     read, row, write,
 };

@@ -13,8 +13,7 @@ use entity::{
 };
 
 use super::{
-    Bounded, Id, InputType, Parts,
-    arguments, input_object,
+    Bounded, Id, InputType, Parts, arguments, input_object,
     node::{Engagement, EngagementSession, Review, TalentProfile, Workshop},
     read, row, rows, write,
 };
