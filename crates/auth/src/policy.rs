@@ -435,7 +435,7 @@ static BASE: &[Rule] = &[
         "workshops",
         Who::Anyone,
         "001 public sees published workshops",
-        |_| is("status", "published")
+        |_| is("status", entity::enums::WorkshopStatus::Published.as_str())
     ),
     rule!(
         "instructors_see_own_workshops",
@@ -554,7 +554,7 @@ static BASE: &[Rule] = &[
         "reviews",
         Who::Anyone,
         "001 everyone sees approved reviews",
-        |_| is("status", "approved")
+        |_| is("status", entity::enums::ReviewStatus::Approved.as_str())
     ),
     rule!(
         "own_reviews",

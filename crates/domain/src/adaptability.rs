@@ -2,7 +2,10 @@
 //! weighted dimension scores (the seed's trigger), from which the database
 //! generates `overall_score`; `org_trend` is `get_org_adaptability_trend`.
 
-use entity::{adaptability_assessments as assessments, assessment_answers as answers};
+use entity::{
+    adaptability_assessments as assessments, assessment_answers as answers,
+    enums::{AdaptabilityAssessmentStatus as Status, AdaptabilityDimension, AnswerType},
+};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition,
@@ -16,23 +19,23 @@ use crate::{
     DomainError, Result,
     decimal::{Least, checked},
     now,
-    rules::{bad, one_of, percent, signed_in},
+    rules::{bad, percent, signed_in, stored},
 };
 
-pub const DIMENSIONS: [&str; 5] = [
-    "individual",
-    "leadership",
-    "cultural",
-    "embedding",
-    "velocity",
+/// The five dimensions, in the order of their score columns.
+pub const DIMENSIONS: [AdaptabilityDimension; 5] = [
+    AdaptabilityDimension::Individual,
+    AdaptabilityDimension::Leadership,
+    AdaptabilityDimension::Cultural,
+    AdaptabilityDimension::Embedding,
+    AdaptabilityDimension::Velocity,
 ];
-const ANSWER_TYPES: [&str; 4] = ["scale", "multiChoice", "fearToConfidence", "text"];
 
 /// One answer as submitted.
 pub struct Answer {
     pub question_id: String,
-    pub dimension: String,
-    pub answer_type: String,
+    pub dimension: AdaptabilityDimension,
+    pub answer_type: AnswerType,
     /// 0–100; required except for `text` answers.
     pub value: Option<i32>,
     pub text: Option<String>,
@@ -46,14 +49,14 @@ fn validate(a: &Answer) -> Result<()> {
             "questionId must be 1–100 characters".into(),
         ));
     }
-    one_of("dimension", &a.dimension, &DIMENSIONS)?;
-    one_of("answerType", &a.answer_type, &ANSWER_TYPES)?;
-    match a.value {
-        Some(v) => {
+    match (a.value, a.answer_type) {
+        (Some(v), _) => {
             percent("value", v)?;
         }
-        None if a.answer_type != "text" => return Err(bad("value is required")),
-        None => {}
+        (None, AnswerType::Text) => {}
+        (None, AnswerType::Scale | AnswerType::MultiChoice | AnswerType::FearToConfidence) => {
+            return Err(bad("value is required"));
+        }
     }
     Ok(())
 }
@@ -85,19 +88,22 @@ pub async fn answer(w: &Write, assessment_id: Uuid, a: Answer) -> Result<assessm
             "only the person assessed may answer".into(),
         ));
     }
-    if assessment.status != "in_progress" {
-        return Err(DomainError::Conflict(
-            "the assessment is no longer in progress".into(),
-        ));
+    match stored(&assessment.status)? {
+        Status::InProgress => {}
+        Status::Completed | Status::Abandoned => {
+            return Err(DomainError::Conflict(
+                "the assessment is no longer in progress".into(),
+            ));
+        }
     }
     let at = now();
     let replaced = w
         .update::<answers::Entity>(
             vec![
-                (answers::Column::Dimension, Expr::val(a.dimension.clone())),
+                (answers::Column::Dimension, Expr::val(a.dimension.as_str())),
                 (
                     answers::Column::AnswerType,
-                    Expr::val(a.answer_type.clone()),
+                    Expr::val(a.answer_type.as_str()),
                 ),
                 (answers::Column::AnswerValue, Expr::val(a.value)),
                 (answers::Column::AnswerText, Expr::val(a.text.clone())),
@@ -114,8 +120,8 @@ pub async fn answer(w: &Write, assessment_id: Uuid, a: Answer) -> Result<assessm
             id: Set(Uuid::new_v4()),
             assessment_id: Set(assessment_id),
             question_id: Set(a.question_id),
-            dimension: Set(a.dimension),
-            answer_type: Set(a.answer_type),
+            dimension: Set(a.dimension.as_str().into()),
+            answer_type: Set(a.answer_type.as_str().into()),
             answer_value: Set(a.value),
             answer_text: Set(a.text),
             question_weight: Set(weight),
@@ -155,7 +161,7 @@ pub fn dimension_scores(all: &[answers::Model]) -> [Option<i32>; 5] {
     DIMENSIONS.map(|dim| {
         dimension_score(
             all.iter()
-                .filter(|a| a.dimension == dim)
+                .filter(|a| a.dimension == dim.as_str())
                 .map(|a| (a.answer_value, a.question_weight)),
         )
     })
@@ -217,13 +223,16 @@ pub async fn complete(w: &Write, assessment_id: Uuid) -> Result<assessments::Mod
     let changed = w
         .update::<assessments::Entity>(
             vec![
-                (assessments::Column::Status, Expr::val("completed")),
+                (
+                    assessments::Column::Status,
+                    Expr::val(Status::Completed.as_str()),
+                ),
                 (assessments::Column::CompletedAt, Expr::val(now())),
                 (assessments::Column::UpdatedAt, Expr::val(now())),
             ],
             Condition::all()
                 .add(assessments::Column::Id.eq(assessment_id))
-                .add(Expr::col(assessments::Column::Status).eq("in_progress")),
+                .add(Expr::col(assessments::Column::Status).eq(Status::InProgress.as_str())),
         )
         .await?;
     if changed == 0 {
@@ -286,7 +295,7 @@ pub async fn org_trend(scope: &store::Scope, org: Uuid, months: u32) -> Result<V
     let rows = scope
         .select::<assessments::Entity>()
         .filter(assessments::Column::OrganizationId.eq(org))
-        .filter(assessments::Column::Status.eq("completed"))
+        .filter(assessments::Column::Status.eq(Status::Completed.as_str()))
         .filter(
             assessments::Column::CompletedAt.gte(
                 since

@@ -13,7 +13,7 @@ use auth::policy;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use entity::{
     achievements, courses, daily_activity, enrollments,
-    enums::{AchievementTier, PredictiveKind, TrendDirection, VelocityStatus},
+    enums::{AchievementTier, LeaderboardPrivacy, PredictiveKind, TrendDirection, VelocityStatus},
     learner_velocity_analytics as velocity, point_transactions as tx,
     predictive_analytics_cache as cache, skills, user_achievements, user_points,
     user_preferences as prefs, user_roles, user_skills, users,
@@ -28,10 +28,7 @@ use serde_json::{Value as Json, json};
 use store::{NoticeKind, Reader, Scope, Topic, Write};
 use uuid::Uuid;
 
-use crate::{
-    DomainError, Result, now,
-    rules::{one_of, signed_in},
-};
+use crate::{DomainError, Result, now, rules::signed_in};
 
 /// Points per level: level = 1 + total points / 500 (the demo data's rule;
 /// seed 004 gives `current_level` a default of 1 and no formula).
@@ -42,8 +39,6 @@ pub const MAX_AWARD: i32 = 10_000;
 pub const QUIZ_PASSED_POINTS: i32 = 100;
 /// Seed 004, data retention: "Predictive cache: 48 hours".
 pub const PREDICTIVE_TTL_HOURS: i64 = 48;
-pub const PREDICTIVE_KINDS: [&str; 3] = ["drop_off_risk", "forecast", "recommendations"];
-pub const PRIVACY: [&str; 3] = ["public", "anonymous", "hidden"];
 
 pub fn level_for(total_points: i32) -> i32 {
     1 + Ord::max(total_points, 0) / POINTS_PER_LEVEL
@@ -508,7 +503,7 @@ pub async fn weekly_leaderboard(
         .column(prefs::Column::UserId)
         .from(prefs::Entity)
         .and_where(prefs::Column::TenantId.eq(s.tenant_id()))
-        .and_where(prefs::Column::LeaderboardPrivacy.eq("hidden"))
+        .and_where(prefs::Column::LeaderboardPrivacy.eq(LeaderboardPrivacy::Hidden.as_str()))
         .to_owned();
     let sum = Expr::col(tx::Column::Points).sum();
     let ranking = s
@@ -537,7 +532,7 @@ pub async fn weekly_leaderboard(
     let anonymous = s
         .select_unrestricted::<prefs::Entity>()
         .filter(Expr::col((prefs::Entity, prefs::Column::UserId)).eq(ranked_user()))
-        .filter(prefs::Column::LeaderboardPrivacy.eq("anonymous"))
+        .filter(prefs::Column::LeaderboardPrivacy.eq(LeaderboardPrivacy::Anonymous.as_str()))
         .column(prefs::Column::Id);
     let mut b = s.batch();
     let ranked = b.read::<WeeklyPoints>(
@@ -834,25 +829,22 @@ shape::output_object! {
     }
 }
 
-/// The predictive kind stored as `kind`.
-fn predictive_kind(kind: &str) -> Result<PredictiveKind> {
-    kind.parse()
-        .map_err(|e: entity::enums::UnknownValue| DomainError::BadInput(e.to_string()))
-}
-
 /// The `predictive_analytics_enabled` key of a kind.
-fn preference_key(kind: &str) -> &'static str {
+fn preference_key(kind: PredictiveKind) -> &'static str {
     match kind {
-        "drop_off_risk" => "dropOffRisk",
-        "forecast" => "forecasting",
-        _ => "recommendations",
+        PredictiveKind::DropOffRisk => "dropOffRisk",
+        PredictiveKind::Forecast => "forecasting",
+        PredictiveKind::Recommendations => "recommendations",
     }
 }
 
 /// The learner the insight is about, once the kind is valid and the
 /// learner has not turned it off.
-async fn insight_subject(r: &impl Reader, user_id: Option<Uuid>, kind: &str) -> Result<Uuid> {
-    one_of("kind", kind, &PREDICTIVE_KINDS)?;
+async fn insight_subject(
+    r: &impl Reader,
+    user_id: Option<Uuid>,
+    kind: PredictiveKind,
+) -> Result<Uuid> {
     let user = subject(r, user_id).await?;
     let off = r
         .select_unrestricted::<prefs::Entity>()
@@ -874,8 +866,12 @@ async fn insight_subject(r: &impl Reader, user_id: Option<Uuid>, kind: &str) -> 
 /// `predictiveInsight`: the cached entry while it has not expired
 /// (`expires_at` in the future or unset); otherwise computed afresh (not
 /// stored: reads store nothing — `refreshPredictiveInsight` does).
-pub async fn predictive_insight(s: &Scope, user_id: Option<Uuid>, kind: String) -> Result<Insight> {
-    let user = insight_subject(s, user_id, &kind).await?;
+pub async fn predictive_insight(
+    s: &Scope,
+    user_id: Option<Uuid>,
+    kind: PredictiveKind,
+) -> Result<Insight> {
+    let user = insight_subject(s, user_id, kind).await?;
     let at = now();
     let fresh = s
         .select_unrestricted::<cache::Entity>()
@@ -891,7 +887,7 @@ pub async fn predictive_insight(s: &Scope, user_id: Option<Uuid>, kind: String) 
     if let Some(c) = fresh {
         return Ok(Insight {
             user_id: user,
-            kind: predictive_kind(&kind)?,
+            kind,
             data: c.data,
             confidence_score: c.confidence_score.map_or(0.0, decimal_f64),
             calculated_at: c.calculated_at,
@@ -899,7 +895,7 @@ pub async fn predictive_insight(s: &Scope, user_id: Option<Uuid>, kind: String) 
             cached: true,
         });
     }
-    compute(s, user, &kind).await
+    compute(s, user, kind).await
 }
 
 /// `refreshPredictiveInsight`: computes the insight and upserts the cache
@@ -907,10 +903,10 @@ pub async fn predictive_insight(s: &Scope, user_id: Option<Uuid>, kind: String) 
 pub async fn refresh_predictive_insight(
     w: &Write,
     user_id: Option<Uuid>,
-    kind: String,
+    kind: PredictiveKind,
 ) -> Result<Insight> {
-    let user = insight_subject(w, user_id, &kind).await?;
-    let insight = compute(w, user, &kind).await?;
+    let user = insight_subject(w, user_id, kind).await?;
+    let insight = compute(w, user, kind).await?;
     let confidence = Decimal::from_f64_retain(insight.confidence_score)
         .unwrap_or_default()
         .round_dp(2);
@@ -919,7 +915,7 @@ pub async fn refresh_predictive_insight(
             cache::ActiveModel {
                 id: Set(Uuid::new_v4()),
                 user_id: Set(user),
-                analytics_type: Set(kind.clone()),
+                analytics_type: Set(kind.as_str().into()),
                 data: Set(insight.data.clone()),
                 confidence_score: Set(Some(confidence)),
                 calculated_at: Set(insight.calculated_at),
@@ -967,11 +963,11 @@ async fn open_enrollments(r: &impl Reader, user: Uuid) -> Result<Vec<enrollments
 
 /// The heuristics behind the three kinds, from the learner's activity and
 /// enrollments.
-async fn compute(r: &impl Reader, user: Uuid, kind: &str) -> Result<Insight> {
+async fn compute(r: &impl Reader, user: Uuid, kind: PredictiveKind) -> Result<Insight> {
     let at = now();
     let today = at.date_naive();
     let (data, confidence) = match kind {
-        "drop_off_risk" => {
+        PredictiveKind::DropOffRisk => {
             let days: Vec<NaiveDate> = r
                 .select_unrestricted::<daily_activity::Entity>()
                 .filter(daily_activity::Column::UserId.eq(user))
@@ -1009,7 +1005,7 @@ async fn compute(r: &impl Reader, user: Uuid, kind: &str) -> Result<Insight> {
             });
             (data, 50.0 + (days.len() as f64 * 1.5).min(45.0))
         }
-        "forecast" => match open_enrollments(r, user).await?.into_iter().next() {
+        PredictiveKind::Forecast => match open_enrollments(r, user).await?.into_iter().next() {
             None => (json!({"course_id": null, "on_track": null}), 50.0),
             Some(e) => {
                 let progress = decimal_f64(e.progress_percent);
@@ -1028,7 +1024,7 @@ async fn compute(r: &impl Reader, user: Uuid, kind: &str) -> Result<Insight> {
                 (data, (40.0 + weeks * 5.0).min(90.0))
             }
         },
-        _ => {
+        PredictiveKind::Recommendations => {
             let items: Vec<Json> = open_enrollments(r, user)
                 .await?
                 .into_iter()
@@ -1044,7 +1040,7 @@ async fn compute(r: &impl Reader, user: Uuid, kind: &str) -> Result<Insight> {
     };
     Ok(Insight {
         user_id: user,
-        kind: predictive_kind(kind)?,
+        kind,
         data,
         confidence_score: round2(confidence),
         calculated_at: at,
@@ -1062,7 +1058,7 @@ async fn compute(r: &impl Reader, user: Uuid, kind: &str) -> Result<Insight> {
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PreferencesInput {
-    pub leaderboard_privacy: Option<String>,
+    pub leaderboard_privacy: Option<LeaderboardPrivacy>,
     pub predictive_analytics_enabled: Option<PredictiveSwitches>,
     pub notification_preferences: Option<Json>,
 }
@@ -1098,9 +1094,6 @@ fn notification_settings(v: &Json) -> Result<&serde_json::Map<String, Json>> {
 
 pub async fn update_my_preferences(w: &Write, input: PreferencesInput) -> Result<prefs::Model> {
     let me = signed_in(w.principal(), "change your preferences")?;
-    if let Some(p) = &input.leaderboard_privacy {
-        one_of("leaderboardPrivacy", p, &PRIVACY)?;
-    }
     let notifications = input
         .notification_preferences
         .as_ref()
@@ -1111,7 +1104,7 @@ pub async fn update_my_preferences(w: &Write, input: PreferencesInput) -> Result
         prefs::ActiveModel {
             id: Set(Uuid::new_v4()),
             user_id: Set(me),
-            leaderboard_privacy: Set("public".into()),
+            leaderboard_privacy: Set(LeaderboardPrivacy::Public.as_str().into()),
             predictive_analytics_enabled: Set(
                 json!({"dropOffRisk": true, "forecasting": true, "recommendations": true}),
             ),
@@ -1138,7 +1131,7 @@ pub async fn update_my_preferences(w: &Write, input: PreferencesInput) -> Result
         .ok_or(DomainError::NotFound("preferences"))?;
     let mut set = vec![];
     if let Some(p) = input.leaderboard_privacy {
-        set.push((prefs::Column::LeaderboardPrivacy, Expr::val(p)));
+        set.push((prefs::Column::LeaderboardPrivacy, Expr::val(p.as_str())));
     }
     if let Some(s) = input.predictive_analytics_enabled {
         let mut v = current.predictive_analytics_enabled.clone();

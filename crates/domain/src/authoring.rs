@@ -10,7 +10,11 @@
 
 use std::collections::HashSet;
 
-use entity::{content_blocks as blocks, courses, lessons, quizzes};
+use entity::{
+    content_blocks as blocks, courses,
+    enums::{ContentBlockType, DifficultyLevel, QuestionType},
+    lessons, quizzes,
+};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, EntityTrait, Order, prelude::Json, sea_query::Expr,
 };
@@ -21,7 +25,7 @@ use uuid::Uuid;
 
 use crate::{
     DomainError, Result, now,
-    rules::{bad, positive, signed_in, text},
+    rules::{Texts, bad, positive, signed_in, stored, text, texts},
     uuids,
 };
 
@@ -47,20 +51,13 @@ async fn managed_lesson(w: &Write, lesson_id: Uuid) -> Result<lessons::Model> {
     Ok(lesson)
 }
 
-/// A list of distinct non-empty texts, as a JSON array.
-fn texts(name: &str, v: &[String], max: usize) -> Result<Json> {
-    if v.len() > max {
-        return Err(bad(format!("`{name}` has more than {max} entries")));
-    }
-    let mut out: Vec<String> = vec![];
-    for t in v {
-        let t = text(name, t, 200)?;
-        if !out.contains(&t) {
-            out.push(t);
-        }
-    }
-    Ok(json!(out))
-}
+/// Tags and learning objectives: up to 20 distinct entries of up to 200
+/// characters each.
+const LABELS: Texts = Texts {
+    max_entries: 20,
+    max_chars: 200,
+    distinct: true,
+};
 
 /// Pushes `(col, value)` when the field was given.
 fn set<C, T>(out: &mut Vec<(C, Expr)>, col: C, v: Option<T>)
@@ -81,7 +78,7 @@ pub struct CourseInput {
     pub title: Option<String>,
     pub description: Option<String>,
     pub tags: Option<Vec<String>>,
-    pub difficulty_level: Option<String>,
+    pub difficulty_level: Option<DifficultyLevel>,
     pub estimated_duration: Option<i32>,
 }
 
@@ -110,17 +107,14 @@ fn course_columns(i: &CourseInput) -> Result<Vec<(courses::Column, Expr)>> {
         C::Tags,
         i.tags
             .as_deref()
-            .map(|t| texts("tags", t, 20))
+            .map(|t| texts("tags", t, LABELS))
             .transpose()?,
     );
-    if let Some(d) = &i.difficulty_level
-        && !["beginner", "intermediate", "advanced"].contains(&d.as_str())
-    {
-        return Err(bad(
-            "`difficultyLevel` must be beginner, intermediate or advanced",
-        ));
-    }
-    set(&mut out, C::DifficultyLevel, i.difficulty_level.clone());
+    set(
+        &mut out,
+        C::DifficultyLevel,
+        i.difficulty_level.map(DifficultyLevel::as_str),
+    );
     set(
         &mut out,
         C::EstimatedDuration,
@@ -281,7 +275,7 @@ fn lesson_columns(i: &LessonInput) -> Result<Vec<(lessons::Column, Expr)>> {
         C::LearningObjectives,
         i.learning_objectives
             .as_deref()
-            .map(|t| texts("learningObjectives", t, 20))
+            .map(|t| texts("learningObjectives", t, LABELS))
             .transpose()?,
     );
     set(
@@ -541,48 +535,43 @@ async fn write_prerequisites(w: &Write, lesson_id: Uuid, list: &[Uuid]) -> Resul
 #[serde(rename_all = "camelCase")]
 pub struct ContentBlockInput {
     #[serde(rename = "type")]
-    pub kind: Option<String>,
+    pub kind: Option<ContentBlockType>,
     pub content: Option<Json>,
     pub metadata: Option<Json>,
 }
 
 /// Seed 003's `ContentData` per block type: (key, kind, required).
-fn content_schema(kind: &str) -> Option<&'static [(&'static str, char, bool)]> {
+fn content_schema(kind: ContentBlockType) -> &'static [(&'static str, char, bool)] {
     // kind: 's' string, 'u' http(s) URL, 'n' non-negative number.
-    Some(match kind {
-        "rich_text" => &[("html", 's', true), ("plain_text", 's', true)],
-        "image" => &[
+    match kind {
+        ContentBlockType::RichText => &[("html", 's', true), ("plain_text", 's', true)],
+        ContentBlockType::Image => &[
             ("url", 'u', true),
             ("alt_text", 's', true),
             ("caption", 's', false),
         ],
-        "video" => &[
+        ContentBlockType::Video => &[
             ("url", 'u', true),
             ("thumbnail_url", 'u', false),
             ("duration", 'n', false),
         ],
-        "file" => &[
+        ContentBlockType::File => &[
             ("url", 'u', true),
             ("filename", 's', true),
             ("file_type", 's', true),
             ("file_size", 'n', true),
         ],
-        "youtube" => &[
+        ContentBlockType::Youtube => &[
             ("video_id", 's', true),
             ("title", 's', true),
             ("thumbnail_url", 'u', true),
             ("duration", 'n', true),
         ],
-        _ => return None,
-    })
+    }
 }
 
-fn check_content(kind: &str, content: &Json) -> Result<()> {
-    let Some(schema) = content_schema(kind) else {
-        return Err(bad(
-            "`type` must be rich_text, image, video, file or youtube",
-        ));
-    };
+fn check_content(kind: ContentBlockType, content: &Json) -> Result<()> {
+    let schema = content_schema(kind);
     let Some(obj) = content.as_object() else {
         return Err(bad("`content` must be an object"));
     };
@@ -617,16 +606,16 @@ fn check_content(kind: &str, content: &Json) -> Result<()> {
 /// The validated columns of a block input over `current` (type, content).
 fn block_columns(
     i: &ContentBlockInput,
-    current: (&str, &Json),
+    current: (ContentBlockType, &Json),
 ) -> Result<Vec<(blocks::Column, Expr)>> {
     use blocks::Column as C;
-    let kind = i.kind.as_deref().unwrap_or(current.0);
+    let kind = i.kind.unwrap_or(current.0);
     check_content(kind, i.content.as_ref().unwrap_or(current.1))?;
     if i.metadata.as_ref().is_some_and(|m| !m.is_object()) {
         return Err(bad("`metadata` must be an object"));
     }
     let mut out = vec![];
-    set(&mut out, C::Type, i.kind.clone());
+    set(&mut out, C::Type, i.kind.map(ContentBlockType::as_str));
     set(&mut out, C::Content, i.content.clone());
     set(&mut out, C::Metadata, i.metadata.clone());
     Ok(out)
@@ -639,7 +628,7 @@ pub async fn create_content_block(
     input: ContentBlockInput,
 ) -> Result<blocks::Model> {
     managed_lesson(w, lesson_id).await?;
-    let (Some(kind), Some(content)) = (&input.kind, &input.content) else {
+    let (Some(kind), Some(content)) = (input.kind, &input.content) else {
         return Err(bad("`type` and `content` are required"));
     };
     let cols = block_columns(&input, (kind, content))?;
@@ -650,7 +639,7 @@ pub async fn create_content_block(
         .insert(blocks::ActiveModel {
             id: Set(Uuid::new_v4()),
             lesson_id: Set(lesson_id),
-            r#type: Set(kind.clone()),
+            r#type: Set(kind.as_str().into()),
             content: Set(content.clone()),
             order_index: Set(order),
             metadata: Set(json!({})),
@@ -676,7 +665,7 @@ pub async fn update_content_block(
     input: ContentBlockInput,
 ) -> Result<blocks::Model> {
     let block = managed_block(w, block_id).await?;
-    let cols = block_columns(&input, (&block.r#type, &block.content))?;
+    let cols = block_columns(&input, (stored(&block.r#type)?, &block.content))?;
     apply::<blocks::Entity>(w, block_id, cols, blocks::Column::UpdatedAt).await
 }
 
@@ -795,25 +784,26 @@ fn check_questions(v: &Json) -> Result<()> {
             Some(_) => return Err(bad(at("`options` must be a list of strings"))),
         };
         let answer = s("correct_answer");
-        match (s("type"), answer) {
-            (Some("multiple_choice"), Some(a)) if options.len() >= 2 && options.contains(&a) => {}
-            (Some("multiple_choice"), _) => {
+        use QuestionType as Q;
+        match (s("type").and_then(|t| t.parse::<Q>().ok()), answer) {
+            (Some(Q::MultipleChoice), Some(a)) if options.len() >= 2 && options.contains(&a) => {}
+            (Some(Q::MultipleChoice), _) => {
                 return Err(bad(at(
                     "multiple choice needs 2+ options including `correct_answer`",
                 )));
             }
-            (Some("true_false"), Some("true" | "false")) => {}
-            (Some("true_false"), _) => {
+            (Some(Q::TrueFalse), Some("true" | "false")) => {}
+            (Some(Q::TrueFalse), _) => {
                 return Err(bad(at(
                     "true/false needs `correct_answer` \"true\" or \"false\"",
                 )));
             }
-            (Some("short_answer"), Some(_)) => {}
-            (Some("short_answer"), None) => {
+            (Some(Q::ShortAnswer), Some(_)) => {}
+            (Some(Q::ShortAnswer), None) => {
                 return Err(bad(at("short answer needs `correct_answer`")));
             }
-            (Some("essay"), _) => {}
-            _ => {
+            (Some(Q::Essay), _) => {}
+            (None, _) => {
                 return Err(bad(at(
                     "`type` must be multiple_choice, true_false, short_answer or essay",
                 )));

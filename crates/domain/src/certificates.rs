@@ -6,7 +6,9 @@
 use auth::policy::{is_admin, is_staff};
 use chrono::NaiveDate;
 use entity::{
-    adaptability_assessments as assessments, certificates, tenants, workshop_registrations as reg,
+    adaptability_assessments as assessments, certificates,
+    enums::{AdaptabilityAssessmentStatus, CertificateType},
+    tenants, workshop_registrations as reg,
 };
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, sea_query::Expr};
 use store::{NoticeKind, Reader, Topic, Write};
@@ -14,10 +16,8 @@ use uuid::Uuid;
 
 use crate::{
     Result, now,
-    rules::{bad, conflict, forbidden, managed_workshop, member, one_of},
+    rules::{bad, conflict, forbidden, managed_workshop, member, stored},
 };
-
-pub const CERTIFICATE_TYPES: &[&str] = &["workshop", "program", "assessment"];
 
 /// The seed's certificate number: `CERT-{TYPE}-{YYYYMMDD}-{UUID}`.
 pub fn certificate_number(certificate_type: &str, issued: NaiveDate, id: Uuid) -> String {
@@ -31,7 +31,7 @@ pub fn certificate_number(certificate_type: &str, issued: NaiveDate, id: Uuid) -
 /// A certificate to insert (checked by the caller).
 pub(crate) struct Grant {
     pub user_id: Uuid,
-    pub certificate_type: &'static str,
+    pub certificate_type: CertificateType,
     pub workshop_id: Option<Uuid>,
     pub assessment_id: Option<Uuid>,
     pub skills: serde_json::Value,
@@ -44,7 +44,7 @@ pub(crate) struct Grant {
 pub(crate) async fn issue(w: &Write, g: Grant) -> Result<certificates::Model> {
     let id = Uuid::new_v4();
     let today = chrono::Utc::now().date_naive();
-    let number = certificate_number(g.certificate_type, today, id);
+    let number = certificate_number(g.certificate_type.as_str(), today, id);
     let website = w
         .select_unrestricted::<tenants::Entity>()
         .one()
@@ -54,7 +54,7 @@ pub(crate) async fn issue(w: &Write, g: Grant) -> Result<certificates::Model> {
     let am = certificates::ActiveModel {
         id: Set(id),
         user_id: Set(g.user_id),
-        certificate_type: Set(g.certificate_type.into()),
+        certificate_type: Set(g.certificate_type.as_str().into()),
         workshop_id: Set(g.workshop_id),
         assessment_id: Set(g.assessment_id),
         verification_url: Set(
@@ -85,7 +85,7 @@ pub(crate) async fn issue(w: &Write, g: Grant) -> Result<certificates::Model> {
 #[derive(Debug)]
 pub struct NewCertificate {
     pub user_id: Uuid,
-    pub certificate_type: String,
+    pub certificate_type: CertificateType,
     pub workshop_id: Option<Uuid>,
     pub assessment_id: Option<Uuid>,
     pub skills: Vec<String>,
@@ -101,20 +101,17 @@ pub async fn issue_certificate(w: &Write, c: NewCertificate) -> Result<certifica
     if !is_staff(w.principal()) {
         return Err(forbidden("only instructors and admins issue certificates"));
     }
-    one_of("certificateType", &c.certificate_type, CERTIFICATE_TYPES)?;
-    let kind: &'static str = match c.certificate_type.as_str() {
-        "workshop" => "workshop",
-        "program" => "program",
-        _ => "assessment",
+    let kind = c.certificate_type;
+    let fits = match kind {
+        CertificateType::Workshop => c.workshop_id.is_some() && c.assessment_id.is_none(),
+        CertificateType::Assessment => c.workshop_id.is_none() && c.assessment_id.is_some(),
+        CertificateType::Program => c.workshop_id.is_none() && c.assessment_id.is_none(),
     };
-    match (kind, c.workshop_id, c.assessment_id) {
-        ("workshop", Some(_), None) | ("assessment", None, Some(_)) | ("program", None, None) => {}
-        _ => {
-            return Err(bad(
-                "a workshop certificate names a workshop, an assessment certificate an assessment, \
-                 a program certificate neither",
-            ));
-        }
+    if !fits {
+        return Err(bad(
+            "a workshop certificate names a workshop, an assessment certificate an assessment, \
+             a program certificate neither",
+        ));
     }
     if c.skills.len() > 50 || c.skills.iter().any(|s| s.trim().is_empty()) {
         return Err(bad("skills must be at most 50 non-blank entries"));
@@ -133,7 +130,12 @@ pub async fn issue_certificate(w: &Write, c: NewCertificate) -> Result<certifica
             .filter(reg::Column::UserId.eq(recipient))
             .one()
             .await?;
-        let Some(r) = r.filter(|r| r.attended && r.status != "cancelled") else {
+        let attended = match &r {
+            // A cancelled registration gave its seat, and its claim, back.
+            Some(r) if r.attended => crate::workshops::holds_seat(stored(&r.status)?),
+            _ => false,
+        };
+        let Some(r) = r.filter(|_| attended) else {
             return Err(conflict("the recipient did not attend the workshop"));
         };
         let held = w
@@ -156,7 +158,13 @@ pub async fn issue_certificate(w: &Write, c: NewCertificate) -> Result<certifica
     if let Some(assessment_id) = c.assessment_id {
         let a = crate::visible::<assessments::Entity>(w, assessment_id, "adaptability assessment")
             .await?;
-        if a.user_id != recipient || a.status != "completed" {
+        let completed = match stored(&a.status)? {
+            AdaptabilityAssessmentStatus::Completed => true,
+            AdaptabilityAssessmentStatus::InProgress | AdaptabilityAssessmentStatus::Abandoned => {
+                false
+            }
+        };
+        if a.user_id != recipient || !completed {
             return Err(conflict(
                 "the assessment is not the recipient's completed assessment",
             ));

@@ -7,7 +7,10 @@
 //! item) *before* ranking, then ranks by cosine similarity in Rust: an
 //! exact search, never over a chunk the caller may not read.
 
-use entity::{clients, coaches, data_chunks as chunks, data_items as items};
+use entity::{
+    clients, coaches, data_chunks as chunks, data_items as items,
+    enums::{DataType, Visibility},
+};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Order,
@@ -18,17 +21,14 @@ use uuid::Uuid;
 
 use crate::{
     DomainError, Result, now,
-    rules::{bad, insert_unique, non_negative, one_of, signed_in},
+    rules::{bad, insert_unique, non_negative, signed_in},
 };
-
-const DATA_TYPES: &[&str] = &["transcript", "assessment", "coaching_model", "company_doc"];
-const VISIBILITY: &[&str] = &["private", "coach_only", "org_visible", "public"];
 
 /// A new data item.
 #[derive(Debug)]
 pub struct NewDataItem {
-    pub data_type: String,
-    pub visibility_level: String,
+    pub data_type: DataType,
+    pub visibility_level: Visibility,
     pub raw_content: Option<String>,
     /// The client it is about (must be visible to the caller); its
     /// organization becomes the item's.
@@ -49,8 +49,6 @@ async fn my_coach(w: &Write, user: Uuid) -> Result<Option<coaches::Model>> {
 pub async fn create_data_item(w: &Write, item: NewDataItem) -> Result<items::Model> {
     let user = signed_in(w.principal(), "record data")?;
     let p = w.principal();
-    let data_type = one_of("dataType", &item.data_type, DATA_TYPES)?;
-    let visibility = one_of("visibilityLevel", &item.visibility_level, VISIBILITY)?;
     if item.metadata.as_ref().is_some_and(|m| !m.is_object()) {
         return Err(DomainError::BadInput(
             "metadata must be a JSON object".into(),
@@ -72,12 +70,12 @@ pub async fn create_data_item(w: &Write, item: NewDataItem) -> Result<items::Mod
     let at = now();
     let am = items::ActiveModel {
         id: Set(Uuid::new_v4()),
-        data_type: Set(data_type),
+        data_type: Set(item.data_type.as_str().into()),
         coach_id: Set(my_coach(w, user).await?.map(|c| c.id)),
         client_id: Set(item.client_id),
         client_organization_id: Set(org),
         created_by_user_id: Set(Some(user)),
-        visibility_level: Set(visibility),
+        visibility_level: Set(item.visibility_level.as_str().into()),
         raw_content: Set(item.raw_content),
         metadata: Set(item.metadata),
         created_at: Set(at),
@@ -202,12 +200,9 @@ pub async fn similar_chunks(
     s: &Scope,
     query: Vec<f64>,
     first: usize,
-    visibility: Vec<String>,
+    visibility: Vec<Visibility>,
 ) -> Result<Vec<ChunkMatch>> {
     let qnorm = embedding(&query)?;
-    for v in &visibility {
-        one_of("visibility", v, VISIBILITY)?;
-    }
     let mut sel = s
         .select::<chunks::Entity>()
         .filter(chunks::Column::Embedding.is_not_null());
@@ -218,7 +213,10 @@ pub async fn similar_chunks(
                     .column(items::Column::Id)
                     .from(items::Entity)
                     .and_where(Expr::col(items::Column::TenantId).eq(s.tenant_id()))
-                    .and_where(Expr::col(items::Column::VisibilityLevel).is_in(visibility))
+                    .and_where(
+                        Expr::col(items::Column::VisibilityLevel)
+                            .is_in(visibility.iter().map(|v| v.as_str())),
+                    )
                     .to_owned(),
             ),
         );

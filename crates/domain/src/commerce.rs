@@ -3,7 +3,11 @@
 //! part — never more than was paid. Certificates are in `certificates`.
 
 use auth::policy::is_admin;
-use entity::{engagements, payments, user_roles, workshop_registrations as reg};
+use entity::{
+    engagements,
+    enums::{EngagementStatus, PaymentProvider, PaymentStatus, PaymentType, RegistrationStatus},
+    payments, user_roles, workshop_registrations as reg,
+};
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, prelude::Decimal, sea_query::Expr};
 use store::{Reader, Write};
 use uuid::Uuid;
@@ -12,10 +16,8 @@ use crate::{
     Result,
     decimal::{Least, checked},
     now,
-    rules::{admin_only, bad, conflict, forbidden, insert_unique, one_of},
+    rules::{admin_only, bad, conflict, forbidden, insert_unique, stored},
 };
-
-pub const PROVIDERS: &[&str] = &["stripe", "paypal", "manual"];
 
 /// What a payment is for.
 #[derive(Debug, Clone, Copy)]
@@ -29,7 +31,7 @@ pub struct NewPayment {
     pub target: PaymentFor,
     pub amount: Decimal,
     pub currency: String,
-    pub provider: String,
+    pub provider: PaymentProvider,
     pub transaction_id: Option<String>,
     pub invoice_number: Option<String>,
     pub metadata: Option<serde_json::Value>,
@@ -61,7 +63,6 @@ pub async fn create_payment(w: &Write, p: NewPayment) -> Result<payments::Model>
     if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_alphabetic()) {
         return Err(bad("currency must be a 3-letter ISO 4217 code"));
     }
-    one_of("provider", &p.provider, PROVIDERS)?;
     let metadata = p.metadata.unwrap_or_else(|| serde_json::json!({}));
     if !metadata.is_object() {
         return Err(bad("metadata must be a JSON object"));
@@ -77,13 +78,16 @@ pub async fn create_payment(w: &Write, p: NewPayment) -> Result<payments::Model>
                     "only the registrant or an admin pays for a registration",
                 ));
             }
-            if !matches!(r.status.as_str(), "registered" | "completed") {
-                return Err(conflict("the registration is cancelled"));
+            match stored(&r.status)? {
+                RegistrationStatus::Registered | RegistrationStatus::Completed => {}
+                RegistrationStatus::Cancelled | RegistrationStatus::NoShow => {
+                    return Err(conflict("the registration is cancelled"));
+                }
             }
             (
                 r.user_id,
                 organization_of(w, r.user_id).await?,
-                "workshop",
+                PaymentType::Workshop,
                 r.workshop_id,
                 Some(r),
             )
@@ -95,16 +99,31 @@ pub async fn create_payment(w: &Write, p: NewPayment) -> Result<payments::Model>
                     "only the engagement's client or an admin pays for it",
                 ));
             }
-            if e.status == "cancelled" {
-                return Err(conflict("the engagement is cancelled"));
+            match stored(&e.status)? {
+                EngagementStatus::Cancelled => {
+                    return Err(conflict("the engagement is cancelled"));
+                }
+                EngagementStatus::Pending
+                | EngagementStatus::Active
+                | EngagementStatus::Paused
+                | EngagementStatus::Completed => {}
             }
-            (e.client_id, e.organization_id, "engagement", e.id, None)
+            (
+                e.client_id,
+                e.organization_id,
+                PaymentType::Engagement,
+                e.id,
+                None,
+            )
         }
     };
     if let Some(r) = &registration {
         let open = w
             .select_unrestricted::<payments::Entity>()
-            .filter(payments::Column::Status.is_in(["pending", "succeeded"]))
+            .filter(payments::Column::Status.is_in([
+                PaymentStatus::Pending.as_str(),
+                PaymentStatus::Succeeded.as_str(),
+            ]))
             .filter(payments::Column::Id.eq(r.payment_id.unwrap_or(Uuid::nil())))
             .count()
             .await?;
@@ -119,10 +138,10 @@ pub async fn create_payment(w: &Write, p: NewPayment) -> Result<payments::Model>
         organization_id: Set(org),
         amount: Set(amount),
         currency: Set(currency),
-        provider: Set(p.provider),
+        provider: Set(p.provider.as_str().into()),
         transaction_id: Set(p.transaction_id.filter(|t| !t.trim().is_empty())),
-        status: Set("pending".into()),
-        payment_type: Set(kind.into()),
+        status: Set(PaymentStatus::Pending.as_str().into()),
+        payment_type: Set(kind.as_str().into()),
         related_entity_id: Set(Some(related)),
         invoice_number: Set(p.invoice_number.filter(|t| !t.trim().is_empty())),
         metadata: Set(metadata),
@@ -170,13 +189,13 @@ fn with_meta(mut m: serde_json::Value, key: &str, value: serde_json::Value) -> s
 async fn settle(
     w: &Write,
     id: Uuid,
-    to: &str,
+    to: PaymentStatus,
     extra: Vec<(payments::Column, Expr)>,
 ) -> Result<payments::Model> {
     admin_only(w.principal(), "change a payment's status")?;
     payment(w, id).await?;
     let mut set = vec![
-        (payments::Column::Status, Expr::val(to)),
+        (payments::Column::Status, Expr::val(to.as_str())),
         (payments::Column::UpdatedAt, Expr::val(now())),
     ];
     set.extend(extra);
@@ -185,7 +204,7 @@ async fn settle(
             set,
             Condition::all()
                 .add(payments::Column::Id.eq(id))
-                .add(payments::Column::Status.eq("pending")),
+                .add(payments::Column::Status.eq(PaymentStatus::Pending.as_str())),
         )
         .await?;
     if changed == 0 {
@@ -205,7 +224,7 @@ pub async fn complete_payment(
         .filter(|t| !t.trim().is_empty())
         .map(|t| vec![(payments::Column::TransactionId, Expr::val(Some(t)))])
         .unwrap_or_default();
-    settle(w, id, "succeeded", extra).await
+    settle(w, id, PaymentStatus::Succeeded, extra).await
 }
 
 /// Admins: a pending payment failed; the reason goes to its metadata.
@@ -219,7 +238,7 @@ pub async fn fail_payment(w: &Write, id: Uuid, reason: Option<String>) -> Result
         )],
         None => vec![],
     };
-    settle(w, id, "failed", extra).await
+    settle(w, id, PaymentStatus::Failed, extra).await
 }
 
 /// Admins refund a succeeded payment, in full (`amount` omitted: what is
@@ -253,7 +272,10 @@ pub async fn refund_payment(
             vec![(payments::Column::UpdatedAt, Expr::val(now()))],
             Condition::all()
                 .add(payments::Column::Id.eq(id))
-                .add(payments::Column::Status.is_in(["succeeded", "refunded"])),
+                .add(payments::Column::Status.is_in([
+                    PaymentStatus::Succeeded.as_str(),
+                    PaymentStatus::Refunded.as_str(),
+                ])),
         )
         .await?;
     if locked == 0 {
@@ -276,7 +298,10 @@ pub async fn refund_payment(
     }
     w.update::<payments::Entity>(
         vec![
-            (payments::Column::Status, Expr::val("refunded")),
+            (
+                payments::Column::Status,
+                Expr::val(PaymentStatus::Refunded.as_str()),
+            ),
             (payments::Column::RefundAmount, Expr::val(Some(total))),
             (payments::Column::RefundedAt, Expr::val(now())),
             (payments::Column::Metadata, Expr::val(meta)),

@@ -16,7 +16,8 @@ use std::collections::{HashMap, HashSet};
 
 use entity::{
     assessment_questions as questions, competency_display_names as display_names,
-    competency_leverage_strengths as leverage, enums::ResourceType,
+    competency_leverage_strengths as leverage,
+    enums::{AssessmentLevel, InsightType, ResourceType},
     framework_assessments as assessments, learning_path_categories as categories,
     learning_resources as resources, skill_tags, tag_actions, tag_insights,
     user_attempts as attempts, user_responses as responses,
@@ -42,7 +43,7 @@ const DEFAULT_CONTEXT: &str = "beginner";
 /// The level of an assessment none of whose questions names one: the level
 /// `get_learning_paths_for_assessment` always filters to (its body fixes
 /// `'core-i'`, the only level the seed had).
-pub const DEFAULT_LEVEL: &str = "core-i";
+pub const DEFAULT_LEVEL: &str = AssessmentLevel::CoreI.as_str();
 
 /// One answer of a submission.
 #[derive(Clone, Debug)]
@@ -661,10 +662,14 @@ fn insights(s: &Scored, rows: &mut Rows, reads: InsightReads) -> Result<Insights
         }
         for t in &tags {
             let weak = s.weak.contains(&t.competency_area);
-            let kind = if weak { "weakness" } else { "strength" };
+            let kind = if weak {
+                InsightType::Weakness
+            } else {
+                InsightType::Strength
+            };
             if let Some(i) = texts
                 .iter()
-                .find(|i| i.skill_tag_id == t.id && i.insight_type == kind)
+                .find(|i| i.skill_tag_id == t.id && i.insight_type == kind.as_str())
             {
                 let insight = TagInsight {
                     skill_tag: t.name.clone(),

@@ -3,7 +3,8 @@
 //! on the quiz kept up to date — all in one write transaction.
 
 use entity::{
-    assessment_attempts as attempts, courses, enrollments, lessons, quizzes, student_progress,
+    assessment_attempts as attempts, courses, enrollments, enums::QuestionType, lessons, quizzes,
+    student_progress,
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -96,9 +97,15 @@ fn grade(questions: &Json, answers: &Json) -> Graded {
         let expected = q.get("correct_answer").and_then(answer_text);
         let given = answers.get(id.as_str()).and_then(answer_text);
         let correct = match (&expected, &given) {
-            (Some(e), Some(g)) => match q.get("type").and_then(Json::as_str) {
-                Some("short_answer") => e.trim().to_lowercase() == g.trim().to_lowercase(),
-                _ => e == g,
+            (Some(e), Some(g)) => match q.get("type").and_then(Json::as_str).map(str::parse) {
+                Some(Ok(QuestionType::ShortAnswer)) => {
+                    e.trim().to_lowercase() == g.trim().to_lowercase()
+                }
+                Some(Ok(
+                    QuestionType::MultipleChoice | QuestionType::TrueFalse | QuestionType::Essay,
+                ))
+                | Some(Err(_))
+                | None => e == g,
             },
             _ => false,
         };
@@ -317,16 +324,7 @@ async fn record_progress(
         .await?;
     match existing {
         Some(row) => {
-            let (status, completion): (Expr, Expr) = if passed {
-                (Expr::val("completed"), Expr::val(100))
-            } else {
-                (
-                    Expr::case(Expr::col(sp::Column::Status).eq("completed"), "completed")
-                        .finally("in_progress")
-                        .into(),
-                    Expr::col(sp::Column::CompletionPercentage),
-                )
-            };
+            let (status, completion) = crate::progress::progressed(passed);
             w.update::<sp::Entity>(
                 vec![
                     (
@@ -363,7 +361,7 @@ async fn record_progress(
                 course_id: Set(course_id),
                 lesson_id: Set(lesson_id),
                 assessment_id: Set(Some(quiz_id)),
-                status: Set(if passed { "completed" } else { "in_progress" }.into()),
+                status: Set(crate::progress::first_status(passed).as_str().into()),
                 completion_percentage: Set(if passed { 100 } else { 0 }),
                 last_accessed: Set(Some(at)),
                 time_spent: Set(time_spent),

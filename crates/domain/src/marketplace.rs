@@ -17,9 +17,13 @@
 //!   the approved expert reviews. Workshops average their approved reviews.
 
 use entity::{
-    engagement_sessions as sessions, engagements, review_votes as votes, reviews,
-    talent_profiles as profiles, talent_testimonials as testimonials, workshop_registrations,
-    workshops,
+    engagement_sessions as sessions, engagements,
+    enums::{
+        Availability, CoachingStyle, EngagementStatus, RegistrationStatus, ReviewStatus,
+        ReviewType, SessionStatus, SessionType, TransformationStage,
+    },
+    review_votes as votes, reviews, talent_profiles as profiles,
+    talent_testimonials as testimonials, workshop_registrations, workshops,
 };
 use sea_orm::{
     ActiveValue::{NotSet, Set},
@@ -36,15 +40,10 @@ use crate::{
     decimal::{Least, checked},
     now,
     rules::{
-        ANY_LENGTH, admin_only, insert_unique, non_negative, one_of, percent, signed_in, text,
+        ANY_LENGTH, Texts, admin_only, insert_unique, non_negative, percent, signed_in, stored,
+        text, texts,
     },
 };
-
-const AVAILABILITY: &[&str] = &["available", "limited", "booked"];
-const COACHING_STYLES: &[&str] = &["directive", "facilitative", "hybrid"];
-const STAGES: &[&str] = &["assess", "reframe", "embed", "scale"];
-const SESSION_TYPES: &[&str] = &["coaching", "workshop", "consultation", "follow_up"];
-const ENGAGEMENT_STATUSES: &[&str] = &["pending", "active", "paused", "completed", "cancelled"];
 
 /// The average of `xs`, to 2 places (half away from zero, as SQL's round()).
 pub fn average(xs: &[i32]) -> Decimal {
@@ -93,16 +92,20 @@ pub fn workshop_rating(approved_reviews: &[i32]) -> Rating {
 
 /// Whether a session's hours count towards its engagement's `hours_used`:
 /// the completed ones, by their `duration_hours`.
-pub fn counts_hours(session_status: &str) -> bool {
-    session_status == "completed"
+pub fn counts_hours(session_status: SessionStatus) -> bool {
+    match session_status {
+        SessionStatus::Completed => true,
+        SessionStatus::Scheduled | SessionStatus::Cancelled | SessionStatus::NoShow => false,
+    }
 }
 
-/// An engagement's `hours_used` from its sessions `(status, duration)`.
+/// An engagement's `hours_used` from its sessions `(status, duration)`
+/// (a status that is not a [`SessionStatus`] counts nothing).
 /// [`complete_session`] keeps it so, one atomic addition per completion.
 pub fn hours_used<'a>(sessions: impl IntoIterator<Item = (&'a str, Option<Decimal>)>) -> Decimal {
     sessions
         .into_iter()
-        .filter(|(status, _)| counts_hours(status))
+        .filter(|(status, _)| status.parse().is_ok_and(counts_hours))
         .filter_map(|(_, hours)| hours)
         .sum()
 }
@@ -121,8 +124,8 @@ pub async fn recompute_expert_rating(w: &Write, expert: Uuid) -> Result<()> {
         .collect();
     let reviewed: Vec<i32> = w
         .select_unrestricted::<reviews::Entity>()
-        .filter(reviews::Column::Status.eq("approved"))
-        .filter(reviews::Column::ReviewType.eq("expert"))
+        .filter(reviews::Column::Status.eq(ReviewStatus::Approved.as_str()))
+        .filter(reviews::Column::ReviewType.eq(ReviewType::Expert.as_str()))
         .filter(reviews::Column::ExpertId.eq(expert))
         .all()
         .await?
@@ -147,8 +150,8 @@ pub async fn recompute_expert_rating(w: &Write, expert: Uuid) -> Result<()> {
 async fn recompute_workshop_rating(w: &Write, workshop: Uuid) -> Result<()> {
     let ratings: Vec<i32> = w
         .select_unrestricted::<reviews::Entity>()
-        .filter(reviews::Column::Status.eq("approved"))
-        .filter(reviews::Column::ReviewType.eq("workshop"))
+        .filter(reviews::Column::Status.eq(ReviewStatus::Approved.as_str()))
+        .filter(reviews::Column::ReviewType.eq(ReviewType::Workshop.as_str()))
         .filter(reviews::Column::WorkshopId.eq(workshop))
         .all()
         .await?
@@ -191,32 +194,17 @@ pub struct ProfileInput {
     pub bio: Option<String>,
     pub expertise: Option<Vec<String>>,
     pub industries: Option<Vec<String>>,
-    pub transformation_stages: Option<Vec<String>>,
-    pub coaching_style: Option<String>,
+    pub transformation_stages: Option<Vec<TransformationStage>>,
+    pub coaching_style: Option<CoachingStyle>,
     pub years_experience: Option<i32>,
     pub transformation_success_rate: Option<i32>,
     pub behavior_change_score: Option<i32>,
     pub client_retention_rate: Option<i32>,
     pub cultures_transformed: Option<i32>,
     pub hourly_rate: Option<Decimal>,
-    pub availability: Option<String>,
+    pub availability: Option<Availability>,
     pub is_public: Option<bool>,
     pub accepting_clients: Option<bool>,
-}
-
-/// A list of distinct, trimmed, non-empty strings as a JSON array.
-fn string_list(field: &str, v: Vec<String>, allowed: Option<&[&str]>) -> Result<serde_json::Value> {
-    let mut out: Vec<String> = Vec::new();
-    for s in v {
-        let s = text(field, &s, ANY_LENGTH)?;
-        if let Some(allowed) = allowed {
-            one_of(field, &s, allowed)?;
-        }
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    }
-    Ok(serde_json::json!(out))
 }
 
 /// Sets `$field` of the active model from `$v` when given.
@@ -239,24 +227,21 @@ pub async fn upsert_profile(w: &Write, input: ProfileInput) -> Result<profiles::
     let i = input;
     let expertise = i
         .expertise
-        .map(|v| string_list("expertise", v, None))
+        .map(|v| texts("expertise", &v, Texts::DISTINCT))
         .transpose()?;
     let industries = i
         .industries
-        .map(|v| string_list("industries", v, None))
+        .map(|v| texts("industries", &v, Texts::DISTINCT))
         .transpose()?;
     let stages = i
         .transformation_stages
-        .map(|v| string_list("transformationStages", v, Some(STAGES)))
+        .map(|v| {
+            let v: Vec<String> = v.iter().map(|s| s.as_str().to_owned()).collect();
+            texts("transformationStages", &v, Texts::DISTINCT)
+        })
         .transpose()?;
-    let style = i
-        .coaching_style
-        .map(|s| one_of("coachingStyle", &s, COACHING_STYLES))
-        .transpose()?;
-    let availability = i
-        .availability
-        .map(|s| one_of("availability", &s, AVAILABILITY))
-        .transpose()?;
+    let style = i.coaching_style.map(|s| s.as_str().to_owned());
+    let availability = i.availability.map(|s| s.as_str().to_owned());
     let rate = i
         .hourly_rate
         .map(|r| {
@@ -408,7 +393,7 @@ pub struct TalentSearch {
     pub min_rating: Option<Decimal>,
     /// Any of these availabilities; `None`: no condition. An empty list
     /// matches none, like an empty `expertise` (and SQL's `IN ()`).
-    pub availability: Option<Vec<String>>,
+    pub availability: Option<Vec<Availability>>,
     pub first: u64,
 }
 
@@ -417,9 +402,6 @@ pub struct TalentSearch {
 /// statement, through the caller's read rules; none for an empty
 /// `expertise` or `availability` list.
 pub async fn search_talent(s: &Scope, q: TalentSearch) -> Result<Vec<profiles::Model>> {
-    for a in q.availability.iter().flatten() {
-        one_of("availability", a, AVAILABILITY)?;
-    }
     if let Some(r) = q.min_rating
         && !(Decimal::ZERO..=Decimal::from(5)).contains(&r)
     {
@@ -448,7 +430,8 @@ pub async fn search_talent(s: &Scope, q: TalentSearch) -> Result<Vec<profiles::M
         sel = sel.filter(profiles::Column::Rating.gte(r));
     }
     if let Some(availability) = q.availability {
-        sel = sel.filter(profiles::Column::Availability.is_in(availability));
+        sel = sel
+            .filter(profiles::Column::Availability.is_in(availability.iter().map(|a| a.as_str())));
     }
     Ok(sel
         .order_by(profiles::Column::Rating, Order::Desc)
@@ -547,14 +530,18 @@ pub async fn create_engagement(
             )?),
             None => profile.hourly_rate,
         }),
-        status: Set("pending".into()),
+        status: Set(EngagementStatus::Pending.as_str().into()),
         deliverables: Set(json_array("deliverables", e.deliverables)?),
         milestones: Set(json_array("milestones", e.milestones)?),
         created_at: Set(now()),
         updated_at: Set(now()),
         ..Default::default()
     };
-    if !profile.accepting_clients || profile.availability == "booked" {
+    let booked = match stored(&profile.availability)? {
+        Availability::Booked => true,
+        Availability::Available | Availability::Limited => false,
+    };
+    if !profile.accepting_clients || booked {
         return Err(DomainError::Conflict(
             "the expert is not accepting clients".into(),
         ));
@@ -576,6 +563,19 @@ async fn party_engagement(w: &Write, id: Uuid, what: &str) -> Result<(engagement
     Ok((e, expert))
 }
 
+/// Where an engagement in `from` may go: pending → active / cancelled,
+/// active → paused / completed / cancelled, paused → active / cancelled;
+/// completed and cancelled are final.
+pub fn engagement_moves(from: EngagementStatus) -> &'static [EngagementStatus] {
+    use EngagementStatus as S;
+    match from {
+        S::Pending => &[S::Active, S::Cancelled],
+        S::Active => &[S::Paused, S::Completed, S::Cancelled],
+        S::Paused => &[S::Active, S::Cancelled],
+        S::Completed | S::Cancelled => &[],
+    }
+}
+
 /// Moves an engagement along pending → active (the expert accepts; admins
 /// too) / cancelled, active → paused / completed / cancelled, paused →
 /// active / cancelled (seed 001: "both parties update"). `CONFLICT` for any
@@ -583,24 +583,17 @@ async fn party_engagement(w: &Write, id: Uuid, what: &str) -> Result<(engagement
 pub async fn set_engagement_status(
     w: &Write,
     engagement_id: Uuid,
-    status: String,
+    status: EngagementStatus,
 ) -> Result<engagements::Model> {
-    let status = one_of("status", &status, ENGAGEMENT_STATUSES)?;
     let (e, is_expert) = party_engagement(w, engagement_id, "change its status").await?;
-    let allowed = match e.status.as_str() {
-        "pending" => ["active", "cancelled"].as_slice(),
-        "active" => &["paused", "completed", "cancelled"],
-        "paused" => &["active", "cancelled"],
-        _ => &[],
-    };
-    if !allowed.contains(&status.as_str()) {
+    let from = stored::<EngagementStatus>(&e.status)?;
+    if !engagement_moves(from).contains(&status) {
         return Err(DomainError::Conflict(format!(
-            "an engagement cannot go from {} to {status}",
-            e.status
+            "an engagement cannot go from {from} to {status}"
         )));
     }
-    if e.status == "pending"
-        && status == "active"
+    if from == EngagementStatus::Pending
+        && status == EngagementStatus::Active
         && !is_expert
         && !auth::policy::is_admin(w.principal())
     {
@@ -611,7 +604,7 @@ pub async fn set_engagement_status(
     let changed = w
         .update::<engagements::Entity>(
             vec![
-                (engagements::Column::Status, Expr::val(status)),
+                (engagements::Column::Status, Expr::val(status.as_str())),
                 (engagements::Column::UpdatedAt, Expr::val(now())),
             ],
             Condition::all()
@@ -632,16 +625,17 @@ pub async fn set_engagement_status(
 pub async fn schedule_session(
     w: &Write,
     engagement_id: Uuid,
-    session_type: String,
+    session_type: SessionType,
     scheduled_at: DateTimeWithTimeZone,
 ) -> Result<sessions::Model> {
-    let session_type = one_of("sessionType", &session_type, SESSION_TYPES)?;
     let (e, _) = party_engagement(w, engagement_id, "schedule its sessions").await?;
-    if !["pending", "active"].contains(&e.status.as_str()) {
-        return Err(DomainError::Conflict(format!(
-            "the engagement is {}",
-            e.status
-        )));
+    match stored(&e.status)? {
+        EngagementStatus::Pending | EngagementStatus::Active => {}
+        s @ (EngagementStatus::Paused
+        | EngagementStatus::Completed
+        | EngagementStatus::Cancelled) => {
+            return Err(DomainError::Conflict(format!("the engagement is {s}")));
+        }
     }
     if e.hours_used >= e.hours_total {
         return Err(DomainError::Conflict(
@@ -652,10 +646,10 @@ pub async fn schedule_session(
     let am = sessions::ActiveModel {
         id: Set(Uuid::new_v4()),
         engagement_id: Set(e.id),
-        session_type: Set(session_type),
+        session_type: Set(session_type.as_str().into()),
         scheduled_at: Set(scheduled_at),
         action_items: Set(serde_json::json!([])),
-        status: Set("scheduled".into()),
+        status: Set(SessionStatus::Scheduled.as_str().into()),
         created_at: Set(at),
         updated_at: Set(at),
         ..Default::default()
@@ -682,14 +676,20 @@ pub async fn complete_session(
     let session = crate::visible::<sessions::Entity>(w, session_id, "engagement session").await?;
     let (engagement, _) =
         party_engagement(w, session.engagement_id, "complete its sessions").await?;
-    if session.status != "scheduled" {
-        return Err(DomainError::Conflict("the session is not scheduled".into()));
+    match stored(&session.status)? {
+        SessionStatus::Scheduled => {}
+        SessionStatus::Completed | SessionStatus::Cancelled | SessionStatus::NoShow => {
+            return Err(DomainError::Conflict("the session is not scheduled".into()));
+        }
     }
     let at = now();
     let completed = w
         .update::<sessions::Entity>(
             vec![
-                (sessions::Column::Status, Expr::val("completed")),
+                (
+                    sessions::Column::Status,
+                    Expr::val(SessionStatus::Completed.as_str()),
+                ),
                 (sessions::Column::EndedAt, Expr::val(at)),
                 (sessions::Column::DurationHours, Expr::val(duration_hours)),
                 (sessions::Column::SessionNotes, Expr::val(notes)),
@@ -697,7 +697,7 @@ pub async fn complete_session(
             ],
             Condition::all()
                 .add(sessions::Column::Id.eq(session_id))
-                .add(sessions::Column::Status.eq("scheduled")),
+                .add(sessions::Column::Status.eq(SessionStatus::Scheduled.as_str())),
         )
         .await?;
     if completed == 0 {
@@ -836,7 +836,7 @@ pub async fn create_review(
                 .count()
                 .await?
                 > 0;
-            ("expert", None, Some(p.user_id), None, bought)
+            (ReviewType::Expert, None, Some(p.user_id), None, bought)
         }
         ReviewTarget::Workshop(id) => {
             let wk = crate::visible::<workshops::Entity>(w, id, "workshop").await?;
@@ -844,15 +844,24 @@ pub async fn create_review(
                 .select_unrestricted::<workshop_registrations::Entity>()
                 .filter(workshop_registrations::Column::WorkshopId.eq(wk.id))
                 .filter(workshop_registrations::Column::UserId.eq(user))
-                .filter(workshop_registrations::Column::Status.ne("cancelled"))
+                .filter(
+                    workshop_registrations::Column::Status
+                        .ne(RegistrationStatus::Cancelled.as_str()),
+                )
                 .count()
                 .await?
                 > 0;
-            ("workshop", Some(wk.id), None, None, bought)
+            (ReviewType::Workshop, Some(wk.id), None, None, bought)
         }
         ReviewTarget::Engagement(id) => {
             let e = crate::visible::<engagements::Entity>(w, id, "engagement").await?;
-            ("engagement", None, None, Some(e.id), e.client_id == user)
+            (
+                ReviewType::Engagement,
+                None,
+                None,
+                Some(e.id),
+                e.client_id == user,
+            )
         }
     };
     if !bought {
@@ -866,7 +875,7 @@ pub async fn create_review(
     let am = reviews::ActiveModel {
         id: Set(Uuid::new_v4()),
         user_id: Set(user),
-        review_type: Set(kind.into()),
+        review_type: Set(kind.as_str().into()),
         workshop_id: Set(workshop),
         expert_id: Set(expert),
         engagement_id: Set(engagement),
@@ -881,7 +890,7 @@ pub async fn create_review(
         value_rating: Set(vl),
         impact_rating: Set(im),
         verified_purchase: Set(true),
-        status: Set("pending".into()),
+        status: Set(ReviewStatus::Pending.as_str().into()),
         helpful_count: Set(0),
         not_helpful_count: Set(0),
         created_at: Set(at),
@@ -893,24 +902,32 @@ pub async fn create_review(
 
 /// Moves a review from one of `from` to `to`, atomically, and recomputes
 /// its target's rating.
-async fn moderate(w: &Write, review_id: Uuid, from: &[&str], to: &str) -> Result<reviews::Model> {
+async fn moderate(
+    w: &Write,
+    review_id: Uuid,
+    from: &[ReviewStatus],
+    to: ReviewStatus,
+) -> Result<reviews::Model> {
     let review = crate::visible::<reviews::Entity>(w, review_id, "review").await?;
     let changed = w
         .update::<reviews::Entity>(
             vec![
-                (reviews::Column::Status, Expr::val(to)),
+                (reviews::Column::Status, Expr::val(to.as_str())),
                 (reviews::Column::UpdatedAt, Expr::val(now())),
             ],
             Condition::all()
                 .add(reviews::Column::Id.eq(review_id))
-                .add(reviews::Column::Status.is_in(from.iter().copied())),
+                .add(reviews::Column::Status.is_in(from.iter().map(|s| s.as_str()))),
         )
         .await?;
     if changed == 0 {
         return Err(DomainError::Conflict(format!(
             "the review is {}, not {}",
             review.status,
-            from.join(" or ")
+            from.iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(" or ")
         )));
     }
     recompute_target(w, &review).await?;
@@ -927,7 +944,13 @@ async fn moderate(w: &Write, review_id: Uuid, from: &[&str], to: &str) -> Result
 /// review count are recomputed.
 pub async fn approve_review(w: &Write, review_id: Uuid) -> Result<reviews::Model> {
     admin_only(w.principal(), "approve reviews")?;
-    let review = moderate(w, review_id, &["pending", "flagged"], "approved").await?;
+    let review = moderate(
+        w,
+        review_id,
+        &[ReviewStatus::Pending, ReviewStatus::Flagged],
+        ReviewStatus::Approved,
+    )
+    .await?;
     w.publish(Topic::Notice {
         user: review.user_id,
         kind: NoticeKind::ReviewApproved,
@@ -940,14 +963,26 @@ pub async fn approve_review(w: &Write, review_id: Uuid) -> Result<reviews::Model
 /// An admin rejects a pending or flagged review.
 pub async fn reject_review(w: &Write, review_id: Uuid) -> Result<reviews::Model> {
     admin_only(w.principal(), "reject reviews")?;
-    moderate(w, review_id, &["pending", "flagged"], "rejected").await
+    moderate(
+        w,
+        review_id,
+        &[ReviewStatus::Pending, ReviewStatus::Flagged],
+        ReviewStatus::Rejected,
+    )
+    .await
 }
 
 /// Any signed-in member reports an approved review: it is flagged for
 /// moderation, no longer public and no longer counted in ratings.
 pub async fn flag_review(w: &Write, review_id: Uuid) -> Result<reviews::Model> {
     signed_in(w.principal(), "flag a review")?;
-    moderate(w, review_id, &["approved"], "flagged").await
+    moderate(
+        w,
+        review_id,
+        &[ReviewStatus::Approved],
+        ReviewStatus::Flagged,
+    )
+    .await
 }
 
 /// The caller votes an approved review (not their own) helpful or not,
@@ -960,10 +995,13 @@ pub async fn vote_review(w: &Write, review_id: Uuid, helpful: bool) -> Result<re
             "you cannot vote on your own review".into(),
         ));
     }
-    if review.status != "approved" {
-        return Err(DomainError::Conflict(
-            "only approved reviews take votes".into(),
-        ));
+    match stored(&review.status)? {
+        ReviewStatus::Approved => {}
+        ReviewStatus::Pending | ReviewStatus::Rejected | ReviewStatus::Flagged => {
+            return Err(DomainError::Conflict(
+                "only approved reviews take votes".into(),
+            ));
+        }
     }
     let vote = votes::ActiveModel {
         id: Set(Uuid::new_v4()),
@@ -1049,6 +1087,28 @@ pub async fn respond_to_review(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn engagements_move_forward_and_end() {
+        use EngagementStatus as S;
+        for from in S::ALL {
+            for to in engagement_moves(*from) {
+                assert_ne!(from, to, "no move to the same status");
+                assert!(
+                    !engagement_moves(*to).is_empty() || matches!(to, S::Completed | S::Cancelled)
+                );
+            }
+        }
+        assert!(engagement_moves(S::Pending).contains(&S::Active));
+        assert!(!engagement_moves(S::Pending).contains(&S::Completed));
+        assert!(engagement_moves(S::Paused).contains(&S::Active));
+        assert!(engagement_moves(S::Completed).is_empty());
+        assert!(engagement_moves(S::Cancelled).is_empty());
+        // Every live engagement can still be called off.
+        for from in [S::Pending, S::Active, S::Paused] {
+            assert!(engagement_moves(from).contains(&S::Cancelled));
+        }
+    }
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()

@@ -28,6 +28,50 @@ use crate::{
     uuids,
 };
 
+/// A progress row's status and completion after some work on its lesson:
+/// completed at 100% when the work completes it; otherwise a completed
+/// row stays completed and any other becomes in progress, its percentage
+/// kept. (Both read the row as it is when the statement runs.)
+pub(crate) fn progressed(complete: bool) -> (Expr, Expr) {
+    use ProgressStatus as S;
+    if complete {
+        (Expr::val(S::Completed.as_str()), Expr::val(100))
+    } else {
+        (
+            Expr::case(
+                Expr::col(sp::Column::Status).eq(S::Completed.as_str()),
+                S::Completed.as_str(),
+            )
+            .finally(S::InProgress.as_str())
+            .into(),
+            Expr::col(sp::Column::CompletionPercentage),
+        )
+    }
+}
+
+/// The status of a new progress row ([`progressed`] for an existing one).
+pub(crate) fn first_status(complete: bool) -> ProgressStatus {
+    if complete {
+        ProgressStatus::Completed
+    } else {
+        ProgressStatus::InProgress
+    }
+}
+
+/// A lesson's status as the student sees it, from its stored status (none
+/// without a row): completed stays completed; otherwise an unmet
+/// prerequisite blocks it; otherwise it is in progress or not started.
+pub fn lesson_status(stored: Option<ProgressStatus>, unmet_prerequisites: bool) -> ProgressStatus {
+    use ProgressStatus as S;
+    match stored {
+        Some(S::Completed) => S::Completed,
+        _ if unmet_prerequisites => S::Blocked,
+        Some(S::InProgress) => S::InProgress,
+        // `blocked` is worked out, not kept: a stored one no longer holds.
+        Some(S::NotStarted | S::Blocked) | None => S::NotStarted,
+    }
+}
+
 /// What a student has done in one course, read through the caller's rules.
 pub(crate) struct CourseState {
     pub course: courses::Model,
@@ -111,7 +155,7 @@ impl CourseState {
     pub fn is_completed(&self, lesson: Uuid) -> bool {
         self.rows
             .get(&Some(lesson))
-            .is_some_and(|r| r.status == "completed")
+            .is_some_and(|r| matches!(r.status.parse(), Ok(ProgressStatus::Completed)))
     }
 
     /// Prerequisites of `lesson` the student has not completed.
@@ -263,16 +307,7 @@ async fn touch(
     complete: bool,
 ) -> Result<sp::Model> {
     let at = now();
-    let (status, pct): (Expr, Expr) = if complete {
-        (Expr::val("completed"), Expr::val(100))
-    } else {
-        (
-            Expr::case(Expr::col(sp::Column::Status).eq("completed"), "completed")
-                .finally("in_progress")
-                .into(),
-            Expr::col(sp::Column::CompletionPercentage),
-        )
-    };
+    let (status, pct) = progressed(complete);
     let id = match state.rows.get(&Some(lesson.id)) {
         Some(row) => {
             w.update::<sp::Entity>(
@@ -302,7 +337,7 @@ async fn touch(
                 course_id: Set(Some(lesson.course_id)),
                 lesson_id: Set(Some(lesson.id)),
                 assessment_id: Set(quiz),
-                status: Set(if complete { "completed" } else { "in_progress" }.into()),
+                status: Set(first_status(complete).as_str().into()),
                 completion_percentage: Set(if complete { 100 } else { 0 }),
                 last_accessed: Set(Some(at)),
                 time_spent: Set(time_spent),
@@ -503,12 +538,7 @@ pub async fn course_progress<R: Reader>(
         .map(|l| {
             let row = s.rows.get(&Some(l.id));
             let unmet = s.unmet(l);
-            let status = match row.map(|r| r.status.as_str()) {
-                Some("completed") => ProgressStatus::Completed,
-                _ if !unmet.is_empty() => ProgressStatus::Blocked,
-                Some("in_progress") => ProgressStatus::InProgress,
-                _ => ProgressStatus::NotStarted,
-            };
+            let status = lesson_status(row.and_then(|r| r.status.parse().ok()), !unmet.is_empty());
             let quiz = s.quiz_of(l);
             LessonProgress {
                 lesson_id: l.id,
@@ -565,4 +595,30 @@ pub async fn course_progress<R: Reader>(
         lessons,
         quizzes,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lesson_is_blocked_until_its_prerequisites_are_met_unless_done() {
+        use ProgressStatus as S;
+        for blocked in [false, true] {
+            assert_eq!(lesson_status(Some(S::Completed), blocked), S::Completed);
+        }
+        for stored in [
+            None,
+            Some(S::NotStarted),
+            Some(S::InProgress),
+            Some(S::Blocked),
+        ] {
+            assert_eq!(lesson_status(stored, true), S::Blocked);
+        }
+        assert_eq!(lesson_status(Some(S::InProgress), false), S::InProgress);
+        assert_eq!(lesson_status(Some(S::Blocked), false), S::NotStarted);
+        assert_eq!(lesson_status(None, false), S::NotStarted);
+        assert_eq!(first_status(true), S::Completed);
+        assert_eq!(first_status(false), S::InProgress);
+    }
 }

@@ -11,14 +11,24 @@
 //! lesson step completes itself when the lesson is completed.
 
 use entity::{
-    courses, enrollments, lessons, personalized_roadmaps as roadmaps, student_progress as sp,
+    courses, enrollments,
+    enums::{ProgressStatus, RoadmapStatus},
+    lessons, personalized_roadmaps as roadmaps, student_progress as sp,
 };
 use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, Order, prelude::Json, sea_query::Expr};
 use serde_json::json;
 use store::{Reader, Write};
 use uuid::Uuid;
 
-use crate::{DomainError, Result, now, progress::CourseState, rules::signed_in, uuids};
+use crate::{
+    DomainError, Result, now,
+    progress::CourseState,
+    rules::{signed_in, stored},
+    uuids,
+};
+
+/// A step's `status` in `roadmap_data`: a lesson's progress status.
+const STEP_DONE: &str = ProgressStatus::Completed.as_str();
 
 /// Generates a roadmap for the caller over one enrolled course, or all the
 /// courses they are enrolled in and have not completed. Their other active
@@ -59,9 +69,9 @@ pub async fn generate(
             }
             let est = lesson.estimated_duration.unwrap_or(0);
             minutes += est;
-            let status = match state.rows.get(&Some(lesson.id)).map(|r| r.status.as_str()) {
-                Some("in_progress") => "in_progress",
-                _ => "not_started",
+            let status = match state.rows.get(&Some(lesson.id)).map(|r| r.status.parse()) {
+                Some(Ok(ProgressStatus::InProgress)) => ProgressStatus::InProgress,
+                _ => ProgressStatus::NotStarted,
             };
             steps.push(json!({
                 "type": "lesson", "course_id": state.course.id, "lesson_id": lesson.id,
@@ -74,7 +84,7 @@ pub async fn generate(
         {
             steps.push(json!({
                 "type": "assessment", "course_id": state.course.id, "quiz_id": q.id,
-                "title": q.title, "status": "not_started",
+                "title": q.title, "status": ProgressStatus::NotStarted,
                 "reason": format!("The final assessment of {} (pass mark {}%).", state.course.title, q.minimum_passing_score),
                 "estimated_minutes": q.time_limit.unwrap_or(0),
             }));
@@ -105,12 +115,15 @@ pub async fn generate(
     let at = now();
     w.update::<roadmaps::Entity>(
         vec![
-            (roadmaps::Column::Status, Expr::val("paused")),
+            (
+                roadmaps::Column::Status,
+                Expr::val(RoadmapStatus::Paused.as_str()),
+            ),
             (roadmaps::Column::UpdatedAt, Expr::val(at)),
         ],
         Condition::all()
             .add(roadmaps::Column::StudentId.eq(student))
-            .add(roadmaps::Column::Status.eq("active")),
+            .add(roadmaps::Column::Status.eq(RoadmapStatus::Active.as_str())),
     )
     .await?;
     let data = json!({
@@ -125,7 +138,7 @@ pub async fn generate(
         student_id: Set(student),
         roadmap_data: Set(data),
         ai_reasoning: Set(Some(reasoning)),
-        status: Set("active".into()),
+        status: Set(RoadmapStatus::Active.as_str().into()),
         generated_at: Set(at),
         updated_at: Set(at),
         ..Default::default()
@@ -167,7 +180,7 @@ fn plan(s: &CourseState) -> Vec<(&lessons::Model, String, bool)> {
         } else if s
             .rows
             .get(&Some(l.id))
-            .is_some_and(|r| r.status == "in_progress")
+            .is_some_and(|r| matches!(r.status.parse(), Ok(ProgressStatus::InProgress)))
         {
             "Already started: finish it.".to_owned()
         } else {
@@ -187,14 +200,14 @@ fn steps_of(data: &Json) -> Vec<Json> {
 
 /// Saves a roadmap's steps; it is completed once every step is.
 async fn save(w: &Write, r: &roadmaps::Model, steps: Vec<Json>) -> Result<()> {
-    let all_done = steps.iter().all(|s| s["status"] == "completed");
+    let all_done = steps.iter().all(|s| s["status"] == STEP_DONE);
     let mut data = r.roadmap_data.clone();
     if !data.is_object() {
         data = json!({});
     }
     data["steps"] = Json::Array(steps);
     let status = if all_done {
-        "completed"
+        RoadmapStatus::Completed.as_str()
     } else {
         r.status.as_str()
     };
@@ -224,11 +237,11 @@ pub async fn complete_step(w: &Write, roadmap_id: Uuid, order: i32) -> Result<ro
             "only its student completes a roadmap's steps".into(),
         ));
     }
-    if r.status != "active" {
-        return Err(DomainError::Conflict(format!(
-            "the roadmap is {}",
-            r.status
-        )));
+    match stored(&r.status)? {
+        RoadmapStatus::Active => {}
+        s @ (RoadmapStatus::Completed | RoadmapStatus::Paused) => {
+            return Err(DomainError::Conflict(format!("the roadmap is {s}")));
+        }
     }
     let mut steps = steps_of(&r.roadmap_data);
     let Some(step) = steps
@@ -239,7 +252,7 @@ pub async fn complete_step(w: &Write, roadmap_id: Uuid, order: i32) -> Result<ro
             "the roadmap has no step {order}"
         )));
     };
-    if step["status"] == "completed" {
+    if step["status"] == STEP_DONE {
         return Err(DomainError::Conflict(
             "the step is already completed".into(),
         ));
@@ -252,7 +265,7 @@ pub async fn complete_step(w: &Write, roadmap_id: Uuid, order: i32) -> Result<ro
             .select::<sp::Entity>()
             .filter(sp::Column::StudentId.eq(student))
             .filter(sp::Column::LessonId.eq(lesson))
-            .filter(sp::Column::Status.eq("completed"))
+            .filter(sp::Column::Status.eq(ProgressStatus::Completed.as_str()))
             .count()
             .await?;
         if done == 0 {
@@ -261,7 +274,7 @@ pub async fn complete_step(w: &Write, roadmap_id: Uuid, order: i32) -> Result<ro
             ));
         }
     }
-    step["status"] = json!("completed");
+    step["status"] = json!(STEP_DONE);
     step["completed_at"] = json!(now());
     save(w, &r, steps).await?;
     crate::visible::<roadmaps::Entity>(w, roadmap_id, "roadmap").await
@@ -273,21 +286,22 @@ pub(crate) async fn lesson_completed(w: &Write, student: Uuid, lesson: Uuid) -> 
     let active = w
         .select_unrestricted::<roadmaps::Entity>()
         .filter(roadmaps::Column::StudentId.eq(student))
-        .filter(roadmaps::Column::Status.eq("active"))
+        .filter(roadmaps::Column::Status.eq(RoadmapStatus::Active.as_str()))
         .all()
         .await?;
     let id = lesson.to_string();
     for r in active {
         let r = crate::locked::<roadmaps::Entity>(w, r.id, "roadmap").await?;
-        if r.status != "active" {
-            continue;
+        match stored(&r.status)? {
+            RoadmapStatus::Active => {}
+            RoadmapStatus::Completed | RoadmapStatus::Paused => continue,
         }
         let mut steps = steps_of(&r.roadmap_data);
         let mut hit = false;
         for s in steps.iter_mut().filter(|s| {
-            s["type"] == "lesson" && s["lesson_id"] == id.as_str() && s["status"] != "completed"
+            s["type"] == "lesson" && s["lesson_id"] == id.as_str() && s["status"] != STEP_DONE
         }) {
-            s["status"] = json!("completed");
+            s["status"] = json!(STEP_DONE);
             s["completed_at"] = json!(now());
             hit = true;
         }

@@ -3,6 +3,7 @@
 //! each, so a message or a limit is changed in one place.
 
 use auth::Principal;
+use entity::enums::TextEnum;
 use sea_orm::ColumnTrait;
 use store::Reader;
 use uuid::Uuid;
@@ -36,18 +37,6 @@ pub(crate) fn forbidden(m: impl Into<String>) -> DomainError {
     DomainError::Forbidden(m.into())
 }
 
-/// `v` when it is one of `allowed`, else `BadInput` naming `field`.
-pub(crate) fn one_of(field: &str, v: &str, allowed: &[&str]) -> Result<String> {
-    if allowed.contains(&v) {
-        Ok(v.to_owned())
-    } else {
-        Err(bad(format!(
-            "{field} must be one of {}",
-            allowed.join(", ")
-        )))
-    }
-}
-
 /// The `max` of [`text`] for a column of unbounded text.
 pub(crate) const ANY_LENGTH: usize = usize::MAX;
 
@@ -61,6 +50,58 @@ pub(crate) fn text(field: &str, v: &str, max: usize) -> Result<String> {
         return Err(bad(format!("{field} must be at most {max} characters")));
     }
     Ok(t.to_owned())
+}
+
+/// How [`texts`] checks a list of texts.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Texts {
+    /// At most this many entries.
+    pub max_entries: usize,
+    /// Each entry (trimmed) at most this many characters.
+    pub max_chars: usize,
+    /// Whether a repeated entry is dropped (the first one stays).
+    pub distinct: bool,
+}
+
+impl Texts {
+    /// Any number of entries of any length, repeats dropped.
+    pub(crate) const DISTINCT: Texts = Texts {
+        max_entries: usize::MAX,
+        max_chars: ANY_LENGTH,
+        distinct: true,
+    };
+}
+
+/// A list of trimmed, non-empty texts (each checked by [`text`]) as a JSON
+/// array, in the order given. (A list of enumerated values is typed by its
+/// enum instead, which is where its allowed values are declared.)
+pub(crate) fn texts(field: &str, v: &[String], rule: Texts) -> Result<serde_json::Value> {
+    if v.len() > rule.max_entries {
+        return Err(bad(format!(
+            "`{field}` has more than {} entries",
+            rule.max_entries
+        )));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(v.len());
+    for t in v {
+        let t = text(field, t, rule.max_chars)?;
+        if !(rule.distinct && out.contains(&t)) {
+            out.push(t);
+        }
+    }
+    Ok(serde_json::Value::from(out))
+}
+
+/// The state stored in an enumerated column. Its CHECK constraint admits
+/// only the enumeration's values, so any other text is a damaged row: an
+/// internal error, never the caller's fault.
+pub(crate) fn stored<T: TextEnum>(text: &str) -> Result<T> {
+    T::from_text(text).ok_or_else(|| {
+        DomainError::from(sea_orm::DbErr::Type(format!(
+            "{text:?} is not a stored {}",
+            T::DEF.name
+        )))
+    })
 }
 
 /// `v` when it is more than 0.
@@ -161,15 +202,6 @@ mod tests {
     }
 
     #[test]
-    fn one_of_names_the_choices() {
-        assert_eq!(one_of("level", "core", &["core", "icf"]).unwrap(), "core");
-        assert_eq!(
-            message(one_of("level", "Core", &["core", "icf"])),
-            "level must be one of core, icf"
-        );
-    }
-
-    #[test]
     fn text_is_trimmed_and_bounded_in_characters() {
         assert_eq!(text("title", "  Hi  ", 2).unwrap(), "Hi");
         // Characters, not bytes: three two-byte letters fit in 3.
@@ -183,6 +215,66 @@ mod tests {
             "title must not be empty"
         );
         assert_eq!(message(text("title", "", 10)), "title must not be empty");
+    }
+
+    #[test]
+    fn texts_are_trimmed_checked_and_optionally_distinct() {
+        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let rule = Texts {
+            max_entries: 3,
+            max_chars: 3,
+            distinct: true,
+        };
+        assert_eq!(
+            texts("tags", &v(&[" a ", "b", "a"]), rule).unwrap(),
+            serde_json::json!(["a", "b"])
+        );
+        assert_eq!(
+            texts(
+                "tags",
+                &v(&["a", "a"]),
+                Texts {
+                    distinct: false,
+                    ..rule
+                }
+            )
+            .unwrap(),
+            serde_json::json!(["a", "a"])
+        );
+        assert_eq!(texts("tags", &[], rule).unwrap(), serde_json::json!([]));
+        assert_eq!(
+            message(texts("tags", &v(&["a", "b", "c", "d"]), rule)),
+            "`tags` has more than 3 entries"
+        );
+        // The count is of entries given, before repeats are dropped.
+        assert!(texts("tags", &v(&["a", "a", "a", "a"]), rule).is_err());
+        assert_eq!(
+            message(texts("tags", &v(&["a", "  "]), rule)),
+            "tags must not be empty"
+        );
+        assert_eq!(
+            message(texts("tags", &v(&["abcd"]), rule)),
+            "tags must be at most 3 characters"
+        );
+        // Unbounded: any number of entries of any length.
+        let long = "x".repeat(10_000);
+        assert_eq!(
+            texts("expertise", &v(&[&long, &long, "y"]), Texts::DISTINCT).unwrap(),
+            serde_json::json!([long, "y"])
+        );
+    }
+
+    #[test]
+    fn a_stored_state_parses_or_is_internal() {
+        use entity::enums::WorkshopStatus;
+        assert_eq!(
+            stored::<WorkshopStatus>("published").unwrap(),
+            WorkshopStatus::Published
+        );
+        assert!(matches!(
+            stored::<WorkshopStatus>("Published"),
+            Err(DomainError::Store(_))
+        ));
     }
 
     #[test]

@@ -7,7 +7,13 @@
 
 use auth::policy::is_admin;
 use chrono::{NaiveDate, NaiveTime};
-use entity::{workshop_registrations as reg, workshops};
+use entity::{
+    enums::{
+        CertificateType, DifficultyLevel, RegistrationStatus, WorkshopFormat, WorkshopPillar,
+        WorkshopStatus,
+    },
+    workshop_registrations as reg, workshops,
+};
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, DbBackend, Order,
@@ -22,45 +28,76 @@ use crate::{
     decimal::{Least, checked},
     now,
     rules::{
-        bad, conflict, insert_unique, managed_workshop, may_teach, member, non_negative, one_of,
-        signed_in, text,
+        Texts, bad, conflict, insert_unique, managed_workshop, may_teach, member, non_negative,
+        signed_in, stored, text, texts,
     },
 };
-
-pub const PILLARS: &[&str] = &["adaptability", "coaching", "marketplace"];
-pub const LEVELS: &[&str] = &["beginner", "intermediate", "advanced"];
-pub const FORMATS: &[&str] = &["live", "hybrid", "recorded"];
 
 /// Whether a registration in `status` holds a seat: every one but a
 /// cancelled one (cancelling gives the seat back; attending, completing or
 /// not showing up does not).
-pub fn holds_seat(status: &str) -> bool {
-    status != "cancelled"
+pub fn holds_seat(status: RegistrationStatus) -> bool {
+    match status {
+        RegistrationStatus::Registered
+        | RegistrationStatus::Completed
+        | RegistrationStatus::NoShow => true,
+        RegistrationStatus::Cancelled => false,
+    }
 }
 
 /// A workshop's `capacity_remaining`: its seats less the registrations
-/// holding one ([`holds_seat`]). [`register`] and [`cancel`] keep it so,
-/// one atomic step per seat.
+/// holding one ([`holds_seat`]; a status that is not a
+/// [`RegistrationStatus`] counts as holding one). [`register`] and
+/// [`cancel`] keep it so, one atomic step per seat.
 pub fn capacity_remaining<'a>(
     capacity_total: i32,
     registration_statuses: impl IntoIterator<Item = &'a str>,
 ) -> i32 {
     let held = registration_statuses
         .into_iter()
-        .filter(|s| holds_seat(s))
+        .filter(|s| s.parse().map_or(true, holds_seat))
         .count();
     capacity_total - held as i32
 }
+
+/// Whether a workshop in `status` is still to happen: it can be changed or
+/// cancelled. Archived (held) and cancelled workshops are closed.
+pub fn is_open(status: WorkshopStatus) -> bool {
+    match status {
+        WorkshopStatus::Draft | WorkshopStatus::Published => true,
+        WorkshopStatus::Archived | WorkshopStatus::Cancelled => false,
+    }
+}
+
+/// The open states ([`is_open`]), for a condition on the column.
+fn open_states() -> Vec<WorkshopStatus> {
+    WorkshopStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| is_open(*s))
+        .collect()
+}
+
+/// Outcomes and tags: up to 50 entries of up to 200 characters each,
+/// stored as given (repeats kept).
+const LABELS: Texts = Texts {
+    max_entries: 50,
+    max_chars: 200,
+    distinct: false,
+};
 
 /// Registers the caller for a published workshop, taking one seat.
 /// `CONFLICT` when it is full, not open, or the caller is registered.
 pub async fn register(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
     let user = signed_in(w.principal(), "register")?;
     let workshop = crate::visible::<workshops::Entity>(w, workshop_id, "workshop").await?;
-    if workshop.status != "published" {
-        return Err(DomainError::Conflict(
-            "the workshop is not open for registration".into(),
-        ));
+    match stored(&workshop.status)? {
+        WorkshopStatus::Published => {}
+        WorkshopStatus::Draft | WorkshopStatus::Archived | WorkshopStatus::Cancelled => {
+            return Err(DomainError::Conflict(
+                "the workshop is not open for registration".into(),
+            ));
+        }
     }
     let existing = w
         .select_unrestricted::<reg::Entity>()
@@ -68,7 +105,11 @@ pub async fn register(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
         .filter(reg::Column::UserId.eq(user))
         .one()
         .await?;
-    if existing.as_ref().is_some_and(|r| holds_seat(&r.status)) {
+    let held = match &existing {
+        Some(r) => holds_seat(stored(&r.status)?),
+        None => false,
+    };
+    if held {
         return Err(DomainError::Conflict(
             "already registered for this workshop".into(),
         ));
@@ -80,7 +121,10 @@ pub async fn register(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
         Some(old) => {
             w.update::<reg::Entity>(
                 vec![
-                    (reg::Column::Status, Expr::val("registered")),
+                    (
+                        reg::Column::Status,
+                        Expr::val(RegistrationStatus::Registered.as_str()),
+                    ),
                     (reg::Column::RegisteredAt, Expr::val(at)),
                     (
                         reg::Column::CancelledAt,
@@ -102,7 +146,7 @@ pub async fn register(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
                 id: Set(Uuid::new_v4()),
                 workshop_id: Set(workshop_id),
                 user_id: Set(user),
-                status: Set("registered".into()),
+                status: Set(RegistrationStatus::Registered.as_str().into()),
                 registered_at: Set(at),
                 price_paid: Set(workshop.price_early_bird.unwrap_or(workshop.price_amount)),
                 created_at: Set(at),
@@ -131,7 +175,7 @@ async fn take_seat(w: &Write, workshop_id: Uuid) -> Result<()> {
             ],
             Condition::all()
                 .add(workshops::Column::Id.eq(workshop_id))
-                .add(workshops::Column::Status.eq("published"))
+                .add(workshops::Column::Status.eq(WorkshopStatus::Published.as_str()))
                 .add(workshops::Column::CapacityRemaining.gt(0)),
         )
         .await?;
@@ -149,14 +193,17 @@ pub async fn cancel(w: &Write, workshop_id: Uuid) -> Result<reg::Model> {
     let changed = w
         .update::<reg::Entity>(
             vec![
-                (reg::Column::Status, Expr::val("cancelled")),
+                (
+                    reg::Column::Status,
+                    Expr::val(RegistrationStatus::Cancelled.as_str()),
+                ),
                 (reg::Column::CancelledAt, Expr::val(at)),
                 (reg::Column::UpdatedAt, Expr::val(at)),
             ],
             Condition::all()
                 .add(reg::Column::WorkshopId.eq(workshop_id))
                 .add(reg::Column::UserId.eq(user))
-                .add(reg::Column::Status.eq("registered")),
+                .add(reg::Column::Status.eq(RegistrationStatus::Registered.as_str())),
         )
         .await?;
     if changed == 0 {
@@ -195,9 +242,9 @@ pub struct WorkshopFields {
     pub description: Option<String>,
     /// Admins only: whose workshop it is (default: the caller).
     pub instructor_id: Option<Uuid>,
-    pub pillar: Option<String>,
-    pub level: Option<String>,
-    pub format: Option<String>,
+    pub pillar: Option<WorkshopPillar>,
+    pub level: Option<DifficultyLevel>,
+    pub format: Option<WorkshopFormat>,
     pub schedule_date: Option<NaiveDate>,
     pub schedule_time: Option<NaiveTime>,
     /// Seats (`capacity_total`).
@@ -210,18 +257,7 @@ pub struct WorkshopFields {
 }
 
 fn labels(name: &str, v: &Option<Vec<String>>) -> Result<Option<serde_json::Value>> {
-    let Some(items) = v else { return Ok(None) };
-    if items.len() > 50 || items.iter().any(|i| i.trim().is_empty() || i.len() > 200) {
-        return Err(bad(format!(
-            "{name} must be at most 50 non-blank entries of at most 200 characters"
-        )));
-    }
-    Ok(Some(serde_json::Value::from(
-        items
-            .iter()
-            .map(|i| i.trim().to_owned())
-            .collect::<Vec<_>>(),
-    )))
+    v.as_deref().map(|v| texts(name, v, LABELS)).transpose()
 }
 
 impl WorkshopFields {
@@ -234,15 +270,6 @@ impl WorkshopFields {
         ] {
             if let Some(v) = v {
                 text(name, v, max)?;
-            }
-        }
-        for (name, v, allowed) in [
-            ("pillar", &self.pillar, PILLARS),
-            ("level", &self.level, LEVELS),
-            ("format", &self.format, FORMATS),
-        ] {
-            if let Some(v) = v {
-                one_of(name, v, allowed)?;
             }
         }
         if let Some(c) = self.capacity {
@@ -302,7 +329,9 @@ pub async fn create(w: &Write, f: WorkshopFields) -> Result<workshops::Model> {
     let instructor = instructor_for(w, f.instructor_id, caller)
         .await?
         .unwrap_or(caller);
-    let need = |v: Option<String>, name: &str| v.ok_or_else(|| bad(format!("{name} is required")));
+    fn need<T>(v: Option<T>, name: &str) -> Result<T> {
+        v.ok_or_else(|| bad(format!("{name} is required")))
+    }
     let capacity = f.capacity.ok_or_else(|| bad("capacity is required"))?;
     let at = now();
     let am = workshops::ActiveModel {
@@ -312,16 +341,16 @@ pub async fn create(w: &Write, f: WorkshopFields) -> Result<workshops::Model> {
         title: Set(need(f.title, "title")?.trim().to_owned()),
         description: Set(need(f.description, "description")?.trim().to_owned()),
         instructor_id: Set(Some(instructor)),
-        pillar: Set(need(f.pillar, "pillar")?),
-        level: Set(need(f.level, "level")?),
-        format: Set(need(f.format, "format")?),
+        pillar: Set(need(f.pillar, "pillar")?.as_str().into()),
+        level: Set(need(f.level, "level")?.as_str().into()),
+        format: Set(need(f.format, "format")?.as_str().into()),
         schedule_date: Set(f.schedule_date),
         schedule_time: Set(f.schedule_time),
         capacity_total: Set(capacity),
         capacity_remaining: Set(capacity),
         price_amount: Set(price),
         price_early_bird: Set(f.price_early_bird),
-        status: Set("draft".into()),
+        status: Set(WorkshopStatus::Draft.as_str().into()),
         is_featured: Set(f.is_featured.unwrap_or(false)),
         rating: Set(Decimal::ZERO),
         review_count: Set(0),
@@ -347,7 +376,7 @@ pub async fn update(w: &Write, workshop_id: Uuid, f: WorkshopFields) -> Result<w
     .check(price)?;
     f.check(price)?;
     let instructor = instructor_for(w, f.instructor_id, caller).await?;
-    if !matches!(ws.status.as_str(), "draft" | "published") {
+    if !is_open(stored(&ws.status)?) {
         return Err(conflict(
             "only a draft or published workshop can be changed",
         ));
@@ -365,9 +394,9 @@ pub async fn update(w: &Write, workshop_id: Uuid, f: WorkshopFields) -> Result<w
         f.description.map(|t| Expr::val(t.trim().to_owned())),
     );
     put(C::InstructorId, instructor.map(|i| Expr::val(Some(i))));
-    put(C::Pillar, f.pillar.map(Expr::val));
-    put(C::Level, f.level.map(Expr::val));
-    put(C::Format, f.format.map(Expr::val));
+    put(C::Pillar, f.pillar.map(|v| Expr::val(v.as_str())));
+    put(C::Level, f.level.map(|v| Expr::val(v.as_str())));
+    put(C::Format, f.format.map(|v| Expr::val(v.as_str())));
     put(C::ScheduleDate, f.schedule_date.map(|d| Expr::val(Some(d))));
     put(C::ScheduleTime, f.schedule_time.map(|t| Expr::val(Some(t))));
     put(C::PriceAmount, f.price_amount.map(Expr::val));
@@ -380,7 +409,7 @@ pub async fn update(w: &Write, workshop_id: Uuid, f: WorkshopFields) -> Result<w
     put(C::IsFeatured, f.is_featured.map(Expr::val));
     let mut cond = Condition::all()
         .add(C::Id.eq(workshop_id))
-        .add(C::Status.is_in(["draft", "published"]));
+        .add(C::Status.is_in(open_states().into_iter().map(WorkshopStatus::as_str)));
     if let Some(cap) = f.capacity {
         // Both sides read the old row: remaining += new total - old total.
         put(
@@ -411,13 +440,13 @@ pub async fn update(w: &Write, workshop_id: Uuid, f: WorkshopFields) -> Result<w
 async fn transition(
     w: &Write,
     workshop_id: Uuid,
-    from: &[&str],
-    to: &str,
+    from: &[WorkshopStatus],
+    to: WorkshopStatus,
     extra: Vec<(workshops::Column, Expr)>,
     why: &str,
 ) -> Result<()> {
     let mut set = vec![
-        (workshops::Column::Status, Expr::val(to)),
+        (workshops::Column::Status, Expr::val(to.as_str())),
         (workshops::Column::UpdatedAt, Expr::val(now())),
     ];
     set.extend(extra);
@@ -426,7 +455,7 @@ async fn transition(
             set,
             Condition::all()
                 .add(workshops::Column::Id.eq(workshop_id))
-                .add(workshops::Column::Status.is_in(from.iter().copied())),
+                .add(workshops::Column::Status.is_in(from.iter().map(|s| s.as_str()))),
         )
         .await?;
     if changed == 0 {
@@ -448,8 +477,8 @@ pub async fn publish(w: &Write, workshop_id: Uuid) -> Result<workshops::Model> {
     transition(
         w,
         workshop_id,
-        &["draft"],
-        "published",
+        &[WorkshopStatus::Draft],
+        WorkshopStatus::Published,
         all_seats(),
         "only a draft workshop can be published",
     )
@@ -464,8 +493,8 @@ pub async fn cancel_workshop(w: &Write, workshop_id: Uuid) -> Result<workshops::
     transition(
         w,
         workshop_id,
-        &["draft", "published"],
-        "cancelled",
+        &open_states(),
+        WorkshopStatus::Cancelled,
         all_seats(),
         "only a draft or published workshop can be cancelled",
     )
@@ -473,13 +502,16 @@ pub async fn cancel_workshop(w: &Write, workshop_id: Uuid) -> Result<workshops::
     let at = now();
     w.update::<reg::Entity>(
         vec![
-            (reg::Column::Status, Expr::val("cancelled")),
+            (
+                reg::Column::Status,
+                Expr::val(RegistrationStatus::Cancelled.as_str()),
+            ),
             (reg::Column::CancelledAt, Expr::val(at)),
             (reg::Column::UpdatedAt, Expr::val(at)),
         ],
         Condition::all()
             .add(reg::Column::WorkshopId.eq(workshop_id))
-            .add(reg::Column::Status.eq("registered")),
+            .add(reg::Column::Status.eq(RegistrationStatus::Registered.as_str())),
     )
     .await?;
     reload(w, workshop_id).await
@@ -502,8 +534,11 @@ pub async fn mark_attendance(
 ) -> Result<reg::Model> {
     let r = crate::visible::<reg::Entity>(w, registration_id, "workshop registration").await?;
     let ws = managed_workshop(w, r.workshop_id).await?;
-    if ws.status != "published" {
-        return Err(conflict("attendance is taken for published workshops only"));
+    match stored(&ws.status)? {
+        WorkshopStatus::Published => {}
+        WorkshopStatus::Draft | WorkshopStatus::Archived | WorkshopStatus::Cancelled => {
+            return Err(conflict("attendance is taken for published workshops only"));
+        }
     }
     let changed = w
         .update::<reg::Entity>(
@@ -513,7 +548,7 @@ pub async fn mark_attendance(
             ],
             Condition::all()
                 .add(reg::Column::Id.eq(registration_id))
-                .add(reg::Column::Status.eq("registered")),
+                .add(reg::Column::Status.eq(RegistrationStatus::Registered.as_str())),
         )
         .await?;
     if changed == 0 {
@@ -543,8 +578,8 @@ pub async fn complete(w: &Write, workshop_id: Uuid) -> Result<Completion> {
     transition(
         w,
         workshop_id,
-        &["published"],
-        "archived",
+        &[WorkshopStatus::Published],
+        WorkshopStatus::Archived,
         vec![],
         "only a published workshop can be completed",
     )
@@ -552,7 +587,7 @@ pub async fn complete(w: &Write, workshop_id: Uuid) -> Result<Completion> {
     let attendees = w
         .select_unrestricted::<reg::Entity>()
         .filter(reg::Column::WorkshopId.eq(workshop_id))
-        .filter(reg::Column::Status.eq("registered"))
+        .filter(reg::Column::Status.eq(RegistrationStatus::Registered.as_str()))
         .filter(reg::Column::Attended.eq(true))
         .order_by(reg::Column::RegisteredAt, Order::Asc)
         .all()
@@ -565,7 +600,7 @@ pub async fn complete(w: &Write, workshop_id: Uuid) -> Result<Completion> {
             w,
             crate::certificates::Grant {
                 user_id: r.user_id,
-                certificate_type: "workshop",
+                certificate_type: CertificateType::Workshop,
                 workshop_id: Some(workshop_id),
                 assessment_id: None,
                 skills: serde_json::Value::Array(skills.clone()),
@@ -575,7 +610,10 @@ pub async fn complete(w: &Write, workshop_id: Uuid) -> Result<Completion> {
         .await?;
         w.update::<reg::Entity>(
             vec![
-                (reg::Column::Status, Expr::val("completed")),
+                (
+                    reg::Column::Status,
+                    Expr::val(RegistrationStatus::Completed.as_str()),
+                ),
                 (reg::Column::CompletedAt, Expr::val(at)),
                 (reg::Column::CertificateId, Expr::val(Some(cert.id))),
                 (reg::Column::UpdatedAt, Expr::val(at)),
@@ -589,12 +627,15 @@ pub async fn complete(w: &Write, workshop_id: Uuid) -> Result<Completion> {
     let no_shows = w
         .update::<reg::Entity>(
             vec![
-                (reg::Column::Status, Expr::val("no_show")),
+                (
+                    reg::Column::Status,
+                    Expr::val(RegistrationStatus::NoShow.as_str()),
+                ),
                 (reg::Column::UpdatedAt, Expr::val(at)),
             ],
             Condition::all()
                 .add(reg::Column::WorkshopId.eq(workshop_id))
-                .add(reg::Column::Status.eq("registered")),
+                .add(reg::Column::Status.eq(RegistrationStatus::Registered.as_str())),
         )
         .await?;
     Ok(Completion {
@@ -631,7 +672,12 @@ pub async fn feedback(
         .one()
         .await?
         .ok_or(DomainError::NotFound("registration"))?;
-    if !r.attended || !matches!(r.status.as_str(), "registered" | "completed") {
+    let attended = r.attended
+        && match stored(&r.status)? {
+            RegistrationStatus::Registered | RegistrationStatus::Completed => true,
+            RegistrationStatus::Cancelled | RegistrationStatus::NoShow => false,
+        };
+    if !attended {
         return Err(conflict("only registrants who attended can give feedback"));
     }
     w.update::<reg::Entity>(
@@ -650,8 +696,8 @@ pub async fn feedback(
 #[derive(Debug)]
 pub struct Search {
     pub query: String,
-    pub pillar: Option<String>,
-    pub level: Option<String>,
+    pub pillar: Option<WorkshopPillar>,
+    pub level: Option<DifficultyLevel>,
     pub first: u64,
 }
 
@@ -672,12 +718,6 @@ fn fts5_query(q: &str) -> String {
 /// the GIN index is built on; SQLite: `bm25` over the `workshops_fts` FTS5
 /// table (negated, so higher is better).
 pub async fn search(s: &Scope, q: Search) -> Result<Vec<(workshops::Model, f64)>> {
-    if let Some(p) = &q.pillar {
-        one_of("pillar", p, PILLARS)?;
-    }
-    if let Some(l) = &q.level {
-        one_of("level", l, LEVELS)?;
-    }
     let words = fts5_query(&q.query);
     if words.is_empty() || q.query.len() > 500 {
         return Err(bad("query must contain a word (at most 500 characters)"));
@@ -711,10 +751,10 @@ pub async fn search(s: &Scope, q: Search) -> Result<Vec<(workshops::Model, f64)>
     };
     let mut sel = s.select::<workshops::Entity>().filter(matches);
     if let Some(p) = q.pillar {
-        sel = sel.filter(workshops::Column::Pillar.eq(p));
+        sel = sel.filter(workshops::Column::Pillar.eq(p.as_str()));
     }
     if let Some(l) = q.level {
-        sel = sel.filter(workshops::Column::Level.eq(l));
+        sel = sel.filter(workshops::Column::Level.eq(l.as_str()));
     }
     Ok(sel
         .order_by_expr(Expr::cust("\"_score\""), Order::Desc)
@@ -735,5 +775,18 @@ mod tests {
             capacity_remaining(10, ["registered", "cancelled", "completed", "no_show"]),
             7
         );
+        // A text that is not a status (a damaged row) still counts as taken.
+        assert_eq!(capacity_remaining(2, ["registered", "unknown"]), 0);
+    }
+
+    #[test]
+    fn only_workshops_still_to_happen_change() {
+        let open: Vec<_> = open_states()
+            .into_iter()
+            .map(WorkshopStatus::as_str)
+            .collect();
+        assert_eq!(open, ["draft", "published"]);
+        assert!(!is_open(WorkshopStatus::Archived));
+        assert!(!is_open(WorkshopStatus::Cancelled));
     }
 }

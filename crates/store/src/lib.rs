@@ -644,7 +644,7 @@ fn live_memberships(tenant_id: Uuid, user_id: Uuid) -> Select<entity::user_roles
         .column(users::Column::Id)
         .from(users::Entity)
         .and_where(users::Column::Id.eq(user_id))
-        .and_where(users::Column::Status.eq("active"))
+        .and_where(users::Column::Status.eq(entity::enums::UserStatus::Active.as_str()))
         .take();
     Entity::find()
         .filter(Column::TenantId.eq(tenant_id))

@@ -71,8 +71,8 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 |w, a: AnswerArgs| {
                     let answer = domain::adaptability::Answer {
                         question_id: a.question_id,
-                        dimension: a.dimension.as_str().to_owned(),
-                        answer_type: a.answer_type.as_str().to_owned(),
+                        dimension: a.dimension,
+                        answer_type: a.answer_type,
                         value: a.value.map(Bounded::get),
                         text: a.text,
                         weight: a.weight,

@@ -102,7 +102,7 @@ input_object! {
 impl From<PreferencesInput> for a::PreferencesInput {
     fn from(i: PreferencesInput) -> Self {
         a::PreferencesInput {
-            leaderboard_privacy: i.leaderboard_privacy.map(|p| p.as_str().to_owned()),
+            leaderboard_privacy: i.leaderboard_privacy,
             predictive_analytics_enabled: i.predictive_analytics_enabled.map(|p| {
                 a::PredictiveSwitches {
                     drop_off_risk: p.drop_off_risk,
@@ -186,7 +186,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 "A predictive insight: the cached entry while it has not expired, else computed afresh \
                  (not stored; see `refreshPredictiveInsight`). FORBIDDEN when the learner turned the kind off.",
                 |s, x: InsightArgs| {
-                    Box::pin(a::predictive_insight(s, x.user_id.map(Into::into), x.kind.as_str().to_owned()))
+                    Box::pin(a::predictive_insight(s, x.user_id.map(Into::into), x.kind))
                 },
                 json,
             ),
@@ -240,8 +240,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 "Compute a predictive insight and store it in the cache for 48 hours (replacing the learner's \
                  entry of that kind).",
                 |w, x: InsightArgs| {
-                    let kind = x.kind.as_str().to_owned();
-                    Box::pin(a::refresh_predictive_insight(w, x.user_id.map(Into::into), kind))
+                    Box::pin(a::refresh_predictive_insight(w, x.user_id.map(Into::into), x.kind))
                 },
                 json,
             ),

@@ -632,12 +632,6 @@ fn decode_enum<E: entity::enums::TextEnum>(path: &str, v: &Value) -> Result<E, A
 
 entity::for_each_enum!(enum_args);
 
-/// The stored texts of enumeration values (for domain functions taking
-/// text).
-pub(crate) fn texts<E: entity::enums::TextEnum>(values: Vec<E>) -> Vec<String> {
-    values.into_iter().map(|v| v.as_str().to_owned()).collect()
-}
-
 /// "a" or "an" before a type name, as it is read aloud (a `User`, an
 /// `Engagement`).
 pub(crate) fn article(type_name: &str) -> &'static str {

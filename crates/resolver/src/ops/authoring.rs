@@ -45,7 +45,7 @@ impl From<CourseInput> for au::CourseInput {
             title: i.title,
             description: i.description,
             tags: i.tags,
-            difficulty_level: i.difficulty_level.map(|d| d.as_str().to_owned()),
+            difficulty_level: i.difficulty_level,
             estimated_duration: i.estimated_duration,
         }
     }
@@ -97,7 +97,7 @@ input_object! {
 impl From<ContentBlockInput> for au::ContentBlockInput {
     fn from(i: ContentBlockInput) -> Self {
         au::ContentBlockInput {
-            kind: i.r#type.map(|t| t.as_str().to_owned()),
+            kind: i.r#type,
             content: i.content,
             metadata: i.metadata,
         }

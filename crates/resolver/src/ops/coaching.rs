@@ -9,9 +9,7 @@ use entity::{data_chunks, data_items};
 use entity::enums::{DataType, Visibility};
 
 use super::prelude::{
-    Bounded, Id, Parts, Row,
-    args::texts,
-    arguments, composite,
+    Bounded, Id, Parts, Row, arguments, composite,
     node::{Client, DataItem},
     read, row, write,
 };
@@ -84,7 +82,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
              similar to `embedding` by cosine first. BAD_USER_INPUT for an empty or all-zero vector or one whose \
              dimension differs from the stored embeddings.",
             |s, a: SimilarArgs| {
-                let visibility = texts(a.visibility.unwrap_or_default());
+                let visibility = a.visibility.unwrap_or_default();
                 Box::pin(c::similar_chunks(s, a.embedding, a.first.get() as usize, visibility))
             },
             |ms| Ok(FieldValue::list(ms.into_iter().map(|m| ChunkMatch::from(m).field()))),
@@ -100,8 +98,8 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  organization is the client's, else yours.",
                 |w, a: NewItemArgs| {
                     let item = NewDataItem {
-                        data_type: a.data_type.as_str().to_owned(),
-                        visibility_level: a.visibility_level.as_str().to_owned(),
+                        data_type: a.data_type,
+                        visibility_level: a.visibility_level,
                         raw_content: a.raw_content,
                         client_id: a.client_id.map(Into::into),
                         metadata: a.metadata,

@@ -74,7 +74,7 @@ impl PaymentArgs {
             target,
             amount: self.amount,
             currency: self.currency.unwrap_or_else(|| "USD".into()),
-            provider: self.provider.as_str().to_owned(),
+            provider: self.provider,
             transaction_id: self.transaction_id,
             invoice_number: self.invoice_number,
             metadata: self.metadata,
@@ -127,7 +127,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 |w, a: CertificateArgs| {
                     let c = NewCertificate {
                         user_id: a.user_id.into(),
-                        certificate_type: a.certificate_type.as_str().to_owned(),
+                        certificate_type: a.certificate_type,
                         workshop_id: a.workshop_id.map(Into::into),
                         assessment_id: a.adaptability_assessment_id.map(Into::into),
                         skills: a.skills.unwrap_or_default(),

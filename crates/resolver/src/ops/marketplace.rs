@@ -13,9 +13,7 @@ use entity::{
 };
 
 use super::prelude::{
-    Bounded, Id, InputType, Parts,
-    args::texts,
-    arguments, input_object,
+    Bounded, Id, InputType, Parts, arguments, input_object,
     node::{Engagement, EngagementSession, Review, TalentProfile, Workshop},
     read, row, rows, write,
 };
@@ -63,15 +61,15 @@ impl From<TalentProfileInput> for m::ProfileInput {
             bio: i.bio,
             expertise: i.expertise,
             industries: i.industries,
-            transformation_stages: i.transformation_stages.map(texts),
-            coaching_style: i.coaching_style.map(|c| c.as_str().to_owned()),
+            transformation_stages: i.transformation_stages,
+            coaching_style: i.coaching_style,
             years_experience: i.years_experience,
             transformation_success_rate: i.transformation_success_rate,
             behavior_change_score: i.behavior_change_score,
             client_retention_rate: i.client_retention_rate,
             cultures_transformed: i.cultures_transformed,
             hourly_rate: i.hourly_rate,
-            availability: i.availability.map(|a| a.as_str().to_owned()),
+            availability: i.availability,
             is_public: i.is_public,
             accepting_clients: i.accepting_clients,
         }
@@ -103,7 +101,7 @@ impl SearchArgs {
                     })
                 })
                 .transpose()?,
-            availability: self.availability.map(texts),
+            availability: self.availability,
             first: self.first.get() as u64,
         })
     }
@@ -336,7 +334,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 "A party (admins: any): pending → active (the expert accepts) or cancelled; active → paused, \
                  completed or cancelled; paused → active or cancelled. CONFLICT for any other move.",
                 |w, a: StatusArgs| {
-                    Box::pin(m::set_engagement_status(w, a.engagement_id.into(), a.status.as_str().to_owned()))
+                    Box::pin(m::set_engagement_status(w, a.engagement_id.into(), a.status))
                 },
                 |e| Ok(row::<engagements::Entity>(e)),
             ),
@@ -347,8 +345,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                 TypeRef::named_nn("EngagementSession"),
                 "A party (admins: any) schedules a session of a pending or active engagement with hours left.",
                 |w, a: ScheduleArgs| {
-                    let ty = a.session_type.as_str().to_owned();
-                    Box::pin(m::schedule_session(w, a.engagement_id.into(), ty, a.scheduled_at))
+                    Box::pin(m::schedule_session(w, a.engagement_id.into(), a.session_type, a.scheduled_at))
                 },
                 |s| Ok(row::<engagement_sessions::Entity>(s)),
             ),

@@ -56,14 +56,13 @@ input_object! {
 
 impl From<UpdateWorkshopInput> for WorkshopFields {
     fn from(i: UpdateWorkshopInput) -> Self {
-        let text = |e: Option<&'static str>| e.map(str::to_owned);
         WorkshopFields {
             title: i.title,
             description: i.description,
             instructor_id: i.instructor_id.map(Into::into),
-            pillar: text(i.pillar.map(WorkshopPillar::as_str)),
-            level: text(i.level.map(DifficultyLevel::as_str)),
-            format: text(i.format.map(WorkshopFormat::as_str)),
+            pillar: i.pillar,
+            level: i.level,
+            format: i.format,
             schedule_date: i.schedule_date,
             schedule_time: i.schedule_time,
             capacity: i.capacity.map(Bounded::get),
@@ -231,8 +230,8 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                     s,
                     Search {
                         query: a.query,
-                        pillar: a.pillar.map(|p| p.as_str().to_owned()),
-                        level: a.level.map(|l| l.as_str().to_owned()),
+                        pillar: a.pillar,
+                        level: a.level,
                         first: a.first.get() as u64,
                     },
                 ))
