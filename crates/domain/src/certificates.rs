@@ -132,7 +132,7 @@ pub async fn issue_certificate(w: &Write, c: NewCertificate) -> Result<certifica
             .await?;
         let attended = match &r {
             // A cancelled registration gave its seat, and its claim, back.
-            Some(r) if r.attended => crate::workshops::holds_seat(stored(&r.status)?),
+            Some(r) if r.attended => crate::rules::holds_seat(stored(&r.status)?),
             _ => false,
         };
         let Some(r) = r.filter(|_| attended) else {

@@ -3,7 +3,7 @@
 //! each, so a message or a limit is changed in one place.
 
 use auth::Principal;
-use entity::enums::TextEnum;
+use entity::enums::{RegistrationStatus, TextEnum};
 use sea_orm::ColumnTrait;
 use store::Reader;
 use uuid::Uuid;
@@ -178,6 +178,18 @@ where
         Ok(m) => Ok(m),
         Err(e) if e.is_unique_violation() => Err(conflict(conflict_message)),
         Err(e) => Err(e.into()),
+    }
+}
+
+/// Whether a registration in `status` holds a seat: every one but a
+/// cancelled one (cancelling gives the seat back; attending, completing or
+/// not showing up does not).
+pub fn holds_seat(status: RegistrationStatus) -> bool {
+    match status {
+        RegistrationStatus::Registered
+        | RegistrationStatus::Completed
+        | RegistrationStatus::NoShow => true,
+        RegistrationStatus::Cancelled => false,
     }
 }
 

@@ -28,22 +28,10 @@ use crate::{
     decimal::{Least, checked},
     now,
     rules::{
-        Texts, bad, conflict, insert_unique, managed_workshop, may_teach, member, non_negative,
-        signed_in, stored, text, texts,
+        Texts, bad, conflict, holds_seat, insert_unique, managed_workshop, may_teach, member,
+        non_negative, signed_in, stored, text, texts,
     },
 };
-
-/// Whether a registration in `status` holds a seat: every one but a
-/// cancelled one (cancelling gives the seat back; attending, completing or
-/// not showing up does not).
-pub fn holds_seat(status: RegistrationStatus) -> bool {
-    match status {
-        RegistrationStatus::Registered
-        | RegistrationStatus::Completed
-        | RegistrationStatus::NoShow => true,
-        RegistrationStatus::Cancelled => false,
-    }
-}
 
 /// A workshop's `capacity_remaining`: its seats less the registrations
 /// holding one ([`holds_seat`]; a status that is not a
