@@ -15,7 +15,7 @@ use axum::{
 use resolver::{ApiError, ErrorCode};
 use store::StoreError;
 
-use crate::http::AppState;
+use crate::state::AppState;
 
 /// The credentials a request carries, as sent. Extracting them reads
 /// headers only: they are checked by [`Credentials::authenticate`], which

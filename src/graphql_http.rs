@@ -25,10 +25,10 @@ use tracing::Instrument;
 
 use crate::{
     caller::{Caller, Credentials},
-    http::{AccessInfo, AppState, ClientIp},
     operation::{
         admit, classify, document_operation_name, failed, operation_type, truncate_message,
     },
+    state::{AccessInfo, AppState, ClientIp},
 };
 
 const GRAPHQL_RESPONSE: &str = "application/graphql-response+json";

@@ -4,56 +4,23 @@
 //! `caller`; GraphiQL, `graphiql`.
 
 use std::{
-    net::{IpAddr, SocketAddr},
     sync::Arc,
     time::{Duration, Instant},
 };
 
-use auth::{TokenKeys, throttle::Budget};
 use axum::{
     Router,
-    extract::{ConnectInfo, FromRequestParts, State},
-    http::{HeaderValue, Method, StatusCode, header, request::Parts},
+    extract::State,
+    http::{HeaderValue, Method, StatusCode, header},
     middleware::{self, Next},
     response::{IntoResponse, Redirect, Response as HttpResponse},
     routing::get,
 };
-use resolver::Api;
-use store::Store;
 
 use crate::{
     graphql_http::{graphql_get, graphql_post},
-    operation::Documents,
+    state::{AccessInfo, AppState},
 };
-
-pub struct AppState {
-    pub api: Api,
-    pub store: Store,
-    pub keys: TokenKeys,
-    pub accounts: resolver::account::Accounts,
-    pub documents: Documents,
-    pub limits: RequestLimits,
-    pub budgets: Budgets,
-    pub persisted: crate::persisted::Persisted,
-    pub live: crate::ws::LiveState,
-}
-
-/// What one HTTP request may carry, checked before anything is parsed.
-#[derive(Clone, Copy, Debug)]
-pub struct RequestLimits {
-    pub document: limits::Limits,
-    pub max_body_bytes: usize,
-    pub max_batch: usize,
-    pub max_text_chars: usize,
-    pub timeout: Duration,
-}
-
-/// Complexity budgets per client address and per tenant (in memory, per
-/// instance: see `docs/OPERATIONS.md`).
-pub struct Budgets {
-    pub per_ip: Budget,
-    pub per_tenant: Budget,
-}
 
 pub fn router(state: Arc<AppState>, cors_origins: &[String]) -> Router {
     Router::new()
@@ -160,16 +127,6 @@ async fn ready(State(state): State<Arc<AppState>>) -> HttpResponse {
     }
 }
 
-/// What the access line reports, left in the response by the handler.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct AccessInfo {
-    pub(crate) operation: Option<String>,
-    pub(crate) code: &'static str,
-    pub(crate) tenant: Option<uuid::Uuid>,
-    /// SQL statements the request ran.
-    pub(crate) statements: u64,
-}
-
 /// The request's id: the client's `X-Request-Id` when it is a short
 /// printable token, else a new one.
 #[derive(Clone, Debug)]
@@ -241,20 +198,4 @@ async fn access(req: axum::extract::Request, next: Next) -> HttpResponse {
         "graphql"
     );
     resp
-}
-
-/// The client's address, from the connection.
-pub struct ClientIp(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
-    }
 }

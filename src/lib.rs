@@ -14,11 +14,13 @@ pub mod db;
 pub mod graphiql;
 pub mod graphql_http;
 pub mod http;
+pub mod live;
 pub mod metrics;
 pub mod operation;
 pub mod persisted;
 pub mod seed;
 pub mod server;
+pub mod state;
 pub mod ws;
 
 use config::Config;
@@ -108,8 +110,8 @@ pub async fn serve(
     ));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let secs = Duration::from_secs;
-    let live = ws::LiveState::new(
-        ws::LiveConfig {
+    let live = live::LiveState::new(
+        live::LiveConfig {
             max_subscriptions_per_connection: config.max_subscriptions_per_connection,
             max_connections_per_user: config.max_connections_per_user,
             keepalive: secs(config.subscription_keepalive_secs.max(1)),
@@ -132,7 +134,7 @@ pub async fn serve(
         max_backoff: Duration::from_secs(config.login_backoff_max_secs),
     });
     let minute = Duration::from_secs(60);
-    let state = Arc::new(http::AppState {
+    let state = Arc::new(state::AppState {
         api: build_schema(&config)?,
         accounts: resolver::account::Accounts {
             store: store.clone(),
@@ -143,14 +145,14 @@ pub async fn serve(
         store,
         keys,
         documents: Default::default(),
-        limits: http::RequestLimits {
+        limits: state::RequestLimits {
             document: config.document_limits(),
             max_body_bytes: config.max_body_bytes,
             max_batch: config.max_batch,
             max_text_chars: config.max_text_chars,
             timeout: Duration::from_secs(config.request_timeout_secs),
         },
-        budgets: http::Budgets {
+        budgets: state::Budgets {
             per_ip: auth::throttle::Budget::new(config.budget_per_ip_per_minute, minute),
             per_tenant: auth::throttle::Budget::new(config.budget_per_tenant_per_minute, minute),
         },

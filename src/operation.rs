@@ -4,7 +4,7 @@
 //! through a bounded cache of parsed documents, and the coding of errors
 //! from the fixed list.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use async_graphql::{
     BatchRequest, Request, Response, ServerError,
@@ -12,7 +12,15 @@ use async_graphql::{
 };
 use resolver::{ApiError, ErrorCode};
 
-use crate::http::RequestLimits;
+/// What one HTTP request may carry, checked before anything is parsed.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestLimits {
+    pub document: limits::Limits,
+    pub max_body_bytes: usize,
+    pub max_batch: usize,
+    pub max_text_chars: usize,
+    pub timeout: Duration,
+}
 
 /// Parsed documents by their text. Clients send the same few documents
 /// over and over; parsing (pest) was the largest single cost of a request
