@@ -302,7 +302,7 @@ impl Store {
 
     async fn open_read(&self, sql: &str) -> Result<pg::Opened, StoreError> {
         let pool = self.db.get_postgres_connection_pool();
-        Ok(pg::ReadTxn::open(pool, sql, self.metric.clone()).await?)
+        Ok(pg::ReadTxn::open(pool, sql, None, self.metric.clone()).await?)
     }
 
     /// The settings every request transaction carries besides its tenant
@@ -489,33 +489,51 @@ impl Store {
         }
         // Byte order on both sides (`COLLATE "C"`).
         keys.sort_unstable();
-        let (Some(expected), Some(settings)) =
-            (pg::literal(&keys.join(",")), self.inline_settings(deadline))
-        else {
+        // The statement's shape is fixed (one prepared statement per
+        // connection) only with a deadline, as every request has.
+        if deadline.is_none() {
             return Ok(None);
-        };
-        use sea_orm::sea_query::PostgresQueryBuilder;
+        }
         let live = live_memberships(tenant_id, user_id)
             .select_only()
             .column(entity::user_roles::Column::Role)
             .column(entity::user_roles::Column::OrganizationId)
-            .into_query()
-            .to_string(PostgresQueryBuilder);
+            .build(DbBackend::Postgres);
+        let mut args = live.values.map(|v| v.0).unwrap_or_default();
+        let admin = policy::is_admin(&principal).to_string();
+        args.extend([
+            keys.join(",").into(),
+            tenant_id.to_string().into(),
+            user_id.to_string().into(),
+            admin.into(),
+        ]);
+        let n = args.len();
+        let settings = self.request_settings(deadline, &mut bind(&mut args));
         let key = "m.role || '/' || coalesce(m.organization_id::text, '')";
-        let admin = policy::is_admin(&principal);
-        let sql = format!(
-            "WITH m AS ({live})
+        let prepare = format!(
+            "PREPARE {OPEN_READ} AS
+             WITH m AS ({live})
              SELECT 1 / (SELECT (coalesce(string_agg({key}, ',' ORDER BY ({key}) COLLATE \"C\"), '')
-                                 = {expected})::int FROM m),
+                                 = ${expected})::int FROM m),
                     {app}
                     {settings}",
+            live = live.sql,
+            expected = n - 3,
             app = app_settings(
-                &format!("'{tenant_id}'"),
-                &format!("'{user_id}'"),
-                &format!("'{admin}'")
+                &format!("${}", n - 2),
+                &format!("${}", n - 1),
+                &format!("${n}")
             ),
         );
-        match self.open_read(&sql).await? {
+        use sea_orm::sea_query::{PostgresQueryBuilder, QueryBuilder};
+        let literals: Vec<String> = args
+            .iter()
+            .map(|v| PostgresQueryBuilder.value_to_string(v))
+            .collect();
+        let sql = format!("EXECUTE {OPEN_READ}({})", literals.join(", "));
+        let pool = self.db.get_postgres_connection_pool();
+        let opened = pg::ReadTxn::open(pool, &sql, Some(&prepare), self.metric.clone()).await?;
+        match opened {
             pg::Opened::Ready(t) => Ok(Some(self.scope_on(Conn::Read(Arc::new(t)), principal))),
             pg::Opened::Refused => {
                 tracing::debug!("the memberships changed; reading them again");
@@ -678,6 +696,10 @@ fn bind(values: &mut Vec<sea_orm::Value>) -> impl FnMut(String) -> Option<String
         Some(format!("${}", values.len()))
     }
 }
+
+/// The prepared statement a read-only request of a known caller opens
+/// its transaction with (see [`Store::authenticate`]).
+const OPEN_READ: &str = "coachql_open_read";
 
 const GENERIC_PLANS: &str = "set_config('plan_cache_mode', 'force_generic_plan', true)";
 

@@ -14,7 +14,11 @@
 //! when it already knows what the statement would return (the caller's
 //! memberships, checked inside the statement; see `Store::authenticate`).
 
-use std::{fmt, sync::Arc, time::Instant};
+use std::{
+    fmt,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use sea_orm::{
     ConnAcquireErr, ConnectionTrait, DbBackend, DbErr, ExecResult, QueryResult, RuntimeErr,
@@ -81,12 +85,41 @@ pub(crate) enum Opened {
 /// on purpose (`1 / 0` where its check fails).
 const REFUSED: &str = "22012";
 
+/// SQLSTATE `invalid_sql_statement_name`: `EXECUTE` of a statement this
+/// connection has not prepared.
+const NOT_PREPARED: &str = "26000";
+
+/// Sends `sql` as a custom `BEGIN`; how long it took.
+async fn begin(
+    conn: &mut PoolConnection<Postgres>,
+    sql: &str,
+) -> (Result<(), sqlx::Error>, Duration) {
+    let started = Instant::now();
+    let begun = Manager::begin(conn, Some(AssertSqlSafe(sql.to_owned()).into_sql_str())).await;
+    (begun, started.elapsed())
+}
+
+/// Reports a statement to `metric`.
+fn report(metric: Option<&Metric>, sql: &str, elapsed: Duration, failed: bool) {
+    if let Some(m) = metric {
+        (m.0)(&Info {
+            elapsed,
+            statement: &Statement::from_string(DbBackend::Postgres, sql),
+            failed,
+        });
+    }
+}
+
 impl ReadTxn {
     /// Takes a pooled connection and runs `BEGIN; {statement}` on it in one
-    /// round trip.
+    /// round trip. `prepare`: the `PREPARE` that `statement` `EXECUTE`s,
+    /// run once per connection, the first time the statement finds it
+    /// missing (so the statement is planned once per connection, not per
+    /// request).
     pub(crate) async fn open(
         pool: &PgPool,
         statement: &str,
+        prepare: Option<&str>,
         metric: Option<Metric>,
     ) -> Result<Opened, DbErr> {
         let mut conn = match pool.acquire().await {
@@ -100,34 +133,45 @@ impl ReadTxn {
             Err(e) => return Err(DbErr::Conn(RuntimeErr::SqlxError(Arc::new(e)))),
         };
         let sql = format!("BEGIN; {statement}");
-        let started = Instant::now();
-        let begun =
-            Manager::begin(&mut conn, Some(AssertSqlSafe(sql.clone()).into_sql_str())).await;
-        if let Some(m) = &metric {
-            (m.0)(&Info {
-                elapsed: started.elapsed(),
-                statement: &Statement::from_string(DbBackend::Postgres, sql),
-                failed: begun.is_err(),
-            });
-        }
-        let e = match begun {
-            Ok(()) => {
-                return Ok(Opened::Ready(ReadTxn {
-                    txn: Mutex::new(conn),
-                    metric,
-                }));
+        let mut prepare = prepare;
+        loop {
+            let (begun, elapsed) = begin(&mut conn, &sql).await;
+            let e = match begun {
+                Ok(()) => {
+                    report(metric.as_ref(), &sql, elapsed, false);
+                    return Ok(Opened::Ready(ReadTxn {
+                        txn: Mutex::new(conn),
+                        metric,
+                    }));
+                }
+                Err(e) => e,
+            };
+            // The statement failed inside the transaction it began, which
+            // sqlx does not count as begun: end it here, or the pool would
+            // hand out a connection stuck in an aborted transaction.
+            if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
+                conn.close_on_drop();
+                return Err(query_err(e));
             }
-            Err(e) => e,
-        };
-        // The statement failed inside the transaction it began, which sqlx
-        // does not count as begun: end it here, or the pool would hand out
-        // a connection stuck in an aborted transaction.
-        if sqlx::raw_sql("ROLLBACK").execute(&mut *conn).await.is_err() {
-            conn.close_on_drop();
-        }
-        match e {
-            sqlx::Error::Database(e) if e.code().as_deref() == Some(REFUSED) => Ok(Opened::Refused),
-            e => Err(query_err(e)),
+            let code = match &e {
+                sqlx::Error::Database(d) => d.code().map(|c| c.into_owned()),
+                _ => None,
+            };
+            let retry = code.as_deref() == Some(NOT_PREPARED) && prepare.is_some();
+            // Preparing is the connection's setup, not the request's work.
+            if !retry {
+                report(metric.as_ref(), &sql, elapsed, true);
+            }
+            match (code.as_deref(), prepare.take()) {
+                (Some(REFUSED), _) => return Ok(Opened::Refused),
+                (Some(NOT_PREPARED), Some(p)) => {
+                    sqlx::raw_sql(AssertSqlSafe(p.to_owned()))
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(exec_err)?;
+                }
+                _ => return Err(query_err(e)),
+            }
         }
     }
 
