@@ -126,13 +126,12 @@ impl Credentials {
     /// Checks the credentials: a token wins over `X-Tenant`. A token's
     /// roles and organization come from the live memberships
     /// ([`store::Store::authenticate`], which also opens the scope, until
-    /// `deadline`, for `access`): a revoked or expired membership, or a
-    /// suspended account, ends access at once.
+    /// `deadline`): a revoked or expired membership, or a suspended account,
+    /// ends access at once.
     pub async fn authenticate(
         self,
         state: &AppState,
         deadline: Instant,
-        access: store::Access,
     ) -> Result<Caller, Refusal> {
         let denied = |m: &str| Refusal::Denied(m.to_owned());
         if let Some(value) = self.authorization {
@@ -149,7 +148,7 @@ impl Credentials {
                 .map_err(|e| denied(&e.to_string()))?;
             let scope = state
                 .store
-                .authenticate(claims.tenant, claims.sub, Some(deadline), access)
+                .authenticate(claims.tenant, claims.sub, Some(deadline))
                 .await
                 .map_err(Refusal::Store)?
                 .ok_or_else(|| denied("no active membership in this tenant"))?;

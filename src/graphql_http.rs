@@ -151,17 +151,7 @@ async fn execute(
     if let Some(p) = principal {
         let opened = match opened {
             Some(s) => Ok(s),
-            None => {
-                let access = if mutation {
-                    store::Access::Write
-                } else {
-                    store::Access::Read
-                };
-                state
-                    .store
-                    .scope_until(p.clone(), Some(deadline), access)
-                    .await
-            }
+            None => state.store.scope_until(p.clone(), Some(deadline)).await,
         };
         match opened {
             Ok(s) => {
@@ -386,16 +376,7 @@ async fn run_admitted(
         deadline,
     } = call;
     let origin = Origin::new(ip);
-    // The scope authentication opens serves the first operation: a query
-    // gets a read-only one, which opens in one round trip.
-    let first_access = match batch.iter_mut().next() {
-        Some(req) => access_of(operation_type(&state.documents, req)),
-        None => store::Access::Write,
-    };
-    let (principal, mut opened) = match credentials
-        .authenticate(&state, deadline, first_access)
-        .await
-    {
+    let (principal, mut opened) = match credentials.authenticate(&state, deadline).await {
         Ok(Caller::Member { scope, .. }) => (Some(scope.principal().clone()), Some(scope)),
         Ok(Caller::Anonymous(p)) => (Some(p), None),
         Ok(Caller::Nobody) => (None, None),
@@ -475,15 +456,6 @@ async fn run_admitted(
         }
     };
     respond(media, out, tenant)
-}
-
-/// What an operation of this type does to data: only a query is known to
-/// read alone.
-fn access_of(ty: Result<Option<OperationType>, String>) -> store::Access {
-    match ty {
-        Ok(Some(OperationType::Query)) => store::Access::Read,
-        _ => store::Access::Write,
-    }
 }
 
 /// `GET /graphql?query=…&operationName=…&variables=…&extensions=…`.

@@ -98,10 +98,9 @@ pub async fn serve(
     }
     tune_allocator();
     let mut db = db;
-    let metric = metrics::instrument(&mut db);
+    metrics::instrument(&mut db);
     let store = store::Store::new(db, Some(config.db_role.clone()))
-        .with_events(store::Events::new(config.subscription_queue))
-        .with_metric(metric);
+        .with_events(store::Events::new(config.subscription_queue));
     // One LISTEN connection per process on PostgreSQL: the events of every
     // process on the database reach this one's subscribers.
     let listening = tokio::spawn(store::events::listen(

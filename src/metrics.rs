@@ -39,21 +39,16 @@ struct Histogram {
 
 static LATENCY: Mutex<Option<HashMap<(String, &'static str), Histogram>>> = Mutex::new(None);
 
-/// Counts every statement run through `db` (and its transactions); the
-/// returned callback does the same for the store's own connections.
-pub fn instrument(db: &mut sea_orm::DatabaseConnection) -> store::Metric {
-    db.set_metric_callback(statement);
-    store::Metric::new(statement)
-}
-
-/// Counts and traces one statement (see [`instrument`]).
-fn statement(info: &sea_orm::metric::Info<'_>) {
-    STATEMENTS.fetch_add(1, Ordering::Relaxed);
-    store::stats::statement();
-    tracing::trace!(target: "coachql::sql", elapsed = ?info.elapsed, "{}", info.statement.sql);
-    if info.failed {
-        STATEMENT_ERRORS.fetch_add(1, Ordering::Relaxed);
-    }
+/// Counts every statement run through `db` (and its transactions).
+pub fn instrument(db: &mut sea_orm::DatabaseConnection) {
+    db.set_metric_callback(|info| {
+        STATEMENTS.fetch_add(1, Ordering::Relaxed);
+        store::stats::statement();
+        tracing::trace!(target: "coachql::sql", elapsed = ?info.elapsed, "{}", info.statement.sql);
+        if info.failed {
+            STATEMENT_ERRORS.fetch_add(1, Ordering::Relaxed);
+        }
+    });
 }
 
 pub fn request() {

@@ -146,10 +146,7 @@ async fn init(
     let read_timeout = state.limits.timeout;
     let credentials = Credentials::from_init(&payload, &headers);
     let deadline = Instant::now() + read_timeout;
-    let (tenant, user, key) = match credentials
-        .authenticate(&state, deadline, store::Access::Read)
-        .await
-    {
+    let (tenant, user, key) = match credentials.authenticate(&state, deadline).await {
         Ok(Caller::Member { scope, expires }) => {
             let principal = scope.principal().clone();
             // Subscriptions authenticate again for every read.
@@ -358,12 +355,7 @@ impl Executor for Operations {
         let state = state.clone();
         let origin = resolver::account::Origin::new(self.ip);
         let once = async_graphql::futures_util::stream::once(async move {
-            let access = if ty == Some(OperationType::Mutation) {
-                store::Access::Write
-            } else {
-                store::Access::Read
-            };
-            let scope = match live.scope(access).await {
+            let scope = match live.scope().await {
                 Ok(s) => s,
                 Err(e) => return crate::operation::failed(e),
             };

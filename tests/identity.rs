@@ -160,10 +160,10 @@ async fn tokens_are_refused_unless_valid_and_backed_by_a_live_membership() {
     s.stop().await;
 }
 
-/// A query after the first reuses the caller's memberships as last read,
-/// checked by the database in the statement that opens its transaction
-/// (`store::Store::authenticate`). Every change to them still reaches the
-/// very next request: a new role, a suspended account, a revoked role.
+/// Every request reads the caller's live memberships
+/// (`store::Store::authenticate`): a change reaches the very next request,
+/// whatever came before it: a new role, a suspended account, a revoked
+/// role.
 #[tokio::test]
 async fn every_membership_change_reaches_the_next_read() {
     use entity::{user_roles, users};

@@ -94,15 +94,14 @@ pub struct Live {
 }
 
 impl Live {
-    /// A new scope for one operation (`access`: a re-read or a query
-    /// reads; a mutation sent over the socket writes): the membership is
-    /// read again, so a revoked one ends the connection here.
-    pub async fn scope(&self, access: store::Access) -> Result<Scope, ApiError> {
+    /// A new scope for one read: the membership is read again, so a revoked
+    /// one ends the connection here.
+    pub async fn scope(&self) -> Result<Scope, ApiError> {
         let deadline = std::time::Instant::now() + self.read_timeout;
         match self.user {
             Some(user) => match self
                 .store
-                .authenticate(self.tenant, user, Some(deadline), access)
+                .authenticate(self.tenant, user, Some(deadline))
                 .await?
             {
                 Some(scope) => {
@@ -118,11 +117,7 @@ impl Live {
             },
             None => Ok(self
                 .store
-                .scope_until(
-                    auth::Principal::anonymous(self.tenant),
-                    Some(deadline),
-                    access,
-                )
+                .scope_until(auth::Principal::anonymous(self.tenant), Some(deadline))
                 .await?),
         }
     }
@@ -143,7 +138,7 @@ impl Live {
         let Ok(_permit) = self.reads.acquire().await else {
             return;
         };
-        if let Ok(scope) = self.scope(store::Access::Read).await {
+        if let Ok(scope) = self.scope().await {
             let _ = scope.release(false).await;
         }
     }
@@ -164,7 +159,7 @@ impl Live {
             self.reads.clone().acquire_owned().await.map_err(|_| {
                 ApiError::new(ErrorCode::Unavailable, "the server is shutting down")
             })?;
-        let scope = self.scope(store::Access::Read).await?;
+        let scope = self.scope().await?;
         let value = tokio::time::timeout(self.read_timeout, read(sh, &scope, args, topic))
             .await
             .map_err(|_| ApiError::new(ErrorCode::Timeout, "the update was not read in time"))??;

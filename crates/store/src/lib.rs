@@ -4,7 +4,6 @@
 //! connection, so a resolver cannot forget either.
 
 use std::{
-    collections::HashMap,
     sync::Arc,
     time::{Duration, Instant},
 };
@@ -116,12 +115,6 @@ pub struct Store {
     app_role: Option<String>,
     /// This process's domain events (see [`events`]).
     events: Events,
-    /// Each signed-in caller's memberships as last read, so a read-only
-    /// request can open its transaction and check them in one round trip.
-    /// Never trusted on its own: see [`Store::authenticate`].
-    memberships: Arc<std::sync::Mutex<HashMap<(Uuid, Uuid), Memberships>>>,
-    /// The statement callback for the connections the store opens itself.
-    metric: Option<Metric>,
 }
 
 /// Where a scope's statements run.
@@ -130,9 +123,6 @@ enum Conn {
     Pool(DatabaseConnection),
     /// A request transaction carrying `app.tenant_id` and the RLS role.
     Txn(Arc<DatabaseTransaction>),
-    /// The same for a request that only reads, opened with its settings
-    /// in one round trip ([`pg::ReadTxn`]).
-    Read(Arc<pg::ReadTxn>),
 }
 
 /// Runs `$body` with `$c` bound to the scope's connection.
@@ -141,10 +131,6 @@ macro_rules! on_conn {
         match $conn {
             Conn::Pool($c) => $body,
             Conn::Txn(t) => {
-                let $c = t.as_ref();
-                $body
-            }
-            Conn::Read(t) => {
                 let $c = t.as_ref();
                 $body
             }
@@ -178,22 +164,6 @@ pub mod events;
 pub use events::{Event, Events, NoticeKind, Topic};
 mod reader;
 pub use reader::Reader;
-mod pg;
-pub use pg::Metric;
-
-/// What a request's transaction will do: a read-only one opens in one
-/// round trip on PostgreSQL (see [`Store::authenticate`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    Read,
-    Write,
-}
-
-/// The live memberships (role, organization) last read per (tenant, user).
-type Memberships = Arc<[(String, Option<Uuid>)]>;
-
-/// Entries [`Store`] keeps of [`Memberships`] before it starts over.
-const MEMBERSHIPS_KEPT: usize = 100_000;
 
 impl Store {
     /// `app_role`: see [`Store::app_role`]; ignored on SQLite.
@@ -203,17 +173,7 @@ impl Store {
             db,
             app_role,
             events: Events::default(),
-            memberships: Arc::default(),
-            metric: None,
         }
-    }
-
-    /// This store calling `metric` after each statement on the
-    /// connections it opens itself (read transactions), as the pool calls
-    /// its own metric callback.
-    pub fn with_metric(mut self, metric: Metric) -> Self {
-        self.metric = Some(metric);
-        self
     }
 
     /// This store with `events` as its fan-out (see [`Events::new`]).
@@ -245,91 +205,58 @@ impl Store {
     /// the scope is dropped unless committed.
     #[tracing::instrument(skip_all)]
     pub async fn scope(&self, principal: Principal) -> Result<Scope, StoreError> {
-        self.scope_until(principal, None, Access::Write).await
+        self.scope_until(principal, None).await
     }
 
     /// [`Store::scope`] whose statements and lock waits end by `deadline`
     /// (PostgreSQL `statement_timeout` / `lock_timeout` for this
     /// transaction alone), so a request that times out frees its
-    /// connection instead of leaving its statement waiting. With
-    /// [`Access::Read`] the transaction opens in one round trip on
-    /// PostgreSQL, and the scope cannot write.
+    /// connection instead of leaving its statement waiting.
     #[tracing::instrument(skip_all)]
     pub async fn scope_until(
         &self,
         principal: Principal,
         deadline: Option<Instant>,
-        access: Access,
     ) -> Result<Scope, StoreError> {
         if self.backend() != DbBackend::Postgres {
-            return Ok(self.scope_on(Conn::Pool(self.db.clone()), principal));
-        }
-        let user = principal.user_id.map(|u| u.to_string()).unwrap_or_default();
-        let admin = policy::is_admin(&principal).to_string();
-        let tenant = principal.tenant_id.to_string();
-        if access == Access::Read
-            && let Some(settings) = self.inline_settings(deadline)
-            && let Some(user) = pg::literal(&user)
-        {
-            let sql = format!(
-                "SELECT {}{settings}",
-                app_settings(&format!("'{tenant}'"), &user, &format!("'{admin}'"))
-            );
-            // Nothing in it can be refused.
-            if let pg::Opened::Ready(t) = self.open_read(&sql).await? {
-                return Ok(self.scope_on(Conn::Read(Arc::new(t)), principal));
-            }
+            return Ok(Scope {
+                conn: Conn::Pool(self.db.clone()),
+                principal,
+                events: self.events.clone(),
+            });
         }
         let txn = self.db.begin().await?;
-        let mut values: Vec<sea_orm::Value> = vec![tenant.into(), user.into(), admin.into()];
-        let settings = self.request_settings(deadline, &mut bind(&mut values));
+        let user = principal.user_id.map(|u| u.to_string()).unwrap_or_default();
+        let admin = policy::is_admin(&principal).to_string();
+        let mut values: Vec<sea_orm::Value> = vec![
+            principal.tenant_id.to_string().into(),
+            user.into(),
+            admin.into(),
+        ];
+        let settings = self.request_settings(&mut values, deadline);
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
             format!("SELECT {}{settings}", app_settings("$1", "$2", "$3")),
             values,
         ))
         .await?;
-        Ok(self.scope_on(Conn::Txn(Arc::new(txn)), principal))
-    }
-
-    fn scope_on(&self, conn: Conn, principal: Principal) -> Scope {
-        Scope {
-            conn,
+        Ok(Scope {
+            conn: Conn::Txn(Arc::new(txn)),
             principal,
             events: self.events.clone(),
-        }
-    }
-
-    async fn open_read(&self, sql: &str) -> Result<pg::Opened, StoreError> {
-        let pool = self.db.get_postgres_connection_pool();
-        Ok(pg::ReadTxn::open(pool, sql, None, self.metric.clone()).await?)
+        })
     }
 
     /// The settings every request transaction carries besides its tenant
     /// and user: generic plans, the deadline, and the row-security role
     /// (last, because it takes effect for the statements after this one).
-    /// `value` turns each value into SQL (a parameter or a literal).
-    /// Returns the SQL, each item preceded by a comma.
+    /// Appends their values to `values` and returns the SQL, each item
+    /// preceded by a comma.
     fn request_settings(
         &self,
+        values: &mut Vec<sea_orm::Value>,
         deadline: Option<Instant>,
-        value: &mut dyn FnMut(String) -> Option<String>,
     ) -> String {
-        self.try_request_settings(deadline, value)
-            .unwrap_or_default()
-    }
-
-    /// [`Store::request_settings`] with every value a literal; `None` when
-    /// one cannot be inlined.
-    fn inline_settings(&self, deadline: Option<Instant>) -> Option<String> {
-        self.try_request_settings(deadline, &mut |v| pg::literal(&v))
-    }
-
-    fn try_request_settings(
-        &self,
-        deadline: Option<Instant>,
-        value: &mut dyn FnMut(String) -> Option<String>,
-    ) -> Option<String> {
         // UTC: a batched read's timestamps come back as JSON text in the
         // session's time zone; the rest of the API reads them as UTC.
         let mut sql = format!(", {GENERIC_PLANS}, set_config('TimeZone', 'UTC', true)");
@@ -340,19 +267,18 @@ impl Store {
                 .max(Duration::from_millis(1))
                 .as_millis()
                 .to_string();
-            let ms = value(ms)?;
+            values.push(ms.into());
+            let n = values.len();
             sql.push_str(&format!(
-                ", set_config('statement_timeout', {ms}, true), \
-                 set_config('lock_timeout', {ms}, true)"
+                ", set_config('statement_timeout', ${n}, true), \
+                 set_config('lock_timeout', ${n}, true)"
             ));
         }
         if let Some(role) = &self.app_role {
-            sql.push_str(&format!(
-                ", set_config('role', {}, true)",
-                value(role.clone())?
-            ));
+            values.push(role.clone().into());
+            sql.push_str(&format!(", set_config('role', ${}, true)", values.len()));
         }
-        Some(sql)
+        sql
     }
 
     /// The principal of `user_id` in `tenant_id`, from their unexpired
@@ -381,35 +307,19 @@ impl Store {
     /// memberships and sets the request's settings (and role) from them: a
     /// request costs one round trip less. `None` (and the transaction
     /// rolled back) when the user has no live membership.
-    ///
-    /// A read-only request ([`Access::Read`]) of a caller seen before costs
-    /// one round trip in all: `BEGIN` and a statement that sets the
-    /// settings from the memberships last read, and fails (division by
-    /// zero) unless the live memberships are exactly those. A failure
-    /// forgets them and authenticates as above, so a revoked membership
-    /// still ends access at once.
     #[tracing::instrument(skip_all)]
     pub async fn authenticate(
         &self,
         tenant_id: Uuid,
         user_id: Uuid,
         deadline: Option<Instant>,
-        access: Access,
     ) -> Result<Option<Scope>, StoreError> {
         tracing::debug!(tenant = %tenant_id, user = %user_id, "reading the live memberships");
         if self.backend() != DbBackend::Postgres {
             return match self.principal(tenant_id, user_id).await? {
-                Some(p) => Ok(Some(self.scope_until(p, deadline, access).await?)),
+                Some(p) => Ok(Some(self.scope_until(p, deadline).await?)),
                 None => Ok(None),
             };
-        }
-        if access == Access::Read
-            && let Some(known) = self.known_memberships(tenant_id, user_id)
-            && let Some(scope) = self
-                .reauthenticate(tenant_id, user_id, &known, deadline)
-                .await?
-        {
-            return Ok(Some(scope));
         }
         let txn = self.db.begin().await?;
         // The memberships are read as the pool's role (as `principal`
@@ -428,7 +338,7 @@ impl Store {
             Role::PlatformAdmin.as_str().into(),
             Role::TenantAdmin.as_str().into(),
         ]);
-        let settings = self.request_settings(deadline, &mut bind(&mut values));
+        let settings = self.request_settings(&mut values, deadline);
         let sql = format!(
             "WITH m AS ({live}), s AS (
                SELECT {app}
@@ -458,107 +368,16 @@ impl Store {
             ));
         }
         match principal_of(tenant_id, user_id, &memberships) {
-            Some(principal) => {
-                self.remember_memberships(tenant_id, user_id, memberships.into());
-                Ok(Some(self.scope_on(Conn::Txn(Arc::new(txn)), principal)))
-            }
+            Some(principal) => Ok(Some(Scope {
+                conn: Conn::Txn(Arc::new(txn)),
+                principal,
+                events: self.events.clone(),
+            })),
             None => {
-                self.forget_memberships(tenant_id, user_id);
                 let _ = txn.rollback().await;
                 Ok(None)
             }
         }
-    }
-
-    /// The read-only fast path of [`Store::authenticate`]: `None` when the
-    /// memberships changed (they are forgotten) or cannot be inlined.
-    async fn reauthenticate(
-        &self,
-        tenant_id: Uuid,
-        user_id: Uuid,
-        known: &[(String, Option<Uuid>)],
-        deadline: Option<Instant>,
-    ) -> Result<Option<Scope>, StoreError> {
-        let Some(principal) = principal_of(tenant_id, user_id, known) else {
-            return Ok(None);
-        };
-        let mut keys = Vec::with_capacity(known.len());
-        for (role, org) in known {
-            let org = org.map(|o| o.to_string()).unwrap_or_default();
-            keys.push(format!("{role}/{org}"));
-        }
-        // Byte order on both sides (`COLLATE "C"`).
-        keys.sort_unstable();
-        // The statement's shape is fixed (one prepared statement per
-        // connection) only with a deadline, as every request has.
-        if deadline.is_none() {
-            return Ok(None);
-        }
-        let live = live_memberships(tenant_id, user_id)
-            .select_only()
-            .column(entity::user_roles::Column::Role)
-            .column(entity::user_roles::Column::OrganizationId)
-            .build(DbBackend::Postgres);
-        let mut args = live.values.map(|v| v.0).unwrap_or_default();
-        let admin = policy::is_admin(&principal).to_string();
-        args.extend([
-            keys.join(",").into(),
-            tenant_id.to_string().into(),
-            user_id.to_string().into(),
-            admin.into(),
-        ]);
-        let n = args.len();
-        let settings = self.request_settings(deadline, &mut bind(&mut args));
-        let key = "m.role || '/' || coalesce(m.organization_id::text, '')";
-        let prepare = format!(
-            "PREPARE {OPEN_READ} AS
-             WITH m AS ({live})
-             SELECT 1 / (SELECT (coalesce(string_agg({key}, ',' ORDER BY ({key}) COLLATE \"C\"), '')
-                                 = ${expected})::int FROM m),
-                    {app}
-                    {settings}",
-            live = live.sql,
-            expected = n - 3,
-            app = app_settings(
-                &format!("${}", n - 2),
-                &format!("${}", n - 1),
-                &format!("${n}")
-            ),
-        );
-        use sea_orm::sea_query::{PostgresQueryBuilder, QueryBuilder};
-        let literals: Vec<String> = args
-            .iter()
-            .map(|v| PostgresQueryBuilder.value_to_string(v))
-            .collect();
-        let sql = format!("EXECUTE {OPEN_READ}({})", literals.join(", "));
-        let pool = self.db.get_postgres_connection_pool();
-        let opened = pg::ReadTxn::open(pool, &sql, Some(&prepare), self.metric.clone()).await?;
-        match opened {
-            pg::Opened::Ready(t) => Ok(Some(self.scope_on(Conn::Read(Arc::new(t)), principal))),
-            pg::Opened::Refused => {
-                tracing::debug!("the memberships changed; reading them again");
-                self.forget_memberships(tenant_id, user_id);
-                Ok(None)
-            }
-        }
-    }
-
-    fn known_memberships(&self, tenant_id: Uuid, user_id: Uuid) -> Option<Memberships> {
-        let known = self.memberships.lock().unwrap_or_else(|e| e.into_inner());
-        known.get(&(tenant_id, user_id)).cloned()
-    }
-
-    fn remember_memberships(&self, tenant_id: Uuid, user_id: Uuid, m: Memberships) {
-        let mut known = self.memberships.lock().unwrap_or_else(|e| e.into_inner());
-        if known.len() >= MEMBERSHIPS_KEPT {
-            known.clear();
-        }
-        known.insert((tenant_id, user_id), m);
-    }
-
-    fn forget_memberships(&self, tenant_id: Uuid, user_id: Uuid) {
-        let mut known = self.memberships.lock().unwrap_or_else(|e| e.into_inner());
-        known.remove(&(tenant_id, user_id));
     }
 
     /// A tenant by slug, or by id when `key` is a UUID.
@@ -688,18 +507,6 @@ fn app_settings(tenant: &str, user: &str, admin: &str) -> String {
          set_config('app.admin', {admin}, true)"
     )
 }
-
-/// Binds each value as the next `$n` parameter after `values`.
-fn bind(values: &mut Vec<sea_orm::Value>) -> impl FnMut(String) -> Option<String> + '_ {
-    move |v| {
-        values.push(v.into());
-        Some(format!("${}", values.len()))
-    }
-}
-
-/// The prepared statement a read-only request of a known caller opens
-/// its transaction with (see [`Store::authenticate`]).
-const OPEN_READ: &str = "coachql_open_read";
 
 const GENERIC_PLANS: &str = "set_config('plan_cache_mode', 'force_generic_plan', true)";
 
@@ -854,8 +661,6 @@ impl Scope {
                 drop(t);
             }
         }
-        // A read-only transaction (`Conn::Read`) rolls back the same way
-        // as it drops here.
         Ok(())
     }
 
@@ -870,11 +675,6 @@ impl Scope {
             // operation never fails to upgrade under concurrent writers.
             Conn::Pool(db) => begin_write(db).await?,
             Conn::Txn(t) => t.begin().await?,
-            Conn::Read(_) => {
-                return Err(StoreError::Db(DbErr::Custom(
-                    "a read-only request cannot write".into(),
-                )));
-            }
         };
         Ok(Write {
             txn: Arc::new(txn),
