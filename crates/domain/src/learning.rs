@@ -158,27 +158,33 @@ pub async fn submit_quiz_attempt(
         None => None,
     };
     let course_id = quiz.course_id.or(lesson.as_ref().map(|l| l.course_id));
-    if !auth::policy::is_staff(w.principal()) {
-        let enrolled = match course_id {
-            Some(c) => w
-                .select_unrestricted::<enrollments::Entity>()
-                .filter(enrollments::Column::CourseId.eq(c))
-                .filter(enrollments::Column::StudentId.eq(student))
-                .one()
-                .await?
-                .is_some(),
-            None => false,
-        };
-        if !enrolled {
+    let staff = auth::policy::is_staff(w.principal());
+    // The course's state, read once: it answers the enrollment and
+    // prerequisite checks, the attempt count, and the enrollment's refresh.
+    let mut state = match course_id {
+        Some(c) => {
+            let course = if staff || lesson.is_none() {
+                w.select_unrestricted::<courses::Entity>()
+                    .filter(courses::Column::Id.eq(c))
+                    .one()
+                    .await?
+                    .ok_or(DomainError::NotFound("course"))?
+            } else {
+                crate::visible::<courses::Entity>(w, c, "quiz").await?
+            };
+            Some(crate::progress::CourseState::load(w, course, student).await?)
+        }
+        None => None,
+    };
+    if !staff {
+        if state.as_ref().is_none_or(|s| s.enrollment.is_none()) {
             return Err(DomainError::Forbidden(
                 "enroll in the course to take its quizzes".into(),
             ));
         }
         // A lesson's quiz needs the lesson's prerequisites completed.
-        if let (Some(lesson), Some(course)) = (&lesson, course_id) {
-            let course = crate::visible::<courses::Entity>(w, course, "quiz").await?;
-            let state = crate::progress::CourseState::load(w, course, student).await?;
-            crate::progress::check_prerequisites(&state, lesson)?;
+        if let (Some(lesson), Some(state)) = (&lesson, &state) {
+            crate::progress::check_prerequisites(state, lesson)?;
         }
     }
 
@@ -214,16 +220,16 @@ pub async fn submit_quiz_attempt(
 
     // The attempt number; the UNIQUE (tenant, assessment, student, number)
     // makes two attempts submitted at once collide instead of both counting.
-    let previous = w
-        .select_unrestricted::<attempts::Entity>()
-        .filter(attempts::Column::AssessmentId.eq(quiz_id))
-        .filter(attempts::Column::StudentId.eq(student))
-        .order_by(attempts::Column::AttemptNumber, Order::Desc)
-        .all()
-        .await?;
-    let count = previous.len() as i64;
-    let last = previous.first().map_or(0, |a| i64::from(a.attempt_number));
-    let number = Ord::max(last, count) + 1;
+    let previous = match &state {
+        Some(s) if s.quizzes.iter().any(|q| q.id == quiz_id) => {
+            s.scores.get(&quiz_id).copied().unwrap_or_default()
+        }
+        _ => crate::progress::tallies(w, student, vec![quiz_id])
+            .await?
+            .remove(&quiz_id)
+            .unwrap_or_default(),
+    };
+    let number = i64::from(Ord::max(previous.last_number, previous.count)) + 1;
     if let Some(max) = quiz.max_attempts
         && number > i64::from(max)
     {
@@ -260,8 +266,14 @@ pub async fn submit_quiz_attempt(
     )
     .await?;
 
-    record_progress(
+    // A lesson quiz's progress row, when the state holds it.
+    let known = match (&state, quiz.lesson_id) {
+        (Some(s), Some(l)) => s.rows.get(&Some(l)).map(|r| r.id),
+        _ => None,
+    };
+    let row = record_progress(
         w,
+        known,
         student,
         course_id,
         quiz.lesson_id,
@@ -273,7 +285,7 @@ pub async fn submit_quiz_attempt(
     .await?;
     // Seed 004: a quiz passed for the first time earns points (and may
     // earn achievements); retrying a passed quiz earns nothing more.
-    if passed && !previous.iter().any(|a| a.passed == Some(true)) {
+    if passed && !previous.passed_once {
         crate::analytics::record(
             w,
             student,
@@ -283,8 +295,11 @@ pub async fn submit_quiz_attempt(
         )
         .await?;
     }
-    if let Some(course) = course_id {
-        crate::progress::refresh_enrollment(w, course, student).await?;
+    if let Some(state) = &mut state {
+        state.take_row(row);
+        let tally = state.scores.entry(quiz_id).or_default();
+        *tally = tally.with(number, g.score, passed);
+        crate::progress::refresh_from(w, state, student).await?;
     }
     if let (Some(lesson), true) = (quiz.lesson_id, passed) {
         crate::roadmaps::lesson_completed(w, student, lesson).await?;
@@ -294,10 +309,12 @@ pub async fn submit_quiz_attempt(
 
 /// The student's progress row on the quiz: one more attempt, the best
 /// score so far, completed once passed (a later failed retry does not undo
-/// it). Found by (student, quiz), since the table has no unique key.
+/// it). Found by (student, quiz), since the table has no unique key, or
+/// `known` (its id, when the caller has read it). Returns the row as saved.
 #[allow(clippy::too_many_arguments)]
 async fn record_progress(
     w: &Write,
+    known: Option<Uuid>,
     student: Uuid,
     course_id: Option<Uuid>,
     lesson_id: Option<Uuid>,
@@ -305,7 +322,7 @@ async fn record_progress(
     score: i32,
     passed: bool,
     time_spent: i32,
-) -> Result<()> {
+) -> Result<student_progress::Model> {
     use student_progress as sp;
     let at = now();
     // A lesson quiz's progress is the lesson's row; a course quiz has its own.
@@ -315,17 +332,21 @@ async fn record_progress(
             .add(sp::Column::AssessmentId.eq(quiz_id))
             .add(sp::Column::LessonId.is_null()),
     };
-    let existing = w
-        .select_unrestricted::<sp::Entity>()
-        .filter(sp::Column::StudentId.eq(student))
-        .filter(of_this)
-        .order_by(sp::Column::CreatedAt, Order::Asc)
-        .one()
-        .await?;
+    let existing = match known {
+        Some(id) => Some(id),
+        None => w
+            .select_unrestricted::<sp::Entity>()
+            .filter(sp::Column::StudentId.eq(student))
+            .filter(of_this)
+            .order_by(sp::Column::CreatedAt, Order::Asc)
+            .one()
+            .await?
+            .map(|row| row.id),
+    };
     match existing {
-        Some(row) => {
+        Some(id) => {
             let (status, completion) = crate::progress::progressed(passed);
-            w.update::<sp::Entity>(
+            w.update_returning::<sp::Entity>(
                 vec![
                     (
                         sp::Column::AttemptsCount,
@@ -350,9 +371,11 @@ async fn record_progress(
                     ),
                     (sp::Column::UpdatedAt, Expr::val(at)),
                 ],
-                Condition::all().add(sp::Column::Id.eq(row.id)),
+                Condition::all().add(sp::Column::Id.eq(id)),
             )
-            .await?;
+            .await?
+            .pop()
+            .ok_or(DomainError::NotFound("progress"))
         }
         None => {
             let am = sp::ActiveModel {
@@ -371,10 +394,9 @@ async fn record_progress(
                 updated_at: Set(at),
                 ..Default::default()
             };
-            w.insert(am).await?;
+            Ok(w.insert(am).await?)
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

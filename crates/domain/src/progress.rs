@@ -15,9 +15,9 @@ use entity::{
 };
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, Condition, Order,
+    ColumnTrait, Condition, Order, QuerySelect,
     prelude::{DateTimeWithTimeZone, Decimal},
-    sea_query::{Expr, ExprTrait},
+    sea_query::{Expr, ExprTrait, Func},
 };
 use store::{NoticeKind, Reader, Topic, Write};
 use uuid::Uuid;
@@ -72,6 +72,96 @@ pub fn lesson_status(stored: Option<ProgressStatus>, unmet_prerequisites: bool) 
     }
 }
 
+/// A student's attempts at one quiz, summed by the database.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Tally {
+    /// The best score (an unscored attempt counts as 0).
+    pub best: i32,
+    /// How many attempts.
+    pub count: i32,
+    /// The highest attempt number.
+    pub last_number: i32,
+    /// Whether any attempt passed.
+    pub passed_once: bool,
+}
+
+impl Tally {
+    /// The tally once one more attempt is counted.
+    pub fn with(self, number: i32, score: i32, passed: bool) -> Self {
+        Tally {
+            best: Ord::max(self.best, score),
+            count: self.count + 1,
+            last_number: Ord::max(self.last_number, number),
+            passed_once: self.passed_once || passed,
+        }
+    }
+}
+
+#[derive(sea_orm::FromQueryResult)]
+struct TallyRow {
+    assessment_id: Uuid,
+    best: Option<i32>,
+    n: i64,
+    last_number: Option<i32>,
+    passes: Option<i32>,
+}
+
+/// Attempts summed per quiz, into [`TallyRow`]s.
+fn tally(s: sea_orm::Select<attempts::Entity>) -> sea_orm::Select<attempts::Entity> {
+    use attempts::Column as A;
+    s.select_only()
+        .column(A::AssessmentId)
+        .column_as(
+            Expr::from(Func::max(Func::coalesce([
+                Expr::col(A::Score),
+                Expr::val(0),
+            ]))),
+            "best",
+        )
+        .column_as(Expr::col(A::Id).count(), "n")
+        .column_as(Expr::col(A::AttemptNumber).max(), "last_number")
+        .column_as(
+            Expr::from(Func::max(
+                Expr::case(Expr::col(A::Passed).eq(true), 1).finally(0),
+            )),
+            "passes",
+        )
+        .group_by(A::AssessmentId)
+}
+
+fn tallied(rows: Vec<TallyRow>) -> HashMap<Uuid, Tally> {
+    rows.into_iter()
+        .map(|t| {
+            let tally = Tally {
+                best: t.best.unwrap_or(0),
+                count: i32::try_from(t.n).unwrap_or(i32::MAX),
+                last_number: t.last_number.unwrap_or(0),
+                passed_once: t.passes.unwrap_or(0) > 0,
+            };
+            (t.assessment_id, tally)
+        })
+        .collect()
+}
+
+/// The student's attempts at each of `quiz_ids` (one statement, whatever
+/// the number of attempts). A quiz without attempts has no entry.
+pub(crate) async fn tallies<R: Reader>(
+    r: &R,
+    student: Uuid,
+    quiz_ids: Vec<Uuid>,
+) -> Result<HashMap<Uuid, Tally>> {
+    if quiz_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = r
+        .select::<attempts::Entity>()
+        .filter(attempts::Column::StudentId.eq(student))
+        .filter(attempts::Column::AssessmentId.is_in(quiz_ids))
+        .project(tally)
+        .await?;
+    Ok(tallied(rows))
+}
+
 /// What a student has done in one course, read through the caller's rules.
 pub(crate) struct CourseState {
     pub course: courses::Model,
@@ -82,12 +172,16 @@ pub(crate) struct CourseState {
     /// The student's progress rows in the course, by lesson (`None`: the
     /// final quiz's row).
     pub rows: HashMap<Option<Uuid>, sp::Model>,
-    /// The student's attempts per quiz: (best score, count).
-    pub scores: HashMap<Uuid, (i32, i32)>,
+    /// The student's attempts per quiz of the course.
+    pub scores: HashMap<Uuid, Tally>,
     pub enrollment: Option<enrollments::Model>,
 }
 
 impl CourseState {
+    /// Reads the state: five statements. (One batch of the five was tried
+    /// and measured slower on PostgreSQL: with the lesson and quiz ids as
+    /// subqueries instead of values, the planner reads the read rules'
+    /// courses and the student's attempts whole; docs/BENCHMARKS.md.)
     pub async fn load<R: Reader>(r: &R, course: courses::Model, student: Uuid) -> Result<Self> {
         let lessons = r
             .select::<lessons::Entity>()
@@ -116,22 +210,11 @@ impl CourseState {
             .all()
             .await?
             .into_iter()
-            // The oldest row of a lesson wins (the one the quiz updates).
+            // The oldest row of a lesson wins (the one a quiz updates).
             .map(|row| (row.lesson_id, row))
             .collect();
-        let mut scores: HashMap<Uuid, (i32, i32)> = HashMap::new();
         let quiz_ids: Vec<Uuid> = quizzes.iter().map(|q| q.id).collect();
-        for a in r
-            .select::<attempts::Entity>()
-            .filter(attempts::Column::StudentId.eq(student))
-            .filter(attempts::Column::AssessmentId.is_in(quiz_ids))
-            .all()
-            .await?
-        {
-            let e = scores.entry(a.assessment_id).or_insert((0, 0));
-            e.0 = Ord::max(e.0, a.score.unwrap_or(0));
-            e.1 += 1;
-        }
+        let scores = tallies(r, student, quiz_ids).await?;
         let enrollment = r
             .select::<enrollments::Entity>()
             .filter(enrollments::Column::CourseId.eq(course.id))
@@ -146,6 +229,22 @@ impl CourseState {
             scores,
             enrollment,
         })
+    }
+
+    /// Takes in `row` as a write just saved it (updated or inserted): the
+    /// state is then what [`CourseState::load`] would read. A row of
+    /// another course is not part of it, and a lesson's oldest row stays
+    /// the one kept.
+    pub fn take_row(&mut self, row: sp::Model) {
+        if row.course_id != Some(self.course.id) {
+            return;
+        }
+        match self.rows.get(&row.lesson_id) {
+            Some(kept) if kept.id != row.id => {}
+            _ => {
+                self.rows.insert(row.lesson_id, row);
+            }
+        }
     }
 
     pub fn required(&self) -> impl Iterator<Item = &lessons::Model> {
@@ -188,7 +287,7 @@ impl CourseState {
     pub fn passed(&self, quiz: &quizzes::Model) -> bool {
         self.scores
             .get(&quiz.id)
-            .is_some_and(|(best, _)| *best >= quiz.minimum_passing_score)
+            .is_some_and(|t| t.best >= quiz.minimum_passing_score)
     }
 
     /// The first required lesson not completed whose prerequisites are met
@@ -370,8 +469,14 @@ pub(crate) async fn refresh_enrollment(w: &Write, course_id: Uuid, student: Uuid
         .await?
         .ok_or(DomainError::NotFound("course"))?;
     let state = CourseState::load(w, course, student).await?;
+    refresh_from(w, &state, student).await
+}
+
+/// [`refresh_enrollment`] from a state already read (after this write's
+/// changes to it).
+pub(crate) async fn refresh_from(w: &Write, state: &CourseState, student: Uuid) -> Result<()> {
     w.publish(Topic::Progress {
-        course: course_id,
+        course: state.course.id,
         user: student,
     })
     .await?;
@@ -548,8 +653,8 @@ pub async fn course_progress<R: Reader>(
                 completion_percentage: row.map_or(0, |r| r.completion_percentage),
                 time_spent: row.map_or(0, |r| r.time_spent),
                 quiz_id: quiz.map(|q| q.id),
-                best_score: quiz.and_then(score).map(|x| x.0),
-                attempts: quiz.and_then(score).map_or(0, |x| x.1),
+                best_score: quiz.and_then(score).map(|x| x.best),
+                attempts: quiz.and_then(score).map_or(0, |x| x.count),
                 quiz_passed: quiz.map(|q| s.passed(q)),
                 unmet_prerequisite_ids: unmet,
             }
@@ -565,8 +670,8 @@ pub async fn course_progress<R: Reader>(
             title: q.title.clone(),
             lesson_id: q.lesson_id,
             minimum_passing_score: q.minimum_passing_score,
-            best_score: score(q).map(|x| x.0),
-            attempts: score(q).map_or(0, |x| x.1),
+            best_score: score(q).map(|x| x.best),
+            attempts: score(q).map_or(0, |x| x.count),
             passed: s.passed(q),
         })
         .collect();

@@ -174,7 +174,7 @@ fn plan(s: &CourseState) -> Vec<(&lessons::Model, String, bool)> {
             let q = s.quiz_of(l);
             format!(
                 "Quiz best score {}% is below the {}% pass mark: revisit this lesson.",
-                q.and_then(|q| s.scores.get(&q.id)).map_or(0, |x| x.0),
+                q.and_then(|q| s.scores.get(&q.id)).map_or(0, |x| x.best),
                 q.map_or(0, |q| q.minimum_passing_score)
             )
         } else if s

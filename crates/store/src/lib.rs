@@ -1101,6 +1101,31 @@ impl Write {
         Ok(q.exec(self.txn.as_ref()).await?.rows_affected)
     }
 
+    /// [`Write::update`], returning the changed rows as they are after it:
+    /// on PostgreSQL with `RETURNING` (no second statement to read them),
+    /// on SQLite read again inside this write. `cond` should name the rows
+    /// by key, so that the update does not change which rows it matches.
+    pub async fn update_returning<E: EntityTrait>(
+        &self,
+        set: Vec<(E::Column, sea_orm::sea_query::Expr)>,
+        cond: Condition,
+    ) -> Result<Vec<E::Model>, StoreError> {
+        let rows = if self.txn.support_returning() {
+            let mut q = E::update_many()
+                .filter(tenant_condition::<E>(self.principal.tenant_id))
+                .filter(cond);
+            for (c, v) in set {
+                q = q.col_expr(c, v);
+            }
+            q.exec_with_returning(self.txn.as_ref()).await?
+        } else {
+            self.update::<E>(set, cond.clone()).await?;
+            return self.select_unrestricted::<E>().filter(cond).all().await;
+        };
+        stats::rows(rows.len());
+        Ok(rows)
+    }
+
     /// `DELETE` of this tenant's rows of `E` matching `cond`; returns the
     /// number of rows removed.
     pub async fn delete<E: EntityTrait>(&self, cond: Condition) -> Result<u64, StoreError> {
