@@ -41,10 +41,49 @@ pub struct Rule {
     pub name: &'static str,
     pub table: &'static str,
     pub who: Who,
-    /// The rows it makes readable (unqualified column names of `table`).
-    pub rows: fn(&Principal) -> Condition,
+    /// The rows it makes readable.
+    pub rows: Rows,
     /// The seed policy it implements.
     pub source: &'static str,
+}
+
+/// The rows a rule makes readable.
+#[derive(Clone, Copy)]
+pub enum Rows {
+    /// Those matching a condition (unqualified column names of the table).
+    Where(fn(&Principal) -> Condition),
+    /// Those whose `column` holds the id of a row of `parent` the caller
+    /// may read (by `parent`'s own rules), for any one of the pairs. A read
+    /// that reaches these rows from such a parent row, by that column,
+    /// needs no condition of its own ([`implied_through`]).
+    Through(&'static [(&'static str, &'static str)]),
+}
+
+impl Rows {
+    fn condition(self, p: &Principal) -> Condition {
+        match self {
+            Rows::Where(f) => f(p),
+            Rows::Through(links) => links
+                .iter()
+                .fold(Condition::any(), |any, (column, parent)| {
+                    any.add(Expr::col(*column).in_subquery(visible(parent, p)))
+                }),
+        }
+    }
+}
+
+/// Whether every row of `table` whose `column` holds the id of a `parent`
+/// row that `p` may read is itself readable by `p`: a rule admitting `p`
+/// reads `table` through (`column`, `parent`), or `p` reads all. The
+/// compiled read path then lists the children of a parent row it read
+/// through `parent`'s rules without repeating those rules per child.
+pub fn implied_through(table: &str, column: &str, parent: &str, p: &Principal) -> bool {
+    is_admin(p)
+        || RULES.iter().any(|r| {
+            r.table == table
+                && r.who.admits(p)
+                && matches!(r.rows, Rows::Through(links) if links.contains(&(column, parent)))
+        })
 }
 
 /// Tenant and platform administrators: every seed's admin override.
@@ -64,7 +103,7 @@ pub fn read_filter(table: &str, p: &Principal) -> Condition {
     let mut any = Condition::any();
     let mut admitted = false;
     for rule in RULES.iter().filter(|r| r.table == table && r.who.admits(p)) {
-        any = any.add((rule.rows)(p));
+        any = any.add(rule.rows.condition(p));
         admitted = true;
     }
     if admitted { any } else { deny() }
@@ -162,12 +201,21 @@ fn my_quizzes(p: &Principal) -> SelectStatement {
 }
 
 macro_rules! rule {
+    ($name:literal, $table:literal, $who:expr, $source:literal, through $links:expr) => {
+        Rule {
+            name: $name,
+            table: $table,
+            who: $who,
+            rows: Rows::Through($links),
+            source: $source,
+        }
+    };
     ($name:literal, $table:literal, $who:expr, $source:literal, $rows:expr) => {
         Rule {
             name: $name,
             table: $table,
             who: $who,
-            rows: $rows,
+            rows: Rows::Where($rows),
             source: $source,
         }
     };
@@ -277,7 +325,7 @@ static BASE: &[Rule] = &[
         "assessment_questions",
         Who::Anyone,
         "000 assessment content is publicly readable",
-        |p| within("assessment_id", visible("framework_assessments", p))
+        through & [("assessment_id", "framework_assessments")]
     ),
     rule!(
         "own_attempts",
@@ -302,7 +350,7 @@ static BASE: &[Rule] = &[
         "tag_insights",
         Who::Anyone,
         "000 assessment content is publicly readable",
-        |p| within("skill_tag_id", visible("skill_tags", p))
+        through & [("skill_tag_id", "skill_tags")]
     ),
     active_content!("tag_actions"),
     active_content!("competency_display_names"),
@@ -339,25 +387,21 @@ static BASE: &[Rule] = &[
         "lessons",
         Who::Anyone,
         "003 course-based access",
-        |p| within("course_id", visible("courses", p))
+        through & [("course_id", "courses")]
     ),
     rule!(
         "content_of_visible_lessons",
         "content_blocks",
         Who::Anyone,
         "003 course-based access",
-        |p| within("lesson_id", visible("lessons", p))
+        through & [("lesson_id", "lessons")]
     ),
     rule!(
         "quizzes_of_visible_courses",
         "quizzes",
         Who::Anyone,
         "003 course-based access",
-        |p| {
-            Condition::any()
-                .add(Expr::col("course_id").in_subquery(visible("courses", p)))
-                .add(Expr::col("lesson_id").in_subquery(visible("lessons", p)))
-        }
+        through & [("course_id", "courses"), ("lesson_id", "lessons")]
     ),
     rule!(
         "students_manage_own_attempts",
@@ -480,7 +524,7 @@ static BASE: &[Rule] = &[
         "assessment_answers",
         Who::Member,
         "001 users see own assessments",
-        |p| within("assessment_id", visible("adaptability_assessments", p))
+        through & [("assessment_id", "adaptability_assessments")]
     ),
     rule!(
         "public_talent_profiles",
@@ -501,7 +545,7 @@ static BASE: &[Rule] = &[
         "talent_testimonials",
         Who::Anyone,
         "001 public sees is_public profiles",
-        |p| within("talent_profile_id", visible("talent_profiles", p))
+        through & [("talent_profile_id", "talent_profiles")]
     ),
     rule!(
         "engagement_parties",
@@ -519,7 +563,7 @@ static BASE: &[Rule] = &[
         "engagement_sessions",
         Who::Member,
         "001 parties see their engagements",
-        |p| within("engagement_id", visible("engagements", p))
+        through & [("engagement_id", "engagements")]
     ),
     rule!(
         "own_payments",
@@ -654,7 +698,7 @@ static BASE: &[Rule] = &[
         "data_chunks",
         Who::Anyone,
         "002 visibility of the parent item",
-        |p| within("data_item_id", visible("data_items", p))
+        through & [("data_item_id", "data_items")]
     ),
     // Seed 004: reference data of analytics and gamification.
     rule!("skill_catalog", "skills", Who::Member, "004 skills", |_| {
@@ -739,4 +783,79 @@ pub fn field_access(table: &str, column: &str, p: &Principal) -> FieldAccess {
 /// without a token is `UNAUTHENTICATED`, not an empty answer.
 pub fn is_public(table: &str) -> bool {
     rules_for(table).any(|r| r.who == Who::Anyone)
+}
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::sea_query::PostgresQueryBuilder;
+
+    use super::*;
+
+    fn learner() -> Principal {
+        Principal {
+            tenant_id: Uuid::from_u128(1),
+            user_id: Some(Uuid::from_u128(2)),
+            roles: vec![Role::Learner],
+            organization_id: None,
+        }
+    }
+
+    #[test]
+    fn a_rule_through_a_parent_is_implied_under_that_parent_only() {
+        let p = learner();
+        assert!(implied_through("lessons", "course_id", "courses", &p));
+        assert!(implied_through(
+            "content_blocks",
+            "lesson_id",
+            "lessons",
+            &p
+        ));
+        assert!(implied_through("quizzes", "course_id", "courses", &p));
+        assert!(implied_through("quizzes", "lesson_id", "lessons", &p));
+        // Another column, another parent, or a rule of its own: not implied.
+        assert!(!implied_through("quizzes", "course_id", "lessons", &p));
+        assert!(!implied_through("lessons", "assessment_id", "quizzes", &p));
+        assert!(!implied_through("enrollments", "course_id", "courses", &p));
+        assert!(!implied_through(
+            "assessment_attempts",
+            "assessment_id",
+            "quizzes",
+            &p
+        ));
+        // A through rule that does not admit the caller implies nothing.
+        let anonymous = Principal::anonymous(p.tenant_id);
+        assert!(!implied_through(
+            "assessment_answers",
+            "assessment_id",
+            "adaptability_assessments",
+            &anonymous
+        ));
+        assert!(implied_through(
+            "assessment_answers",
+            "assessment_id",
+            "adaptability_assessments",
+            &p
+        ));
+    }
+
+    #[test]
+    fn a_rule_through_a_parent_reads_the_parents_own_rules() {
+        let p = learner();
+        let sql = Query::select()
+            .column("id")
+            .from("lessons")
+            .cond_where(read_filter("lessons", &p))
+            .to_string(PostgresQueryBuilder);
+        let courses = Query::select()
+            .column("id")
+            .from("courses")
+            .cond_where(read_filter("courses", &p))
+            .to_string(PostgresQueryBuilder);
+        let courses = courses.trim_start_matches(r#"SELECT "id" FROM "courses" WHERE "#);
+        assert!(
+            sql.contains(r#""course_id" IN (SELECT "id" FROM "courses" WHERE "tenant_id" = "#),
+            "{sql}"
+        );
+        assert!(sql.contains(courses), "{sql}\n{courses}");
+    }
 }

@@ -163,16 +163,19 @@ pub async fn submit_quiz_attempt(
     // prerequisite checks, the attempt count, and the enrollment's refresh.
     let mut state = match course_id {
         Some(c) => {
-            let course = if staff || lesson.is_none() {
-                w.select_unrestricted::<courses::Entity>()
+            use crate::progress::CourseState;
+            Some(if staff || lesson.is_none() {
+                let course = w
+                    .select_unrestricted::<courses::Entity>()
                     .filter(courses::Column::Id.eq(c))
                     .one()
                     .await?
-                    .ok_or(DomainError::NotFound("course"))?
+                    .ok_or(DomainError::NotFound("course"))?;
+                CourseState::load(w, course, student).await?
             } else {
-                crate::visible::<courses::Entity>(w, c, "quiz").await?
-            };
-            Some(crate::progress::CourseState::load(w, course, student).await?)
+                let course = crate::visible::<courses::Entity>(w, c, "quiz").await?;
+                CourseState::load_readable(w, course, student).await?
+            })
         }
         None => None,
     };

@@ -48,7 +48,7 @@ use crate::{
     context::{RequestCtx, Shared},
     error::ApiError,
     filter, ids,
-    table::{PageQuery, TableOps},
+    table::{PageQuery, TableOps, Under},
     value::{self, ColumnMeta, Shape},
 };
 
@@ -646,8 +646,22 @@ impl Sql<'_> {
                     self.one(fetch, key)?
                 }
                 Nested::Many { column, conn } => {
-                    let parent = Expr::col((Alias::new(alias), Alias::new("id")));
-                    self.connection(conn, Some((column, parent)))?
+                    // This row was read through its table's rules (and so
+                    // on up to the root): when the list's rules admit
+                    // every child of a readable parent by this column,
+                    // they are not repeated per child.
+                    let implied = auth::policy::implied_through(
+                        conn.fetch.spec.table,
+                        column,
+                        fetch.spec.table,
+                        self.scope.principal(),
+                    );
+                    let parent = Under {
+                        column,
+                        key: Expr::col((Alias::new(alias), Alias::new("id"))),
+                        implied,
+                    };
+                    self.connection(conn, Some(parent))?
                 }
             };
             items.push(self.embed(e));
@@ -708,11 +722,7 @@ impl Sql<'_> {
     }
 
     /// `[total, [row, …]]` of a page (total NULL unless asked for).
-    fn connection(
-        &mut self,
-        conn: &Conn<'_>,
-        parent: Option<(&str, Expr)>,
-    ) -> Result<Expr, ApiError> {
+    fn connection(&mut self, conn: &Conn<'_>, parent: Option<Under<'_>>) -> Result<Expr, ApiError> {
         let alias = self.alias();
         let ops = &conn.fetch.ops;
         let inner =

@@ -150,7 +150,7 @@ pub trait TableOps: Send + Sync + 'static {
         &self,
         scope: &Scope,
         query: &PageQuery,
-        parent: Option<(&str, Expr)>,
+        parent: Option<Under<'_>>,
         columns: &[&'static str],
     ) -> Result<SelectStatement, ApiError>;
     /// The compiled read path's count of a list (under a parent, if any).
@@ -158,7 +158,7 @@ pub trait TableOps: Send + Sync + 'static {
         &self,
         scope: &Scope,
         list: &SharedQuery,
-        parent: Option<(&str, Expr)>,
+        parent: Option<Under<'_>>,
     ) -> Result<SelectStatement, ApiError>;
     /// The compiled read path's query of the row whose id is `id`, if
     /// visible, selecting `columns`.
@@ -168,6 +168,20 @@ pub trait TableOps: Send + Sync + 'static {
         id: Expr,
         columns: &[&'static str],
     ) -> Result<SelectStatement, ApiError>;
+}
+
+/// The parent row of a nested list in a compiled statement.
+#[derive(Clone)]
+pub struct Under<'a> {
+    /// The list's column that holds the parent's key.
+    pub column: &'a str,
+    /// The parent's key (a column of the enclosing query).
+    pub key: Expr,
+    /// Whether the caller may read every row the parent's key reaches,
+    /// the parent row being one they may read
+    /// (`auth::policy::implied_through`): the list then needs no read
+    /// rules of its own.
+    pub implied: bool,
 }
 
 pub struct EntityTable<E: EntityTrait> {
@@ -296,9 +310,18 @@ where
         Ok(any)
     }
 
-    /// The scoped query for `list`'s filter, unordered (for counting).
-    fn filtered(&self, scope: &Scope, list: &SharedQuery) -> Result<store::Scoped<E>, ApiError> {
-        let q = scope.select::<E>();
+    /// The scoped query for `list`'s filter, unordered (for counting);
+    /// `implied`: without the read rules ([`Under::implied`]).
+    fn filtered(
+        &self,
+        scope: &Scope,
+        list: &SharedQuery,
+        implied: bool,
+    ) -> Result<store::Scoped<E>, ApiError> {
+        let q = match implied {
+            true => scope.select_unrestricted::<E>(),
+            false => scope.select::<E>(),
+        };
         Ok(match list.as_ref().and_then(|l| l.filter.as_ref()) {
             Some(f) => q.filter(crate::filter::condition::<E>(f, scope.backend())?),
             None => q,
@@ -312,8 +335,9 @@ where
         scope: &Scope,
         list: &SharedQuery,
         backward: bool,
+        implied: bool,
     ) -> Result<store::Scoped<E>, ApiError> {
-        let mut q = self.filtered(scope, list)?;
+        let mut q = self.filtered(scope, list, implied)?;
         for (c, dir) in self.order_for(list) {
             let (dir, nulls) = match (dir, backward) {
                 (Order::Asc, false) => (Order::Asc, NullOrdering::Last),
@@ -341,10 +365,15 @@ where
 {
     /// The scoped query of a page: the list's filter and order (reversed
     /// for a backward page) and its cursors as keyset bounds.
-    fn seeked(&self, scope: &Scope, query: &PageQuery) -> Result<store::Scoped<E>, ApiError> {
+    fn seeked(
+        &self,
+        scope: &Scope,
+        query: &PageQuery,
+        implied: bool,
+    ) -> Result<store::Scoped<E>, ApiError> {
         let order = self.order_for(&query.list);
         let backend = scope.backend();
-        let mut q = self.listed(scope, &query.list, query.backward)?;
+        let mut q = self.listed(scope, &query.list, query.backward, implied)?;
         if let Some((vals, id)) = &query.after {
             q = q.filter(self.keyset(backend, &order, vals, *id, true)?);
         }
@@ -485,7 +514,9 @@ where
     ) -> BoxFuture<'a, Result<Vec<(Uuid, AnyRow)>, ApiError>> {
         Box::pin(async move {
             let col = column::<E>(column_name)?;
-            let q = self.listed(scope, &None, false)?.filter(col.is_in(keys));
+            let q = self
+                .listed(scope, &None, false, false)?
+                .filter(col.is_in(keys));
             Ok(q.all()
                 .await?
                 .into_iter()
@@ -507,7 +538,7 @@ where
         Box::pin(async move {
             let col = column::<E>(column_name)?;
             let models = self
-                .seeked(scope, query)?
+                .seeked(scope, query, false)?
                 .first_per(col, &keys, query.fetch)
                 .await?;
             let rows = models.into_iter().filter_map(|m| match m.get(col) {
@@ -527,7 +558,10 @@ where
     ) -> BoxFuture<'a, Result<Vec<(Uuid, u64)>, ApiError>> {
         Box::pin(async move {
             let col = column::<E>(column_name)?;
-            Ok(self.filtered(scope, list)?.count_per(col, keys).await?)
+            Ok(self
+                .filtered(scope, list, false)?
+                .count_per(col, keys)
+                .await?)
         })
     }
 
@@ -539,11 +573,15 @@ where
     ) -> BoxFuture<'a, PageResult> {
         Box::pin(async move {
             let total = if with_total {
-                Some(self.filtered(scope, &query.list)?.count().await?)
+                Some(self.filtered(scope, &query.list, false)?.count().await?)
             } else {
                 None
             };
-            let rows = self.seeked(scope, &query)?.limit(query.fetch).all().await?;
+            let rows = self
+                .seeked(scope, &query, false)?
+                .limit(query.fetch)
+                .all()
+                .await?;
             let rows = rows.into_iter().map(Self::row).collect();
             Ok((Self::in_list_order(&query, rows), total))
         })
@@ -579,10 +617,11 @@ where
         &self,
         scope: &Scope,
         query: &PageQuery,
-        parent: Option<(&str, Expr)>,
+        parent: Option<Under<'_>>,
         columns: &[&'static str],
     ) -> Result<SelectStatement, ApiError> {
-        let q = Self::under(self.seeked(scope, query)?, parent)?;
+        let implied = parent.as_ref().is_some_and(|u| u.implied);
+        let q = Self::under(self.seeked(scope, query, implied)?, parent)?;
         Self::selecting(q.limit(query.fetch).into_statement(), columns)
     }
 
@@ -590,9 +629,10 @@ where
         &self,
         scope: &Scope,
         list: &SharedQuery,
-        parent: Option<(&str, Expr)>,
+        parent: Option<Under<'_>>,
     ) -> Result<SelectStatement, ApiError> {
-        let mut q = Self::under(self.filtered(scope, list)?, parent)?.into_statement();
+        let implied = parent.as_ref().is_some_and(|u| u.implied);
+        let mut q = Self::under(self.filtered(scope, list, implied)?, parent)?.into_statement();
         q.clear_selects();
         q.expr(Expr::cust("COUNT(*)"));
         Ok(q)
@@ -604,7 +644,14 @@ where
         id: Expr,
         columns: &[&'static str],
     ) -> Result<SelectStatement, ApiError> {
-        let q = Self::under(scope.select::<E>(), Some(("id", id)))?;
+        let q = Self::under(
+            scope.select::<E>(),
+            Some(Under {
+                column: "id",
+                key: id,
+                implied: false,
+            }),
+        )?;
         Self::selecting(q.into_statement(), columns)
     }
 }
@@ -614,12 +661,11 @@ where
     E::Model: Sync,
 {
     /// `q` narrowed to the rows whose `column` equals the parent's expression.
-    fn under(
-        q: store::Scoped<E>,
-        parent: Option<(&str, Expr)>,
-    ) -> Result<store::Scoped<E>, ApiError> {
+    fn under(q: store::Scoped<E>, parent: Option<Under<'_>>) -> Result<store::Scoped<E>, ApiError> {
         Ok(match parent {
-            Some((name, key)) => q.filter(Expr::col((E::default(), column::<E>(name)?)).eq(key)),
+            Some(Under {
+                column: name, key, ..
+            }) => q.filter(Expr::col((E::default(), column::<E>(name)?)).eq(key)),
             None => q,
         })
     }
