@@ -163,15 +163,9 @@ pub async fn submit_quiz_attempt(
     // prerequisite checks, the attempt count, and the enrollment's refresh.
     let mut state = match course_id {
         Some(c) => {
-            use crate::progress::CourseState;
+            use crate::progress::{CourseState, any_course};
             Some(if staff || lesson.is_none() {
-                let course = w
-                    .select_unrestricted::<courses::Entity>()
-                    .filter(courses::Column::Id.eq(c))
-                    .one()
-                    .await?
-                    .ok_or(DomainError::NotFound("course"))?;
-                CourseState::load(w, course, student).await?
+                CourseState::load(w, any_course(w, c).await?, student).await?
             } else {
                 let course = crate::visible::<courses::Entity>(w, c, "quiz").await?;
                 CourseState::load_readable(w, course, student).await?
