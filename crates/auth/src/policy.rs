@@ -201,12 +201,13 @@ fn my_quizzes(p: &Principal) -> SelectStatement {
 }
 
 macro_rules! rule {
-    ($name:literal, $table:literal, $who:expr, $source:literal, through $links:expr) => {
+    ($name:literal, $table:literal, $who:expr, $source:literal,
+     through($(($column:literal, $parent:literal)),+ $(,)?)) => {
         Rule {
             name: $name,
             table: $table,
             who: $who,
-            rows: Rows::Through($links),
+            rows: Rows::Through(&[$(($column, $parent)),+]),
             source: $source,
         }
     };
@@ -325,7 +326,7 @@ static BASE: &[Rule] = &[
         "assessment_questions",
         Who::Anyone,
         "000 assessment content is publicly readable",
-        through & [("assessment_id", "framework_assessments")]
+        through(("assessment_id", "framework_assessments"))
     ),
     rule!(
         "own_attempts",
@@ -350,7 +351,7 @@ static BASE: &[Rule] = &[
         "tag_insights",
         Who::Anyone,
         "000 assessment content is publicly readable",
-        through & [("skill_tag_id", "skill_tags")]
+        through(("skill_tag_id", "skill_tags"))
     ),
     active_content!("tag_actions"),
     active_content!("competency_display_names"),
@@ -387,21 +388,21 @@ static BASE: &[Rule] = &[
         "lessons",
         Who::Anyone,
         "003 course-based access",
-        through & [("course_id", "courses")]
+        through(("course_id", "courses"))
     ),
     rule!(
         "content_of_visible_lessons",
         "content_blocks",
         Who::Anyone,
         "003 course-based access",
-        through & [("lesson_id", "lessons")]
+        through(("lesson_id", "lessons"))
     ),
     rule!(
         "quizzes_of_visible_courses",
         "quizzes",
         Who::Anyone,
         "003 course-based access",
-        through & [("course_id", "courses"), ("lesson_id", "lessons")]
+        through(("course_id", "courses"), ("lesson_id", "lessons"))
     ),
     rule!(
         "students_manage_own_attempts",
@@ -524,7 +525,7 @@ static BASE: &[Rule] = &[
         "assessment_answers",
         Who::Member,
         "001 users see own assessments",
-        through & [("assessment_id", "adaptability_assessments")]
+        through(("assessment_id", "adaptability_assessments"))
     ),
     rule!(
         "public_talent_profiles",
@@ -545,7 +546,7 @@ static BASE: &[Rule] = &[
         "talent_testimonials",
         Who::Anyone,
         "001 public sees is_public profiles",
-        through & [("talent_profile_id", "talent_profiles")]
+        through(("talent_profile_id", "talent_profiles"))
     ),
     rule!(
         "engagement_parties",
@@ -563,7 +564,7 @@ static BASE: &[Rule] = &[
         "engagement_sessions",
         Who::Member,
         "001 parties see their engagements",
-        through & [("engagement_id", "engagements")]
+        through(("engagement_id", "engagements"))
     ),
     rule!(
         "own_payments",
@@ -698,7 +699,7 @@ static BASE: &[Rule] = &[
         "data_chunks",
         Who::Anyone,
         "002 visibility of the parent item",
-        through & [("data_item_id", "data_items")]
+        through(("data_item_id", "data_items"))
     ),
     // Seed 004: reference data of analytics and gamification.
     rule!("skill_catalog", "skills", Who::Member, "004 skills", |_| {

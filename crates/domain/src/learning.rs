@@ -294,9 +294,10 @@ pub async fn submit_quiz_attempt(
     }
     if let Some(state) = &mut state {
         state.take_row(row);
-        let tally = state.scores.entry(quiz_id).or_default();
-        *tally = tally.with(number, g.score, passed);
-        crate::progress::refresh_from(w, state, student).await?;
+        state
+            .scores
+            .insert(quiz_id, previous.with(number, g.score, passed));
+        crate::progress::refresh_enrollment(w, state, student).await?;
     }
     if let (Some(lesson), true) = (quiz.lesson_id, passed) {
         crate::roadmaps::lesson_completed(w, student, lesson).await?;

@@ -385,10 +385,11 @@ pub(crate) fn check_prerequisites(state: &CourseState, lesson: &lessons::Model) 
 /// Starts (or resumes) a lesson: the student's progress row becomes
 /// `in_progress` (a completed lesson stays completed) and is touched.
 pub async fn start_lesson(w: &Write, lesson_id: Uuid) -> Result<sp::Model> {
-    let (student, lesson, state) = lesson_for_progress(w, lesson_id, "start a lesson").await?;
+    let (student, lesson, mut state) = lesson_for_progress(w, lesson_id, "start a lesson").await?;
     let quiz = state.quiz_of(&lesson).map(|q| q.id);
     let row = touch(w, &state, student, &lesson, quiz, 0, false).await?;
-    refresh_enrollment(w, lesson.course_id, student).await?;
+    state.take_row(row.clone());
+    refresh_enrollment(w, &state, student).await?;
     Ok(row)
 }
 
@@ -396,7 +397,8 @@ pub async fn start_lesson(w: &Write, lesson_id: Uuid) -> Result<sp::Model> {
 /// mandatory quiz is not passed.
 pub async fn complete_lesson(w: &Write, lesson_id: Uuid, time_spent: i32) -> Result<sp::Model> {
     non_negative("timeSpent", time_spent)?;
-    let (student, lesson, state) = lesson_for_progress(w, lesson_id, "complete a lesson").await?;
+    let (student, lesson, mut state) =
+        lesson_for_progress(w, lesson_id, "complete a lesson").await?;
     let quiz = state.quiz_of(&lesson);
     if let Some(q) = quiz
         && q.is_mandatory
@@ -417,12 +419,13 @@ pub async fn complete_lesson(w: &Write, lesson_id: Uuid, time_spent: i32) -> Res
         true,
     )
     .await?;
-    refresh_enrollment(w, lesson.course_id, student).await?;
+    state.take_row(row.clone());
+    refresh_enrollment(w, &state, student).await?;
     crate::roadmaps::lesson_completed(w, student, lesson.id).await?;
     Ok(row)
 }
 
-/// Creates or updates the student's row on `lesson`.
+/// Creates or updates the student's row on `lesson`; returns it as saved.
 async fn touch(
     w: &Write,
     state: &CourseState,
@@ -434,9 +437,9 @@ async fn touch(
 ) -> Result<sp::Model> {
     let at = now();
     let (status, pct) = progressed(complete);
-    let id = match state.rows.get(&Some(lesson.id)) {
-        Some(row) => {
-            w.update::<sp::Entity>(
+    match state.rows.get(&Some(lesson.id)) {
+        Some(row) => w
+            .update_returning::<sp::Entity>(
                 vec![
                     (sp::Column::Status, status),
                     (sp::Column::CompletionPercentage, pct),
@@ -453,11 +456,11 @@ async fn touch(
                 ],
                 Condition::all().add(sp::Column::Id.eq(row.id)),
             )
-            .await?;
-            row.id
-        }
-        None => {
-            w.insert(sp::ActiveModel {
+            .await?
+            .pop()
+            .ok_or(DomainError::NotFound("progress")),
+        None => Ok(w
+            .insert(sp::ActiveModel {
                 id: Set(Uuid::new_v4()),
                 student_id: Set(student),
                 course_id: Set(Some(lesson.course_id)),
@@ -472,25 +475,8 @@ async fn touch(
                 updated_at: Set(at),
                 ..Default::default()
             })
-            .await?
-            .id
-        }
-    };
-    w.select::<sp::Entity>()
-        .filter(sp::Column::Id.eq(id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("progress"))
-}
-
-/// Recomputes the student's enrollment in the course from their progress:
-/// `progress_percent` (required lessons completed), `progress` (completed
-/// lessons, current lesson, totals, final passed) and `completed_at`, set
-/// once every required lesson is done and the mandatory final quiz is
-/// passed (never cleared again). No enrollment (staff): nothing to do.
-pub(crate) async fn refresh_enrollment(w: &Write, course_id: Uuid, student: Uuid) -> Result<()> {
-    let state = CourseState::load(w, any_course(w, course_id).await?, student).await?;
-    refresh_from(w, &state, student).await
+            .await?),
+    }
 }
 
 /// The course `id` of this tenant, whoever may read it: for bookkeeping
@@ -503,9 +489,17 @@ pub(crate) async fn any_course(w: &Write, id: Uuid) -> Result<courses::Model> {
         .ok_or(DomainError::NotFound("course"))
 }
 
-/// [`refresh_enrollment`] from a state already read (after this write's
-/// changes to it).
-pub(crate) async fn refresh_from(w: &Write, state: &CourseState, student: Uuid) -> Result<()> {
+/// Recomputes the student's enrollment in the course from their progress:
+/// `progress_percent` (required lessons completed), `progress` (completed
+/// lessons, current lesson, totals, final passed) and `completed_at`, set
+/// once every required lesson is done and the mandatory final quiz is
+/// passed (never cleared again). No enrollment (staff): nothing to do.
+/// `state` is the course's state as this write left it.
+pub(crate) async fn refresh_enrollment(
+    w: &Write,
+    state: &CourseState,
+    student: Uuid,
+) -> Result<()> {
     w.publish(Topic::Progress {
         course: state.course.id,
         user: student,

@@ -1092,13 +1092,26 @@ impl Write {
         set: Vec<(E::Column, sea_orm::sea_query::Expr)>,
         cond: Condition,
     ) -> Result<u64, StoreError> {
+        Ok(self
+            .update_many::<E>(set, cond)
+            .exec(self.txn.as_ref())
+            .await?
+            .rows_affected)
+    }
+
+    /// The `UPDATE` of [`Write::update`], not yet run.
+    fn update_many<E: EntityTrait>(
+        &self,
+        set: Vec<(E::Column, sea_orm::sea_query::Expr)>,
+        cond: Condition,
+    ) -> sea_orm::UpdateMany<E> {
         let mut q = E::update_many()
             .filter(tenant_condition::<E>(self.principal.tenant_id))
             .filter(cond);
         for (c, v) in set {
             q = q.col_expr(c, v);
         }
-        Ok(q.exec(self.txn.as_ref()).await?.rows_affected)
+        q
     }
 
     /// [`Write::update`], returning the changed rows as they are after it:
@@ -1110,18 +1123,14 @@ impl Write {
         set: Vec<(E::Column, sea_orm::sea_query::Expr)>,
         cond: Condition,
     ) -> Result<Vec<E::Model>, StoreError> {
-        let rows = if self.txn.support_returning() {
-            let mut q = E::update_many()
-                .filter(tenant_condition::<E>(self.principal.tenant_id))
-                .filter(cond);
-            for (c, v) in set {
-                q = q.col_expr(c, v);
-            }
-            q.exec_with_returning(self.txn.as_ref()).await?
-        } else {
+        if !self.txn.support_returning() {
             self.update::<E>(set, cond.clone()).await?;
             return self.select_unrestricted::<E>().filter(cond).all().await;
-        };
+        }
+        let rows = self
+            .update_many::<E>(set, cond)
+            .exec_with_returning(self.txn.as_ref())
+            .await?;
         stats::rows(rows.len());
         Ok(rows)
     }
