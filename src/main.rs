@@ -49,6 +49,13 @@ enum Command {
     },
 }
 
+/// mimalloc instead of glibc's malloc: a request allocates and frees many
+/// small values (the parsed document's copy, the statement, the JSON and
+/// the response), and glibc's allocator was about a fifth of the server's
+/// CPU under load (docs/BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
