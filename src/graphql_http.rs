@@ -26,7 +26,8 @@ use tracing::Instrument;
 use crate::{
     caller::{Caller, Credentials},
     operation::{
-        admit, classify, document_operation_name, failed, operation_type, truncate_message,
+        admit, classify, document_operation_name, failed, one_root_field, operation_type,
+        truncate_message,
     },
     state::{AccessInfo, AppState, ClientIp},
 };
@@ -133,6 +134,29 @@ fn with_code(mut resp: HttpResponse, code: ErrorCode) -> HttpResponse {
     resp
 }
 
+/// What an operation does, which decides how its transaction ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A query: its transaction is rolled back (reads need no commit).
+    Read,
+    /// A mutation: committed, each of its fields in a savepoint.
+    Write,
+    /// A mutation with one field: committed if that field's write is kept,
+    /// and written without a savepoint (`store::Scope::sole_write`).
+    SoleWrite,
+}
+
+impl Kind {
+    /// The kind of `req`, a mutation or not (after it has been parsed).
+    fn of(req: &mut Request, mutation: bool) -> Self {
+        match mutation {
+            false => Kind::Read,
+            true if one_root_field(req) => Kind::SoleWrite,
+            true => Kind::Write,
+        }
+    }
+}
+
 /// Runs one operation, in its own scope (on PostgreSQL its own
 /// transaction). `opened`: the scope authentication opened, for the first
 /// operation.
@@ -143,7 +167,7 @@ async fn execute(
     origin: &Origin,
     deadline: Instant,
     mut req: Request,
-    mutation: bool,
+    kind: Kind,
 ) -> Response {
     crate::metrics::request();
     req = req.data(state.accounts.clone()).data(origin.clone());
@@ -155,6 +179,10 @@ async fn execute(
         };
         match opened {
             Ok(s) => {
+                let s = match kind {
+                    Kind::SoleWrite => s.sole_write(),
+                    _ => s,
+                };
                 req = req.data(state.api.request_ctx(s.clone()));
                 scope = Some(s);
             }
@@ -165,7 +193,7 @@ async fn execute(
     }
     let mut resp = state.api.schema.execute(req).await;
     if let Some(s) = scope
-        && let Err(e) = s.release(mutation).await
+        && let Err(e) = s.release(kind != Kind::Read).await
     {
         return failed(e.into());
     }
@@ -423,6 +451,11 @@ async fn run_admitted(
     {
         tracing::Span::current().record("operation", name.as_str());
     }
+    let kinds: Vec<Kind> = batch
+        .iter_mut()
+        .zip(mutations)
+        .map(|(req, mutation)| Kind::of(req, mutation))
+        .collect();
     let out = match batch {
         BatchRequest::Single(req) => BatchResponse::Single(
             execute(
@@ -432,13 +465,13 @@ async fn run_admitted(
                 &origin,
                 deadline,
                 req,
-                mutations.first() == Some(&true),
+                kinds.first().copied().unwrap_or(Kind::Read),
             )
             .await,
         ),
         BatchRequest::Batch(reqs) => {
             let mut all = Vec::with_capacity(reqs.len());
-            for (r, mutation) in reqs.into_iter().zip(mutations) {
+            for (r, kind) in reqs.into_iter().zip(kinds) {
                 all.push(
                     execute(
                         &state,
@@ -447,7 +480,7 @@ async fn run_admitted(
                         &origin,
                         deadline,
                         r,
-                        mutation,
+                        kind,
                     )
                     .await,
                 );

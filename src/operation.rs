@@ -8,7 +8,7 @@ use std::{sync::Arc, time::Duration};
 
 use async_graphql::{
     BatchRequest, Request, Response, ServerError,
-    parser::types::{ExecutableDocument, OperationType},
+    parser::types::{ExecutableDocument, OperationDefinition, OperationType, Selection},
 };
 use resolver::{ApiError, ErrorCode};
 
@@ -120,16 +120,35 @@ pub(crate) fn operation_type(
     docs.parse(req)?;
     let name = req.operation_name.clone();
     let doc = req.parsed_query().map_err(|e| e.message)?;
+    Ok(chosen(doc, name.as_deref()).map(|op| op.ty))
+}
+
+/// The operation of `doc` that a request naming `name` runs.
+fn chosen<'d>(doc: &'d ExecutableDocument, name: Option<&str>) -> Option<&'d OperationDefinition> {
     let op = match (name, doc.operations.iter().count()) {
         (Some(name), _) => doc
             .operations
             .iter()
-            .find(|(n, _)| n.map(|n| n.as_str()) == Some(name.as_str()))
-            .map(|(_, op)| op.node.ty),
-        (None, 1) => doc.operations.iter().next().map(|(_, op)| op.node.ty),
+            .find(|(n, _)| n.map(|n| n.as_str()) == Some(name)),
+        (None, 1) => doc.operations.iter().next(),
         _ => None,
     };
-    Ok(op)
+    op.map(|(_, op)| &op.node)
+}
+
+/// Whether the request's operation (after [`operation_type`] has parsed
+/// it) selects exactly one root field, written as a field (not through a
+/// fragment): such a mutation has one write, which can use the request's
+/// transaction without a savepoint (`store::Scope::sole_write`).
+pub(crate) fn one_root_field(req: &mut Request) -> bool {
+    let name = req.operation_name.clone();
+    let Ok(doc) = req.parsed_query() else {
+        return false;
+    };
+    chosen(doc, name.as_deref()).is_some_and(|op| {
+        let items = &op.selection_set.node.items;
+        items.len() == 1 && matches!(items[0].node, Selection::Field(_))
+    })
 }
 
 /// The name of the document's only operation, if it has one and it is

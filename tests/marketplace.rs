@@ -162,6 +162,16 @@ async fn hours_beyond_the_budget_conflict_and_change_nothing() {
     let st = session_status(&s, &eli).await;
     assert_eq!(st["status"], "SCHEDULED");
     assert!(st["durationHours"].is_null());
+    // The same with a second root field: the failed field's writes are
+    // undone on their own (a savepoint on PostgreSQL) and the request's
+    // transaction commits; above, with one field, the request's transaction
+    // itself was rolled back (store::Scope::sole_write).
+    let two = COMPLETE.replacen('{', "{ kind: __typename ", 1);
+    let r = s.gql(&eli, &two, json!({"s": session, "h": over})).await;
+    assert_eq!(code(&r), "CONFLICT", "{r}");
+    assert!(r["data"].is_null(), "{r}");
+    assert_eq!(hours_used(&s, &eli).await, used);
+    assert_eq!(session_status(&s, &eli).await["status"], "SCHEDULED");
     // Exactly the rest of the budget fits (the expert is a party too).
     let rest = format!("{:.2}", total - used);
     s.data(&eli, COMPLETE, json!({"s": session, "h": rest}))

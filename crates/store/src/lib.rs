@@ -4,7 +4,10 @@
 //! connection, so a resolver cannot forget either.
 
 use std::{
-    sync::Arc,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -223,6 +226,7 @@ impl Store {
                 conn: Conn::Pool(self.db.clone()),
                 principal,
                 events: self.events.clone(),
+                sole: None,
             });
         }
         let txn = self.db.begin().await?;
@@ -244,6 +248,7 @@ impl Store {
             conn: Conn::Txn(Arc::new(txn)),
             principal,
             events: self.events.clone(),
+            sole: None,
         })
     }
 
@@ -372,6 +377,7 @@ impl Store {
                 conn: Conn::Txn(Arc::new(txn)),
                 principal,
                 events: self.events.clone(),
+                sole: None,
             })),
             None => {
                 let _ = txn.rollback().await;
@@ -594,6 +600,18 @@ pub struct Scope {
     conn: Conn,
     principal: Principal,
     events: Events,
+    /// Set when the request's operation has one mutation field: its write
+    /// runs in the request's transaction itself (see [`Scope::sole_write`]).
+    sole: Option<Arc<Sole>>,
+}
+
+/// The one write of an operation with a single mutation field, on
+/// PostgreSQL: whether it was opened, and whether it was kept. A write that
+/// was opened and not kept makes the request's transaction roll back.
+#[derive(Debug, Default)]
+struct Sole {
+    opened: AtomicBool,
+    kept: AtomicBool,
 }
 
 impl Scope {
@@ -647,6 +665,12 @@ impl Scope {
     /// last handle does this; otherwise the last one to drop rolls back.
     #[tracing::instrument(skip_all)]
     pub async fn release(self, commit: bool) -> Result<(), StoreError> {
+        // The sole write ran in this transaction: it is committed only if
+        // that write was kept.
+        let commit = commit
+            && self.sole.as_ref().is_none_or(|s| {
+                !s.opened.load(Ordering::Acquire) || s.kept.load(Ordering::Acquire)
+            });
         if let Conn::Txn(t) = self.conn
             && let Ok(t) = Arc::try_unwrap(t)
         {
@@ -670,18 +694,36 @@ impl Scope {
     /// [`Write::commit`] is called.
     #[tracing::instrument(skip_all)]
     pub async fn write(&self) -> Result<Write, StoreError> {
-        let txn = match &self.conn {
+        let (txn, sole) = match (&self.conn, &self.sole) {
             // SQLite: take the write lock at BEGIN, so a read-then-write
             // operation never fails to upgrade under concurrent writers.
-            Conn::Pool(db) => begin_write(db).await?,
-            Conn::Txn(t) => t.begin().await?,
+            (Conn::Pool(db), _) => (Arc::new(begin_write(db).await?), None),
+            // The operation's only write: the request's transaction.
+            (Conn::Txn(t), Some(sole)) if !sole.opened.swap(true, Ordering::AcqRel) => {
+                (t.clone(), Some(sole.clone()))
+            }
+            (Conn::Txn(t), _) => (Arc::new(t.begin().await?), None),
         };
         Ok(Write {
-            txn: Arc::new(txn),
+            txn,
+            sole,
             principal: self.principal.clone(),
             events: self.events.clone(),
             pending: std::sync::Mutex::new(Vec::new()),
         })
+    }
+
+    /// This scope for an operation with one mutation field. On PostgreSQL
+    /// its write then runs in the request's transaction itself, without a
+    /// savepoint (two round trips fewer): keeping the write commits the
+    /// request, and a write not kept rolls the whole request back, which for
+    /// a single field is the same outcome. Later writes (there should be
+    /// none) get savepoints as usual.
+    pub fn sole_write(mut self) -> Self {
+        if matches!(self.conn, Conn::Txn(_)) {
+            self.sole = Some(Arc::default());
+        }
+        self
     }
 
     pub fn backend(&self) -> DbBackend {
@@ -1017,6 +1059,9 @@ pub mod hooks {
 /// through it see its own uncommitted writes.
 pub struct Write {
     txn: Arc<DatabaseTransaction>,
+    /// Set when `txn` is the request's transaction (the operation's sole
+    /// write): committing only marks the write kept.
+    sole: Option<Arc<Sole>>,
     principal: Principal,
     events: Events,
     /// SQLite: the events to deliver once the commit succeeded.
@@ -1149,6 +1194,10 @@ impl Write {
     /// Discards the writes.
     #[tracing::instrument(skip_all)]
     pub async fn rollback(self) -> Result<(), StoreError> {
+        if self.sole.is_some() {
+            // Not kept: the request's transaction rolls back when it ends.
+            return Ok(());
+        }
         match Arc::try_unwrap(self.txn) {
             Ok(t) => Ok(t.rollback().await?),
             // Rolled back when the last handle drops.
@@ -1162,6 +1211,11 @@ impl Write {
     /// notifications when the request's transaction commits.
     #[tracing::instrument(skip_all)]
     pub async fn commit(self) -> Result<(), StoreError> {
+        if let Some(sole) = &self.sole {
+            // The request's transaction commits when the request ends.
+            sole.kept.store(true, Ordering::Release);
+            return Ok(());
+        }
         match Arc::try_unwrap(self.txn) {
             Ok(t) => {
                 t.commit().await?;
