@@ -162,13 +162,27 @@ pub(crate) async fn tallies<R: Reader>(
     Ok(tallied(rows))
 }
 
+/// What a course's state needs of a quiz: not its questions, which are
+/// the bulk of its row and would be read and decoded for every quiz of the
+/// course on every submission.
+#[derive(Clone, Debug, sea_orm::FromQueryResult)]
+pub(crate) struct QuizBrief {
+    pub id: Uuid,
+    pub lesson_id: Option<Uuid>,
+    pub course_id: Option<Uuid>,
+    pub title: String,
+    pub is_mandatory: bool,
+    pub minimum_passing_score: i32,
+    pub time_limit: Option<i32>,
+}
+
 /// What a student has done in one course, read through the caller's rules.
 pub(crate) struct CourseState {
     pub course: courses::Model,
     /// The course's lessons in order (published ones are required).
     pub lessons: Vec<lessons::Model>,
     /// Quizzes of the course: lesson quizzes and the final.
-    pub quizzes: Vec<quizzes::Model>,
+    pub quizzes: Vec<QuizBrief>,
     /// The student's progress rows in the course, by lesson (`None`: the
     /// final quiz's row).
     pub rows: HashMap<Option<Uuid>, sp::Model>,
@@ -227,7 +241,18 @@ impl CourseState {
             )
             .order_by(quizzes::Column::CreatedAt, Order::Asc)
             .order_by(quizzes::Column::Id, Order::Asc)
-            .all()
+            .project::<QuizBrief>(|s| {
+                use quizzes::Column as Q;
+                s.select_only().columns([
+                    Q::Id,
+                    Q::LessonId,
+                    Q::CourseId,
+                    Q::Title,
+                    Q::IsMandatory,
+                    Q::MinimumPassingScore,
+                    Q::TimeLimit,
+                ])
+            })
             .await?;
         let rows = r
             .select::<sp::Entity>()
@@ -293,14 +318,14 @@ impl CourseState {
     }
 
     /// The lesson's quiz, if it has one.
-    pub fn quiz_of(&self, lesson: &lessons::Model) -> Option<&quizzes::Model> {
+    pub fn quiz_of(&self, lesson: &lessons::Model) -> Option<&QuizBrief> {
         self.quizzes
             .iter()
             .find(|q| Some(q.id) == lesson.assessment_id)
             .or_else(|| self.quizzes.iter().find(|q| q.lesson_id == Some(lesson.id)))
     }
 
-    pub fn final_quiz(&self) -> Option<&quizzes::Model> {
+    pub fn final_quiz(&self) -> Option<&QuizBrief> {
         self.quizzes
             .iter()
             .find(|q| Some(q.id) == self.course.final_assessment_id)
@@ -311,7 +336,7 @@ impl CourseState {
             })
     }
 
-    pub fn passed(&self, quiz: &quizzes::Model) -> bool {
+    pub fn passed(&self, quiz: &QuizBrief) -> bool {
         self.scores
             .get(&quiz.id)
             .is_some_and(|t| t.best >= quiz.minimum_passing_score)
@@ -662,7 +687,7 @@ pub async fn course_progress<R: Reader>(
         ));
     }
     let s = CourseState::load_readable(r, course, student).await?;
-    let score = |q: &quizzes::Model| s.scores.get(&q.id).copied();
+    let score = |q: &QuizBrief| s.scores.get(&q.id).copied();
     let lessons: Vec<LessonProgress> = s
         .required()
         .map(|l| {
