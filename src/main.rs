@@ -62,7 +62,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// demand, the server's memory stays about where glibc's malloc had it
 /// (docs/BENCHMARKS.md). The option must be set before the first
 /// allocation creates the first arena, so it is set by a constructor that
-/// runs when the binary is loaded, before Rust's runtime allocates.
+/// runs when the binary is loaded, before Rust's runtime allocates
+/// (`.init_array`, ELF; elsewhere mimalloc keeps its defaults).
+#[cfg(target_os = "linux")]
 extern "C" fn tune_allocator() {
     // `mi_option_arena_eager_commit` in mimalloc.h (the bindings do not
     // name it for mimalloc 3).
@@ -72,6 +74,7 @@ extern "C" fn tune_allocator() {
     unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) };
 }
 
+#[cfg(target_os = "linux")]
 #[used]
 #[unsafe(link_section = ".init_array")]
 static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
