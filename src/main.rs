@@ -49,36 +49,6 @@ enum Command {
     },
 }
 
-/// mimalloc instead of glibc's malloc: a request allocates and frees many
-/// small values (the parsed document's copy, the statement, the JSON and
-/// the response), and glibc's allocator was about a fifth of the server's
-/// CPU under load (docs/BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// mimalloc commits its arenas eagerly by default, and every thread that
-/// allocates (SQLite's pool runs one per connection) then holds memory it
-/// has not used: +50 MiB of RSS at 32 SQLite connections. Committed on
-/// demand, the server's memory stays about where glibc's malloc had it
-/// (docs/BENCHMARKS.md). The option must be set before the first
-/// allocation creates the first arena, so it is set by a constructor that
-/// runs when the binary is loaded, before Rust's runtime allocates
-/// (`.init_array`, ELF; elsewhere mimalloc keeps its defaults).
-#[cfg(target_os = "linux")]
-extern "C" fn tune_allocator() {
-    // `mi_option_arena_eager_commit` in mimalloc.h (the bindings do not
-    // name it for mimalloc 3).
-    const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
-    // SAFETY: stores a process-wide option; runs at load time, on the one
-    // thread there is, and allocates nothing.
-    unsafe { libmimalloc_sys::mi_option_set(ARENA_EAGER_COMMIT, 0) };
-}
-
-#[cfg(target_os = "linux")]
-#[used]
-#[unsafe(link_section = ".init_array")]
-static TUNE_ALLOCATOR: extern "C" fn() = tune_allocator;
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
