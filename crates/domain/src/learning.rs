@@ -148,30 +148,56 @@ pub async fn submit_quiz_attempt(
 ) -> Result<attempts::Model> {
     let student = signed_in(w.principal(), "submit a quiz attempt")?;
     let quiz = crate::visible::<quizzes::Entity>(w, quiz_id, "quiz").await?;
-    let lesson = match quiz.lesson_id {
-        Some(id) => {
-            w.select_unrestricted::<lessons::Entity>()
-                .filter(lessons::Column::Id.eq(id))
-                .one()
-                .await?
-        }
-        None => None,
-    };
-    let course_id = quiz.course_id.or(lesson.as_ref().map(|l| l.course_id));
     let staff = auth::policy::is_staff(w.principal());
+    // The quiz's course: its own, or its lesson's, found by the course's
+    // read itself (no statement for the lesson: the course's state reads
+    // all its lessons).
+    let course = match (quiz.course_id, quiz.lesson_id) {
+        (Some(c), _) => Some(courses::Column::Id.eq(c)),
+        (None, Some(l)) => Some(
+            courses::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(lessons::Column::CourseId)
+                    .from(lessons::Entity)
+                    .and_where(lessons::Column::Id.eq(l))
+                    .take(),
+            ),
+        ),
+        (None, None) => None,
+    };
     // The course's state, read once: it answers the enrollment and
     // prerequisite checks, the attempt count, and the enrollment's refresh.
-    let mut state = match course_id {
-        Some(c) => {
-            use crate::progress::{CourseState, any_course};
-            Some(if staff || lesson.is_none() {
-                CourseState::load(w, any_course(w, c).await?, student).await?
+    let mut state = match course {
+        Some(course) => {
+            use crate::progress::CourseState;
+            Some(if staff || quiz.lesson_id.is_none() {
+                let course = w.select_unrestricted::<courses::Entity>().filter(course);
+                let course = course.one().await?;
+                CourseState::load(w, course.ok_or(DomainError::NotFound("course"))?, student)
+                    .await?
             } else {
-                let course = crate::visible::<courses::Entity>(w, c, "quiz").await?;
-                CourseState::load_readable(w, course, student).await?
+                let course = w.select::<courses::Entity>().filter(course);
+                let course = course.one().await?;
+                CourseState::load_readable(w, course.ok_or(DomainError::NotFound("quiz"))?, student)
+                    .await?
             })
         }
         None => None,
+    };
+    let course_id = state.as_ref().map(|s| s.course.id);
+    // The quiz's lesson: one of the course's lessons, unless the quiz
+    // names a course of its own and a lesson of another.
+    let lesson = match (quiz.lesson_id, &state) {
+        (Some(l), Some(s)) if s.lessons.iter().any(|x| x.id == l) => {
+            s.lessons.iter().find(|x| x.id == l).cloned()
+        }
+        (Some(l), _) => {
+            w.select_unrestricted::<lessons::Entity>()
+                .filter(lessons::Column::Id.eq(l))
+                .one()
+                .await?
+        }
+        (None, _) => None,
     };
     if !staff {
         if state.as_ref().is_none_or(|s| s.enrollment.is_none()) {

@@ -504,16 +504,6 @@ async fn touch(
     }
 }
 
-/// The course `id` of this tenant, whoever may read it: for bookkeeping
-/// after the caller was authorized otherwise.
-pub(crate) async fn any_course(w: &Write, id: Uuid) -> Result<courses::Model> {
-    w.select_unrestricted::<courses::Entity>()
-        .filter(courses::Column::Id.eq(id))
-        .one()
-        .await?
-        .ok_or(DomainError::NotFound("course"))
-}
-
 /// Recomputes the student's enrollment in the course from their progress:
 /// `progress_percent` (required lessons completed), `progress` (completed
 /// lessons, current lesson, totals, final passed) and `completed_at`, set
