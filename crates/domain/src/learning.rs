@@ -187,17 +187,18 @@ pub async fn submit_quiz_attempt(
     let course_id = state.as_ref().map(|s| s.course.id);
     // The quiz's lesson: one of the course's lessons, unless the quiz
     // names a course of its own and a lesson of another.
-    let lesson = match (quiz.lesson_id, &state) {
-        (Some(l), Some(s)) if s.lessons.iter().any(|x| x.id == l) => {
-            s.lessons.iter().find(|x| x.id == l).cloned()
-        }
-        (Some(l), _) => {
+    let of_course = state
+        .as_ref()
+        .and_then(|s| s.lessons.iter().find(|l| Some(l.id) == quiz.lesson_id));
+    let lesson = match (quiz.lesson_id, of_course) {
+        (_, Some(lesson)) => Some(lesson.clone()),
+        (Some(l), None) => {
             w.select_unrestricted::<lessons::Entity>()
                 .filter(lessons::Column::Id.eq(l))
                 .one()
                 .await?
         }
-        (None, _) => None,
+        (None, None) => None,
     };
     if !staff {
         if state.as_ref().is_none_or(|s| s.enrollment.is_none()) {
