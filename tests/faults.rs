@@ -276,6 +276,44 @@ async fn lock_waits_end_at_the_deadline_and_free_the_pool() {
     s.stop().await;
 }
 
+/// A pool of one connection serves reads and writes, one after another and
+/// at once: the live-update listener holds a connection of its own on
+/// PostgreSQL, not one of the requests'.
+#[tokio::test]
+async fn a_pool_of_one_connection_serves_reads_and_writes() {
+    let s = TestServer::start_with(|c| c.db_max_connections = 1).await;
+    let token = s.token("insideout", "leo@learner.example").await;
+    let read =
+        "{ courses(first: 2) { totalCount nodes { id lessons(first: 2) { nodes { id } } } } }";
+    // Give the listener time to connect (it would take the pool's only
+    // connection if it shared the pool).
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for _ in 0..3 {
+        let data = s.data(&token, read, json!({})).await;
+        assert!(data["courses"]["totalCount"].as_i64().unwrap() > 0);
+    }
+    let client = reqwest::Client::new();
+    let calls = (0..12).map(|i| {
+        let body = match i % 3 {
+            0 => json!({"query": REGISTER, "variables": {"w": WORKSHOP_4}}),
+            _ => json!({"query": read}),
+        };
+        let req = client
+            .post(format!("{}/graphql", s.url))
+            .bearer_auth(&token)
+            .json(&body);
+        async move {
+            let resp = req.send().await.unwrap();
+            (resp.status().as_u16(), resp.text().await.unwrap())
+        }
+    });
+    for (status, body) in futures::future::join_all(calls).await {
+        assert_eq!(status, 200, "{body}");
+        assert!(!body.contains("UNAVAILABLE"), "{body}");
+    }
+    s.stop().await;
+}
+
 /// Clients that hang up at random moments of their requests, reads and
 /// writes, under load: afterwards no session is left inside a transaction
 /// and every request succeeds.

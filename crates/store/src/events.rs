@@ -170,7 +170,17 @@ pub async fn listen(db: DatabaseConnection, events: Events) {
     if db.get_database_backend() != DbBackend::Postgres {
         return;
     }
-    let pool = db.get_postgres_connection_pool().clone();
+    // A pool of one connection of its own, with the request pool's
+    // options: the listener holds its connection for as long as the process
+    // lives, and taking it from the requests' pool would leave them one
+    // fewer (and none at all with a pool of one).
+    let options = db.get_postgres_connection_pool().connect_options();
+    let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .min_connections(0)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_lazy_with((*options).clone());
     let mut pause = Duration::from_millis(100);
     let mut lost = false;
     loop {
