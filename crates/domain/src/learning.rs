@@ -1,10 +1,11 @@
-//! Learning (seed 003): enrolling in a course and submitting a quiz attempt
-//! (seed `assessments`), scored on the server, with the student's progress
-//! on the quiz kept up to date — all in one write transaction.
+//! Learning (seed 003): enrolling in a course, starting and completing its
+//! lessons in prerequisite order, and submitting a quiz attempt (seed
+//! `assessments`), scored on the server, with the student's progress kept
+//! up to date (`progress`) — each in one write transaction.
 
 use entity::{
     assessment_attempts as attempts, courses, enrollments, enums::QuestionType, lessons, quizzes,
-    student_progress,
+    student_progress as sp,
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -17,6 +18,7 @@ use uuid::Uuid;
 
 use crate::{
     DomainError, Result, now,
+    progress::{CourseState, check_prerequisites, first_status, progressed, refresh_enrollment},
     rules::{insert_unique, non_negative, signed_in},
 };
 
@@ -168,20 +170,16 @@ pub async fn submit_quiz_attempt(
     // The course's state, read once: it answers the enrollment and
     // prerequisite checks, the attempt count, and the enrollment's refresh.
     let mut state = match course {
-        Some(course) => {
-            use crate::progress::CourseState;
-            Some(if staff || quiz.lesson_id.is_none() {
-                let course = w.select_unrestricted::<courses::Entity>().filter(course);
-                let course = course.one().await?;
-                CourseState::load(w, course.ok_or(DomainError::NotFound("course"))?, student)
-                    .await?
-            } else {
-                let course = w.select::<courses::Entity>().filter(course);
-                let course = course.one().await?;
-                CourseState::load_readable(w, course.ok_or(DomainError::NotFound("quiz"))?, student)
-                    .await?
-            })
-        }
+        Some(course) => Some(if staff || quiz.lesson_id.is_none() {
+            let course = w.select_unrestricted::<courses::Entity>().filter(course);
+            let course = course.one().await?;
+            CourseState::load(w, course.ok_or(DomainError::NotFound("course"))?, student).await?
+        } else {
+            let course = w.select::<courses::Entity>().filter(course);
+            let course = course.one().await?;
+            CourseState::load_readable(w, course.ok_or(DomainError::NotFound("quiz"))?, student)
+                .await?
+        }),
         None => None,
     };
     let course_id = state.as_ref().map(|s| s.course.id);
@@ -347,8 +345,7 @@ async fn record_progress(
     score: i32,
     passed: bool,
     time_spent: i32,
-) -> Result<student_progress::Model> {
-    use student_progress as sp;
+) -> Result<sp::Model> {
     let at = now();
     // A lesson quiz's progress is the lesson's row; a course quiz has its own.
     let of_this = match lesson_id {
@@ -421,6 +418,128 @@ async fn record_progress(
             };
             Ok(w.insert(am).await?)
         }
+    }
+}
+
+/// The lesson, its course's state for the caller, checked as a learner:
+/// enrolled (staff preview without), published, prerequisites completed.
+async fn lesson_for_progress(
+    w: &Write,
+    lesson_id: Uuid,
+    what: &str,
+) -> Result<(Uuid, lessons::Model, CourseState)> {
+    let student = signed_in(w.principal(), what)?;
+    let lesson = crate::visible::<lessons::Entity>(w, lesson_id, "lesson").await?;
+    let course = crate::visible::<courses::Entity>(w, lesson.course_id, "lesson").await?;
+    let state = CourseState::load_readable(w, course, student).await?;
+    if !auth::policy::is_staff(w.principal()) {
+        if state.enrollment.is_none() {
+            return Err(DomainError::Forbidden(
+                "enroll in the course to take its lessons".into(),
+            ));
+        }
+        if !lesson.is_published {
+            return Err(DomainError::Conflict("the lesson is not published".into()));
+        }
+        check_prerequisites(&state, &lesson)?;
+    }
+    Ok((student, lesson, state))
+}
+
+/// Starts (or resumes) a lesson: the student's progress row becomes
+/// `in_progress` (a completed lesson stays completed) and is touched.
+pub async fn start_lesson(w: &Write, lesson_id: Uuid) -> Result<sp::Model> {
+    let (student, lesson, mut state) = lesson_for_progress(w, lesson_id, "start a lesson").await?;
+    let quiz = state.quiz_of(&lesson).map(|q| q.id);
+    let row = touch(w, &state, student, &lesson, quiz, 0, false).await?;
+    state.take_row(row.clone());
+    refresh_enrollment(w, &state, student).await?;
+    Ok(row)
+}
+
+/// Completes a lesson, adding `time_spent` seconds. `CONFLICT` while its
+/// mandatory quiz is not passed.
+pub async fn complete_lesson(w: &Write, lesson_id: Uuid, time_spent: i32) -> Result<sp::Model> {
+    non_negative("timeSpent", time_spent)?;
+    let (student, lesson, mut state) =
+        lesson_for_progress(w, lesson_id, "complete a lesson").await?;
+    let quiz = state.quiz_of(&lesson);
+    if let Some(q) = quiz
+        && q.is_mandatory
+        && !state.passed(q)
+    {
+        return Err(DomainError::Conflict(format!(
+            "pass the lesson's quiz ({}) first",
+            q.title
+        )));
+    }
+    let row = touch(
+        w,
+        &state,
+        student,
+        &lesson,
+        quiz.map(|q| q.id),
+        time_spent,
+        true,
+    )
+    .await?;
+    state.take_row(row.clone());
+    refresh_enrollment(w, &state, student).await?;
+    crate::roadmaps::lesson_completed(w, student, lesson.id).await?;
+    Ok(row)
+}
+
+/// Creates or updates the student's row on `lesson`; returns it as saved.
+async fn touch(
+    w: &Write,
+    state: &CourseState,
+    student: Uuid,
+    lesson: &lessons::Model,
+    quiz: Option<Uuid>,
+    time_spent: i32,
+    complete: bool,
+) -> Result<sp::Model> {
+    let at = now();
+    let (status, pct) = progressed(complete);
+    match state.rows.get(&Some(lesson.id)) {
+        Some(row) => w
+            .update_returning::<sp::Entity>(
+                vec![
+                    (sp::Column::Status, status),
+                    (sp::Column::CompletionPercentage, pct),
+                    (
+                        sp::Column::TimeSpent,
+                        Expr::col(sp::Column::TimeSpent).add(time_spent),
+                    ),
+                    (
+                        sp::Column::AssessmentId,
+                        Expr::val(quiz.or(row.assessment_id)),
+                    ),
+                    (sp::Column::LastAccessed, Expr::val(at)),
+                    (sp::Column::UpdatedAt, Expr::val(at)),
+                ],
+                Condition::all().add(sp::Column::Id.eq(row.id)),
+            )
+            .await?
+            .pop()
+            .ok_or(DomainError::NotFound("progress")),
+        None => Ok(w
+            .insert(sp::ActiveModel {
+                id: Set(Uuid::new_v4()),
+                student_id: Set(student),
+                course_id: Set(Some(lesson.course_id)),
+                lesson_id: Set(Some(lesson.id)),
+                assessment_id: Set(quiz),
+                status: Set(first_status(complete).as_str().into()),
+                completion_percentage: Set(if complete { 100 } else { 0 }),
+                last_accessed: Set(Some(at)),
+                time_spent: Set(time_spent),
+                attempts_count: Set(0),
+                created_at: Set(at),
+                updated_at: Set(at),
+                ..Default::default()
+            })
+            .await?),
     }
 }
 

@@ -1,7 +1,9 @@
 //! Lesson progress (seed 003 `student_progress`, `enrollments`, lesson
-//! `prerequisites`): starting and completing lessons in prerequisite order,
-//! the enrollment's progress and completion kept in step, and the computed
-//! course progress summary.
+//! `prerequisites`): a student's state in a course (lessons in prerequisite
+//! order, quizzes, progress rows, attempt tallies), the enrollment's
+//! progress and completion kept in step with it, and the computed course
+//! progress summary. The writes that change it (enrolling, lessons started
+//! and completed, quiz attempts) are in `learning`.
 //!
 //! A student's progress on a lesson is one `student_progress` row with the
 //! lesson (and its quiz, if any); the course's final quiz has a row with no
@@ -14,7 +16,6 @@ use entity::{
     student_progress as sp,
 };
 use sea_orm::{
-    ActiveValue::Set,
     ColumnTrait, Condition, Order, QuerySelect,
     prelude::{DateTimeWithTimeZone, Decimal},
     sea_query::{Expr, ExprTrait, Func},
@@ -22,11 +23,7 @@ use sea_orm::{
 use store::{NoticeKind, Reader, Topic, Write};
 use uuid::Uuid;
 
-use crate::{
-    DomainError, Result, now,
-    rules::{non_negative, signed_in},
-    uuids,
-};
+use crate::{DomainError, Result, now, rules::signed_in, uuids};
 
 /// A progress row's status and completion after some work on its lesson:
 /// completed at 100% when the work completes it; otherwise a completed
@@ -360,31 +357,6 @@ impl CourseState {
     }
 }
 
-/// The lesson, its course's state for the caller, checked as a learner:
-/// enrolled (staff preview without), published, prerequisites completed.
-async fn lesson_for_progress(
-    w: &Write,
-    lesson_id: Uuid,
-    what: &str,
-) -> Result<(Uuid, lessons::Model, CourseState)> {
-    let student = signed_in(w.principal(), what)?;
-    let lesson = crate::visible::<lessons::Entity>(w, lesson_id, "lesson").await?;
-    let course = crate::visible::<courses::Entity>(w, lesson.course_id, "lesson").await?;
-    let state = CourseState::load_readable(w, course, student).await?;
-    if !auth::policy::is_staff(w.principal()) {
-        if state.enrollment.is_none() {
-            return Err(DomainError::Forbidden(
-                "enroll in the course to take its lessons".into(),
-            ));
-        }
-        if !lesson.is_published {
-            return Err(DomainError::Conflict("the lesson is not published".into()));
-        }
-        check_prerequisites(&state, &lesson)?;
-    }
-    Ok((student, lesson, state))
-}
-
 /// `CONFLICT` naming the first unmet prerequisite of `lesson`.
 pub(crate) fn check_prerequisites(state: &CourseState, lesson: &lessons::Model) -> Result<()> {
     let unmet = state.unmet(lesson);
@@ -405,103 +377,6 @@ pub(crate) fn check_prerequisites(state: &CourseState, lesson: &lessons::Model) 
             names.join(", ")
         }
     )))
-}
-
-/// Starts (or resumes) a lesson: the student's progress row becomes
-/// `in_progress` (a completed lesson stays completed) and is touched.
-pub async fn start_lesson(w: &Write, lesson_id: Uuid) -> Result<sp::Model> {
-    let (student, lesson, mut state) = lesson_for_progress(w, lesson_id, "start a lesson").await?;
-    let quiz = state.quiz_of(&lesson).map(|q| q.id);
-    let row = touch(w, &state, student, &lesson, quiz, 0, false).await?;
-    state.take_row(row.clone());
-    refresh_enrollment(w, &state, student).await?;
-    Ok(row)
-}
-
-/// Completes a lesson, adding `time_spent` seconds. `CONFLICT` while its
-/// mandatory quiz is not passed.
-pub async fn complete_lesson(w: &Write, lesson_id: Uuid, time_spent: i32) -> Result<sp::Model> {
-    non_negative("timeSpent", time_spent)?;
-    let (student, lesson, mut state) =
-        lesson_for_progress(w, lesson_id, "complete a lesson").await?;
-    let quiz = state.quiz_of(&lesson);
-    if let Some(q) = quiz
-        && q.is_mandatory
-        && !state.passed(q)
-    {
-        return Err(DomainError::Conflict(format!(
-            "pass the lesson's quiz ({}) first",
-            q.title
-        )));
-    }
-    let row = touch(
-        w,
-        &state,
-        student,
-        &lesson,
-        quiz.map(|q| q.id),
-        time_spent,
-        true,
-    )
-    .await?;
-    state.take_row(row.clone());
-    refresh_enrollment(w, &state, student).await?;
-    crate::roadmaps::lesson_completed(w, student, lesson.id).await?;
-    Ok(row)
-}
-
-/// Creates or updates the student's row on `lesson`; returns it as saved.
-async fn touch(
-    w: &Write,
-    state: &CourseState,
-    student: Uuid,
-    lesson: &lessons::Model,
-    quiz: Option<Uuid>,
-    time_spent: i32,
-    complete: bool,
-) -> Result<sp::Model> {
-    let at = now();
-    let (status, pct) = progressed(complete);
-    match state.rows.get(&Some(lesson.id)) {
-        Some(row) => w
-            .update_returning::<sp::Entity>(
-                vec![
-                    (sp::Column::Status, status),
-                    (sp::Column::CompletionPercentage, pct),
-                    (
-                        sp::Column::TimeSpent,
-                        Expr::col(sp::Column::TimeSpent).add(time_spent),
-                    ),
-                    (
-                        sp::Column::AssessmentId,
-                        Expr::val(quiz.or(row.assessment_id)),
-                    ),
-                    (sp::Column::LastAccessed, Expr::val(at)),
-                    (sp::Column::UpdatedAt, Expr::val(at)),
-                ],
-                Condition::all().add(sp::Column::Id.eq(row.id)),
-            )
-            .await?
-            .pop()
-            .ok_or(DomainError::NotFound("progress")),
-        None => Ok(w
-            .insert(sp::ActiveModel {
-                id: Set(Uuid::new_v4()),
-                student_id: Set(student),
-                course_id: Set(Some(lesson.course_id)),
-                lesson_id: Set(Some(lesson.id)),
-                assessment_id: Set(quiz),
-                status: Set(first_status(complete).as_str().into()),
-                completion_percentage: Set(if complete { 100 } else { 0 }),
-                last_accessed: Set(Some(at)),
-                time_spent: Set(time_spent),
-                attempts_count: Set(0),
-                created_at: Set(at),
-                updated_at: Set(at),
-                ..Default::default()
-            })
-            .await?),
-    }
 }
 
 /// Recomputes the student's enrollment in the course from their progress:

@@ -126,7 +126,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  completed) and the enrollment's current lesson follows. NOT_FOUND if the lesson is not visible, \
                  FORBIDDEN unless enrolled in its course (staff preview freely), CONFLICT when the lesson is not \
                  published or its prerequisite lessons are not completed.",
-                |w, a: StartArgs| Box::pin(domain::progress::start_lesson(w, a.lesson_id.into())),
+                |w, a: StartArgs| Box::pin(domain::learning::start_lesson(w, a.lesson_id.into())),
                 |m| Ok(row::<entity::student_progress::Entity>(m)),
             ),
         )
@@ -140,7 +140,7 @@ pub(crate) fn module(mut p: Parts) -> Parts {
                  CONFLICT while the lesson's mandatory quiz is not passed.",
                 |w, a: CompleteArgs| {
                     let time = a.time_spent.map_or(0, Bounded::get);
-                    Box::pin(domain::progress::complete_lesson(w, a.lesson_id.into(), time))
+                    Box::pin(domain::learning::complete_lesson(w, a.lesson_id.into(), time))
                 },
                 |m| Ok(row::<entity::student_progress::Entity>(m)),
             ),
