@@ -103,10 +103,10 @@ pub async fn serve(
         .with_events(store::Events::new(config.subscription_queue));
     // One LISTEN connection per process on PostgreSQL: the events of every
     // process on the database reach this one's subscribers.
-    let listening = tokio::spawn(store::events::listen(
-        store.connection().clone(),
-        store.events().clone(),
-    ));
+    // Listening before serving: the process hears its own first writes.
+    let listening = tokio::spawn(
+        store::events::listen(store.connection().clone(), store.events().clone()).await,
+    );
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let secs = Duration::from_secs;
     let live = live::LiveState::new(

@@ -14,7 +14,10 @@
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
-use sea_orm::{DatabaseConnection, DbBackend};
+use sea_orm::{
+    DatabaseConnection, DbBackend,
+    sqlx::postgres::{PgListener, PgPool, PgPoolOptions},
+};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 use uuid::Uuid;
@@ -162,45 +165,72 @@ pub(crate) fn payload(event: &Event) -> String {
 }
 
 /// Listens on [`CHANNEL`] with a connection of its own and delivers what
-/// it hears to `events`, until the process ends. When the connection is
-/// lost it re-opens it (after a pause that grows to 5 s) and publishes
-/// [`Topic::Resync`] to every tenant's subscribers, since notifications sent
-/// meanwhile are gone. Does nothing on SQLite.
-pub async fn listen(db: DatabaseConnection, events: Events) {
-    if db.get_database_backend() != DbBackend::Postgres {
-        return;
+/// it hears to `events`, until the process ends. The first `LISTEN` is
+/// made before this returns (so the process hears its own first writes);
+/// the future it returns keeps listening, to be spawned. When the
+/// connection is lost it re-opens it (after a pause that grows to 5 s) and
+/// publishes [`Topic::Resync`] to every tenant's subscribers, since
+/// notifications sent meanwhile are gone. Does nothing on SQLite.
+pub async fn listen(
+    db: DatabaseConnection,
+    events: Events,
+) -> impl std::future::Future<Output = ()> + Send + 'static {
+    let pool = match db.get_database_backend() {
+        DbBackend::Postgres => Some(listening_pool(&db)),
+        _ => None,
+    };
+    let first = match &pool {
+        Some(pool) => open(pool).await,
+        None => None,
+    };
+    async move {
+        if let Some(pool) = pool {
+            keep_listening(pool, first, events).await;
+        }
     }
-    // A pool of one connection of its own, with the request pool's
-    // options: the listener holds its connection for as long as the process
-    // lives, and taking it from the requests' pool would leave them one
-    // fewer (and none at all with a pool of one).
-    let options = db.get_postgres_connection_pool().connect_options();
-    let pool = sea_orm::sqlx::postgres::PgPoolOptions::new()
+}
+
+/// A pool of one connection of its own, with the request pool's options:
+/// the listener holds its connection for as long as the process lives, and
+/// taking it from the requests' pool would leave them one fewer (and none
+/// at all with a pool of one).
+fn listening_pool(db: &DatabaseConnection) -> PgPool {
+    let requests = db.get_postgres_connection_pool();
+    PgPoolOptions::new()
         .max_connections(1)
         .min_connections(0)
+        .acquire_timeout(requests.options().get_acquire_timeout())
         .idle_timeout(None)
         .max_lifetime(None)
-        .connect_lazy_with((*options).clone());
-    let mut pause = Duration::from_millis(100);
-    let mut lost = false;
-    loop {
-        let listener = match sea_orm::sqlx::postgres::PgListener::connect_with(&pool).await {
-            Ok(mut l) => match l.listen(CHANNEL).await {
-                Ok(()) => Some(l),
-                Err(e) => {
-                    tracing::warn!(error = %e, "event listener: LISTEN failed");
-                    None
-                }
-            },
+        .connect_lazy_with((*requests.connect_options()).clone())
+}
+
+/// A connection listening on [`CHANNEL`], or `None` (logged) if it could
+/// not be opened.
+async fn open(pool: &PgPool) -> Option<PgListener> {
+    match PgListener::connect_with(pool).await {
+        Ok(mut l) => match l.listen(CHANNEL).await {
+            Ok(()) => Some(l),
             Err(e) => {
-                tracing::warn!(error = %e, "event listener: cannot connect");
+                tracing::warn!(error = %e, "event listener: LISTEN failed");
                 None
             }
-        };
-        let Some(mut listener) = listener else {
-            lost = true;
+        },
+        Err(e) => {
+            tracing::warn!(error = %e, "event listener: cannot connect");
+            None
+        }
+    }
+}
+
+async fn keep_listening(pool: PgPool, mut listener: Option<PgListener>, events: Events) {
+    let mut pause = Duration::from_millis(100);
+    let mut lost = listener.is_none();
+    loop {
+        let Some(mut l) = listener.take() else {
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_secs(5));
+            listener = open(&pool).await;
             continue;
         };
         pause = Duration::from_millis(100);
@@ -214,7 +244,7 @@ pub async fn listen(db: DatabaseConnection, events: Events) {
         loop {
             // `try_recv`: `None` when the connection was lost, instead of
             // re-connecting silently (we must tell subscribers).
-            match listener.try_recv().await {
+            match l.try_recv().await {
                 Ok(Some(n)) => match serde_json::from_str::<Event>(n.payload()) {
                     // Only the process publishes a resync.
                     Ok(e) if e.topic != Topic::Resync => events.deliver(e),
