@@ -192,6 +192,9 @@ pub async fn serve(
 /// Large allocations (argon2id's 19 MiB per password hash) are mapped and
 /// unmapped on their own instead of staying in glibc's per-thread arenas:
 /// without this a burst of logins left gigabytes resident after it ended.
+/// The `coachql` binary allocates through mimalloc (src/main.rs); this still
+/// governs glibc's malloc, which SQLite's C code uses, and which serves
+/// programs that embed this library with the default allocator (the tests).
 fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes allocator thresholds; any value is valid.

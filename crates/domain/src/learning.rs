@@ -170,16 +170,23 @@ pub async fn submit_quiz_attempt(
     // The course's state, read once: it answers the enrollment and
     // prerequisite checks, the attempt count, and the enrollment's refresh.
     let mut state = match course {
-        Some(course) => Some(if staff || quiz.lesson_id.is_none() {
-            let course = w.select_unrestricted::<courses::Entity>().filter(course);
-            let course = course.one().await?;
-            CourseState::load(w, course.ok_or(DomainError::NotFound("course"))?, student).await?
-        } else {
-            let course = w.select::<courses::Entity>().filter(course);
-            let course = course.one().await?;
-            CourseState::load_readable(w, course.ok_or(DomainError::NotFound("quiz"))?, student)
-                .await?
-        }),
+        Some(course) => {
+            // A learner's lesson quiz needs a course they can read (whose
+            // lessons and quizzes they then can too); staff, and a course
+            // quiz, find the course whoever may read it and read its state
+            // through the caller's rules.
+            let readable = !staff && quiz.lesson_id.is_some();
+            let (scoped, what) = match readable {
+                true => (w.select::<courses::Entity>(), "quiz"),
+                false => (w.select_unrestricted::<courses::Entity>(), "course"),
+            };
+            let course = scoped.filter(course).one().await?;
+            let course = course.ok_or(DomainError::NotFound(what))?;
+            Some(match readable {
+                true => CourseState::load_readable(w, course, student).await?,
+                false => CourseState::load(w, course, student).await?,
+            })
+        }
         None => None,
     };
     let course_id = state.as_ref().map(|s| s.course.id);
