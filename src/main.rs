@@ -104,7 +104,7 @@ async fn main() -> anyhow::Result<()> {
                     .await
                     .with_context(|| format!("cannot listen on {addr} for metrics"))?;
                 tracing::info!("metrics at http://{}/metrics", metrics.local_addr()?);
-                tokio::spawn(coachql::metrics::serve(metrics));
+                tokio::spawn(coachql::metrics::serve(metrics, db.clone()));
             }
             let listener = tokio::net::TcpListener::bind(config.bind)
                 .await

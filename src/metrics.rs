@@ -1,8 +1,8 @@
 //! Process-wide metrics in Prometheus text format, served on their own
 //! listener (`metrics_bind`, off by default) so they are never public:
 //! GraphQL requests and the SQL statements they issued (the ratio is the
-//! N+1 canary), request latency by operation name and error code, and
-//! refused connections.
+//! N+1 canary), request latency by operation name and error code,
+//! refused connections, and the request pool's connections in use.
 
 use std::{
     collections::HashMap,
@@ -15,6 +15,7 @@ use std::{
 };
 
 use axum::{Router, http::header, routing::get};
+use sea_orm::{DatabaseConnection, DbBackend};
 
 static REQUESTS: AtomicU64 = AtomicU64::new(0);
 static STATEMENTS: AtomicU64 = AtomicU64::new(0);
@@ -92,7 +93,7 @@ pub fn observe(operation: Option<&str>, code: &'static str, elapsed: Duration) {
     h.sum += secs;
 }
 
-pub fn render() -> String {
+pub fn render(db: &DatabaseConnection) -> String {
     let mut out = format!(
         "# HELP coachql_graphql_requests_total GraphQL operations executed.\n\
          # TYPE coachql_graphql_requests_total counter\n\
@@ -123,6 +124,21 @@ pub fn render() -> String {
         resolver::compiled_reads().1,
         CONNECTIONS_REFUSED.load(Ordering::Relaxed),
     );
+    if let Some(pool) = pool_state(db) {
+        let _ = write!(
+            out,
+            "# HELP coachql_db_pool_connections The request pool's connections, by state; in_use at the maximum means requests are waiting for one.\n\
+             # TYPE coachql_db_pool_connections gauge\n\
+             coachql_db_pool_connections{{state=\"in_use\"}} {}\n\
+             coachql_db_pool_connections{{state=\"idle\"}} {}\n\
+             # HELP coachql_db_pool_max_connections The request pool's limit (db_max_connections).\n\
+             # TYPE coachql_db_pool_max_connections gauge\n\
+             coachql_db_pool_max_connections {}\n",
+            pool.open.saturating_sub(pool.idle),
+            pool.idle,
+            pool.max,
+        );
+    }
     let guard = LATENCY.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(map) = guard.as_ref() {
         let mut series: Vec<_> = map.iter().collect();
@@ -147,20 +163,50 @@ pub fn render() -> String {
     out
 }
 
-/// The metrics listener's routes.
-pub fn router() -> Router {
+/// A pool's connections: open, idle among them, and its limit.
+struct PoolState {
+    open: u32,
+    idle: u32,
+    max: u32,
+}
+
+fn pool_state(db: &DatabaseConnection) -> Option<PoolState> {
+    macro_rules! state {
+        ($pool:expr) => {{
+            let pool = $pool;
+            Some(PoolState {
+                open: pool.size(),
+                idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+                max: pool.options().get_max_connections(),
+            })
+        }};
+    }
+    // The backend names the pool's type, so the getters cannot panic.
+    match db.get_database_backend() {
+        DbBackend::Postgres => state!(db.get_postgres_connection_pool()),
+        DbBackend::Sqlite => state!(db.get_sqlite_connection_pool()),
+        _ => None,
+    }
+}
+
+/// The metrics listener's routes; `db` is the requests' pool.
+pub fn router(db: DatabaseConnection) -> Router {
     Router::new().route(
         "/metrics",
-        get(|| async {
+        get(|| async move {
             (
                 [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-                render(),
+                render(&db),
             )
         }),
     )
 }
 
-/// Serves `/metrics` on `listener` until the process ends.
-pub async fn serve(listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router()).await
+/// Serves `/metrics` on `listener` until the process ends; `db` is the
+/// requests' pool.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    db: DatabaseConnection,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(db)).await
 }

@@ -520,6 +520,17 @@ async fn get_honours_operation_name_and_metrics_are_private() {
     assert_eq!(metrics.status(), 404);
     let text = s.metrics().await;
     assert!(text.contains("coachql_request_duration_seconds"), "{text}");
+    // The request pool's gauges: the test server's pool of 4, with at least
+    // the one connection it keeps open.
+    let gauge = |series: &str| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(series)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {series} in {text}"))
+    };
+    assert_eq!(gauge("coachql_db_pool_max_connections "), 4);
+    let in_use = gauge("coachql_db_pool_connections{state=\"in_use\"}");
+    let idle = gauge("coachql_db_pool_connections{state=\"idle\"}");
+    assert!((1..=4).contains(&(in_use + idle)), "{text}");
     s.stop().await;
 }
 

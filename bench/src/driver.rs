@@ -255,26 +255,38 @@ enum Pool {
     Sqlite(sqlx::SqlitePool),
 }
 
-/// The op's floor statement straight against the database, with a pool of
-/// `concurrency` connections and the same arguments as the gateway run.
+/// The op's floor statement straight against the database, `concurrency`
+/// workers on a pool of `pool` connections, with the same arguments as the
+/// gateway run. `envelope`: each statement inside the database work the
+/// gateway does around its own statement for a request (see [`ENVELOPE`]).
+#[allow(clippy::too_many_arguments)]
 pub async fn floor(
     plan: Arc<Plan>,
     backend: Backend,
     db_url: &str,
     concurrency: usize,
+    pool: u32,
+    envelope: bool,
     warmup: Duration,
     duration: Duration,
 ) -> anyhow::Result<Option<Measured>> {
     let Some(floor) = &plan.op.floor else {
         return Ok(None);
     };
-    let (pool, sql) = connect(floor, backend, db_url, concurrency as u32).await?;
+    let (pool, sql) = connect(floor, backend, db_url, pool).await?;
     let pool = Arc::new(pool);
     let measured = run(concurrency, warmup, duration, move |w, i| {
         let (plan, pool) = (plan.clone(), pool.clone());
         async move {
-            let (_, pick) = plan.pick(w, i).ok_or("no arguments")?;
-            match floor_row(&pool, sql, &pick).await? {
+            let (user, pick) = plan.pick(w, i).ok_or("no arguments")?;
+            let row = match (&*pool, envelope) {
+                (Pool::Pg(p), true) => {
+                    let who = who(&plan.dataset, user);
+                    enveloped(p, sql, &pick, who.tenant.id, who.learner.id).await?
+                }
+                _ => floor_row(&pool, sql, &pick).await?,
+            };
+            match row {
                 Some(json) if json != "null" => Ok(()),
                 _ => Err("the floor statement returned no data".into()),
             }
@@ -282,6 +294,56 @@ pub async fn floor(
     })
     .await?;
     Ok(Some(measured))
+}
+
+/// The database work of a gateway request on PostgreSQL besides its own
+/// statement: `BEGIN`, then one statement that reads the caller's live
+/// memberships and sets the request's settings and the row-security role
+/// (the shape of `store::Store::authenticate`'s), and the `ROLLBACK` the
+/// pool sends as the connection comes back. `--floor-envelope` runs the
+/// floor's statement between them, so the floor pays the same round trips
+/// and row security as the gateway, and the gap left is the gateway's own.
+pub const ENVELOPE: &str = "WITH m AS (
+       SELECT role, organization_id FROM user_roles
+       WHERE tenant_id = $1 AND user_id IN (SELECT id FROM users WHERE id = $2 AND status = 'active')
+         AND (expires_at IS NULL OR expires_at > now())
+     ), s AS (
+       SELECT set_config('app.tenant_id', $1::text, true),
+              set_config('app.user_id', $2::text, true),
+              set_config('app.admin', bool_or(m.role IN ('platform_admin', 'tenant_admin'))::text, true),
+              set_config('plan_cache_mode', 'force_generic_plan', true),
+              set_config('TimeZone', 'UTC', true),
+              set_config('statement_timeout', '5000', true),
+              set_config('lock_timeout', '5000', true),
+              set_config('role', 'coachql_app', true)
+       FROM m HAVING count(*) > 0
+     )
+     SELECT m.role, m.organization_id FROM m, s";
+
+async fn enveloped(
+    pool: &sqlx::PgPool,
+    sql: &'static str,
+    pick: &Pick,
+    tenant: uuid::Uuid,
+    user: uuid::Uuid,
+) -> Result<Option<String>, String> {
+    use sqlx::Row;
+    let mut txn = pool.begin().await.map_err(|e| e.to_string())?;
+    let members = sqlx::query(ENVELOPE)
+        .bind(tenant)
+        .bind(user)
+        .fetch_all(&mut *txn)
+        .await
+        .map_err(|e| e.to_string())?;
+    if members.is_empty() || members[0].try_get::<String, _>(0).is_err() {
+        return Err("the envelope found no live membership".into());
+    }
+    let mut q = sqlx::query_scalar::<_, String>(sql);
+    for v in &pick.params {
+        q = bind(q, v);
+    }
+    // Dropped without a commit: rolled back as the connection goes back.
+    q.fetch_optional(&mut *txn).await.map_err(|e| e.to_string())
 }
 
 /// A pool of `n` connections for the floor, and the floor's statement.
@@ -358,14 +420,7 @@ async fn floor_row(pool: &Pool, sql: &'static str, pick: &Pick) -> Result<Option
         ($pool:expr) => {{
             let mut q = sqlx::query_scalar::<_, String>(sql);
             for v in &pick.params {
-                q = match v {
-                    Param::Uuid(u) => q.bind(*u),
-                    Param::Text(s) => q.bind(s.clone()),
-                    Param::Int(n) => q.bind(*n),
-                    Param::Float(f) => q.bind(*f),
-                    Param::Time(t) => q.bind(*t),
-                    Param::Date(d) => q.bind(*d),
-                };
+                q = bind(q, v);
             }
             q.fetch_optional($pool).await
         }};
@@ -375,4 +430,28 @@ async fn floor_row(pool: &Pool, sql: &'static str, pick: &Pick) -> Result<Option
         Pool::Sqlite(p) => fetch!(p),
     }
     .map_err(|e| e.to_string())
+}
+
+/// `q` with `v` bound as its next parameter.
+fn bind<'q, DB>(
+    q: sqlx::query::QueryScalar<'q, DB, String, <DB as sqlx::Database>::Arguments>,
+    v: &Param,
+) -> sqlx::query::QueryScalar<'q, DB, String, <DB as sqlx::Database>::Arguments>
+where
+    DB: sqlx::Database,
+    uuid::Uuid: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    String: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    f64: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    chrono::DateTime<chrono::Utc>: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    chrono::NaiveDate: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    match v {
+        Param::Uuid(u) => q.bind(*u),
+        Param::Text(s) => q.bind(s.clone()),
+        Param::Int(n) => q.bind(*n),
+        Param::Float(f) => q.bind(*f),
+        Param::Time(t) => q.bind(*t),
+        Param::Date(d) => q.bind(*d),
+    }
 }

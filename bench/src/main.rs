@@ -67,6 +67,18 @@ struct Cli {
     /// Server pool size (default: the concurrency, like the floor's pool).
     #[arg(long)]
     server_pool: Option<u32>,
+    /// The floor's pool size (default: the concurrency). Give it the server
+    /// pool's size to compare the two at the same number of database
+    /// connections.
+    #[arg(long)]
+    floor_pool: Option<u32>,
+    /// PostgreSQL: run each floor statement inside the database work the
+    /// gateway does around its own (`BEGIN`, the authentication statement
+    /// with the request's settings and row-security role, `ROLLBACK`), so
+    /// the ratio shows the gateway's own cost alone. Ignored on SQLite,
+    /// where a request has no such envelope.
+    #[arg(long)]
+    floor_envelope: bool,
     /// Skip the floor runs.
     #[arg(long)]
     no_floor: bool,
@@ -297,6 +309,8 @@ async fn main() -> anyhow::Result<()> {
                     cli.backend,
                     &db_url,
                     cli.concurrency,
+                    cli.floor_pool.unwrap_or(cli.concurrency as u32),
+                    cli.floor_envelope,
                     warmup,
                     duration,
                 )
@@ -340,6 +354,8 @@ async fn main() -> anyhow::Result<()> {
         duration_s: duration.as_secs_f64(),
         concurrency: cli.concurrency,
         server_pool: pool,
+        floor_pool: cli.floor_pool.unwrap_or(cli.concurrency as u32),
+        floor_envelope: cli.floor_envelope && cli.backend == Backend::Postgres,
         subscriptions: sub_row,
     };
     print!("{}", out.markdown());

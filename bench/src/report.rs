@@ -83,6 +83,10 @@ pub struct Report {
     pub duration_s: f64,
     pub concurrency: usize,
     pub server_pool: u32,
+    pub floor_pool: u32,
+    /// The floor ran inside the gateway's database envelope
+    /// (`--floor-envelope`).
+    pub floor_envelope: bool,
     /// `--ops subscriptions`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subscriptions: Option<crate::subscriptions::Row>,
@@ -134,10 +138,16 @@ impl Report {
         }
         let _ = writeln!(
             s,
-            "\n{} concurrent connections, {:.0} s per op, server pool {}; server memory: peak {:.1} MiB, at end {:.1} MiB",
+            "\n{} concurrent connections, {:.0} s per op, server pool {}, floor pool {}{}; server memory: peak {:.1} MiB, at end {:.1} MiB",
             self.concurrency,
             self.duration_s,
             self.server_pool,
+            self.floor_pool,
+            if self.floor_envelope {
+                " (floor in the request envelope)"
+            } else {
+                ""
+            },
             self.memory.peak_kib as f64 / 1024.0,
             self.memory.rss_kib as f64 / 1024.0
         );

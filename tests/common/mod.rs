@@ -119,7 +119,7 @@ impl TestServer {
         let addr = listener.local_addr().unwrap();
         let metrics = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let metrics_url = format!("http://{}", metrics.local_addr().unwrap());
-        tokio::spawn(coachql::metrics::serve(metrics));
+        tokio::spawn(coachql::metrics::serve(metrics, db.clone()));
         let (tx, rx) = oneshot::channel();
         let (cfg, conn) = (config.clone(), db.clone());
         tokio::spawn(async move {
