@@ -181,7 +181,9 @@ fn pool_state(db: &DatabaseConnection) -> Option<PoolState> {
             })
         }};
     }
-    // The backend names the pool's type, so the getters cannot panic.
+    // sea-orm is built with the sqlx pools only (no mock or proxy
+    // connections), so the backend names the pool's type and the getters
+    // cannot panic.
     match db.get_database_backend() {
         DbBackend::Postgres => state!(db.get_postgres_connection_pool()),
         DbBackend::Sqlite => state!(db.get_sqlite_connection_pool()),

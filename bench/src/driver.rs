@@ -327,7 +327,6 @@ async fn enveloped(
     tenant: uuid::Uuid,
     user: uuid::Uuid,
 ) -> Result<Option<String>, String> {
-    use sqlx::Row;
     let mut txn = pool.begin().await.map_err(|e| e.to_string())?;
     let members = sqlx::query(ENVELOPE)
         .bind(tenant)
@@ -335,7 +334,7 @@ async fn enveloped(
         .fetch_all(&mut *txn)
         .await
         .map_err(|e| e.to_string())?;
-    if members.is_empty() || members[0].try_get::<String, _>(0).is_err() {
+    if members.is_empty() {
         return Err("the envelope found no live membership".into());
     }
     let mut q = sqlx::query_scalar::<_, String>(sql);

@@ -223,6 +223,7 @@ async fn main() -> anyhow::Result<()> {
     let users = Arc::new(users);
 
     let pool = cli.server_pool.unwrap_or(cli.concurrency as u32);
+    let floor_pool = cli.floor_pool.unwrap_or(cli.concurrency as u32);
     let bin = match &cli.server_bin {
         Some(p) => std::fs::canonicalize(p).with_context(|| p.display().to_string())?,
         None => server::Server::release_bin(),
@@ -309,7 +310,7 @@ async fn main() -> anyhow::Result<()> {
                     cli.backend,
                     &db_url,
                     cli.concurrency,
-                    cli.floor_pool.unwrap_or(cli.concurrency as u32),
+                    floor_pool,
                     cli.floor_envelope,
                     warmup,
                     duration,
@@ -354,7 +355,7 @@ async fn main() -> anyhow::Result<()> {
         duration_s: duration.as_secs_f64(),
         concurrency: cli.concurrency,
         server_pool: pool,
-        floor_pool: cli.floor_pool.unwrap_or(cli.concurrency as u32),
+        floor_pool,
         floor_envelope: cli.floor_envelope && cli.backend == Backend::Postgres,
         subscriptions: sub_row,
     };
