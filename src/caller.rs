@@ -7,7 +7,6 @@
 
 use std::time::Instant;
 
-use auth::Principal;
 use axum::{
     extract::FromRequestParts,
     http::{HeaderMap, header, request::Parts},
@@ -47,8 +46,9 @@ pub enum Caller {
         /// When the token expires (seconds since the epoch).
         expires: i64,
     },
-    /// No token, an `X-Tenant`: reads what the tenant makes public.
-    Anonymous(Principal),
+    /// No token, an `X-Tenant`: reads what the tenant makes public. Its
+    /// scope is open ([`store::Store::anonymous`]).
+    Anonymous(store::Scope),
     /// No credentials at all: introspection only.
     Nobody,
 }
@@ -159,13 +159,13 @@ impl Credentials {
         }
         if let Some(value) = self.tenant {
             let key = value.ok_or_else(|| denied("unknown tenant"))?;
-            let tenant = state
+            let scope = state
                 .store
-                .tenant(key.trim())
+                .anonymous(key.trim(), Some(deadline))
                 .await
                 .map_err(Refusal::Store)?
                 .ok_or_else(|| denied("unknown tenant"))?;
-            return Ok(Caller::Anonymous(Principal::anonymous(tenant.id)));
+            return Ok(Caller::Anonymous(scope));
         }
         Ok(Caller::Nobody)
     }

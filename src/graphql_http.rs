@@ -405,8 +405,9 @@ async fn run_admitted(
     } = call;
     let origin = Origin::new(ip);
     let (principal, mut opened) = match credentials.authenticate(&state, deadline).await {
-        Ok(Caller::Member { scope, .. }) => (Some(scope.principal().clone()), Some(scope)),
-        Ok(Caller::Anonymous(p)) => (Some(p), None),
+        Ok(Caller::Member { scope, .. } | Caller::Anonymous(scope)) => {
+            (Some(scope.principal().clone()), Some(scope))
+        }
         Ok(Caller::Nobody) => (None, None),
         Err(e) => return refuse(media, &e.into()),
     };

@@ -168,7 +168,10 @@ async fn init(
                 format!("{}:{}", principal.tenant_id, user),
             )
         }
-        Ok(Caller::Anonymous(principal)) => {
+        Ok(Caller::Anonymous(scope)) => {
+            let principal = scope.principal().clone();
+            // Subscriptions open a scope for every read.
+            let _ = scope.release(false).await;
             let who = ip.map(|i| i.to_string()).unwrap_or_default();
             (principal.tenant_id, None, format!("anonymous:{who}"))
         }

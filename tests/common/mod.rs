@@ -256,14 +256,20 @@ impl TestServer {
     /// Starts a [`Twin`] of this server: its configuration with `tweak`
     /// applied, on the same database connection pool.
     pub async fn twin(&self, tweak: impl FnOnce(&mut Config)) -> Twin {
+        self.twin_over(self.db.clone(), tweak).await
+    }
+
+    /// [`TestServer::twin`] on another pool (say, one reaching the same
+    /// database through a proxy).
+    pub async fn twin_over(&self, db: DatabaseConnection, tweak: impl FnOnce(&mut Config)) -> Twin {
         let mut config = self.config.clone();
         tweak(&mut config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel();
-        let (cfg, conn) = (config.clone(), self.db.clone());
+        let cfg = config.clone();
         tokio::spawn(async move {
-            coachql::serve(cfg, conn, listener, async {
+            coachql::serve(cfg, db, listener, async {
                 let _ = rx.await;
             })
             .await

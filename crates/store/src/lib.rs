@@ -244,12 +244,17 @@ impl Store {
             values,
         ))
         .await?;
-        Ok(Scope {
+        Ok(self.in_transaction(txn, principal))
+    }
+
+    /// The scope of `principal` in the request transaction `txn`.
+    fn in_transaction(&self, txn: DatabaseTransaction, principal: Principal) -> Scope {
+        Scope {
             conn: Conn::Txn(Arc::new(txn)),
             principal,
             events: self.events.clone(),
             sole: None,
-        })
+        }
     }
 
     /// The settings every request transaction carries besides its tenant
@@ -373,12 +378,7 @@ impl Store {
             ));
         }
         match principal_of(tenant_id, user_id, &memberships) {
-            Some(principal) => Ok(Some(Scope {
-                conn: Conn::Txn(Arc::new(txn)),
-                principal,
-                events: self.events.clone(),
-                sole: None,
-            })),
+            Some(principal) => Ok(Some(self.in_transaction(txn, principal))),
             None => {
                 let _ = txn.rollback().await;
                 Ok(None)
@@ -389,12 +389,65 @@ impl Store {
     /// A tenant by slug, or by id when `key` is a UUID.
     #[tracing::instrument(skip_all)]
     pub async fn tenant(&self, key: &str) -> Result<Option<entity::tenants::Model>, StoreError> {
-        use entity::tenants::{Column, Entity};
-        let cond = match key.parse::<Uuid>() {
-            Ok(id) => Column::Id.eq(id),
-            Err(_) => Column::Slug.eq(key),
-        };
-        Ok(Entity::find().filter(cond).one(&self.db).await?)
+        Ok(entity::tenants::Entity::find()
+            .filter(tenant_key(key))
+            .one(&self.db)
+            .await?)
+    }
+
+    /// The anonymous scope of the tenant `key` names (a slug, or an id),
+    /// whose statements end by `deadline`; `None` if there is no such
+    /// tenant. On PostgreSQL one statement inside the new transaction finds
+    /// the tenant and sets the request's settings (and role) from it, as
+    /// [`Store::authenticate`] does for a member.
+    #[tracing::instrument(skip_all)]
+    pub async fn anonymous(
+        &self,
+        key: &str,
+        deadline: Option<Instant>,
+    ) -> Result<Option<Scope>, StoreError> {
+        if self.backend() != DbBackend::Postgres {
+            return match self.tenant(key).await? {
+                Some(t) => Ok(Some(
+                    self.scope_until(Principal::anonymous(t.id), deadline)
+                        .await?,
+                )),
+                None => Ok(None),
+            };
+        }
+        let txn = self.db.begin().await?;
+        let find = entity::tenants::Entity::find()
+            .select_only()
+            .column(entity::tenants::Column::Id)
+            .filter(tenant_key(key))
+            .build(DbBackend::Postgres);
+        let mut values = find.values.map(|v| v.0).unwrap_or_default();
+        let n = values.len();
+        values.extend([String::new().into(), false.to_string().into()]);
+        let settings = self.request_settings(&mut values, deadline);
+        let sql = format!(
+            "WITH t AS ({find}), s AS (SELECT {app}{settings} FROM t)
+             SELECT t.id FROM t, s",
+            find = find.sql,
+            app = app_settings("t.id::text", &format!("${}", n + 1), &format!("${}", n + 2)),
+        );
+        let row = txn
+            .query_one_raw(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                sql,
+                values,
+            ))
+            .await?;
+        match row {
+            Some(row) => {
+                let tenant = row.try_get::<Uuid>("", "id")?;
+                Ok(Some(self.in_transaction(txn, Principal::anonymous(tenant))))
+            }
+            None => {
+                let _ = txn.rollback().await;
+                Ok(None)
+            }
+        }
     }
 
     #[tracing::instrument(skip_all)]
@@ -506,6 +559,15 @@ fn live_memberships(tenant_id: Uuid, user_id: Uuid) -> Select<entity::user_roles
 /// load (docs/BENCHMARKS.md).
 /// The settings the row-security policies read, from three SQL expressions
 /// (the tenant id, the user id or '', and 'true'/'false' for an admin).
+/// The tenant a key names: its id when the key is a UUID, else its slug.
+fn tenant_key(key: &str) -> sea_orm::sea_query::SimpleExpr {
+    use entity::tenants::Column;
+    match key.parse::<Uuid>() {
+        Ok(id) => Column::Id.eq(id),
+        Err(_) => Column::Slug.eq(key),
+    }
+}
+
 fn app_settings(tenant: &str, user: &str, admin: &str) -> String {
     format!(
         "set_config('app.tenant_id', {tenant}, true), \
