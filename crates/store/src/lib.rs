@@ -552,13 +552,6 @@ fn live_memberships(tenant_id: Uuid, user_id: Uuid) -> Select<entity::user_roles
         )
 }
 
-/// Request transactions plan their (prepared, cached) statements once per
-/// connection instead of once per execution: the statements are index
-/// lookups by tenant and key whose best plan does not depend on the
-/// values, and planning was the largest share of PostgreSQL's CPU under
-/// load (docs/BENCHMARKS.md).
-/// The settings the row-security policies read, from three SQL expressions
-/// (the tenant id, the user id or '', and 'true'/'false' for an admin).
 /// The tenant a key names: its id when the key is a UUID, else its slug.
 fn tenant_key(key: &str) -> sea_orm::sea_query::SimpleExpr {
     use entity::tenants::Column;
@@ -568,6 +561,8 @@ fn tenant_key(key: &str) -> sea_orm::sea_query::SimpleExpr {
     }
 }
 
+/// The settings the row-security policies read, from three SQL expressions
+/// (the tenant id, the user id or '', and 'true'/'false' for an admin).
 fn app_settings(tenant: &str, user: &str, admin: &str) -> String {
     format!(
         "set_config('app.tenant_id', {tenant}, true), \
@@ -576,6 +571,11 @@ fn app_settings(tenant: &str, user: &str, admin: &str) -> String {
     )
 }
 
+/// Request transactions plan their (prepared, cached) statements once per
+/// connection instead of once per execution: the statements are index
+/// lookups by tenant and key whose best plan does not depend on the
+/// values, and planning was the largest share of PostgreSQL's CPU under
+/// load (docs/BENCHMARKS.md).
 const GENERIC_PLANS: &str = "set_config('plan_cache_mode', 'force_generic_plan', true)";
 
 /// The principal of `user_id` in `tenant_id` from their live memberships
