@@ -3,7 +3,8 @@
 //! (the reference, and the fallback) the statements of a request grow with
 //! the depth of the query, never with the number of rows.
 //! The domain reads that gather their queries in a batch (`store::Batch`)
-//! cost one statement per batch on PostgreSQL.
+//! cost one statement per batch on PostgreSQL, and so does the course state
+//! a quiz submission reads.
 //! (One test in this binary: the statement counter is process-wide.)
 
 mod common;
@@ -45,6 +46,7 @@ async fn statements_do_not_grow_with_rows() {
         check(&s, compiled).await;
         if compiled {
             domain_reads(&s).await;
+            quiz_attempt(&s).await;
         }
         s.stop().await;
     }
@@ -87,6 +89,30 @@ async fn domain_reads(s: &TestServer) {
         let expected = if s.is_postgres() { pg } else { sqlite };
         assert_eq!(n, expected, "{n} statements for {q}: {data}");
     }
+}
+
+/// Statements of a quiz submission (a lesson quiz of an enrolled course,
+/// answered wrong, so no points are recorded): on PostgreSQL the course's
+/// state is three of them (a batch of its lessons, the student's progress
+/// rows and enrollment; the quizzes; the tallies), whatever the number of
+/// lessons, quizzes and attempts.
+async fn quiz_attempt(s: &TestServer) {
+    use base64::Engine;
+    let leo = s.token("insideout", "leo@learner.example").await;
+    let quiz = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode("Quiz:43000000-0001-4000-8000-000000000001");
+    let before = statements(s).await;
+    let data = s
+        .data(
+            &leo,
+            "mutation($q: ID!) { submitQuizAttempt(quizId: $q, answers: {}) { score passed } }",
+            json!({"q": quiz}),
+        )
+        .await;
+    let n = statements(s).await - before;
+    assert_eq!(data["submitQuizAttempt"]["passed"], false, "{data}");
+    let expected = if s.is_postgres() { 10 } else { 11 };
+    assert_eq!(n, expected, "{n} statements for a quiz submission: {data}");
 }
 
 async fn check(s: &TestServer, compiled: bool) {

@@ -189,11 +189,8 @@ pub(crate) struct CourseState {
 }
 
 impl CourseState {
-    /// Reads the state through the caller's rules: five statements. (One
-    /// batch of the five was tried and measured slower on PostgreSQL: with
-    /// the lesson and quiz ids as subqueries instead of values, the planner
-    /// reads the read rules' courses and the student's attempts whole;
-    /// docs/BENCHMARKS.md.)
+    /// Reads the state through the caller's rules: three statements on
+    /// PostgreSQL (see [`CourseState::read`]).
     pub async fn load<R: Reader>(r: &R, course: courses::Model, student: Uuid) -> Result<Self> {
         Self::read(r, course, false, student).await
     }
@@ -223,12 +220,43 @@ impl CourseState {
             ),
             false => (r.select::<lessons::Entity>(), r.select::<quizzes::Entity>()),
         };
-        let lessons = lessons
-            .filter(lessons::Column::CourseId.eq(course.id))
-            .order_by(lessons::Column::OrderIndex, Order::Asc)
-            .order_by(lessons::Column::Id, Order::Asc)
-            .all()
-            .await?;
+        // The lessons, the student's progress rows and their enrollment
+        // depend on the course alone: one round trip (a `store::Batch`).
+        // The quizzes need the lessons' ids, and the tallies the quizzes'
+        // ids, as values: as subqueries, their generic plans scan the
+        // tenant's quizzes and all of the student's attempts
+        // (docs/BENCHMARKS.md).
+        let mut b = r.batch();
+        let lessons = b.read::<lessons::Model>(
+            lessons
+                .filter(lessons::Column::CourseId.eq(course.id))
+                .order_by(lessons::Column::OrderIndex, Order::Asc)
+                .order_by(lessons::Column::Id, Order::Asc)
+                .into_statement(),
+        );
+        let rows = b.read::<sp::Model>(
+            r.select::<sp::Entity>()
+                .filter(sp::Column::StudentId.eq(student))
+                .filter(sp::Column::CourseId.eq(course.id))
+                .order_by(sp::Column::CreatedAt, Order::Desc)
+                .into_statement(),
+        );
+        let enrollment = b.read::<enrollments::Model>(
+            r.select::<enrollments::Entity>()
+                .filter(enrollments::Column::CourseId.eq(course.id))
+                .filter(enrollments::Column::StudentId.eq(student))
+                .limit(1)
+                .into_statement(),
+        );
+        let mut found = b.run().await?;
+        let lessons = found.take(lessons)?;
+        let rows = found
+            .take(rows)?
+            .into_iter()
+            // The oldest row of a lesson wins (the one a quiz updates).
+            .map(|row| (row.lesson_id, row))
+            .collect();
+        let enrollment = found.first(enrollment)?;
         let lesson_ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
         let quizzes = quizzes
             .filter(
@@ -251,25 +279,8 @@ impl CourseState {
                 ])
             })
             .await?;
-        let rows = r
-            .select::<sp::Entity>()
-            .filter(sp::Column::StudentId.eq(student))
-            .filter(sp::Column::CourseId.eq(course.id))
-            .order_by(sp::Column::CreatedAt, Order::Desc)
-            .all()
-            .await?
-            .into_iter()
-            // The oldest row of a lesson wins (the one a quiz updates).
-            .map(|row| (row.lesson_id, row))
-            .collect();
         let quiz_ids: Vec<Uuid> = quizzes.iter().map(|q| q.id).collect();
         let scores = tallies(r, student, quiz_ids).await?;
-        let enrollment = r
-            .select::<enrollments::Entity>()
-            .filter(enrollments::Column::CourseId.eq(course.id))
-            .filter(enrollments::Column::StudentId.eq(student))
-            .one()
-            .await?;
         Ok(Self {
             course,
             lessons,

@@ -20,7 +20,7 @@ use sea_orm::{
     sea_query::{Alias, Expr, Func, Query, SelectStatement, SubQueryStatement},
 };
 use serde::de::DeserializeOwned;
-use serde_json::Value as J;
+use serde_json::value::RawValue;
 
 use crate::{Conn, StoreError, stats};
 
@@ -42,8 +42,10 @@ pub struct Rows {
 }
 
 enum Found {
-    /// PostgreSQL: the query's rows as JSON objects keyed by column name.
-    Json(Vec<J>),
+    /// PostgreSQL: the query's rows, a JSON array of objects keyed by
+    /// column name, as text: decoded straight into the rows' type when
+    /// taken, with no JSON tree in between.
+    Json(Box<RawValue>),
     /// SQLite: the query's own result rows.
     Rows(Vec<QueryResult>),
 }
@@ -82,7 +84,7 @@ impl Batch {
                 });
             }
             let n = self.reads.len();
-            let all: Vec<Vec<J>> = match conn.read_json(&together(self.reads)).await? {
+            let all: Vec<Box<RawValue>> = match conn.read_json(&together(self.reads)).await? {
                 Some(t) => serde_json::from_str(&t).map_err(|e| decode_error(&e))?,
                 None => Vec::new(),
             };
@@ -140,11 +142,7 @@ impl Rows {
             .and_then(Option::take)
             .ok_or_else(|| decode_error(&"a read taken twice"))?;
         let rows: Vec<T> = match found {
-            Found::Json(rows) => rows
-                .into_iter()
-                .map(serde_json::from_value)
-                .collect::<Result<_, _>>()
-                .map_err(|e| decode_error(&e))?,
+            Found::Json(rows) => serde_json::from_str(rows.get()).map_err(|e| decode_error(&e))?,
             Found::Rows(rows) => rows
                 .iter()
                 .map(|r| T::from_query_result(r, ""))
