@@ -53,6 +53,9 @@ pub enum Caller {
     Nobody,
 }
 
+/// The refusal of a token whose user has no live membership in its tenant.
+pub const NO_MEMBERSHIP: &str = "no active membership in this tenant";
+
 /// Why credentials were not accepted.
 #[derive(Debug)]
 pub enum Refusal {
@@ -128,10 +131,16 @@ impl Credentials {
     /// ([`store::Store::authenticate`], which also opens the scope, until
     /// `deadline`): a revoked or expired membership, or a suspended account,
     /// ends access at once.
+    ///
+    /// `pipelined`: a caller seen before gets the principal of their
+    /// memberships then, and the check of the live ones goes out with the
+    /// request's first statement ([`store::Store::authenticate_as_seen`]);
+    /// the request must then [`store::Scope::confirm`] it before answering.
     pub async fn authenticate(
         self,
         state: &AppState,
         deadline: Instant,
+        pipelined: bool,
     ) -> Result<Caller, Refusal> {
         let denied = |m: &str| Refusal::Denied(m.to_owned());
         if let Some(value) = self.authorization {
@@ -146,12 +155,18 @@ impl Credentials {
                 .keys
                 .verify(token.trim())
                 .map_err(|e| denied(&e.to_string()))?;
-            let scope = state
-                .store
-                .authenticate(claims.tenant, claims.sub, Some(deadline))
-                .await
-                .map_err(Refusal::Store)?
-                .ok_or_else(|| denied("no active membership in this tenant"))?;
+            let store = &state.store;
+            let (tenant, user) = (claims.tenant, claims.sub);
+            let scope = match pipelined {
+                true => {
+                    store
+                        .authenticate_as_seen(tenant, user, Some(deadline))
+                        .await
+                }
+                false => store.authenticate(tenant, user, Some(deadline)).await,
+            }
+            .map_err(Refusal::Store)?
+            .ok_or_else(|| denied(NO_MEMBERSHIP))?;
             return Ok(Caller::Member {
                 scope,
                 expires: claims.exp,

@@ -24,7 +24,7 @@ use resolver::{ApiError, ErrorCode, account::Origin};
 use tracing::Instrument;
 
 use crate::{
-    caller::{Caller, Credentials},
+    caller::{Caller, Credentials, NO_MEMBERSHIP},
     operation::{
         admit, classify, document_operation_name, failed, one_root_field, operation_type,
         truncate_message,
@@ -159,7 +159,8 @@ impl Kind {
 
 /// Runs one operation, in its own scope (on PostgreSQL its own
 /// transaction). `opened`: the scope authentication opened, for the first
-/// operation.
+/// operation. The caller counts the operation (`metrics::request`): a
+/// request run a second time ([`rerun`]) is not counted again.
 async fn execute(
     state: &AppState,
     principal: &Option<Principal>,
@@ -169,7 +170,13 @@ async fn execute(
     mut req: Request,
     kind: Kind,
 ) -> Response {
-    crate::metrics::request();
+    // A scope whose authentication was pipelined answers only once
+    // `confirm` says its principal stands; until then, what it takes to run
+    // the request again.
+    let again = match &opened {
+        Some(s) if s.pipelined() => Some(copy(&req)),
+        _ => None,
+    };
     req = req.data(state.accounts.clone()).data(origin.clone());
     let mut scope = None;
     if let Some(p) = principal {
@@ -192,14 +199,67 @@ async fn execute(
         }
     }
     let mut resp = state.api.schema.execute(req).await;
-    if let Some(s) = scope
-        && let Err(e) = s.release(kind != Kind::Read).await
-    {
-        return failed(e.into());
+    if let Some(s) = scope {
+        if let Some(again) = again {
+            match s.confirm().await {
+                Ok(true) => {}
+                Ok(false) => {
+                    // Dropped: its transaction rolls back, nothing is kept.
+                    let principal = s.principal().clone();
+                    drop(s);
+                    tracing::debug!("the caller's memberships changed: authenticating again");
+                    return Box::pin(rerun(state, principal, origin, deadline, again, kind)).await;
+                }
+                Err(e) => return failed(e.into()),
+            }
+        }
+        if let Err(e) = s.release(kind != Kind::Read).await {
+            return failed(e.into());
+        }
     }
     classify(&mut resp.errors);
     tracing::debug!(errors = resp.errors.len(), "executed");
     resp
+}
+
+/// `req` again, as sent (its document parsed through the cache), to run
+/// once more if the first run's principal turns out not to stand.
+fn copy(req: &Request) -> Request {
+    let mut again = Request::new(req.query.clone()).variables(req.variables.clone());
+    again.operation_name = req.operation_name.clone();
+    again.extensions = req.extensions.clone();
+    again.introspection_mode = req.introspection_mode;
+    again
+}
+
+/// Runs `req` again after its pipelined authentication failed its check:
+/// this time authenticated in full, and on what the database says now.
+async fn rerun(
+    state: &AppState,
+    stale: Principal,
+    origin: &Origin,
+    deadline: Instant,
+    mut req: Request,
+    kind: Kind,
+) -> Response {
+    // Parsed once already through the cache, so this cannot fail; if it
+    // did, execution would report the document's error itself.
+    let _ = operation_type(&state.documents, &mut req);
+    let Some(user) = stale.user_id else {
+        return failed(ApiError::internal("a pipelined scope without a user"));
+    };
+    match state
+        .store
+        .authenticate(stale.tenant_id, user, Some(deadline))
+        .await
+    {
+        Ok(Some(scope)) => {
+            let principal = Some(scope.principal().clone());
+            execute(state, &principal, Some(scope), origin, deadline, req, kind).await
+        }
+        Ok(None) => failed(ApiError::new(ErrorCode::Unauthenticated, NO_MEMBERSHIP)),
+        Err(e) => failed(e.into()),
+    }
 }
 
 /// A request error: no data (the document was rejected before execution).
@@ -245,6 +305,7 @@ fn respond(media: &'static str, batch: BatchResponse, tenant: Option<uuid::Uuid>
         (BatchResponse::Single(r), GRAPHQL_RESPONSE) if is_request_error(r) => match code {
             "UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
             "TIMEOUT" => StatusCode::GATEWAY_TIMEOUT,
+            "UNAUTHENTICATED" => StatusCode::UNAUTHORIZED,
             _ => StatusCode::BAD_REQUEST,
         },
         _ => StatusCode::OK,
@@ -404,7 +465,11 @@ async fn run_admitted(
         deadline,
     } = call;
     let origin = Origin::new(ip);
-    let (principal, mut opened) = match credentials.authenticate(&state, deadline).await {
+    // One operation: its authentication can be pipelined with its first
+    // statement (and the operation run again if that check fails).
+    let pipelined = matches!(batch, BatchRequest::Single(_));
+    let (principal, mut opened) = match credentials.authenticate(&state, deadline, pipelined).await
+    {
         Ok(Caller::Member { scope, .. } | Caller::Anonymous(scope)) => {
             (Some(scope.principal().clone()), Some(scope))
         }
@@ -457,6 +522,9 @@ async fn run_admitted(
         .zip(mutations)
         .map(|(req, mutation)| Kind::of(req, mutation))
         .collect();
+    for _ in &kinds {
+        crate::metrics::request();
+    }
     let out = match batch {
         BatchRequest::Single(req) => BatchResponse::Single(
             execute(

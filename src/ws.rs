@@ -146,7 +146,7 @@ async fn init(
     let read_timeout = state.limits.timeout;
     let credentials = Credentials::from_init(&payload, &headers);
     let deadline = Instant::now() + read_timeout;
-    let (tenant, user, key) = match credentials.authenticate(&state, deadline).await {
+    let (tenant, user, key) = match credentials.authenticate(&state, deadline, false).await {
         Ok(Caller::Member { scope, expires }) => {
             let principal = scope.principal().clone();
             // Subscriptions authenticate again for every read.

@@ -189,21 +189,26 @@ async fn every_membership_change_reaches_the_next_read() {
         assert_eq!(roles().await, json!(["LEARNER"]));
     }
 
+    // Grants leo the instructor role, as membership `id`.
+    let grant = async |id: uuid::Uuid| {
+        let now = chrono::Utc::now().fixed_offset();
+        user_roles::ActiveModel {
+            id: Set(id),
+            tenant_id: Set(insideout),
+            user_id: Set(leo_id),
+            role: Set("instructor".into()),
+            organization_id: Set(None),
+            expires_at: Set(None),
+            granted_at: Set(now),
+            created_at: Set(now),
+        }
+        .insert(&s.db)
+        .await
+        .unwrap()
+    };
+
     // A new role: the next read has it.
-    let now = chrono::Utc::now().fixed_offset();
-    let role = user_roles::ActiveModel {
-        id: Set(uuid::Uuid::new_v4()),
-        tenant_id: Set(insideout),
-        user_id: Set(leo_id),
-        role: Set("instructor".into()),
-        organization_id: Set(None),
-        expires_at: Set(None),
-        granted_at: Set(now),
-        created_at: Set(now),
-    }
-    .insert(&s.db)
-    .await
-    .unwrap();
+    let role = grant(uuid::Uuid::new_v4()).await;
     for _ in 0..2 {
         assert_eq!(roles().await, json!(["INSTRUCTOR", "LEARNER"]));
     }
@@ -224,6 +229,54 @@ async fn every_membership_change_reaches_the_next_read() {
         .unwrap();
     for _ in 0..2 {
         assert_eq!(roles().await, json!(["LEARNER"]));
+    }
+
+    // A write whose caller changed since their last request: on
+    // PostgreSQL its first statement carries the check of the memberships
+    // seen before, which fails; nothing is kept and the mutation runs again
+    // on the live ones, so it is written exactly once.
+    let attempts = async || {
+        entity::assessment_attempts::Entity::find()
+            .filter(entity::assessment_attempts::Column::StudentId.eq(leo_id))
+            .all(&s.db)
+            .await
+            .unwrap()
+            .len()
+    };
+    let quiz = {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode("Quiz:43000000-0001-4000-8000-000000000001")
+    };
+    let submit = "mutation($q: ID!) { submitQuizAttempt(quizId: $q, answers: {}) { passed } }";
+    // As many attempts as this test makes.
+    let quiz_id: uuid::Uuid = "43000000-0001-4000-8000-000000000001".parse().unwrap();
+    entity::quizzes::Entity::update_many()
+        .col_expr(
+            entity::quizzes::Column::MaxAttempts,
+            Expr::val(Option::<i32>::None),
+        )
+        .filter(entity::quizzes::Column::Id.eq(quiz_id))
+        .exec(&s.db)
+        .await
+        .unwrap();
+    let again = uuid::Uuid::new_v4();
+    for granted in [true, false] {
+        // Seen as they are now, then changed.
+        let expected = if granted { 1 } else { 2 };
+        assert_eq!(roles().await.as_array().unwrap().len(), expected);
+        if granted {
+            grant(again).await;
+        } else {
+            user_roles::Entity::delete_by_id(again)
+                .exec(&s.db)
+                .await
+                .unwrap();
+        }
+        let before = attempts().await;
+        let data = s.data(&leo, submit, json!({"q": quiz})).await;
+        assert_eq!(data["submitQuizAttempt"]["passed"], false, "{data}");
+        assert_eq!(attempts().await, before + 1);
     }
     s.stop().await;
 }

@@ -297,12 +297,13 @@ pub async fn floor(
 }
 
 /// The database work of a gateway request on PostgreSQL besides its own
-/// statement: `BEGIN`, then one statement that reads the caller's live
+/// statement: `BEGIN`, then one statement that checks the caller's live
 /// memberships and sets the request's settings and the row-security role
-/// (the shape of `store::Store::authenticate`'s), and the `ROLLBACK` the
-/// pool sends as the connection comes back. `--floor-envelope` runs the
-/// floor's statement between them, so the floor pays the same round trips
-/// and row security as the gateway, and the gap left is the gateway's own.
+/// (the shape of `store::Store::authenticate_as_seen`'s, pipelined with the
+/// statement behind it), and the `ROLLBACK` the pool sends as the
+/// connection comes back. `--floor-envelope` runs the floor's statement
+/// between them, so the floor pays the same round trips and row security
+/// as the gateway, and the gap left is the gateway's own.
 pub const ENVELOPE: &str = "WITH m AS (
        SELECT role, organization_id FROM user_roles
        WHERE tenant_id = $1 AND user_id IN (SELECT id FROM users WHERE id = $2 AND status = 'active')
@@ -316,9 +317,10 @@ pub const ENVELOPE: &str = "WITH m AS (
               set_config('statement_timeout', '5000', true),
               set_config('lock_timeout', '5000', true),
               set_config('role', 'coachql_app', true)
-       FROM m HAVING count(*) > 0
+       FROM m HAVING coachql_memberships_unchanged(
+         array_agg(m.role || '/' || coalesce(m.organization_id::text, '')) IS NOT NULL)
      )
-     SELECT m.role, m.organization_id FROM m, s";
+     SELECT true FROM s";
 
 async fn enveloped(
     pool: &sqlx::PgPool,
@@ -328,15 +330,16 @@ async fn enveloped(
     user: uuid::Uuid,
 ) -> Result<Option<String>, String> {
     let mut txn = pool.begin().await.map_err(|e| e.to_string())?;
-    let members = sqlx::query(ENVELOPE)
+    // Pipelined, as the gateway's is for a member it has seen before: it
+    // goes out with the floor's statement, and fails it if no membership
+    // is live.
+    let check = format!("{}{ENVELOPE}", sqlx::postgres::PIPELINED);
+    sqlx::query(sqlx::AssertSqlSafe(check))
         .bind(tenant)
         .bind(user)
-        .fetch_all(&mut *txn)
+        .execute(&mut *txn)
         .await
         .map_err(|e| e.to_string())?;
-    if members.is_empty() {
-        return Err("the envelope found no live membership".into());
-    }
     let mut q = sqlx::query_scalar::<_, String>(sql);
     for v in &pick.params {
         q = bind(q, v);

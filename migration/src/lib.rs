@@ -15,6 +15,7 @@ pub mod m0007_row_level_security;
 mod m0008_attempt_in_progress;
 mod m0011_review_votes;
 pub mod m0012_page_indexes;
+mod m0013_principal_check;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_attempt_in_progress::Migration),
             Box::new(m0011_review_votes::Migration),
             Box::new(m0012_page_indexes::Migration),
+            Box::new(m0013_principal_check::Migration),
         ]
     }
 }

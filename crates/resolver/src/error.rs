@@ -127,6 +127,13 @@ impl From<store::StoreError> for ApiError {
                          character that cannot be stored",
                     )
                 }
+                store::Failure::CallerChanged => {
+                    tracing::debug!("the caller's memberships changed");
+                    ApiError::new(
+                        ErrorCode::Unauthenticated,
+                        "the caller's memberships changed; send the request again",
+                    )
+                }
                 store::Failure::Other => ApiError::internal(e),
             },
         }

@@ -17,6 +17,7 @@ use sea_orm::{
     DbErr, EntityTrait, Iterable, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait, Select, Statement, TransactionTrait,
     sea_query::{Expr, IntoCondition, Query},
+    sqlx::postgres::PIPELINED,
 };
 use uuid::Uuid;
 
@@ -47,6 +48,10 @@ pub enum Failure {
     /// The database refused a value (out of range, too long, a NUL
     /// character, a CHECK constraint): the client sent something invalid.
     Refused,
+    /// The caller's memberships changed since the ones a pipelined
+    /// authentication assumed ([`Store::authenticate_as_seen`]): the
+    /// request is run again, and this never reaches the client.
+    CallerChanged,
     /// Anything else: a bug or an unexpected state.
     Other,
 }
@@ -95,6 +100,7 @@ fn classify(e: &DbErr) -> Failure {
             "57P01" | "57P02" | "57P03" | "53300" => Failure::Unavailable,
             // statement_timeout, lock_timeout.
             "57014" | "55P03" => Failure::Timeout,
+            MEMBERSHIPS_CHANGED => Failure::CallerChanged,
             // Data exceptions (out of range, too long, NUL byte), CHECK
             // and NOT NULL violations.
             c if c.starts_with("22") => Failure::Refused,
@@ -118,24 +124,34 @@ pub struct Store {
     app_role: Option<String>,
     /// This process's domain events (see [`events`]).
     events: Events,
+    /// The memberships each caller had at their last full authentication
+    /// (see [`Store::authenticate_as_seen`]).
+    seen: Arc<Seen>,
 }
 
 /// Where a scope's statements run.
 #[derive(Clone, Debug)]
 enum Conn {
     Pool(DatabaseConnection),
-    /// A request transaction carrying `app.tenant_id` and the RLS role.
-    Txn(Arc<DatabaseTransaction>),
+    /// A request transaction carrying `app.tenant_id` and the RLS role;
+    /// with its [`Check`] when its authentication is still on its way.
+    Txn(Arc<DatabaseTransaction>, Option<Arc<Check>>),
 }
 
-/// Runs `$body` with `$c` bound to the scope's connection.
+/// Runs `$body` with `$c` bound to the scope's connection. A statement's
+/// outcome in a transaction whose authentication was pipelined is what
+/// tells whether that authentication held ([`Check::saw`]).
 macro_rules! on_conn {
     ($conn:expr, |$c:ident| $body:expr) => {
         match $conn {
             Conn::Pool($c) => $body,
-            Conn::Txn(t) => {
+            Conn::Txn(t, check) => {
                 let $c = t.as_ref();
-                $body
+                let out = $body;
+                if let Some(check) = check {
+                    check.saw(&out);
+                }
+                out
             }
         }
     };
@@ -143,7 +159,10 @@ macro_rules! on_conn {
 
 impl Conn {
     fn backend(&self) -> DbBackend {
-        on_conn!(self, |c| c.get_database_backend())
+        match self {
+            Conn::Pool(c) => c.get_database_backend(),
+            Conn::Txn(t, _) => t.get_database_backend(),
+        }
     }
 
     /// The single text value of a statement that returns one JSON document
@@ -176,6 +195,7 @@ impl Store {
             db,
             app_role,
             events: Events::default(),
+            seen: Arc::default(),
         }
     }
 
@@ -238,19 +258,29 @@ impl Store {
             admin.into(),
         ];
         let settings = self.request_settings(&mut values, deadline);
+        // Pipelined: it goes out with the transaction's first statement
+        // (and `BEGIN`), and if it fails nothing behind it runs.
         txn.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
-            format!("SELECT {}{settings}", app_settings("$1", "$2", "$3")),
+            format!(
+                "{PIPELINED}SELECT {}{settings}",
+                app_settings("$1", "$2", "$3")
+            ),
             values,
         ))
         .await?;
-        Ok(self.in_transaction(txn, principal))
+        Ok(self.in_transaction(txn, principal, None))
     }
 
     /// The scope of `principal` in the request transaction `txn`.
-    fn in_transaction(&self, txn: DatabaseTransaction, principal: Principal) -> Scope {
+    fn in_transaction(
+        &self,
+        txn: DatabaseTransaction,
+        principal: Principal,
+        check: Option<Arc<Check>>,
+    ) -> Scope {
         Scope {
-            conn: Conn::Txn(Arc::new(txn)),
+            conn: Conn::Txn(Arc::new(txn), check),
             principal,
             events: self.events.clone(),
             sole: None,
@@ -332,37 +362,7 @@ impl Store {
             };
         }
         let txn = self.db.begin().await?;
-        // The memberships are read as the pool's role (as `principal`
-        // does): permissions and row security are fixed when the statement
-        // starts, so the role switch applies from the next statement on.
-        let live = live_memberships(tenant_id, user_id)
-            .select_only()
-            .column(entity::user_roles::Column::Role)
-            .column(entity::user_roles::Column::OrganizationId)
-            .build(DbBackend::Postgres);
-        let mut values = live.values.map(|v| v.0).unwrap_or_default();
-        let n = values.len();
-        values.extend([
-            tenant_id.to_string().into(),
-            user_id.to_string().into(),
-            Role::PlatformAdmin.as_str().into(),
-            Role::TenantAdmin.as_str().into(),
-        ]);
-        let settings = self.request_settings(&mut values, deadline);
-        let sql = format!(
-            "WITH m AS ({live}), s AS (
-               SELECT {app}
-                      {settings}
-               FROM m HAVING count(*) > 0
-             )
-             SELECT m.role, m.organization_id FROM m, s",
-            live = live.sql,
-            app = app_settings(
-                &format!("${}", n + 1),
-                &format!("${}", n + 2),
-                &format!("bool_or(m.role IN (${}, ${}))::text", n + 3, n + 4),
-            ),
-        );
+        let (sql, values) = self.authentication(tenant_id, user_id, deadline, None);
         let rows = txn
             .query_all_raw(Statement::from_sql_and_values(
                 DbBackend::Postgres,
@@ -377,13 +377,120 @@ impl Store {
                 r.try_get::<Option<Uuid>>("", "organization_id")?,
             ));
         }
+        self.seen.remember(tenant_id, user_id, &memberships);
         match principal_of(tenant_id, user_id, &memberships) {
-            Some(principal) => Ok(Some(self.in_transaction(txn, principal))),
+            Some(principal) => Ok(Some(self.in_transaction(txn, principal, None))),
             None => {
                 let _ = txn.rollback().await;
                 Ok(None)
             }
         }
+    }
+
+    /// [`Store::authenticate`] without waiting for it, for a caller seen
+    /// before (on PostgreSQL; elsewhere, and for a caller not seen, it is
+    /// [`Store::authenticate`]). The scope carries the principal of the
+    /// memberships the caller had at their last full authentication. The
+    /// authentication statement still runs, first in the transaction, but
+    /// it is pipelined: it goes out in the same write as the request's first
+    /// statement, one round trip fewer. It compares the live memberships
+    /// with the ones seen and fails with `CQ001` if they differ, which stops
+    /// every statement behind it. The scope is only as good as that check:
+    /// [`Scope::confirm`] says whether it held, and a request whose check
+    /// failed must be run again on [`Store::authenticate`].
+    #[tracing::instrument(skip_all)]
+    pub async fn authenticate_as_seen(
+        &self,
+        tenant_id: Uuid,
+        user_id: Uuid,
+        deadline: Option<Instant>,
+    ) -> Result<Option<Scope>, StoreError> {
+        let seen = match self.backend() {
+            DbBackend::Postgres => self.seen.get(tenant_id, user_id),
+            _ => None,
+        };
+        let Some((memberships, principal)) = seen else {
+            return self.authenticate(tenant_id, user_id, deadline).await;
+        };
+        tracing::debug!(tenant = %tenant_id, user = %user_id, "pipelining the memberships' check");
+        let txn = self.db.begin().await?;
+        let (sql, values) =
+            self.authentication(tenant_id, user_id, deadline, Some(memberships.as_str()));
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            sql,
+            values,
+        ))
+        .await?;
+        Ok(Some(self.in_transaction(
+            txn,
+            principal,
+            Some(Arc::new(Check::new(tenant_id, user_id, self.seen.clone()))),
+        )))
+    }
+
+    /// The authentication statement on PostgreSQL: it reads the live
+    /// memberships of `user_id` in `tenant_id` as the pool's role and, if
+    /// there are any, sets the request's settings and role from them. It
+    /// returns them, or with `expected` (the memberships seen before, as
+    /// `role/organization` strings) it is pipelined, returns nothing, and
+    /// fails with `CQ001` unless the live ones are the same set.
+    fn authentication(
+        &self,
+        tenant_id: Uuid,
+        user_id: Uuid,
+        deadline: Option<Instant>,
+        expected: Option<&str>,
+    ) -> (String, Vec<sea_orm::Value>) {
+        // Read as the pool's role (as `principal` does): permissions and row
+        // security are fixed when the statement starts, so the role switch
+        // applies from the next statement on.
+        let live = live_memberships(tenant_id, user_id)
+            .select_only()
+            .column(entity::user_roles::Column::Role)
+            .column(entity::user_roles::Column::OrganizationId)
+            .build(DbBackend::Postgres);
+        let mut values = live.values.map(|v| v.0).unwrap_or_default();
+        let n = values.len();
+        values.extend([
+            tenant_id.to_string().into(),
+            user_id.to_string().into(),
+            Role::PlatformAdmin.as_str().into(),
+            Role::TenantAdmin.as_str().into(),
+        ]);
+        let (pipelined, having, select) = match expected {
+            None => (
+                "",
+                "count(*) > 0".to_owned(),
+                "m.role, m.organization_id FROM m, s",
+            ),
+            Some(expected) => {
+                values.push(expected.to_owned().into());
+                let k = format!("string_to_array(${}, ',')", values.len());
+                let live = "array_agg(m.role || '/' || coalesce(m.organization_id::text, ''))";
+                (
+                    PIPELINED,
+                    format!("coachql_memberships_unchanged({live} @> {k} AND {live} <@ {k})"),
+                    "true FROM s",
+                )
+            }
+        };
+        let settings = self.request_settings(&mut values, deadline);
+        let sql = format!(
+            "{pipelined}WITH m AS ({live}), s AS (
+               SELECT {app}
+                      {settings}
+               FROM m HAVING {having}
+             )
+             SELECT {select}",
+            live = live.sql,
+            app = app_settings(
+                &format!("${}", n + 1),
+                &format!("${}", n + 2),
+                &format!("bool_or(m.role IN (${}, ${}))::text", n + 3, n + 4),
+            ),
+        );
+        (sql, values)
     }
 
     /// A tenant by slug, or by id when `key` is a UUID.
@@ -441,7 +548,11 @@ impl Store {
         match row {
             Some(row) => {
                 let tenant = row.try_get::<Uuid>("", "id")?;
-                Ok(Some(self.in_transaction(txn, Principal::anonymous(tenant))))
+                Ok(Some(self.in_transaction(
+                    txn,
+                    Principal::anonymous(tenant),
+                    None,
+                )))
             }
             None => {
                 let _ = txn.rollback().await;
@@ -580,6 +691,102 @@ const GENERIC_PLANS: &str = "set_config('plan_cache_mode', 'force_generic_plan',
 
 /// The principal of `user_id` in `tenant_id` from their live memberships
 /// (role, organization); `None` without any.
+/// The memberships each caller had at their last full authentication
+/// ([`Store::authenticate`]), keyed by tenant and user: the set the
+/// pipelined check compares with the live one (`role/organization`
+/// strings, sorted, joined by commas), and the principal it makes.
+/// Bounded: when full it starts over. An entry only saves a round trip;
+/// what it says is checked by the database on every request.
+#[derive(Debug, Default)]
+struct Seen(std::sync::Mutex<std::collections::HashMap<(Uuid, Uuid), (String, Principal)>>);
+
+impl Seen {
+    const MAX_ENTRIES: usize = 10_000;
+
+    fn get(&self, tenant_id: Uuid, user_id: Uuid) -> Option<(String, Principal)> {
+        self.0.lock().ok()?.get(&(tenant_id, user_id)).cloned()
+    }
+
+    fn remember(&self, tenant_id: Uuid, user_id: Uuid, memberships: &[(String, Option<Uuid>)]) {
+        let Ok(mut seen) = self.0.lock() else { return };
+        let Some(principal) = principal_of(tenant_id, user_id, memberships) else {
+            seen.remove(&(tenant_id, user_id));
+            return;
+        };
+        let mut set: Vec<String> = memberships
+            .iter()
+            .map(|(role, org)| format!("{role}/{}", org.map(|o| o.to_string()).unwrap_or_default()))
+            .collect();
+        set.sort();
+        set.dedup();
+        if seen.len() >= Self::MAX_ENTRIES {
+            seen.clear();
+        }
+        seen.insert((tenant_id, user_id), (set.join(","), principal));
+    }
+
+    fn forget(&self, tenant_id: Uuid, user_id: Uuid) {
+        if let Ok(mut seen) = self.0.lock() {
+            seen.remove(&(tenant_id, user_id));
+        }
+    }
+}
+
+/// The SQLSTATE of the pipelined authentication's failed check
+/// (`coachql_memberships_unchanged`, migration m0013).
+const MEMBERSHIPS_CHANGED: &str = "CQ001";
+
+/// What became of a pipelined authentication ([`Store::authenticate_as_seen`]):
+/// not known yet, held (a statement behind it succeeded, so its check
+/// passed), or failed (its check reported changed memberships).
+#[derive(Debug)]
+struct Check {
+    state: std::sync::atomic::AtomicU8,
+    tenant_id: Uuid,
+    user_id: Uuid,
+    seen: Arc<Seen>,
+}
+
+impl Check {
+    const PENDING: u8 = 0;
+    const HELD: u8 = 1;
+    const FAILED: u8 = 2;
+
+    fn new(tenant_id: Uuid, user_id: Uuid, seen: Arc<Seen>) -> Self {
+        Check {
+            state: Self::PENDING.into(),
+            tenant_id,
+            user_id,
+            seen,
+        }
+    }
+
+    /// Learns from a statement of the transaction: until a `Sync`, an error
+    /// stops everything behind it, so a statement that succeeded ran behind
+    /// a check that passed, and the check's own error names itself.
+    fn saw<T>(&self, out: &Result<T, DbErr>) {
+        match out {
+            Ok(_) => {
+                let _ = self.state.compare_exchange(
+                    Self::PENDING,
+                    Self::HELD,
+                    Ordering::AcqRel,
+                    Ordering::Acquire,
+                );
+            }
+            Err(e) if classify(e) == Failure::CallerChanged => {
+                self.state.store(Self::FAILED, Ordering::Release);
+                self.seen.forget(self.tenant_id, self.user_id);
+            }
+            Err(_) => {}
+        }
+    }
+
+    fn held(&self) -> bool {
+        self.state.load(Ordering::Acquire) == Self::HELD
+    }
+}
+
 fn principal_of(
     tenant_id: Uuid,
     user_id: Uuid,
@@ -733,7 +940,7 @@ impl Scope {
             && self.sole.as_ref().is_none_or(|s| {
                 !s.opened.load(Ordering::Acquire) || s.kept.load(Ordering::Acquire)
             });
-        if let Conn::Txn(t) = self.conn
+        if let Conn::Txn(t, _) = self.conn
             && let Ok(t) = Arc::try_unwrap(t)
         {
             if commit {
@@ -761,13 +968,24 @@ impl Scope {
             // operation never fails to upgrade under concurrent writers.
             (Conn::Pool(db), _) => (Arc::new(begin_write(db).await?), None),
             // The operation's only write: the request's transaction.
-            (Conn::Txn(t), Some(sole)) if !sole.opened.swap(true, Ordering::AcqRel) => {
+            (Conn::Txn(t, _), Some(sole)) if !sole.opened.swap(true, Ordering::AcqRel) => {
                 (t.clone(), Some(sole.clone()))
             }
-            (Conn::Txn(t), _) => (Arc::new(t.begin().await?), None),
+            (Conn::Txn(t, check), _) => {
+                let savepoint = t.begin().await;
+                if let Some(check) = check {
+                    check.saw(&savepoint);
+                }
+                (Arc::new(savepoint?), None)
+            }
+        };
+        let check = match &self.conn {
+            Conn::Txn(_, check) => check.clone(),
+            Conn::Pool(_) => None,
         };
         Ok(Write {
             txn,
+            check,
             sole,
             principal: self.principal.clone(),
             events: self.events.clone(),
@@ -782,7 +1000,7 @@ impl Scope {
     /// a single field is the same outcome. Later writes (there should be
     /// none) get savepoints as usual.
     pub fn sole_write(mut self) -> Self {
-        if matches!(self.conn, Conn::Txn(_)) {
+        if matches!(self.conn, Conn::Txn(..)) {
             self.sole = Some(Arc::default());
         }
         self
@@ -790,6 +1008,41 @@ impl Scope {
 
     pub fn backend(&self) -> DbBackend {
         self.conn.backend()
+    }
+
+    /// Whether this scope's authentication was pipelined
+    /// ([`Store::authenticate_as_seen`]): it must be confirmed
+    /// ([`Scope::confirm`]) before the request answers.
+    pub fn pipelined(&self) -> bool {
+        matches!(self.conn, Conn::Txn(_, Some(_)))
+    }
+
+    /// Whether this scope's principal stands. Always, unless its
+    /// authentication was pipelined ([`Store::authenticate_as_seen`]): then
+    /// only once a statement behind it has succeeded. If none has, a small
+    /// statement of its own finds out. `false` means the memberships
+    /// changed, or a failure left it unknown: whatever the request did in
+    /// this scope must be thrown away (the scope dropped, so its
+    /// transaction rolls back) and the request run again on
+    /// [`Store::authenticate`].
+    pub async fn confirm(&self) -> Result<bool, StoreError> {
+        let Conn::Txn(t, Some(check)) = &self.conn else {
+            return Ok(true);
+        };
+        if check.held() {
+            return Ok(true);
+        }
+        if check.state.load(Ordering::Acquire) == Check::PENDING {
+            let probe = t
+                .execute_raw(Statement::from_sql_and_values(
+                    DbBackend::Postgres,
+                    "SELECT $1::int4",
+                    [1i32.into()],
+                ))
+                .await;
+            check.saw(&probe);
+        }
+        Ok(check.held())
     }
 }
 
@@ -1066,7 +1319,7 @@ impl<E: EntityTrait> Scoped<E> {
     /// The SQL this query would run.
     pub fn sql(&self) -> String {
         use sea_orm::QueryTrait;
-        let backend = on_conn!(&self.conn, |c| c.get_database_backend());
+        let backend = self.conn.backend();
         self.select.build(backend).to_string()
     }
 }
@@ -1121,6 +1374,8 @@ pub mod hooks {
 /// through it see its own uncommitted writes.
 pub struct Write {
     txn: Arc<DatabaseTransaction>,
+    /// The request's pipelined authentication, if it was (see [`Check`]).
+    check: Option<Arc<Check>>,
     /// Set when `txn` is the request's transaction (the operation's sole
     /// write): committing only marks the write kept.
     sole: Option<Arc<Sole>>,
@@ -1136,10 +1391,13 @@ impl Reader for Write {
         &self.principal
     }
     fn select_unrestricted<E: EntityTrait>(&self) -> Scoped<E> {
-        Scoped::in_tenant(Conn::Txn(self.txn.clone()), self.principal.tenant_id)
+        Scoped::in_tenant(
+            Conn::Txn(self.txn.clone(), self.check.clone()),
+            self.principal.tenant_id,
+        )
     }
     fn batch(&self) -> Batch {
-        Batch::new(Conn::Txn(self.txn.clone()))
+        Batch::new(Conn::Txn(self.txn.clone(), self.check.clone()))
     }
 }
 

@@ -51,6 +51,15 @@ pub use arguments::{PgArgumentBuffer, PgArguments};
 pub use bind_iter::PgBindIterExt;
 pub use column::PgColumn;
 pub use connection::PgConnection;
+
+/// coachql patch: a statement whose text starts with this comment is not
+/// sent on its own. Its `Parse`/`Bind`/`Execute` wait, without a `Sync`,
+/// for the next statement on the connection, and go out in the same write
+/// (behind a queued `BEGIN`, if there is one). The call returns no rows;
+/// the statement's own answer is skipped, except an error, which the next
+/// statement reports (until a `Sync`, an error makes the server skip every
+/// later message, so nothing queued behind a failed statement runs).
+pub const PIPELINED: &str = "/* pipelined */ ";
 pub use copy::{PgCopyIn, PgPoolCopyExt};
 pub use database::Postgres;
 pub use error::{PgDatabaseError, PgErrorPosition};

@@ -208,16 +208,20 @@ impl PgConnection {
 
         // before we continue, wait until we are "ready" to accept more queries
         //
-        // coachql patch: unless a `BEGIN` is queued; a statement with
-        // arguments is then written behind it (see `queue_begin`).
-        if !(self.inner.begin_queued && arguments.is_some()) {
+        // coachql patch: unless executions are queued (a `BEGIN`, statements
+        // behind it); a statement with arguments is then written behind them
+        // (see `queue_begin` and `PIPELINED`).
+        if !(self.inner.queued > 0 && arguments.is_some()) {
             self.wait_until_ready().await?;
         }
 
         let mut metadata: Arc<PgStatementMetadata>;
         // coachql patch: whether this statement's messages follow a queued
-        // `BEGIN`, whose `CommandComplete` comes back first.
+        // `BEGIN`, and how many queued executions answer before it.
         let mut pipelined_begin = false;
+        let mut skip = 0;
+        // coachql patch: a statement marked `PIPELINED` is queued itself.
+        let pipelined = sql.starts_with(crate::PIPELINED);
 
         let format = if let Some(mut arguments) = arguments {
             // Check this before we write anything to the stream.
@@ -246,14 +250,18 @@ impl PgConnection {
 
             // consume messages till `ReadyForQuery` before bind and execute
             //
-            // coachql patch: a `BEGIN` still queued here (the statement was
-            // already prepared) is sent with this statement; nothing else is
+            // coachql patch: executions still queued here (the statement was
+            // already prepared) are sent with this statement; nothing else is
             // pending then, since `queue_begin` runs on a ready connection
-            // and anything queued after it syncs it first.
-            if !self.inner.begin_queued {
+            // and anything queued after it that is not an execution syncs
+            // it first.
+            if self.inner.queued == 0 {
                 self.wait_until_ready().await?;
             }
-            pipelined_begin = std::mem::take(&mut self.inner.begin_queued);
+            if !pipelined {
+                pipelined_begin = std::mem::take(&mut self.inner.begin_queued);
+                skip = std::mem::take(&mut self.inner.queued);
+            }
 
             // bind to attach the arguments to the statement and create a portal
             self.inner.stream.write_msg(Bind {
@@ -286,6 +294,14 @@ impl PgConnection {
                 .stream
                 .write_msg(Close::Portal(PortalId::UNNAMED))?;
 
+            // coachql patch: a pipelined statement waits, unsent and without
+            // a `Sync`, for the next one; its answer is read (and skipped,
+            // unless it is an error) by whatever reads next.
+            if pipelined {
+                self.inner.queued += 1;
+                return Ok(futures_util::future::Either::Left(futures_util::stream::empty()));
+            }
+
             // finally, [Sync] asks postgres to process the messages that we sent and respond with
             // a [ReadyForQuery] message when it's completely done. Theoretically, we could send
             // dozens of queries before a [Sync] and postgres can handle that. Execution on the server
@@ -308,9 +324,7 @@ impl PgConnection {
 
         self.inner.stream.flush().await?;
 
-        let mut skip_begin = pipelined_begin;
-
-        Ok(try_stream! {
+        Ok(futures_util::future::Either::Right(try_stream! {
             loop {
                 let message = self.inner.stream.recv().await?;
 
@@ -329,10 +343,13 @@ impl PgConnection {
                     // exactly one of these messages: CommandComplete,
                     // EmptyQueryResponse (if the portal was created from an
                     // empty query string), ErrorResponse, or PortalSuspended"
-                    BackendMessageFormat::CommandComplete if skip_begin => {
-                        // coachql patch: the pipelined `BEGIN` completed
-                        skip_begin = false;
+                    BackendMessageFormat::CommandComplete if skip > 0 => {
+                        // coachql patch: a queued execution completed
+                        skip -= 1;
                     }
+
+                    // coachql patch: a queued statement's rows are not ours
+                    BackendMessageFormat::DataRow if skip > 0 => {}
 
                     BackendMessageFormat::CommandComplete => {
                         // a SQL command completed normally
@@ -400,7 +417,7 @@ impl PgConnection {
             }
 
             Ok(())
-        })
+        }))
     }
 }
 

@@ -79,6 +79,11 @@ pub struct PgConnectionInner {
     // followed by a `Sync`; the next statement is written behind it.
     pub(crate) begin_queued: bool,
 
+    // coachql patch: executions written but not yet followed by a `Sync`
+    // (a queued `BEGIN` and any statements queued behind it, see
+    // `PIPELINED`); the next statement skips their answers.
+    pub(crate) queued: usize,
+
     log_settings: LogSettings,
 }
 
@@ -98,7 +103,7 @@ impl PgConnection {
     pub(crate) async fn wait_until_ready(&mut self) -> Result<(), Error> {
         // coachql patch: a queued `BEGIN` gets its `Sync` now, and must have
         // opened a transaction before anything else runs.
-        let confirm_begin = self.sync_queued_begin();
+        let confirm_begin = self.sync_queued();
 
         if !self.inner.stream.write_buffer_mut().is_empty() {
             self.inner.stream.flush().await?;
@@ -119,15 +124,14 @@ impl PgConnection {
         Ok(())
     }
 
-    /// coachql patch: writes the `Sync` that ends a queued `BEGIN`, if there
-    /// is one. Returns whether there was.
-    pub(crate) fn sync_queued_begin(&mut self) -> bool {
-        if std::mem::take(&mut self.inner.begin_queued) {
+    /// coachql patch: writes the `Sync` that ends the queued executions (a
+    /// `BEGIN`, statements queued behind it), if there are any. Returns
+    /// whether a `BEGIN` was among them.
+    pub(crate) fn sync_queued(&mut self) -> bool {
+        if std::mem::take(&mut self.inner.queued) > 0 {
             self.write_sync();
-            true
-        } else {
-            false
         }
+        std::mem::take(&mut self.inner.begin_queued)
     }
 
     /// coachql patch: writes `BEGIN` through the extended protocol (Parse,
@@ -156,6 +160,7 @@ impl PgConnection {
             limit: 0,
         })?;
         self.inner.begin_queued = true;
+        self.inner.queued += 1;
         Ok(())
     }
 
@@ -186,8 +191,8 @@ impl PgConnection {
     /// Used for rolling back transactions and releasing advisory locks.
     #[inline(always)]
     pub(crate) fn queue_simple_query(&mut self, query: &str) -> Result<(), Error> {
-        // coachql patch: a queued `BEGIN` ends with its own `Sync` first.
-        self.sync_queued_begin();
+        // coachql patch: queued executions end with their own `Sync` first.
+        self.sync_queued();
         self.inner.stream.write_msg(Query(query))?;
         self.inner.pending_ready_for_query_count += 1;
 
