@@ -159,7 +159,7 @@ impl Kind {
 
 /// Runs one operation, in its own scope (on PostgreSQL its own
 /// transaction). `opened`: the scope authentication opened, for the first
-/// operation. The caller counts the operation (`metrics::request`): a
+/// operation. The caller counts the operation (`metrics::requests`): a
 /// request run a second time ([`rerun`]) is not counted again.
 async fn execute(
     state: &AppState,
@@ -522,9 +522,7 @@ async fn run_admitted(
         .zip(mutations)
         .map(|(req, mutation)| Kind::of(req, mutation))
         .collect();
-    for _ in &kinds {
-        crate::metrics::request();
-    }
+    crate::metrics::requests(kinds.len());
     let out = match batch {
         BatchRequest::Single(req) => BatchResponse::Single(
             execute(

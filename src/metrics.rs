@@ -52,8 +52,9 @@ pub fn instrument(db: &mut sea_orm::DatabaseConnection) {
     });
 }
 
-pub fn request() {
-    REQUESTS.fetch_add(1, Ordering::Relaxed);
+/// Counts `n` GraphQL operations about to run.
+pub fn requests(n: usize) {
+    REQUESTS.fetch_add(n as u64, Ordering::Relaxed);
 }
 
 pub fn connection_refused() {

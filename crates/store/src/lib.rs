@@ -362,13 +362,8 @@ impl Store {
             };
         }
         let txn = self.db.begin().await?;
-        let (sql, values) = self.authentication(tenant_id, user_id, deadline, None);
         let rows = txn
-            .query_all_raw(Statement::from_sql_and_values(
-                DbBackend::Postgres,
-                sql,
-                values,
-            ))
+            .query_all_raw(self.authentication(tenant_id, user_id, deadline, None))
             .await?;
         let mut memberships = Vec::with_capacity(rows.len());
         for r in rows {
@@ -414,14 +409,8 @@ impl Store {
         };
         tracing::debug!(tenant = %tenant_id, user = %user_id, "pipelining the memberships' check");
         let txn = self.db.begin().await?;
-        let (sql, values) =
-            self.authentication(tenant_id, user_id, deadline, Some(memberships.as_str()));
-        txn.execute_raw(Statement::from_sql_and_values(
-            DbBackend::Postgres,
-            sql,
-            values,
-        ))
-        .await?;
+        let check = self.authentication(tenant_id, user_id, deadline, Some(memberships.as_str()));
+        txn.execute_raw(check).await?;
         Ok(Some(self.in_transaction(
             txn,
             principal,
@@ -441,7 +430,7 @@ impl Store {
         user_id: Uuid,
         deadline: Option<Instant>,
         expected: Option<&str>,
-    ) -> (String, Vec<sea_orm::Value>) {
+    ) -> Statement {
         // Read as the pool's role (as `principal` does): permissions and row
         // security are fixed when the statement starts, so the role switch
         // applies from the next statement on.
@@ -490,7 +479,7 @@ impl Store {
                 &format!("bool_or(m.role IN (${}, ${}))::text", n + 3, n + 4),
             ),
         );
-        (sql, values)
+        Statement::from_sql_and_values(DbBackend::Postgres, sql, values)
     }
 
     /// A tenant by slug, or by id when `key` is a UUID.
