@@ -805,6 +805,24 @@ async fn compiled_reads_answer_like_the_loaders() {
     let principals = principals(&s).await;
     assert!(principals.len() >= 8, "principals: {}", principals.len());
 
+    // Corpus 3: a domain read's table rows (`searchTalent`), which compiled
+    // reads answer in one pass: every kind of column, aliases, fragments,
+    // `__typename`, and a relation (resolved field by field either way).
+    let talent = [
+        "{ searchTalent(first: 5) { id userId tagline bio expertise transformationSuccessRate \
+         culturesTransformed industries transformationStages coachingStyle rating reviewCount \
+         availability hourlyRate isPublic acceptingClients createdAt updatedAt } }",
+        "{ t: searchTalent(first: 3, minRating: 3.5) { __typename a: id ... on TalentProfile { r: rating } \
+         ...P ... on Node { id } } } fragment P on TalentProfile { reviewCount industries }",
+        "{ searchTalent(first: 3) { id user { id } } }",
+        "{ searchTalent(expertise: []) { id } }",
+    ];
+    for p in &principals {
+        for q in talent {
+            d.check("searchTalent", p, q, json!({})).await;
+        }
+    }
+
     // The whole node, for every principal and root connection; its pages
     // feed the variants below. Pairs of principal and root connection run
     // concurrently.

@@ -1238,6 +1238,24 @@ struct Total {
     total: Option<i64>,
 }
 
+/// The columns of a course the dashboard shows.
+#[derive(Debug, sea_orm::FromQueryResult, serde::Deserialize)]
+struct CourseTitle {
+    id: Uuid,
+    title: String,
+}
+
+/// The columns of an achievement the dashboard shows (not its description
+/// or criteria).
+#[derive(Debug, sea_orm::FromQueryResult, serde::Deserialize)]
+struct Badge {
+    id: Uuid,
+    code: String,
+    name: String,
+    icon: Option<String>,
+    tier: Option<String>,
+}
+
 /// `myDashboard`: the caller's enrollments with progress, points, level,
 /// streak, this week's points and achievements. Seven scoped reads in one
 /// batch: one statement on PostgreSQL whatever the number of rows.
@@ -1277,10 +1295,14 @@ pub async fn my_dashboard(s: &Scope) -> Result<Dashboard> {
             .order_by(enrollments::Column::Id, Order::Asc)
             .into_statement(),
     );
-    let titles = b.read::<courses::Model>(
+    let titles = b.read::<CourseTitle>(
         s.select_unrestricted::<courses::Entity>()
             .filter(courses::Column::Id.in_subquery(mine().column(enrollments::Column::CourseId)))
-            .into_statement(),
+            .shaped(|q| {
+                q.select_only()
+                    .column(courses::Column::Id)
+                    .column(courses::Column::Title)
+            }),
     );
     let earned = || {
         s.select::<user_achievements::Entity>()
@@ -1292,13 +1314,20 @@ pub async fn my_dashboard(s: &Scope) -> Result<Dashboard> {
             .order_by(user_achievements::Column::Id, Order::Asc)
             .into_statement(),
     );
-    let defs = b.read::<achievements::Model>(
+    let defs = b.read::<Badge>(
         s.select::<achievements::Entity>()
             .filter(
                 achievements::Column::Id
                     .in_subquery(earned().column(user_achievements::Column::AchievementId)),
             )
-            .into_statement(),
+            .shaped(|q| {
+                q.select_only()
+                    .column(achievements::Column::Id)
+                    .column(achievements::Column::Code)
+                    .column(achievements::Column::Name)
+                    .column(achievements::Column::Icon)
+                    .column(achievements::Column::Tier)
+            }),
     );
     let mut rows = b.run().await?;
     let points = rows.first(points)?;

@@ -22,7 +22,9 @@ use entity::{
     learning_resources as resources, skill_tags, tag_actions, tag_insights,
     user_attempts as attempts, user_responses as responses,
 };
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, Order, prelude::Json, sea_query::Expr};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, Order, QuerySelect, prelude::Json, sea_query::Expr,
+};
 use store::{Batch, Read, Reader, Rows, Scope, Write};
 use uuid::Uuid;
 
@@ -412,6 +414,20 @@ struct Scored {
     strong: Vec<String>,
 }
 
+/// The columns of a question that scoring reads.
+#[derive(Debug, sea_orm::FromQueryResult, serde::Deserialize)]
+struct ScoredQuestion {
+    id: Uuid,
+    competency_area: String,
+    assessment_level: Option<String>,
+}
+
+/// The question a right answer is to.
+#[derive(Debug, sea_orm::FromQueryResult, serde::Deserialize)]
+struct RightAnswer {
+    question_id: Uuid,
+}
+
 /// Reads and scores a completed attempt the caller may read (4 statements).
 /// `NOT_FOUND` if it (or its assessment) is not visible, `CONFLICT` while in
 /// progress.
@@ -431,20 +447,27 @@ async fn scored(r: &impl Reader, attempt_id: Uuid) -> Result<Scored> {
     let mut b = r.batch();
     let the_attempt = b.read::<attempts::Model>(attempt().limit(1).into_statement());
     let the_assessment = b.read::<assessments::Model>(assessment().limit(1).into_statement());
-    let questions = b.read::<questions::Model>(
+    // Only the columns scoring reads: not the questions' text, options
+    // and explanations.
+    let questions = b.read::<ScoredQuestion>(
         r.select::<questions::Entity>()
             .filter(
                 questions::Column::AssessmentId
                     .in_subquery(assessment().column(assessments::Column::Id)),
             )
             .order_by(questions::Column::QuestionOrder, Order::Asc)
-            .into_statement(),
+            .shaped(|q| {
+                q.select_only()
+                    .column(questions::Column::Id)
+                    .column(questions::Column::CompetencyArea)
+                    .column(questions::Column::AssessmentLevel)
+            }),
     );
-    let right = b.read::<responses::Model>(
+    let right = b.read::<RightAnswer>(
         r.select::<responses::Entity>()
             .filter(responses::Column::AttemptId.eq(attempt_id))
             .filter(responses::Column::IsCorrect.eq(true))
-            .into_statement(),
+            .shaped(|q| q.select_only().column(responses::Column::QuestionId)),
     );
     let mut rows = b.run().await?;
     let attempt = rows

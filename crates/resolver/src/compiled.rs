@@ -48,7 +48,7 @@ use crate::{
     context::{RequestCtx, Shared},
     error::ApiError,
     filter, ids,
-    table::{PageQuery, TableOps, Under},
+    table::{AnyRow, PageQuery, TableOps, Under},
     value::{self, ColumnMeta, Shape},
 };
 
@@ -816,15 +816,7 @@ impl Decoder {
                         continue;
                     };
                     let db = self.db(&meta.ty, row.get(*slot).unwrap_or(&J::Null));
-                    let v = match access {
-                        FieldAccess::Visible => meta.value(db),
-                        FieldAccess::Hidden => Value::Null,
-                        FieldAccess::Redacted(keys) => meta.value(value::redact(db, keys)),
-                    };
-                    match meta.shape {
-                        Shape::Object(obj) | Shape::Objects(obj) => project(v, obj.name, fields),
-                        _ => v,
-                    }
+                    column_value(meta, access, fields, db)
                 }
                 RowField::Computed(c) => (c.value)(&|name| self.column(fetch, row, name)),
                 RowField::One(i, out) => match nested(*i) {
@@ -985,6 +977,95 @@ impl Decoder {
             _ => Db::String(text.map(str::to_owned)),
         }
     }
+}
+
+/// A readable column's response: the caller's field rule applied, and a
+/// JSON object column cut to its sub-selection.
+fn column_value(meta: &ColumnMeta, access: &FieldAccess, fields: &[(Name, Name)], db: Db) -> Value {
+    let v = match access {
+        FieldAccess::Visible => meta.value(db),
+        FieldAccess::Hidden => Value::Null,
+        FieldAccess::Redacted(keys) => meta.value(value::redact(db, keys)),
+    };
+    match meta.shape {
+        Shape::Object(obj) | Shape::Objects(obj) => project(v, obj.name, fields),
+        _ => v,
+    }
+}
+
+/// The response of a domain read's table rows (the [`AnyRow`]s that
+/// `ops::declare::rows` and `row` make) for the field's selection, built in
+/// one pass with the plan and formatting of a compiled row: the same field
+/// rules, global ids, computed fields and JSON sub-selections. `None`
+/// when the value is not rows of `type_name`'s table, or the selection
+/// reaches past the rows' own columns (a relation): the executor then
+/// resolves it field by field, as the reference path does.
+pub(crate) fn rows_response(
+    ctx: &ResolverContext<'_>,
+    sh: &Shared,
+    principal: &Principal,
+    type_name: &str,
+    value: &FieldValue<'_>,
+) -> Option<Value> {
+    let (rows, list) = match value.as_list() {
+        Some(items) => (
+            items
+                .iter()
+                .map(|i| i.downcast_ref::<AnyRow>())
+                .collect::<Option<Vec<_>>>()?,
+            true,
+        ),
+        None => (vec![value.downcast_ref::<AnyRow>()?], false),
+    };
+    let spec = sh.spec_by_type(type_name)?;
+    if rows.iter().any(|r| r.table != spec.table) {
+        return None;
+    }
+    let compiler = Compiler {
+        ctx: ctx.ctx,
+        sh,
+        principal,
+    };
+    let mut fetch = Fetch::new(sh, spec).ok()?;
+    let out = compiler
+        .row(&mut fetch, &[&ctx.ctx.item.node.selection_set.node])
+        .ok()?;
+    if out
+        .iter()
+        .any(|(_, f)| matches!(f, RowField::One(..) | RowField::Many(..)))
+    {
+        return None;
+    }
+    let answer = |row: &AnyRow| {
+        let get = |column: &str| row.get(column);
+        let map = out.iter().map(|(key, field)| {
+            let v = match field {
+                RowField::Typename => Value::String(spec.type_name.to_owned()),
+                RowField::Id => Value::String(ids::encode(spec.type_name, row.id())),
+                RowField::Column { slot: None, .. } => Value::Null,
+                RowField::Column {
+                    meta,
+                    access,
+                    fields,
+                    ..
+                } => column_value(
+                    meta,
+                    access,
+                    fields,
+                    get(meta.name).unwrap_or(Db::Int(None)),
+                ),
+                RowField::Computed(c) => (c.value)(&get),
+                // Refused above.
+                RowField::One(..) | RowField::Many(..) => Value::Null,
+            };
+            (key.clone(), v)
+        });
+        Value::Object(map.collect())
+    };
+    Some(match list {
+        true => Value::List(rows.into_iter().map(answer).collect()),
+        false => rows.first().map_or(Value::Null, |r| answer(r)),
+    })
 }
 
 /// A JSON object column's value (an object, or a list of them) with the

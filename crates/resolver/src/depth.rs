@@ -55,6 +55,11 @@ impl Extension for DepthLimitExt {
         check(&doc, self.0)?;
         Ok(doc)
     }
+
+    /// Fields resolve without passing through this extension.
+    fn resolves(&self) -> bool {
+        false
+    }
 }
 
 /// Refuses `doc` if a data selection nests deeper than `max_depth` or an

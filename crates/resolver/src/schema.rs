@@ -383,7 +383,6 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
         .register(node)
         .register(parts.mutation)
         .register(parts.subscription)
-        .extension(NullableNodes)
         // Not `limit_depth`: introspection is held to its own rule (depth.rs).
         .extension(crate::depth::DepthLimit(options.max_depth))
         .limit_complexity(options.max_complexity)
@@ -405,40 +404,4 @@ pub fn build(options: SchemaOptions) -> Result<Api, SchemaError> {
         schema,
         catalog: sh.catalog.clone(),
     })
-}
-
-/// Lets `nodes` answer null for an id that does not resolve: the dynamic
-/// executor has no null item for an interface list (it asks every item for
-/// its object type), so the missing item's type error becomes the null the
-/// Relay contract promises. Nothing else is touched.
-struct NullableNodes;
-
-impl async_graphql::extensions::ExtensionFactory for NullableNodes {
-    fn create(&self) -> Arc<dyn async_graphql::extensions::Extension> {
-        Arc::new(NullableNodesExt)
-    }
-}
-
-struct NullableNodesExt;
-
-#[async_graphql::async_trait::async_trait]
-impl async_graphql::extensions::Extension for NullableNodesExt {
-    async fn resolve(
-        &self,
-        ctx: &async_graphql::extensions::ExtensionContext<'_>,
-        info: async_graphql::extensions::ResolveInfo<'_>,
-        next: async_graphql::extensions::NextResolve<'_>,
-    ) -> async_graphql::ServerResult<Option<Value>> {
-        let missing_node = info.parent_type == "[Node]" && info.name == "nodes";
-        match next.run(ctx, info).await {
-            Err(e)
-                if missing_node
-                    && e.message
-                        .starts_with("internal: invalid value for interface") =>
-            {
-                Ok(None)
-            }
-            other => other,
-        }
-    }
 }

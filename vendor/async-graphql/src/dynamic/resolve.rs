@@ -296,15 +296,6 @@ fn collect_field<'a>(
                     args
                 }));
 
-                let resolve_info = ResolveInfo {
-                    path_node: ctx_field.path_node.as_ref().unwrap(),
-                    parent_type: &object.name,
-                    return_type: &field_def.ty_str,
-                    name: &field.node.name.node,
-                    alias: field.node.alias.as_ref().map(|alias| &*alias.node),
-                    is_for_introspection: ctx_field.is_for_introspection,
-                    field: &field.node,
-                };
                 let resolve_fut = async {
                     let field_future = (field_def.resolver_fn)(ResolverContext {
                         ctx: &ctx_field,
@@ -334,7 +325,21 @@ fn collect_field<'a>(
 
                     Ok(value)
                 };
+                // coachql patch: straight to the resolver unless an
+                // extension uses `resolve` (see `Extension::resolves`).
+                if !ctx_field.query_env.extensions.resolves() {
+                    return resolve_fut.await;
+                }
                 futures_util::pin_mut!(resolve_fut);
+                let resolve_info = ResolveInfo {
+                    path_node: ctx_field.path_node.as_ref().unwrap(),
+                    parent_type: &object.name,
+                    return_type: &field_def.ty_str,
+                    name: &field.node.name.node,
+                    alias: field.node.alias.as_ref().map(|alias| &*alias.node),
+                    is_for_introspection: ctx_field.is_for_introspection,
+                    field: &field.node,
+                };
 
                 ctx_field
                     .query_env
@@ -523,6 +528,14 @@ async fn resolve_list<'a>(
         let ctx_item = ctx.with_index(idx);
 
         futures.push(async move {
+            // coachql patch: straight to the item unless an extension uses
+            // `resolve` (see `Extension::resolves`).
+            if !ctx_item.query_env.extensions.resolves() {
+                return match resolve(schema, &ctx_item, type_ref, Some(value)).await {
+                    Ok(value) => Ok(value.unwrap_or_default()),
+                    Err(err) => field_error(&ctx_item, is_nullable(type_ref), err),
+                };
+            }
             let parent_type = format!("[{}]", type_ref);
             let return_type = type_ref.to_string();
             let resolve_info = ResolveInfo {
@@ -633,6 +646,10 @@ async fn resolve_value(
                 .into_server_error(ctx.item.pos),
         )),
 
+        // coachql patch: a null interface or union value (`FieldValue::NULL`,
+        // say a `[Node]` item that does not resolve) is null, not asked for
+        // its object type.
+        (Type::Interface(_) | Type::Union(_), FieldValueInner::Value(Value::Null)) => Ok(None),
         (Type::Interface(interface), FieldValueInner::WithType { value, ty }) => {
             let is_contains_obj = schema
                 .0

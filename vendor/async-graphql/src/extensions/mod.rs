@@ -445,6 +445,14 @@ pub trait Extension: Sync + Send + 'static {
     ) -> ServerResult<Option<Value>> {
         next.run(ctx, info).await
     }
+
+    /// coachql patch: whether this extension uses [`Extension::resolve`].
+    /// Fields and list items pass only through the extensions that do; when
+    /// none does, the executor resolves them directly, without building a
+    /// `ResolveInfo` or a boxed future per extension.
+    fn resolves(&self) -> bool {
+        true
+    }
 }
 
 /// Extension factory
@@ -459,6 +467,8 @@ pub trait ExtensionFactory: Send + Sync + 'static {
 #[doc(hidden)]
 pub struct Extensions {
     extensions: Vec<Arc<dyn Extension>>,
+    // coachql patch: those of `extensions` whose `resolves()` is true.
+    resolving: Vec<Arc<dyn Extension>>,
     schema_env: SchemaEnv,
     session_data: Arc<Data>,
     query_data: Option<Arc<Data>>,
@@ -471,8 +481,10 @@ impl Extensions {
         schema_env: SchemaEnv,
         session_data: Arc<Data>,
     ) -> Self {
+        let extensions: Vec<Arc<dyn Extension>> = extensions.into_iter().collect();
         Extensions {
-            extensions: extensions.into_iter().collect(),
+            resolving: extensions.iter().filter(|e| e.resolves()).cloned().collect(),
+            extensions,
             schema_env,
             session_data,
             query_data: None,
@@ -487,6 +499,13 @@ impl Extensions {
     #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.extensions.is_empty()
+    }
+
+    /// coachql patch: whether any extension uses `resolve` (see
+    /// [`Extension::resolves`]).
+    #[inline]
+    pub(crate) fn resolves(&self) -> bool {
+        !self.resolving.is_empty()
     }
 
     #[inline]
@@ -567,7 +586,8 @@ impl Extensions {
         resolve_fut: ResolveFut<'_>,
     ) -> ServerResult<Option<Value>> {
         let next = NextResolve {
-            chain: &self.extensions,
+            // coachql patch: only the extensions that use `resolve`.
+            chain: &self.resolving,
             resolve_fut,
         };
         next.run(&self.create_context(), info).await
