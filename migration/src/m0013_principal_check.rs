@@ -1,9 +1,10 @@
 //! A check a request's first statement can make of its caller (PostgreSQL
 //! only). A request whose token's caller was seen recently is answered
 //! with the memberships seen then, and its authentication statement goes
-//! out in the same write as its first statement (`store::Store::
-//! authenticate`). That statement cannot hand the memberships back in time
-//! to be compared in the server, so it compares them itself, and
+//! out in the same write as its first statement
+//! (`store::Store::authenticate_as_seen`). That statement cannot hand the
+//! memberships back in time to be compared in the server, so it compares
+//! them itself, and
 //! `coachql_memberships_unchanged` makes a difference an error with its own
 //! SQLSTATE, `CQ001`. The error stops every statement queued behind it;
 //! the server then authenticates the request again in full and runs it
@@ -15,7 +16,7 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-/// Raised when the memberships differ (see `store::STALE_MEMBERSHIPS`).
+/// Raised when the memberships differ (`store`'s `MEMBERSHIPS_CHANGED`).
 const CREATE: &str = r#"
 CREATE OR REPLACE FUNCTION coachql_memberships_unchanged(same boolean)
 RETURNS boolean LANGUAGE plpgsql VOLATILE AS $$

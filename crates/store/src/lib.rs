@@ -372,8 +372,10 @@ impl Store {
                 r.try_get::<Option<Uuid>>("", "organization_id")?,
             ));
         }
-        self.seen.remember(tenant_id, user_id, &memberships);
-        match principal_of(tenant_id, user_id, &memberships) {
+        let principal = principal_of(tenant_id, user_id, &memberships);
+        self.seen
+            .remember(tenant_id, user_id, &memberships, principal.as_ref());
+        match principal {
             Some(principal) => Ok(Some(self.in_transaction(txn, principal, None))),
             None => {
                 let _ = txn.rollback().await;
@@ -678,8 +680,6 @@ fn app_settings(tenant: &str, user: &str, admin: &str) -> String {
 /// load (docs/BENCHMARKS.md).
 const GENERIC_PLANS: &str = "set_config('plan_cache_mode', 'force_generic_plan', true)";
 
-/// The principal of `user_id` in `tenant_id` from their live memberships
-/// (role, organization); `None` without any.
 /// The memberships each caller had at their last full authentication
 /// ([`Store::authenticate`]), keyed by tenant and user: the set the
 /// pipelined check compares with the live one (`role/organization`
@@ -696,9 +696,17 @@ impl Seen {
         self.0.lock().ok()?.get(&(tenant_id, user_id)).cloned()
     }
 
-    fn remember(&self, tenant_id: Uuid, user_id: Uuid, memberships: &[(String, Option<Uuid>)]) {
+    /// Remembers `memberships` and the `principal` they make (none: the
+    /// caller is forgotten).
+    fn remember(
+        &self,
+        tenant_id: Uuid,
+        user_id: Uuid,
+        memberships: &[(String, Option<Uuid>)],
+        principal: Option<&Principal>,
+    ) {
         let Ok(mut seen) = self.0.lock() else { return };
-        let Some(principal) = principal_of(tenant_id, user_id, memberships) else {
+        let Some(principal) = principal else {
             seen.remove(&(tenant_id, user_id));
             return;
         };
@@ -711,7 +719,7 @@ impl Seen {
         if seen.len() >= Self::MAX_ENTRIES {
             seen.clear();
         }
-        seen.insert((tenant_id, user_id), (set.join(","), principal));
+        seen.insert((tenant_id, user_id), (set.join(","), principal.clone()));
     }
 
     fn forget(&self, tenant_id: Uuid, user_id: Uuid) {
@@ -776,6 +784,8 @@ impl Check {
     }
 }
 
+/// The principal of `user_id` in `tenant_id` from their live memberships
+/// (role, organization); `None` without any.
 fn principal_of(
     tenant_id: Uuid,
     user_id: Uuid,

@@ -124,7 +124,7 @@ where
     A: Arguments,
     T: Send + 'static,
 {
-    let type_name = ty.type_name().to_owned();
+    let type_name: std::sync::Arc<str> = ty.type_name().into();
     let field = Field::new(name, ty, move |ctx| {
         let type_name = type_name.clone();
         FieldFuture::new(async move {
