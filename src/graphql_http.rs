@@ -188,6 +188,7 @@ async fn execute(
             Ok(s) => {
                 let s = match kind {
                     Kind::SoleWrite => s.sole_write(),
+                    Kind::Read if one_root_field(&mut req) => s.last_read(),
                     _ => s,
                 };
                 req = req.data(state.api.request_ctx(s.clone()));

@@ -429,3 +429,71 @@ async fn subscriptions_survive_a_database_restart() {
     p.terminate(Duration::from_secs(10)).await;
     drop(cluster);
 }
+
+/// A write whose answer the request does not wait for (on PostgreSQL the
+/// enrollment's refresh after a lesson starts is pipelined and goes out
+/// with `COMMIT`) and that fails: the request answers a coded error without
+/// the database's text, nothing it wrote is kept, and the pool's
+/// connection serves the next requests. The failure is a trigger that
+/// refuses updates of enrollments.
+#[tokio::test]
+async fn a_failed_pipelined_write_fails_its_request_and_keeps_nothing() {
+    let s = TestServer::start_with(|c| c.db_max_connections = 1).await;
+    let leo = s.token("insideout", "leo@learner.example").await;
+    // Lesson 41000000-0001-4000-8000-000000000001, of a course Leo is
+    // enrolled in.
+    let lesson = "TGVzc29uOjQxMDAwMDAwLTAwMDEtNDAwMC04MDAwLTAwMDAwMDAwMDAwMQ";
+    let start = "mutation($l: ID!) { startLesson(lessonId: $l) { status lastAccessed } }";
+    // Prepared on the connection first, then refused.
+    let first = s.data(&leo, start, json!({"l": lesson})).await;
+    let before = first["startLesson"]["lastAccessed"].clone();
+    let progress = "query($l: ID!) { node(id: $l) { ... on Lesson { \
+                    studentProgress(first: 10) { nodes { id lastAccessed updatedAt } } } } }";
+    let kept = s.data(&leo, progress, json!({"l": lesson})).await;
+    assert!(
+        kept.to_string().contains(before.as_str().unwrap()),
+        "{kept} {first}"
+    );
+    let refuse = match s.is_postgres() {
+        true => vec![
+            "CREATE FUNCTION coachql_test_refuse() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
+            "CREATE TRIGGER refuse_updates BEFORE UPDATE ON enrollments \
+             FOR EACH ROW EXECUTE FUNCTION coachql_test_refuse()",
+        ],
+        false => vec![
+            "CREATE TRIGGER refuse_updates BEFORE UPDATE ON enrollments \
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+        ],
+    };
+    for sql in refuse {
+        s.db.execute_unprepared(sql).await.unwrap();
+    }
+    let refused = s.gql(&leo, start, json!({"l": lesson})).await;
+    let errors = refused["errors"].as_array().expect("an error");
+    // An unexpected database error: INTERNAL, as any other. On PostgreSQL
+    // it surfaces at the commit, so it is the request's error (no path).
+    assert!(
+        errors.iter().all(|e| e["extensions"]["code"] == "INTERNAL"),
+        "{refused}"
+    );
+    assert!(
+        !refused.to_string().contains("refused by the test"),
+        "{refused}"
+    );
+    assert!(refused["data"]["startLesson"].is_null(), "{refused}");
+    // Nothing kept: the progress row was not touched.
+    let after = s.data(&leo, progress, json!({"l": lesson})).await;
+    assert_eq!(after, kept, "the refused start was kept");
+    s.db.execute_unprepared("DROP TRIGGER refuse_updates ON enrollments")
+        .await
+        .ok();
+    s.db.execute_unprepared("DROP TRIGGER IF EXISTS refuse_updates")
+        .await
+        .ok();
+    // The connection serves the next request, whose writes are kept.
+    let again = s.data(&leo, start, json!({"l": lesson})).await;
+    let now = s.data(&leo, progress, json!({"l": lesson})).await;
+    assert_ne!(now, kept, "{again}");
+    s.stop().await;
+}

@@ -1,13 +1,16 @@
 //! Round trips to PostgreSQL, counted on the wire. A pure read with one
-//! root field by a member seen before writes to the database once before
-//! it answers: `BEGIN`, authentication (which checks the memberships seen
-//! before and sets the request's settings and row-security role) and the
-//! compiled statement, pipelined. The `ROLLBACK` goes after the
-//! response, with the pool's check of the returning connection. A write
-//! is `BEGIN` with authentication and its first statement, its other
-//! statements, and `COMMIT`. An anonymous request (`X-Tenant`) costs one
-//! write more: the statement behind `BEGIN` finds its tenant, and must
-//! answer before anything else can be built.
+//! root field by a member seen before writes to the database once: `BEGIN`,
+//! authentication (which checks the memberships seen before and sets the
+//! request's settings and row-security role), the compiled statement and,
+//! behind its `Sync`, the `ROLLBACK` that ends the transaction, all in one
+//! write; the pool's check of the returning connection then has nothing to
+//! ask. A read of several root fields ends with a `ROLLBACK` of its own,
+//! with the pool's check, after the response. A write is `BEGIN` with authentication and its first statement,
+//! its other statements, and `COMMIT`, with the statements whose answers
+//! it does not need (events, the enrollment's refresh) pipelined in front
+//! of it. An anonymous request (`X-Tenant`) costs one write more: the
+//! statement behind `BEGIN` finds its tenant, and must answer before
+//! anything else can be built.
 //!
 //! The server's pool reaches the database through a proxy in this test
 //! that records every chunk the server writes; with a pool of one
@@ -69,6 +72,9 @@ const LEO: &str = "20000000-0000-4000-8000-000000000008";
 
 /// The protocol's `Sync` message: where the server answers.
 const SYNC: &[u8] = b"S\0\0\0\x04";
+
+/// The protocol's simple `Query` message of `ROLLBACK`.
+const ROLLBACK: &[u8] = b"Q\0\0\0\rROLLBACK\0";
 
 /// The protocol's `Execute` message of the unnamed portal, all rows.
 const EXECUTE: &[u8] = b"E\0\0\0\x09\0\0\0\0\0";
@@ -152,11 +158,12 @@ async fn begin_travels_with_the_first_statement() {
             post(auth, read).await;
         }
         let writes = writes_of(&wire, post(auth, read)).await;
-        // A member seen before: BEGIN, the check of their memberships and
-        // the compiled statement in one write, then ROLLBACK with the
-        // pool's check. Anonymous: one write more, since the statement that
+        // A member seen before: BEGIN, the check of their memberships, the
+        // compiled statement and the ROLLBACK that ends the transaction, in
+        // one write; the pool's check of the returning connection costs
+        // nothing more. Anonymous: one write more, since the statement that
         // finds the tenant must answer before anything can be compiled.
-        let expected = if auth.is_some() { 2 } else { 3 };
+        let expected = if auth.is_some() { 1 } else { 2 };
         assert_eq!(
             writes.len(),
             expected,
@@ -165,34 +172,49 @@ async fn begin_travels_with_the_first_statement() {
         );
         // 1: BEGIN, then authentication (for an anonymous request, the
         // statement that finds its tenant and sets the request's settings)
-        // behind it, in one write ending in one Sync.
+        // behind it, in one write with one Sync.
         assert!(contains(&writes[0], b"BEGIN"), "{}", show(&writes));
         let who = match auth {
             Some(_) => LEO.as_bytes(),
             None => b"insideout",
         };
         assert!(contains(&writes[0], who), "{}", show(&writes));
-        assert!(writes[0].ends_with(SYNC), "{}", show(&writes));
-        assert_eq!(
-            writes[0].windows(SYNC.len()).filter(|w| *w == SYNC).count(),
-            1,
-            "{}",
-            show(&writes)
-        );
-        // Executions before the response: BEGIN, authentication and the
-        // compiled statement, all in the first write for a member.
-        let executes: Vec<usize> = writes[..expected - 1]
+        for w in &writes {
+            assert_eq!(
+                w.windows(SYNC.len()).filter(|x| *x == SYNC).count(),
+                1,
+                "{}",
+                show(&writes)
+            );
+        }
+        // Executions: BEGIN, authentication and the compiled statement, all
+        // in the first write for a member.
+        let executes: Vec<usize> = writes
             .iter()
             .map(|w| w.windows(EXECUTE.len()).filter(|x| *x == EXECUTE).count())
             .collect();
         let per_write = if auth.is_some() { vec![3] } else { vec![2, 1] };
         assert_eq!(executes, per_write, "{}", show(&writes));
+        // The compiled statement's write ends with the ROLLBACK, after its
+        // Sync.
         assert!(
-            contains(&writes[expected - 1], b"ROLLBACK"),
+            writes[expected - 1].ends_with(ROLLBACK),
             "{}",
             show(&writes)
         );
     }
+
+    // A read of two root fields: each its own statement, so neither ends
+    // the transaction; the ROLLBACK goes after the response, with the
+    // pool's check.
+    let two = "{ a: courses(first: 1) { nodes { id } } b: courses(first: 2) { nodes { title } } }";
+    for _ in 0..2 {
+        post(Some(&token), two).await;
+    }
+    let writes = writes_of(&wire, post(Some(&token), two)).await;
+    assert_eq!(writes.len(), 3, "{}", show(&writes));
+    let rollback_then_check = [ROLLBACK, SYNC].concat();
+    assert_eq!(writes[2], rollback_then_check, "{}", show(&writes));
 
     // A write: BEGIN with authentication, then its statements, and COMMIT
     // last; its own statements run inside the same transaction.
@@ -209,16 +231,50 @@ async fn begin_travels_with_the_first_statement() {
     assert!(contains(&writes[0], b"BEGIN"), "{}", show(&writes));
     assert!(contains(&writes[0], LEO.as_bytes()), "{}", show(&writes));
     assert!(writes[0].ends_with(SYNC), "{}", show(&writes));
-    // COMMIT, then (after the response) the pool's check.
+    // COMMIT last: the pool's check of a connection whose answers are all
+    // in, outside a transaction, costs no round trip.
     let n = writes.len();
-    assert!(contains(&writes[n - 2], b"COMMIT"), "{}", show(&writes));
-    assert_eq!(writes[n - 1], SYNC, "{}", show(&writes));
+    assert!(contains(&writes[n - 1], b"COMMIT"), "{}", show(&writes));
     assert_eq!(
         writes.iter().filter(|w| contains(w, b"BEGIN")).count(),
         1,
         "{}",
         show(&writes)
     );
+
+    // A lesson started (as a quiz submitted, a lesson completed): the
+    // writes whose answers it does not read (the progress event's
+    // `pg_notify`, the enrollment's refresh) are pipelined, and go out with
+    // `COMMIT` in one write, ahead of its own `Sync` and the `COMMIT` query.
+    use base64::Engine;
+    let lesson = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode("Lesson:41000000-0001-4000-8000-000000000001");
+    let start = "mutation($l: ID!) { startLesson(lessonId: $l) { status } }";
+    // The first ones prepare the statements on the connection.
+    for _ in 0..2 {
+        data(Some(&token), start, json!({ "l": lesson })).await;
+    }
+    let started = data(Some(&token), start, json!({ "l": lesson }));
+    let writes = writes_of(&wire, async {
+        started.await;
+    })
+    .await;
+    let n = writes.len();
+    let commit = &writes[n - 1];
+    assert!(contains(commit, b"COMMIT"), "{}", show(&writes));
+    // The event's channel and the enrollment's new progress are bound
+    // values of the two pipelined statements.
+    assert!(contains(commit, b"coachql_events"), "{}", show(&writes));
+    assert!(contains(commit, b"completed_lessons"), "{}", show(&writes));
+    assert_eq!(
+        commit.windows(SYNC.len()).filter(|w| *w == SYNC).count(),
+        1,
+        "{}",
+        show(&writes)
+    );
+    for w in &writes[..n - 1] {
+        assert!(!contains(w, b"coachql_events"), "{}", show(&writes));
+    }
 
     drop(twin);
     s.stop().await;

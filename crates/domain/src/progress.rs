@@ -430,7 +430,8 @@ pub(crate) async fn refresh_enrollment(
     let completed: Option<DateTimeWithTimeZone> = enrollment
         .completed_at
         .or_else(|| state.is_complete().then(now));
-    w.update::<enrollments::Entity>(
+    // Nothing reads its count: it goes out with the next statement.
+    w.update_pipelined::<enrollments::Entity>(
         vec![
             (enrollments::Column::ProgressPercent, Expr::val(pct)),
             (enrollments::Column::Progress, Expr::val(progress)),

@@ -17,7 +17,7 @@ use sea_orm::{
     DbErr, EntityTrait, Iterable, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
     QueryTrait, Select, Statement, TransactionTrait,
     sea_query::{Expr, IntoCondition, Query},
-    sqlx::postgres::PIPELINED,
+    sqlx::postgres::{PIPELINED, THEN_ROLLBACK},
 };
 use uuid::Uuid;
 
@@ -171,7 +171,21 @@ impl Conn {
         &self,
         statement: &sea_orm::sea_query::SelectStatement,
     ) -> Result<Option<String>, StoreError> {
-        let built = self.backend().build(statement);
+        self.read_json_then(statement, false).await
+    }
+
+    /// [`Conn::read_json`]; with `last` (PostgreSQL, in the request's
+    /// transaction), the statement ends the transaction: the driver writes
+    /// `ROLLBACK` behind it in the same write (`THEN_ROLLBACK`).
+    async fn read_json_then(
+        &self,
+        statement: &sea_orm::sea_query::SelectStatement,
+        last: bool,
+    ) -> Result<Option<String>, StoreError> {
+        let mut built = self.backend().build(statement);
+        if last {
+            built.sql = format!("{THEN_ROLLBACK}{}", built.sql);
+        }
         #[cfg(feature = "test-hooks")]
         hooks::record(&built);
         let row = on_conn!(self, |c| c.query_one_raw(built).await)?;
@@ -247,6 +261,7 @@ impl Store {
                 principal,
                 events: self.events.clone(),
                 sole: None,
+                last: None,
             });
         }
         let txn = self.db.begin().await?;
@@ -284,6 +299,7 @@ impl Store {
             principal,
             events: self.events.clone(),
             sole: None,
+            last: None,
         }
     }
 
@@ -871,6 +887,10 @@ pub struct Scope {
     /// Set when the request's operation has one mutation field: its write
     /// runs in the request's transaction itself (see [`Scope::sole_write`]).
     sole: Option<Arc<Sole>>,
+    /// Set when the request's operation is a query with one root field:
+    /// its compiled read is the transaction's last statement (see
+    /// [`Scope::last_read`]).
+    last: Option<Arc<AtomicBool>>,
 }
 
 /// The one write of an operation with a single mutation field, on
@@ -924,7 +944,31 @@ impl Scope {
         statement: &sea_orm::sea_query::SelectStatement,
     ) -> Result<Option<String>, StoreError> {
         // The caller counts the rows the document holds (`stats::rows`).
-        self.conn.read_json(statement).await
+        // The first compiled read of a one-field query ends its transaction.
+        let last = self
+            .last
+            .as_ref()
+            .is_some_and(|l| !l.swap(true, Ordering::AcqRel));
+        self.conn.read_json_then(statement, last).await
+    }
+
+    /// Marks the scope of a query with one root field (on PostgreSQL, in
+    /// the request's transaction): the root field's compiled read, if it
+    /// has one, is the only statement it runs, so it ends the transaction
+    /// itself, with `ROLLBACK` in the same write and no round trip after the
+    /// response. The driver refuses any statement after it.
+    pub fn last_read(mut self) -> Self {
+        if matches!(self.conn, Conn::Txn(..)) {
+            self.last = Some(Arc::default());
+        }
+        self
+    }
+
+    /// Whether the transaction was ended by [`Scope::last_read`]'s read.
+    fn ended(&self) -> bool {
+        self.last
+            .as_ref()
+            .is_some_and(|l| l.load(Ordering::Acquire))
     }
 
     /// Ends the request. A query's transaction is rolled back (reads need
@@ -1030,6 +1074,11 @@ impl Scope {
         };
         if check.held() {
             return Ok(true);
+        }
+        // Ended by its read, which failed with another error than the
+        // check's: the check's outcome is unknown, and no probe can run.
+        if self.ended() {
+            return Ok(false);
         }
         if check.state.load(Ordering::Acquire) == Check::PENDING {
             let probe = t
@@ -1478,6 +1527,27 @@ impl Write {
         q
     }
 
+    /// [`Write::update`] for a caller that does not need its count of rows:
+    /// on PostgreSQL it is pipelined, written with the next statement (or
+    /// the commit) instead of waiting for its own round trip. If it fails,
+    /// that next statement (or the commit) fails with its error, nothing
+    /// behind it runs, and the operation's writes are not kept.
+    pub async fn update_pipelined<E: EntityTrait>(
+        &self,
+        set: Vec<(E::Column, sea_orm::sea_query::Expr)>,
+        cond: Condition,
+    ) -> Result<(), StoreError> {
+        let backend = self.txn.get_database_backend();
+        if backend != DbBackend::Postgres {
+            self.update::<E>(set, cond).await?;
+            return Ok(());
+        }
+        let mut statement = self.update_many::<E>(set, cond).build(backend);
+        statement.sql = format!("{PIPELINED}{}", statement.sql);
+        self.txn.execute_raw(statement).await?;
+        Ok(())
+    }
+
     /// [`Write::update`], returning the changed rows as they are after it:
     /// on PostgreSQL with `RETURNING` (no second statement to read them),
     /// on SQLite read again inside this write. `cond` should name the rows
@@ -1552,8 +1622,9 @@ impl Write {
 
     /// Publishes `topic` in this tenant when the write commits (and never
     /// if it rolls back). PostgreSQL: `pg_notify` in this transaction, so
-    /// every process on the database hears it; SQLite: kept until
-    /// [`Write::commit`].
+    /// every process on the database hears it, pipelined (it goes out with
+    /// the next statement or the commit, see [`Write::update_pipelined`]);
+    /// SQLite: kept until [`Write::commit`].
     pub async fn publish(&self, topic: Topic) -> Result<(), StoreError> {
         let event = Event {
             tenant: self.tenant_id(),
@@ -1563,7 +1634,7 @@ impl Write {
             self.txn
                 .execute_raw(Statement::from_sql_and_values(
                     DbBackend::Postgres,
-                    "SELECT pg_notify($1, $2)",
+                    format!("{PIPELINED}SELECT pg_notify($1, $2)"),
                     [events::CHANNEL.into(), events::payload(&event).into()],
                 ))
                 .await?;

@@ -60,6 +60,15 @@ pub use connection::PgConnection;
 /// statement reports (until a `Sync`, an error makes the server skip every
 /// later message, so nothing queued behind a failed statement runs).
 pub const PIPELINED: &str = "/* pipelined */ ";
+
+/// coachql patch: a statement whose text starts with this comment is the
+/// last of its transaction. `ROLLBACK` is written behind it, after its
+/// `Sync`, in the same write, and its answer is read with the statement's.
+/// The transaction is over when the call returns (even if the statement
+/// failed); dropping or rolling back the transaction then sends nothing,
+/// committing it fails, and so does any statement run on the connection
+/// before that.
+pub const THEN_ROLLBACK: &str = "/* then rollback */ ";
 pub use copy::{PgCopyIn, PgPoolCopyExt};
 pub use database::Postgres;
 pub use error::{PgDatabaseError, PgErrorPosition};

@@ -52,6 +52,14 @@ impl TransactionManager for PgTransactionManager {
     }
 
     async fn commit(conn: &mut PgConnection) -> Result<(), Error> {
+        // coachql patch: a transaction ended by `THEN_ROLLBACK` was rolled
+        // back; it cannot be committed.
+        if std::mem::take(&mut conn.inner.ended_early) {
+            conn.inner.transaction_depth = conn.inner.transaction_depth.saturating_sub(1);
+            return Err(Error::Protocol(
+                "the transaction was rolled back after its last read".into(),
+            ));
+        }
         if conn.inner.transaction_depth > 0 {
             conn.execute(commit_ansi_transaction_sql(conn.inner.transaction_depth))
                 .await?;
@@ -63,6 +71,11 @@ impl TransactionManager for PgTransactionManager {
     }
 
     async fn rollback(conn: &mut PgConnection) -> Result<(), Error> {
+        // coachql patch: already rolled back (`THEN_ROLLBACK`).
+        if std::mem::take(&mut conn.inner.ended_early) {
+            conn.inner.transaction_depth = conn.inner.transaction_depth.saturating_sub(1);
+            return Ok(());
+        }
         if conn.inner.transaction_depth > 0 {
             conn.execute(rollback_ansi_transaction_sql(conn.inner.transaction_depth))
                 .await?;
@@ -74,6 +87,11 @@ impl TransactionManager for PgTransactionManager {
     }
 
     fn start_rollback(conn: &mut PgConnection) {
+        // coachql patch: already rolled back (`THEN_ROLLBACK`).
+        if std::mem::take(&mut conn.inner.ended_early) {
+            conn.inner.transaction_depth = conn.inner.transaction_depth.saturating_sub(1);
+            return;
+        }
         if conn.inner.transaction_depth > 0 {
             conn.queue_simple_query(
                 rollback_ansi_transaction_sql(conn.inner.transaction_depth).as_str(),

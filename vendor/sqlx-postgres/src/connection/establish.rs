@@ -144,6 +144,7 @@ impl PgConnection {
                 transaction_depth: 0,
                 begin_queued: false,
                 queued: 0,
+                ended_early: false,
                 pending_ready_for_query_count: 0,
                 next_statement_id: StatementId::NAMED_START,
                 cache_statement: StatementCache::new(options.statement_cache_capacity),

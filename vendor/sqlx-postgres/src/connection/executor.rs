@@ -206,12 +206,26 @@ impl PgConnection {
         let mut logger = QueryLogger::new(query, self.inner.log_settings.clone());
         let sql = logger.sql().as_str();
 
+        // coachql patch: after `THEN_ROLLBACK`, nothing runs until the
+        // transaction manager has taken the ended transaction off.
+        if self.inner.ended_early {
+            return Err(Error::Protocol(
+                "the transaction was rolled back after its last read".into(),
+            ));
+        }
+
         // before we continue, wait until we are "ready" to accept more queries
         //
         // coachql patch: unless executions are queued (a `BEGIN`, statements
         // behind it); a statement with arguments is then written behind them
         // (see `queue_begin` and `PIPELINED`).
-        if !(self.inner.queued > 0 && arguments.is_some()) {
+        //
+        // coachql patch: a simple query (the `COMMIT`) in a transaction with
+        // executions queued goes out in the same write as well, behind the
+        // `Sync` that ends them; see `behind_queued` below.
+        let behind_queued =
+            arguments.is_none() && self.inner.queued > 0 && self.inner.transaction_depth > 0;
+        if !((self.inner.queued > 0 && arguments.is_some()) || behind_queued) {
             self.wait_until_ready().await?;
         }
 
@@ -220,8 +234,18 @@ impl PgConnection {
         // `BEGIN`, and how many queued executions answer before it.
         let mut pipelined_begin = false;
         let mut skip = 0;
+        // coachql patch: `ReadyForQuery`s that answer queued executions'
+        // `Sync`, before this statement's own.
+        let mut ready_skip = 0;
         // coachql patch: a statement marked `PIPELINED` is queued itself.
         let pipelined = sql.starts_with(crate::PIPELINED);
+        // coachql patch: a statement marked `THEN_ROLLBACK` (with
+        // arguments, in a transaction without savepoints) has `ROLLBACK`
+        // written behind it; `tail` is set once its own answer is in.
+        let then_rollback = sql.starts_with(crate::THEN_ROLLBACK)
+            && arguments.is_some()
+            && self.inner.transaction_depth == 1;
+        let mut tail = false;
 
         let format = if let Some(mut arguments) = arguments {
             // Check this before we write anything to the stream.
@@ -309,9 +333,29 @@ impl PgConnection {
             // termed batching might suit this.
             self.write_sync();
 
+            // coachql patch: the transaction ends behind it, whatever its
+            // outcome (after the `Sync`, the server runs the `ROLLBACK`).
+            if then_rollback {
+                self.inner.stream.write_msg(message::Query("ROLLBACK"))?;
+                self.inner.pending_ready_for_query_count += 1;
+                self.inner.ended_early = true;
+            }
+
             // prepared statements are binary
             PgValueFormat::Binary
         } else {
+            // coachql patch: behind queued executions, this query's answer
+            // follows theirs and the `ReadyForQuery` of their `Sync`, which
+            // `queue_simple_query` writes first. If one of them failed, its
+            // error is this call's error; the server still runs this query
+            // after the `Sync`, in the failed transaction, where a `COMMIT`
+            // rolls back (and anything else fails).
+            if behind_queued {
+                pipelined_begin = self.inner.begin_queued;
+                skip = self.inner.queued;
+                ready_skip = 1;
+            }
+
             // Query will trigger a ReadyForQuery
             self.queue_simple_query(sql)?;
 
@@ -394,6 +438,30 @@ impl PgConnection {
                         };
 
                         r#yield!(Either::Right(row));
+                    }
+
+                    BackendMessageFormat::ReadyForQuery if ready_skip > 0 => {
+                        // coachql patch: the queued executions' `Sync`
+                        // answered; this query's answer follows.
+                        self.handle_ready_for_query(message)?;
+                        ready_skip -= 1;
+                        if std::mem::take(&mut pipelined_begin) && !self.in_transaction() {
+                            return Err(Error::BeginFailed);
+                        }
+                    }
+
+                    // coachql patch: the `ROLLBACK` behind a `THEN_ROLLBACK`
+                    // statement completed; it is not the statement's result.
+                    BackendMessageFormat::CommandComplete if tail => {}
+
+                    BackendMessageFormat::ReadyForQuery if then_rollback && !tail => {
+                        // coachql patch: the statement's answer is complete;
+                        // the `ROLLBACK`'s follows.
+                        self.handle_ready_for_query(message)?;
+                        if std::mem::take(&mut pipelined_begin) && !self.in_transaction() {
+                            return Err(Error::BeginFailed);
+                        }
+                        tail = true;
                     }
 
                     BackendMessageFormat::ReadyForQuery => {

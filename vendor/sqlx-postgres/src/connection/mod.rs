@@ -84,6 +84,13 @@ pub struct PgConnectionInner {
     // `PIPELINED`); the next statement skips their answers.
     pub(crate) queued: usize,
 
+    // coachql patch: the transaction was rolled back by the `ROLLBACK`
+    // written behind a statement marked `THEN_ROLLBACK`; the transaction
+    // manager's own rollback (when the transaction is dropped or rolled
+    // back) only takes it off the depth, and no statement may run until
+    // then (it would run outside the transaction).
+    pub(crate) ended_early: bool,
+
     log_settings: LogSettings,
 }
 
@@ -240,6 +247,20 @@ impl Connection for PgConnection {
         // Users were complaining about this showing up in query statistics on the server.
         // By sending a comment we avoid an error if the connection was in the middle of a rowset
         // self.execute("/* SQLx ping */").map_ok(|_| ()).boxed()
+
+        // coachql patch: a connection with nothing written or pending,
+        // outside any transaction, has just had its last exchange answered
+        // in full: there is nothing to flush and no news to wait for, so no
+        // round trip. (The pool pings every connection it takes back; after
+        // a `COMMIT`, or a read ended by `THEN_ROLLBACK`, that is the case.)
+        if self.inner.pending_ready_for_query_count == 0
+            && self.inner.queued == 0
+            && self.inner.transaction_depth == 0
+            && !self.in_transaction()
+            && self.inner.stream.write_buffer_mut().is_empty()
+        {
+            return Ok(());
+        }
 
         // The simplest call-and-response that's possible.
         self.write_sync();
