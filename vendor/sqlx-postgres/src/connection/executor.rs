@@ -220,11 +220,16 @@ impl PgConnection {
         // behind it); a statement with arguments is then written behind them
         // (see `queue_begin` and `PIPELINED`).
         //
-        // coachql patch: a simple query (the `COMMIT`) in a transaction with
+        // coachql patch: the `COMMIT` (or `ROLLBACK`) of a transaction with
         // executions queued goes out in the same write as well, behind the
-        // `Sync` that ends them; see `behind_queued` below.
-        let behind_queued =
-            arguments.is_none() && self.inner.queued > 0 && self.inner.transaction_depth > 0;
+        // `Sync` that ends them; see `behind_queued` below. Only these two:
+        // in a transaction that a queued execution failed, they cannot fail
+        // themselves (a `COMMIT` rolls back), so the queued error is the
+        // only one, and nothing is left for the connection's next user.
+        let behind_queued = arguments.is_none()
+            && self.inner.queued > 0
+            && self.inner.transaction_depth == 1
+            && matches!(sql, "COMMIT" | "ROLLBACK");
         if !((self.inner.queued > 0 && arguments.is_some()) || behind_queued) {
             self.wait_until_ready().await?;
         }
@@ -349,7 +354,7 @@ impl PgConnection {
             // `queue_simple_query` writes first. If one of them failed, its
             // error is this call's error; the server still runs this query
             // after the `Sync`, in the failed transaction, where a `COMMIT`
-            // rolls back (and anything else fails).
+            // rolls back.
             if behind_queued {
                 pipelined_begin = self.inner.begin_queued;
                 skip = self.inner.queued;
