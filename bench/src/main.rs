@@ -72,11 +72,13 @@ struct Cli {
     /// connections.
     #[arg(long)]
     floor_pool: Option<u32>,
-    /// PostgreSQL: run each floor statement inside the database work the
-    /// gateway does around its own (`BEGIN`, the authentication statement
-    /// with the request's settings and row-security role, `ROLLBACK`), so
-    /// the ratio shows the gateway's own cost alone. Ignored on SQLite,
-    /// where a request has no such envelope.
+    /// PostgreSQL: also run each floor statement inside the database work
+    /// the gateway does around its own statement for a request (`BEGIN`,
+    /// the authentication statement with the request's settings and
+    /// row-security role, `ROLLBACK`), in the same run as the plain floor.
+    /// The enveloped floor is what a gateway that cost nothing itself
+    /// would reach; gateway/envelope shows the gateway's own cost alone.
+    /// Ignored on SQLite, where a request has no such envelope.
     #[arg(long)]
     floor_envelope: bool,
     /// Skip the floor runs.
@@ -301,21 +303,38 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             let after = srv.counters(&client).await?;
-            let floor = if cli.no_floor || op.write {
-                None
+            let floors = if cli.no_floor || op.write {
+                Vec::new()
             } else {
-                eprintln!("{}: floor", op.name);
-                driver::floor(
-                    plan.clone(),
-                    cli.backend,
-                    &db_url,
-                    cli.concurrency,
-                    floor_pool,
-                    cli.floor_envelope,
-                    warmup,
-                    duration,
-                )
-                .await?
+                let envelope = cli.floor_envelope && cli.backend == Backend::Postgres;
+                let mut floors = Vec::new();
+                for enveloped in [false, true].into_iter().filter(|e| !e || envelope) {
+                    let what = if enveloped {
+                        "floor in the envelope"
+                    } else {
+                        "floor"
+                    };
+                    eprintln!("{}: {what}", op.name);
+                    floors.push(
+                        driver::floor(
+                            plan.clone(),
+                            cli.backend,
+                            &db_url,
+                            cli.concurrency,
+                            floor_pool,
+                            enveloped,
+                            warmup,
+                            duration,
+                        )
+                        .await?,
+                    );
+                }
+                floors
+            };
+            let (floor, envelope) = match floors.as_slice() {
+                [plain, enveloped] => (plain.as_ref(), enveloped.as_ref()),
+                [plain] => (plain.as_ref(), None),
+                _ => (None, None),
             };
             rows.push(report::Row::new(
                 op,
@@ -325,7 +344,8 @@ async fn main() -> anyhow::Result<()> {
                 &gw,
                 before,
                 after,
-                floor.as_ref(),
+                floor,
+                envelope,
                 srv.memory(),
             ));
         }

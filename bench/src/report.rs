@@ -29,6 +29,15 @@ pub struct Row {
     pub floor_errors: Option<u64>,
     /// Gateway rps / floor rps.
     pub ratio: Option<f64>,
+    /// The floor inside the request's database envelope
+    /// (`--floor-envelope`, PostgreSQL), measured in the same run.
+    pub envelope_rps: Option<f64>,
+    pub envelope_p99_ms: Option<f64>,
+    /// Enveloped floor rps / floor rps: the most a gateway that cost
+    /// nothing itself could reach against the floor.
+    pub envelope_ratio: Option<f64>,
+    /// Gateway rps / enveloped floor rps: the gateway's own cost alone.
+    pub gateway_envelope_ratio: Option<f64>,
     /// Server memory after the op.
     pub memory: Memory,
 }
@@ -44,6 +53,7 @@ impl Row {
         before: Counters,
         after: Counters,
         floor: Option<&Measured>,
+        envelope: Option<&Measured>,
         memory: Memory,
     ) -> Self {
         let reqs = after.requests.saturating_sub(before.requests);
@@ -69,10 +79,19 @@ impl Row {
             floor_p50_ms: floor.map(|f| f.quantile_ms(0.5)),
             floor_p99_ms: floor.map(|f| f.quantile_ms(0.99)),
             floor_errors: floor.map(|f| f.errors),
-            ratio: floor.map(|f| gw.rps() / f.rps().max(f64::MIN_POSITIVE)),
+            ratio: floor.map(|f| per(gw, f)),
+            envelope_rps: envelope.map(Measured::rps),
+            envelope_p99_ms: envelope.map(|e| e.quantile_ms(0.99)),
+            envelope_ratio: envelope.zip(floor).map(|(e, f)| per(e, f)),
+            gateway_envelope_ratio: envelope.map(|e| per(gw, e)),
             memory,
         }
     }
+}
+
+/// `a`'s rate as a share of `b`'s.
+fn per(a: &Measured, b: &Measured) -> f64 {
+    a.rps() / b.rps().max(f64::MIN_POSITIVE)
 }
 
 #[derive(serde::Serialize)]
@@ -84,7 +103,7 @@ pub struct Report {
     pub concurrency: usize,
     pub server_pool: u32,
     pub floor_pool: u32,
-    /// The floor ran inside the gateway's database envelope
+    /// The floor also ran inside the gateway's database envelope
     /// (`--floor-envelope`).
     pub floor_envelope: bool,
     /// `--ops subscriptions`.
@@ -105,11 +124,21 @@ impl Report {
             }
             return s;
         }
+        let (head, rule) = match self.floor_envelope {
+            true => (
+                " envelope rps | envelope p99 ms | envelope/floor | gateway/envelope |",
+                "---:|---:|---:|---:|",
+            ),
+            false => ("", ""),
+        };
         let _ = writeln!(
             s,
-            "| op | backend | scale | rps | p50 ms | p99 ms | stmts/req (depth) | errors | floor rps | floor p50/p99 ms | gateway/floor |"
+            "| op | backend | scale | rps | p50 ms | p99 ms | stmts/req (depth) | errors | floor rps | floor p50/p99 ms | gateway/floor |{head}"
         );
-        let _ = writeln!(s, "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        let _ = writeln!(
+            s,
+            "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|{rule}"
+        );
         for r in &self.rows {
             let backend = match r.backend {
                 Backend::Postgres => "postgres",
@@ -119,9 +148,19 @@ impl Report {
                 Some(n) if n > 0 => format!(" ({n} floor errors)"),
                 _ => String::new(),
             };
+            let envelope = match self.floor_envelope {
+                true => format!(
+                    " {} | {} | {} | {} |",
+                    opt(r.envelope_rps, 0),
+                    opt(r.envelope_p99_ms, 2),
+                    opt(r.envelope_ratio, 2),
+                    opt(r.gateway_envelope_ratio, 2),
+                ),
+                false => String::new(),
+            };
             let _ = writeln!(
                 s,
-                "| {} | {backend} | {} | {:.0} | {:.2} | {:.2} | {:.2} ({}) | {} | {} | {} / {}{floor_err} | {} |",
+                "| {} | {backend} | {} | {:.0} | {:.2} | {:.2} | {:.2} ({}) | {} | {} | {} / {}{floor_err} | {} |{envelope}",
                 r.op,
                 r.scale,
                 r.rps,
@@ -144,7 +183,7 @@ impl Report {
             self.server_pool,
             self.floor_pool,
             if self.floor_envelope {
-                " (floor in the request envelope)"
+                " (each floor also in the request's envelope)"
             } else {
                 ""
             },
