@@ -806,8 +806,9 @@ async fn compiled_reads_answer_like_the_loaders() {
     assert!(principals.len() >= 8, "principals: {}", principals.len());
 
     // Corpus 3: a domain read's table rows (`searchTalent`), which compiled
-    // reads answer in one pass: every kind of column, aliases, fragments,
-    // `__typename`, and a relation (resolved field by field either way).
+    // reads answer with one statement whose JSON the database builds, its
+    // relations included: every kind of column, aliases, fragments,
+    // `__typename`, a to-one and a paged to-many relation.
     let talent = [
         "{ searchTalent(first: 5) { id userId tagline bio expertise transformationSuccessRate \
          culturesTransformed industries transformationStages coachingStyle rating reviewCount \
@@ -815,6 +816,8 @@ async fn compiled_reads_answer_like_the_loaders() {
         "{ t: searchTalent(first: 3, minRating: 3.5) { __typename a: id ... on TalentProfile { r: rating } \
          ...P ... on Node { id } } } fragment P on TalentProfile { reviewCount industries }",
         "{ searchTalent(first: 3) { id user { id } } }",
+        "{ searchTalent(first: 4, minRating: 3) { id talentTestimonials(first: 2) { totalCount \
+         pageInfo { hasNextPage endCursor } nodes { id } } } }",
         "{ searchTalent(expertise: []) { id } }",
     ];
     for p in &principals {

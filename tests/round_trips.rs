@@ -151,8 +151,16 @@ async fn begin_travels_with_the_first_statement() {
         }
     };
 
-    let read = "{ courses(first: 2) { nodes { title lessons(first: 2) { nodes { title } } } } }";
-    for auth in [Some(token.as_str()), None] {
+    // A root connection, and a domain read whose rows the database builds
+    // into JSON like a compiled root field's (`searchTalent`).
+    let reads = [
+        "{ courses(first: 2) { nodes { title lessons(first: 2) { nodes { title } } } } }",
+        "{ searchTalent(first: 3) { id tagline rating expertise } }",
+    ];
+    for (read, auth) in reads
+        .into_iter()
+        .flat_map(|read| [(read, Some(token.as_str())), (read, None)])
+    {
         // The first requests prepare the statements on the connection.
         for _ in 0..3 {
             post(auth, read).await;

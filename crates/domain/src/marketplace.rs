@@ -32,7 +32,7 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 use serde::Deserialize;
-use store::{NoticeKind, Reader, Scope, Topic, Write};
+use store::{NoticeKind, Reader, Scope, Scoped, Topic, Write};
 use uuid::Uuid;
 
 use crate::{
@@ -398,10 +398,12 @@ pub struct TalentSearch {
 }
 
 /// Public profiles accepting clients whose expertise overlaps, rated at
-/// least `min_rating`, best rated first (then most reviewed, then id): one
-/// statement, through the caller's read rules; none for an empty
-/// `expertise` or `availability` list.
-pub async fn search_talent(s: &Scope, q: TalentSearch) -> Result<Vec<profiles::Model>> {
+/// least `min_rating`, best rated first (then most reviewed, then id),
+/// through the caller's read rules: the query, for the caller to run or
+/// compose into a larger statement (it chooses the columns). `None` for an
+/// empty `expertise` or `availability` list, which matches no profile
+/// without asking the database.
+pub fn search_talent(s: &Scope, q: TalentSearch) -> Result<Option<Scoped<profiles::Entity>>> {
     if let Some(r) = q.min_rating
         && !(Decimal::ZERO..=Decimal::from(5)).contains(&r)
     {
@@ -412,7 +414,7 @@ pub async fn search_talent(s: &Scope, q: TalentSearch) -> Result<Vec<profiles::M
     if q.expertise.as_ref().is_some_and(Vec::is_empty)
         || q.availability.as_ref().is_some_and(Vec::is_empty)
     {
-        return Ok(vec![]);
+        return Ok(None);
     }
     let mut sel = s
         .select::<profiles::Entity>()
@@ -433,13 +435,12 @@ pub async fn search_talent(s: &Scope, q: TalentSearch) -> Result<Vec<profiles::M
         sel = sel
             .filter(profiles::Column::Availability.is_in(availability.iter().map(|a| a.as_str())));
     }
-    Ok(sel
-        .order_by(profiles::Column::Rating, Order::Desc)
-        .order_by(profiles::Column::ReviewCount, Order::Desc)
-        .order_by(profiles::Column::Id, Order::Asc)
-        .limit(q.first)
-        .all()
-        .await?)
+    Ok(Some(
+        sel.order_by(profiles::Column::Rating, Order::Desc)
+            .order_by(profiles::Column::ReviewCount, Order::Desc)
+            .order_by(profiles::Column::Id, Order::Asc)
+            .limit(q.first),
+    ))
 }
 
 /// The JSON array `table.col` shares an element with `values` (the seeds'

@@ -125,6 +125,57 @@ pub(crate) async fn answer(
     Ok(Some(FieldValue::resolved(value)))
 }
 
+/// The answer to a domain read whose rows are those of `source`, a query
+/// of `type_name`'s table with its conditions, order and limit (through
+/// the caller's read rules): the rows and the field's whole selection,
+/// relations included, in one statement whose JSON the database builds,
+/// as for a compiled root field. `Ok(None)` when the loaders are to answer
+/// the selection.
+pub(crate) async fn rows(
+    ctx: &ResolverContext<'_>,
+    sh: &Shared,
+    r: &RequestCtx,
+    type_name: &str,
+    source: SelectStatement,
+) -> Result<Option<Value>, ApiError> {
+    let compiler = Compiler {
+        ctx: ctx.ctx,
+        sh,
+        principal: &r.principal,
+    };
+    let planned = sh.spec_by_type(type_name).ok_or(Fallback).and_then(|spec| {
+        compiler.readable(spec.table)?;
+        let mut fetch = Fetch::new(sh, spec)?;
+        let out = compiler.row(&mut fetch, &[&ctx.ctx.item.node.selection_set.node])?;
+        Ok((fetch, out))
+    });
+    let backend = r.scope.backend();
+    let mut sql = Sql {
+        scope: &r.scope,
+        backend,
+        aliases: 0,
+    };
+    let Some((fetch, out, statement)) = planned.ok().and_then(|(fetch, out)| {
+        let statement = sql.rows(&fetch, source).ok()?;
+        Some((fetch, out, statement))
+    }) else {
+        FALLBACKS.fetch_add(1, Ordering::Relaxed);
+        return Ok(None);
+    };
+    COMPILED.fetch_add(1, Ordering::Relaxed);
+    let json = r.scope.read_json(&statement).await?.unwrap_or_default();
+    let doc: J = serde_json::from_str(&json)
+        .map_err(|e| ApiError::internal(format!("compiled read returned bad JSON: {e}")))?;
+    let mut decoder = Decoder { backend, rows: 0 };
+    let rows = doc.as_array().map(Vec::as_slice).unwrap_or_default();
+    let values = rows
+        .iter()
+        .map(|row| decoder.row(&fetch, &out, row))
+        .collect();
+    store::stats::rows(rows.len());
+    Ok(Some(Value::List(values)))
+}
+
 /// What to read of one table: its columns (the row's JSON array holds them
 /// first, in this order) and its nested reads (after them).
 struct Fetch<'a> {
@@ -589,6 +640,40 @@ impl Sql<'_> {
             _ => doc,
         };
         Ok(Query::select().expr(doc).take())
+    }
+
+    /// The rows of `source` (a query of `fetch`'s table), selecting only
+    /// the columns `fetch` reads, as one JSON array of row arrays, in
+    /// `source`'s order.
+    fn rows(
+        &mut self,
+        fetch: &Fetch<'_>,
+        mut source: SelectStatement,
+    ) -> Result<SelectStatement, ApiError> {
+        let alias = self.alias();
+        source.clear_selects();
+        for name in &fetch.columns {
+            fetch
+                .meta(name)
+                .ok_or_else(|| ApiError::internal(format!("no column {name}")))?;
+            source.column((Alias::new(fetch.spec.table), Alias::new(*name)));
+        }
+        let row = self.row(fetch, &alias)?;
+        let rows: Expr = match self.backend {
+            DbBackend::Postgres => Func::cast_as(
+                Func::coalesce([
+                    Func::cust(Alias::new("json_agg")).arg(row).into(),
+                    Expr::cust("'[]'::json"),
+                ]),
+                Alias::new("text"),
+            )
+            .into(),
+            _ => Func::cust(Alias::new("json_group_array")).arg(row).into(),
+        };
+        Ok(Query::select()
+            .expr(rows)
+            .from_subquery(source, Alias::new(alias))
+            .take())
     }
 
     fn alias(&mut self) -> String {

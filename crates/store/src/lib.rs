@@ -1293,6 +1293,12 @@ impl<E: EntityTrait> Scoped<E> {
         self.select.into_query()
     }
 
+    /// [`Scoped::into_statement`] of a copy, the query itself kept to run
+    /// if the composed statement cannot be built.
+    pub fn statement(&self) -> sea_orm::sea_query::SelectStatement {
+        self.select.clone().into_query()
+    }
+
     /// [`Scoped::project`] as a statement, for a [`Batch`].
     pub fn shaped(
         self,

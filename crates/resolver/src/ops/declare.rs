@@ -8,11 +8,11 @@ use async_graphql::dynamic::{
     TypeRef,
 };
 use futures::future::BoxFuture;
-use store::{Scope, Write};
+use store::{Scope, Scoped, Write};
 
 use super::args::{self, Arguments};
 use crate::{
-    compiled::rows_response,
+    compiled::{self, rows_response},
     context::{request, shared},
     error::{ApiError, ErrorCode},
     table::AnyRow,
@@ -131,17 +131,65 @@ where
             let a = args::args_of::<A>(&ctx)?;
             let r = request(&ctx)?;
             let v = run(&r.scope, a).await.map_err(ApiError::from)?;
-            let v = out(v)?;
-            // Table rows are answered in one pass, like compiled reads (and
-            // held to the same switch, so the differential test compares
-            // this with resolving them field by field).
+            in_one_pass(&ctx, &type_name, out(v)?).map(Some)
+        })
+    });
+    args::with_args::<A>(field).description(description)
+}
+
+/// A domain read's value, its table rows (if it is rows) answered in one
+/// pass, like compiled reads, and held to the same switch, so the
+/// differential test compares this with resolving them field by field.
+fn in_one_pass(
+    ctx: &ResolverContext<'_>,
+    type_name: &str,
+    v: FieldValue<'static>,
+) -> async_graphql::Result<FieldValue<'static>> {
+    let sh = shared(ctx)?;
+    let r = request(ctx)?;
+    if sh.compiled_reads
+        && let Some(answer) = rows_response(ctx, sh, &r.principal, type_name, &v)
+    {
+        return Ok(FieldValue::resolved(answer));
+    }
+    Ok(v)
+}
+
+/// A query field answering a list of `type_name`'s rows that `run`
+/// selects (its conditions, order and limit, through the caller's read
+/// rules): with compiled reads on, the rows and the field's whole
+/// selection, relations included, are one statement whose JSON the
+/// database builds, as for a compiled root field (`compiled::rows`).
+/// Otherwise, or when the compiler leaves the selection to the loaders,
+/// the query runs and its rows are answered as [`read`]'s are. `None` from
+/// `run`: no rows, without asking the database.
+pub(crate) fn read_rows<A, E>(
+    name: &str,
+    type_name: &'static str,
+    description: &str,
+    run: for<'s> fn(&'s Scope, A) -> domain::Result<Option<Scoped<E>>>,
+) -> Field
+where
+    A: Arguments,
+    E: sea_orm::EntityTrait,
+    E::Model: Send + Sync + 'static,
+{
+    let field = Field::new(name, TypeRef::named_nn_list_nn(type_name), move |ctx| {
+        FieldFuture::new(async move {
+            let a = args::args_of::<A>(&ctx)?;
+            let r = request(&ctx)?;
+            let Some(query) = run(&r.scope, a).map_err(ApiError::from)? else {
+                return Ok(Some(FieldValue::list(Vec::<FieldValue>::new())));
+            };
             let sh = shared(&ctx)?;
             if sh.compiled_reads
-                && let Some(answer) = rows_response(&ctx, sh, &r.principal, &type_name, &v)
+                && let Some(answer) =
+                    compiled::rows(&ctx, sh, r, type_name, query.statement()).await?
             {
                 return Ok(Some(FieldValue::resolved(answer)));
             }
-            Ok(Some(v))
+            let found = query.all().await.map_err(ApiError::from)?;
+            in_one_pass(&ctx, type_name, rows::<E>(found)).map(Some)
         })
     });
     args::with_args::<A>(field).description(description)

@@ -15,7 +15,7 @@ use entity::{
 use super::prelude::{
     Bounded, Id, InputType, Parts, arguments, input_object,
     node::{Engagement, EngagementSession, Review, TalentProfile, Workshop},
-    read, row, rows, write,
+    read_rows, row, write,
 };
 
 input_object! {
@@ -266,16 +266,13 @@ arguments! {
 pub(crate) fn module(mut p: Parts) -> Parts {
     p.inputs.push(TalentProfileInput::input_object());
     p.query = p.query.field(
-        read(
+        read_rows(
             "searchTalent",
-            TypeRef::named_nn_list_nn("TalentProfile"),
+            "TalentProfile",
             "Search talent by expertise: public profiles accepting clients whose expertise shares at least one \
              entry with `expertise`, rated at least `minRating`, in one of `availability`; best rated first, then \
              most reviewed. An omitted (or null) list sets no condition; an empty list matches no profile.",
-            |s, a: SearchArgs| {
-                Box::pin(async move { m::search_talent(s, a.search()?).await })
-            },
-            |ps| Ok(rows::<talent_profiles::Entity>(ps)),
+            |s, a: SearchArgs| m::search_talent(s, a.search()?),
         ),
     );
     p.mutation = p

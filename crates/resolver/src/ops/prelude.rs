@@ -6,6 +6,6 @@
 
 pub(crate) use super::{
     args::{Bounded, Id, InputType, arguments, input_object, node},
-    declare::{Parts, read, row, rows, write},
+    declare::{Parts, read, read_rows, row, rows, write},
     results::{Row, Rows, composite, json, object_types, output_type},
 };
