@@ -100,29 +100,8 @@ pub(crate) async fn answer(
         sh,
         principal: &r.principal,
     };
-    let field = &ctx.ctx.item.node;
-    let Ok(plan) = compiler.root(field, root) else {
-        FALLBACKS.fetch_add(1, Ordering::Relaxed);
-        return Ok(None);
-    };
-    let backend = r.scope.backend();
-    let mut sql = Sql {
-        scope: &r.scope,
-        backend,
-        aliases: 0,
-    };
-    let Ok(statement) = sql.root(&plan) else {
-        FALLBACKS.fetch_add(1, Ordering::Relaxed);
-        return Ok(None);
-    };
-    COMPILED.fetch_add(1, Ordering::Relaxed);
-    let json = r.scope.read_json(&statement).await?.unwrap_or_default();
-    let doc: J = serde_json::from_str(&json)
-        .map_err(|e| ApiError::internal(format!("compiled read returned bad JSON: {e}")))?;
-    let mut out = Decoder { backend, rows: 0 };
-    let value = out.root(&plan, &doc);
-    store::stats::rows(out.rows);
-    Ok(Some(FieldValue::resolved(value)))
+    let plan = compiler.root(&ctx.ctx.item.node, root);
+    Ok(run(r, plan).await?.map(FieldValue::resolved))
 }
 
 /// The answer to a domain read whose rows are those of `source`, a query
@@ -143,22 +122,34 @@ pub(crate) async fn rows(
         sh,
         principal: &r.principal,
     };
-    let planned = sh.spec_by_type(type_name).ok_or(Fallback).and_then(|spec| {
+    let plan = sh.spec_by_type(type_name).ok_or(Fallback).and_then(|spec| {
         compiler.readable(spec.table)?;
         let mut fetch = Fetch::new(sh, spec)?;
         let out = compiler.row(&mut fetch, &[&ctx.ctx.item.node.selection_set.node])?;
-        Ok((fetch, out))
+        Ok(RootPlan::Rows {
+            fetch: Box::new(fetch),
+            out,
+            source: Box::new(source),
+        })
     });
+    run(r, plan).await
+}
+
+/// Runs a compiled plan: its one statement, whose JSON becomes the
+/// field's response in one pass. `Ok(None)` when there is no plan, or it
+/// cannot be written as a statement: the loaders then answer.
+async fn run(r: &RequestCtx, plan: Plan<RootPlan<'_>>) -> Result<Option<Value>, ApiError> {
     let backend = r.scope.backend();
     let mut sql = Sql {
         scope: &r.scope,
         backend,
         aliases: 0,
     };
-    let Some((fetch, out, statement)) = planned.ok().and_then(|(fetch, out)| {
-        let statement = sql.rows(&fetch, source).ok()?;
-        Some((fetch, out, statement))
-    }) else {
+    let written = plan.ok().and_then(|plan| {
+        let statement = sql.root(&plan).ok()?;
+        Some((plan, statement))
+    });
+    let Some((plan, statement)) = written else {
         FALLBACKS.fetch_add(1, Ordering::Relaxed);
         return Ok(None);
     };
@@ -166,14 +157,10 @@ pub(crate) async fn rows(
     let json = r.scope.read_json(&statement).await?.unwrap_or_default();
     let doc: J = serde_json::from_str(&json)
         .map_err(|e| ApiError::internal(format!("compiled read returned bad JSON: {e}")))?;
-    let mut decoder = Decoder { backend, rows: 0 };
-    let rows = doc.as_array().map(Vec::as_slice).unwrap_or_default();
-    let values = rows
-        .iter()
-        .map(|row| decoder.row(&fetch, &out, row))
-        .collect();
-    store::stats::rows(rows.len());
-    Ok(Some(Value::List(values)))
+    let mut out = Decoder { backend, rows: 0 };
+    let value = out.root(&plan, &doc);
+    store::stats::rows(out.rows);
+    Ok(Some(value))
 }
 
 /// What to read of one table: its columns (the row's JSON array holds them
@@ -288,6 +275,12 @@ enum RootPlan<'a> {
     Nodes {
         list: bool,
         items: Vec<Option<(Uuid, Fetch<'a>, RowOut)>>,
+    },
+    /// The rows of a domain read's query (`rows`).
+    Rows {
+        fetch: Box<Fetch<'a>>,
+        out: RowOut,
+        source: Box<SelectStatement>,
     },
 }
 
@@ -625,6 +618,7 @@ fn subquery(q: SelectStatement) -> Expr {
 impl Sql<'_> {
     fn root(&mut self, plan: &RootPlan<'_>) -> Result<SelectStatement, ApiError> {
         let doc = match plan {
+            RootPlan::Rows { fetch, source, .. } => return self.rows(fetch, (**source).clone()),
             RootPlan::Connection(conn, _) => self.connection(conn, None)?,
             RootPlan::Nodes { items, .. } => {
                 let mut found = Vec::new();
@@ -846,6 +840,11 @@ struct Decoder {
 impl Decoder {
     fn root(&mut self, plan: &RootPlan<'_>, doc: &J) -> Value {
         match plan {
+            RootPlan::Rows { fetch, out, .. } => {
+                let rows = doc.as_array().map(Vec::as_slice).unwrap_or_default();
+                self.rows += rows.len();
+                Value::List(rows.iter().map(|row| self.row(fetch, out, row)).collect())
+            }
             RootPlan::Connection(conn, out) => self.connection(conn, out, doc),
             RootPlan::Nodes { list, items } => {
                 let mut found = doc.as_array().map(|a| a.iter()).into_iter().flatten();
