@@ -10,6 +10,11 @@
 //! hands it to the executor as `FieldValue::resolved`, which answers it
 //! without resolving the selection field by field.
 //!
+//! A domain read whose answer is one query's rows (`searchTalent`, declared
+//! with `ops::declare::read_rows`) is compiled the same way (`rows`): its
+//! query, built by the domain through the caller's read rules, is the
+//! statement's `FROM`, selecting only the columns its selection reads.
+//!
 //! Every query in the statement comes from the table's own
 //! [`TableOps`] (`page_statement`, `count_statement`, `row_statement`), that
 //! is from `store::Scope::select`: the tenant condition and the caller's
