@@ -451,3 +451,48 @@ async fn completing_lessons_completes_roadmap_steps() {
     assert_eq!(p["lessonsCompleted"], 3);
     s.stop().await;
 }
+
+/// Attempts at one quiz submitted at once: each gets its own number, or
+/// `CONFLICT` when another took it first (the insert of an attempt goes out
+/// with the next statement, which answers for its unique key); never an
+/// internal error, and the counts stay whole.
+#[tokio::test]
+async fn attempts_submitted_at_once_get_distinct_numbers_or_conflict() {
+    use base64::Engine;
+    let s = TestServer::start().await;
+    let leo = s.token("insideout", "leo@learner.example").await;
+    let quiz = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode("Quiz:43000000-0001-4000-8000-000000000001");
+    let submit =
+        "mutation($q: ID!) { submitQuizAttempt(quizId: $q, answers: {}) { attemptNumber } }";
+    let all =
+        futures::future::join_all((0..8).map(|_| s.gql(&leo, submit, json!({"q": quiz})))).await;
+    let mut numbers = Vec::new();
+    for r in &all {
+        match r["data"]["submitQuizAttempt"]["attemptNumber"].as_i64() {
+            Some(n) => numbers.push(n),
+            None => {
+                assert_eq!(code(r), "CONFLICT", "{r}");
+                let m = r["errors"][0]["message"].as_str().unwrap_or_default();
+                assert!(
+                    m.contains("at the same time") || m.contains("no attempts left"),
+                    "{r}"
+                );
+            }
+        }
+    }
+    assert!(!numbers.is_empty(), "{all:?}");
+    let mut distinct = numbers.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), numbers.len(), "{numbers:?}");
+    // The next attempt counts every one that was kept (the quiz allows 3).
+    let next = s.gql(&leo, submit, json!({"q": quiz})).await;
+    match next["data"]["submitQuizAttempt"]["attemptNumber"].as_i64() {
+        Some(n) => assert!(n > *distinct.last().unwrap(), "{n} after {distinct:?}"),
+        None => {
+            assert_eq!(code(&next), "CONFLICT", "{next}");
+            assert!(*distinct.last().unwrap() >= 3, "{next} after {distinct:?}");
+        }
+    }
+}

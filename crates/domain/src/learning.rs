@@ -11,7 +11,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, Order,
     prelude::{Decimal, Json},
-    sea_query::{Expr, ExprTrait, Func},
+    sea_query::{Expr, ExprTrait, Func, SubQueryStatement},
 };
 use store::{Reader, Topic, Write};
 use uuid::Uuid;
@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::{
     DomainError, Result, now,
     progress::{CourseState, check_prerequisites, first_status, progressed, refresh_enrollment},
-    rules::{insert_unique, non_negative, signed_in},
+    rules::{insert_unique, non_negative, on_unique, signed_in},
 };
 
 /// Enrolls the caller in a published course they can see.
@@ -151,24 +151,22 @@ pub async fn submit_quiz_attempt(
     let student = signed_in(w.principal(), "submit a quiz attempt")?;
     let quiz = crate::visible::<quizzes::Entity>(w, quiz_id, "quiz").await?;
     let staff = auth::policy::is_staff(w.principal());
-    // The quiz's course: its own, or its lesson's, found by the course's
-    // read itself (no statement for the lesson: the course's state reads
-    // all its lessons).
+    // The quiz's course: its own, or its lesson's, read with the course's
+    // state (one round trip; no statement for the lesson: the course's state
+    // reads all its lessons). The state answers the enrollment and
+    // prerequisite checks, the attempt count, and the enrollment's refresh.
     let course = match (quiz.course_id, quiz.lesson_id) {
-        (Some(c), _) => Some(courses::Column::Id.eq(c)),
-        (None, Some(l)) => Some(
-            courses::Column::Id.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(lessons::Column::CourseId)
-                    .from(lessons::Entity)
-                    .and_where(lessons::Column::Id.eq(l))
-                    .take(),
-            ),
-        ),
+        (Some(c), _) => Some(Expr::val(c)),
+        (None, Some(l)) => Some(Expr::SubQuery(
+            None,
+            Box::new(SubQueryStatement::SelectStatement(
+                w.select_unrestricted::<lessons::Entity>()
+                    .filter(lessons::Column::Id.eq(l))
+                    .column(lessons::Column::CourseId),
+            )),
+        )),
         (None, None) => None,
     };
-    // The course's state, read once: it answers the enrollment and
-    // prerequisite checks, the attempt count, and the enrollment's refresh.
     let mut state = match course {
         Some(course) => {
             // A learner's lesson quiz needs a course they can read (whose
@@ -180,12 +178,8 @@ pub async fn submit_quiz_attempt(
                 true => (w.select::<courses::Entity>(), "quiz"),
                 false => (w.select_unrestricted::<courses::Entity>(), "course"),
             };
-            let course = scoped.filter(course).one().await?;
-            let course = course.ok_or(DomainError::NotFound(what))?;
-            Some(match readable {
-                true => CourseState::load_readable(w, course, student).await?,
-                false => CourseState::load(w, course, student).await?,
-            })
+            let state = CourseState::find(w, scoped, course, readable, student).await?;
+            Some(state.ok_or(DomainError::NotFound(what))?)
         }
         None => None,
     };
@@ -288,12 +282,12 @@ pub async fn submit_quiz_attempt(
         feedback: Set(Some(g.feedback)),
         ..Default::default()
     };
-    let saved = insert_unique(
-        w,
-        am,
-        "another attempt was submitted at the same time, retry",
-    )
-    .await?;
+    // Pipelined: the progress row's statement, next, answers for it too.
+    const AT_ONCE: &str = "another attempt was submitted at the same time, retry";
+    let saved = w
+        .insert_pipelined(am)
+        .await
+        .map_err(|e| on_unique(e.into(), AT_ONCE))?;
 
     // A lesson quiz's progress row, when the state holds it.
     let known = match (&state, quiz.lesson_id) {
@@ -311,7 +305,8 @@ pub async fn submit_quiz_attempt(
         passed,
         time_spent_secs.unwrap_or(0),
     )
-    .await?;
+    .await
+    .map_err(|e| on_unique(e, AT_ONCE))?;
     // Seed 004: a quiz passed for the first time earns points (and may
     // earn achievements); retrying a passed quiz earns nothing more.
     if passed && !previous.passed_once {

@@ -94,7 +94,7 @@ impl Tally {
     }
 }
 
-#[derive(sea_orm::FromQueryResult)]
+#[derive(sea_orm::FromQueryResult, serde::Deserialize)]
 struct TallyRow {
     assessment_id: Uuid,
     best: Option<i32>,
@@ -162,7 +162,7 @@ pub(crate) async fn tallies<R: Reader>(
 /// What a course's state needs of a quiz: not its questions, which are
 /// the bulk of its row and would be read and decoded for every quiz of the
 /// course on every submission.
-#[derive(Clone, Debug, sea_orm::FromQueryResult)]
+#[derive(Clone, Debug, sea_orm::FromQueryResult, serde::Deserialize)]
 pub(crate) struct QuizBrief {
     pub id: Uuid,
     pub lesson_id: Option<Uuid>,
@@ -171,6 +171,24 @@ pub(crate) struct QuizBrief {
     pub is_mandatory: bool,
     pub minimum_passing_score: i32,
     pub time_limit: Option<i32>,
+    pub created_at: DateTimeWithTimeZone,
+}
+
+impl QuizBrief {
+    /// The columns of a [`QuizBrief`].
+    fn columns(s: sea_orm::Select<quizzes::Entity>) -> sea_orm::Select<quizzes::Entity> {
+        use quizzes::Column as Q;
+        s.select_only().columns([
+            Q::Id,
+            Q::LessonId,
+            Q::CourseId,
+            Q::Title,
+            Q::IsMandatory,
+            Q::MinimumPassingScore,
+            Q::TimeLimit,
+            Q::CreatedAt,
+        ])
+    }
 }
 
 /// What a student has done in one course, read through the caller's rules.
@@ -188,48 +206,92 @@ pub(crate) struct CourseState {
     pub enrollment: Option<enrollments::Model>,
 }
 
-impl CourseState {
-    /// Reads the state through the caller's rules: three statements on
-    /// PostgreSQL (see [`CourseState::read`]).
-    pub async fn load<R: Reader>(r: &R, course: courses::Model, student: Uuid) -> Result<Self> {
-        Self::read(r, course, false, student).await
-    }
+/// `col = id`, the course's id (a value or a subquery).
+fn is_course<C: ColumnTrait>(col: C, id: &Expr) -> Expr {
+    Expr::col(col.as_column_ref()).eq(id.clone())
+}
 
-    /// [`CourseState::load`] of a course the caller may read (found through
-    /// their rules): its lessons and quizzes are then readable by the same
-    /// rules (`auth::policy`'s lessons of readable courses, quizzes of
+/// Which course a [`CourseState`] is of.
+enum Of {
+    /// One already read.
+    Read(courses::Model),
+    /// The course whose id is `id` (a value, or a subquery such as a
+    /// lesson's course), read with the state by `scoped`, which chooses the
+    /// rules it is read through.
+    Find {
+        scoped: Box<store::Scoped<courses::Entity>>,
+        id: Expr,
+    },
+}
+
+impl CourseState {
+    /// The state of a course the caller may read (found through their
+    /// rules), in one round trip: its lessons and quizzes are then readable
+    /// by the same rules (`auth::policy`'s lessons of readable courses, quizzes of
     /// readable courses and lessons), which are not repeated.
     pub async fn load_readable<R: Reader>(
         r: &R,
         course: courses::Model,
         student: Uuid,
     ) -> Result<Self> {
-        Self::read(r, course, true, student).await
+        Self::read(r, Of::Read(course), true, student)
+            .await?
+            .ok_or(DomainError::NotFound("course"))
     }
 
-    async fn read<R: Reader>(
+    /// The state of the course with id `id` (an expression: a value or a
+    /// subquery), read in the same round trip as the course itself, which
+    /// `scoped` finds (with its rules); `None` if it finds none. `readable`
+    /// as for [`CourseState::load_readable`], when `scoped` reads through
+    /// the caller's rules.
+    pub async fn find<R: Reader>(
         r: &R,
-        course: courses::Model,
+        scoped: store::Scoped<courses::Entity>,
+        id: Expr,
         readable: bool,
         student: Uuid,
-    ) -> Result<Self> {
-        let (lessons, quizzes) = match readable {
-            true => (
-                r.select_unrestricted::<lessons::Entity>(),
-                r.select_unrestricted::<quizzes::Entity>(),
-            ),
-            false => (r.select::<lessons::Entity>(), r.select::<quizzes::Entity>()),
+    ) -> Result<Option<Self>> {
+        Self::read(
+            r,
+            Of::Find {
+                scoped: Box::new(scoped),
+                id,
+            },
+            readable,
+            student,
+        )
+        .await
+    }
+
+    async fn read<R: Reader>(r: &R, of: Of, readable: bool, student: Uuid) -> Result<Option<Self>> {
+        let id = match &of {
+            Of::Read(course) => Expr::val(course.id),
+            Of::Find { id, .. } => id.clone(),
         };
-        // The lessons, the student's progress rows and their enrollment
-        // depend on the course alone: one round trip (a `store::Batch`).
-        // The quizzes need the lessons' ids, and the tallies the quizzes'
-        // ids, as values: as subqueries, their generic plans scan the
-        // tenant's quizzes and all of the student's attempts
-        // (docs/BENCHMARKS.md).
+        let lessons = || match readable {
+            true => r.select_unrestricted::<lessons::Entity>(),
+            false => r.select::<lessons::Entity>(),
+        };
+        let quizzes = || match readable {
+            true => r.select_unrestricted::<quizzes::Entity>(),
+            false => r.select::<quizzes::Entity>(),
+        };
+        // Everything depends on the course alone: one round trip (a
+        // `store::Batch`). The quizzes are read in two parts, the course's
+        // own and its lessons', each a plain index lookup: one query with
+        // `course_id = … OR lesson_id IN (…)` would have its generic plan
+        // scan the tenant's quizzes (docs/BENCHMARKS.md). The tallies read
+        // the student's attempts at either.
+        let of_course = || lessons().filter(is_course(lessons::Column::CourseId, &id));
+        let own_quizzes = || quizzes().filter(is_course(quizzes::Column::CourseId, &id));
+        let lesson_quizzes = || {
+            quizzes().filter(
+                quizzes::Column::LessonId.in_subquery(of_course().column(lessons::Column::Id)),
+            )
+        };
         let mut b = r.batch();
-        let lessons = b.read::<lessons::Model>(
-            lessons
-                .filter(lessons::Column::CourseId.eq(course.id))
+        let lesson_rows = b.read::<lessons::Model>(
+            of_course()
                 .order_by(lessons::Column::OrderIndex, Order::Asc)
                 .order_by(lessons::Column::Id, Order::Asc)
                 .into_statement(),
@@ -237,19 +299,53 @@ impl CourseState {
         let rows = b.read::<sp::Model>(
             r.select::<sp::Entity>()
                 .filter(sp::Column::StudentId.eq(student))
-                .filter(sp::Column::CourseId.eq(course.id))
+                .filter(is_course(sp::Column::CourseId, &id))
                 .order_by(sp::Column::CreatedAt, Order::Desc)
                 .into_statement(),
         );
         let enrollment = b.read::<enrollments::Model>(
             r.select::<enrollments::Entity>()
-                .filter(enrollments::Column::CourseId.eq(course.id))
+                .filter(is_course(enrollments::Column::CourseId, &id))
                 .filter(enrollments::Column::StudentId.eq(student))
                 .limit(1)
                 .into_statement(),
         );
+        let own = b.read::<QuizBrief>(own_quizzes().shaped(QuizBrief::columns));
+        let of_lessons = b.read::<QuizBrief>(lesson_quizzes().shaped(QuizBrief::columns));
+        let scores = b.read::<TallyRow>(
+            r.select::<attempts::Entity>()
+                .filter(attempts::Column::StudentId.eq(student))
+                .filter(
+                    Condition::any()
+                        .add(
+                            attempts::Column::AssessmentId
+                                .in_subquery(own_quizzes().column(quizzes::Column::Id)),
+                        )
+                        .add(
+                            attempts::Column::AssessmentId
+                                .in_subquery(lesson_quizzes().column(quizzes::Column::Id)),
+                        ),
+                )
+                .shaped(tally),
+        );
+        let course = match of {
+            Of::Read(course) => Ok(course),
+            Of::Find { scoped, .. } => Err(b.read::<courses::Model>(
+                scoped
+                    .filter(is_course(courses::Column::Id, &id))
+                    .limit(1)
+                    .into_statement(),
+            )),
+        };
         let mut found = b.run().await?;
-        let lessons = found.take(lessons)?;
+        let course = match course {
+            Ok(course) => course,
+            Err(read) => match found.first(read)? {
+                Some(course) => course,
+                None => return Ok(None),
+            },
+        };
+        let lessons = found.take(lesson_rows)?;
         let rows = found
             .take(rows)?
             .into_iter()
@@ -257,42 +353,30 @@ impl CourseState {
             .map(|row| (row.lesson_id, row))
             .collect();
         let enrollment = found.first(enrollment)?;
-        let lesson_ids: Vec<Uuid> = lessons.iter().map(|l| l.id).collect();
-        let quizzes = quizzes
-            .filter(
-                Condition::any()
-                    .add(quizzes::Column::CourseId.eq(course.id))
-                    .add(quizzes::Column::LessonId.is_in(lesson_ids)),
-            )
-            .order_by(quizzes::Column::CreatedAt, Order::Asc)
-            .order_by(quizzes::Column::Id, Order::Asc)
-            .project::<QuizBrief>(|s| {
-                use quizzes::Column as Q;
-                s.select_only().columns([
-                    Q::Id,
-                    Q::LessonId,
-                    Q::CourseId,
-                    Q::Title,
-                    Q::IsMandatory,
-                    Q::MinimumPassingScore,
-                    Q::TimeLimit,
-                ])
-            })
-            .await?;
-        let quiz_ids: Vec<Uuid> = quizzes.iter().map(|q| q.id).collect();
-        let scores = tallies(r, student, quiz_ids).await?;
-        Ok(Self {
+        // Both parts, once each (a quiz may name the course and one of its
+        // lessons), in the order of creation.
+        let mut quizzes = found.take(own)?;
+        let mut seen: HashSet<Uuid> = quizzes.iter().map(|q| q.id).collect();
+        quizzes.extend(
+            found
+                .take(of_lessons)?
+                .into_iter()
+                .filter(|q| seen.insert(q.id)),
+        );
+        quizzes.sort_by_key(|q| (q.created_at, q.id));
+        let scores = tallied(found.take(scores)?);
+        Ok(Some(Self {
             course,
             lessons,
             quizzes,
             rows,
             scores,
             enrollment,
-        })
+        }))
     }
 
     /// Takes in `row` as a write just saved it (updated or inserted): the
-    /// state is then what [`CourseState::load`] would read. A row of
+    /// state is then what [`CourseState::find`] would read. A row of
     /// another course is not part of it, and a lesson's oldest row stays
     /// the one kept.
     pub fn take_row(&mut self, row: sp::Model) {
@@ -430,6 +514,17 @@ pub(crate) async fn refresh_enrollment(
     let completed: Option<DateTimeWithTimeZone> = enrollment
         .completed_at
         .or_else(|| state.is_complete().then(now));
+    if (pct, &progress, completed)
+        == (
+            enrollment.progress_percent,
+            &enrollment.progress,
+            enrollment.completed_at,
+        )
+    {
+        // Nothing to change (a retried quiz, a lesson worked on again): no
+        // write.
+        return Ok(());
+    }
     // Nothing reads its count: it goes out with the next statement.
     w.update_pipelined::<enrollments::Entity>(
         vec![

@@ -174,10 +174,18 @@ where
     A: sea_orm::ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
     <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
 {
-    match w.insert(am).await {
-        Ok(m) => Ok(m),
-        Err(e) if e.is_unique_violation() => Err(conflict(conflict_message)),
-        Err(e) => Err(e.into()),
+    w.insert(am)
+        .await
+        .map_err(|e| on_unique(e.into(), conflict_message))
+}
+
+/// `e`, or `CONFLICT` with `message` when it is a unique key's violation:
+/// for [`insert_unique`], and for the statement after a
+/// `Write::insert_pipelined`, which answers for the insert.
+pub(crate) fn on_unique(e: DomainError, message: &str) -> DomainError {
+    match e {
+        DomainError::Store(e) if e.is_unique_violation() => conflict(message),
+        e => e,
     }
 }
 

@@ -1502,6 +1502,38 @@ impl Write {
         Ok(am.insert(self.txn.as_ref()).await?)
     }
 
+    /// [`Write::insert`] of a row whose every column `am` sets, for a
+    /// caller that goes on with another statement: on PostgreSQL it is
+    /// pipelined, written with the next statement instead of waiting for
+    /// its own round trip, and the row returned is `am`'s (no `RETURNING`).
+    /// If the insert fails (a unique key, say), the next statement (or the
+    /// commit) fails with its error, nothing behind it runs, and the
+    /// operation's writes are not kept: the caller maps that error where
+    /// the next statement answers.
+    pub async fn insert_pipelined<A>(
+        &self,
+        mut am: A,
+    ) -> Result<<A::Entity as EntityTrait>::Model, StoreError>
+    where
+        A: sea_orm::ActiveModelTrait
+            + sea_orm::ActiveModelBehavior
+            + sea_orm::TryIntoModel<<A::Entity as EntityTrait>::Model>
+            + Send,
+        <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+    {
+        let backend = self.txn.get_database_backend();
+        if backend != DbBackend::Postgres {
+            return self.insert(am).await;
+        }
+        let col = column::<A::Entity>("tenant_id")?;
+        am.set(col, self.principal.tenant_id.into());
+        let model = am.clone().try_into_model()?;
+        let mut statement = <A::Entity as EntityTrait>::insert(am).build(backend);
+        statement.sql = format!("{PIPELINED}{}", statement.sql);
+        self.txn.execute_raw(statement).await?;
+        Ok(model)
+    }
+
     /// `UPDATE` of this tenant's rows of `E` matching `cond`: `set` pairs of
     /// column and value (or expression). Returns the number of rows changed,
     /// so conditional updates (`… AND capacity_remaining > 0`) are atomic
