@@ -466,6 +466,11 @@ async fn a_failed_pipelined_write_fails_its_request_and_keeps_nothing() {
              BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
         ],
     };
+    // The enrollment's progress made stale, so that the start refreshes
+    // it (a refresh that changes nothing is not written).
+    s.db.execute_unprepared("UPDATE enrollments SET progress = '{}'")
+        .await
+        .unwrap();
     for sql in refuse {
         s.db.execute_unprepared(sql).await.unwrap();
     }
@@ -495,5 +500,68 @@ async fn a_failed_pipelined_write_fails_its_request_and_keeps_nothing() {
     let again = s.data(&leo, start, json!({"l": lesson})).await;
     let now = s.data(&leo, progress, json!({"l": lesson})).await;
     assert_ne!(now, kept, "{again}");
+    s.stop().await;
+}
+
+/// A quiz attempt's insert, which goes out pipelined with the progress
+/// row's update on PostgreSQL, refused by the database (a trigger): the
+/// request answers `INTERNAL` without the database's text, nothing of the
+/// submission is kept (no attempt, no progress), and the connection serves
+/// the next submission.
+#[tokio::test]
+async fn a_failed_pipelined_insert_fails_its_request_and_keeps_nothing() {
+    let s = TestServer::start_with(|c| c.db_max_connections = 1).await;
+    let leo = s.token("insideout", "leo@learner.example").await;
+    // Quiz 43000000-0001-4000-8000-000000000001 (of lesson 1 of course
+    // 40000000-0001-4000-8000-000000000001, which Leo is enrolled in).
+    let quiz = "UXVpejo0MzAwMDAwMC0wMDAxLTQwMDAtODAwMC0wMDAwMDAwMDAwMDE";
+    let course = "Q291cnNlOjQwMDAwMDAwLTAwMDEtNDAwMC04MDAwLTAwMDAwMDAwMDAwMQ";
+    let submit =
+        "mutation($q: ID!) { submitQuizAttempt(quizId: $q, answers: {}) { attemptNumber } }";
+    let progress = "query($c: ID!) { courseProgress(courseId: $c) { timeSpent \
+                    lessons { lessonId status attempts bestScore } quizzes { quizId attempts } } }";
+    let before = s.data(&leo, progress, json!({"c": course})).await;
+    let refuse = match s.is_postgres() {
+        true => vec![
+            "CREATE FUNCTION coachql_test_refuse() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
+            "CREATE TRIGGER refuse_inserts BEFORE INSERT ON assessment_attempts \
+             FOR EACH ROW EXECUTE FUNCTION coachql_test_refuse()",
+        ],
+        false => vec![
+            "CREATE TRIGGER refuse_inserts BEFORE INSERT ON assessment_attempts \
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+        ],
+    };
+    for sql in refuse {
+        s.db.execute_unprepared(sql).await.unwrap();
+    }
+    let refused = s.gql(&leo, submit, json!({"q": quiz})).await;
+    let errors = refused["errors"].as_array().expect("an error");
+    assert!(
+        errors.iter().all(|e| e["extensions"]["code"] == "INTERNAL"),
+        "{refused}"
+    );
+    assert!(
+        !refused.to_string().contains("refused by the test"),
+        "{refused}"
+    );
+    assert!(refused["data"]["submitQuizAttempt"].is_null(), "{refused}");
+    let after = s.data(&leo, progress, json!({"c": course})).await;
+    assert_eq!(after, before, "the refused submission was kept");
+    s.db.execute_unprepared("DROP TRIGGER refuse_inserts ON assessment_attempts")
+        .await
+        .ok();
+    s.db.execute_unprepared("DROP TRIGGER IF EXISTS refuse_inserts")
+        .await
+        .ok();
+    // The connection serves the next submission, which is kept.
+    let again = s.gql(&leo, submit, json!({"q": quiz})).await;
+    assert!(
+        again["data"]["submitQuizAttempt"]["attemptNumber"].is_i64(),
+        "{again}"
+    );
+    let kept = s.data(&leo, progress, json!({"c": course})).await;
+    assert_ne!(kept, before, "{again}");
     s.stop().await;
 }
