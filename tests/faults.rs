@@ -454,48 +454,20 @@ async fn a_failed_pipelined_write_fails_its_request_and_keeps_nothing() {
         kept.to_string().contains(before.as_str().unwrap()),
         "{kept} {first}"
     );
-    let refuse = match s.is_postgres() {
-        true => vec![
-            "CREATE FUNCTION coachql_test_refuse() RETURNS trigger LANGUAGE plpgsql AS \
-             $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
-            "CREATE TRIGGER refuse_updates BEFORE UPDATE ON enrollments \
-             FOR EACH ROW EXECUTE FUNCTION coachql_test_refuse()",
-        ],
-        false => vec![
-            "CREATE TRIGGER refuse_updates BEFORE UPDATE ON enrollments \
-             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
-        ],
-    };
     // The enrollment's progress made stale, so that the start refreshes
     // it (a refresh that changes nothing is not written).
     s.db.execute_unprepared("UPDATE enrollments SET progress = '{}'")
         .await
         .unwrap();
-    for sql in refuse {
-        s.db.execute_unprepared(sql).await.unwrap();
-    }
-    let refused = s.gql(&leo, start, json!({"l": lesson})).await;
-    let errors = refused["errors"].as_array().expect("an error");
+    refuse(&s, "UPDATE", "enrollments").await;
     // An unexpected database error: INTERNAL, as any other. On PostgreSQL
     // it surfaces at the commit, so it is the request's error (no path).
-    assert!(
-        errors.iter().all(|e| e["extensions"]["code"] == "INTERNAL"),
-        "{refused}"
-    );
-    assert!(
-        !refused.to_string().contains("refused by the test"),
-        "{refused}"
-    );
-    assert!(refused["data"]["startLesson"].is_null(), "{refused}");
+    let refused = s.gql(&leo, start, json!({"l": lesson})).await;
+    assert_refused(&refused, "startLesson");
     // Nothing kept: the progress row was not touched.
     let after = s.data(&leo, progress, json!({"l": lesson})).await;
     assert_eq!(after, kept, "the refused start was kept");
-    s.db.execute_unprepared("DROP TRIGGER refuse_updates ON enrollments")
-        .await
-        .ok();
-    s.db.execute_unprepared("DROP TRIGGER IF EXISTS refuse_updates")
-        .await
-        .ok();
+    allow(&s, "enrollments").await;
     // The connection serves the next request, whose writes are kept.
     let again = s.data(&leo, start, json!({"l": lesson})).await;
     let now = s.data(&leo, progress, json!({"l": lesson})).await;
@@ -521,40 +493,12 @@ async fn a_failed_pipelined_insert_fails_its_request_and_keeps_nothing() {
     let progress = "query($c: ID!) { courseProgress(courseId: $c) { timeSpent \
                     lessons { lessonId status attempts bestScore } quizzes { quizId attempts } } }";
     let before = s.data(&leo, progress, json!({"c": course})).await;
-    let refuse = match s.is_postgres() {
-        true => vec![
-            "CREATE FUNCTION coachql_test_refuse() RETURNS trigger LANGUAGE plpgsql AS \
-             $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$",
-            "CREATE TRIGGER refuse_inserts BEFORE INSERT ON assessment_attempts \
-             FOR EACH ROW EXECUTE FUNCTION coachql_test_refuse()",
-        ],
-        false => vec![
-            "CREATE TRIGGER refuse_inserts BEFORE INSERT ON assessment_attempts \
-             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
-        ],
-    };
-    for sql in refuse {
-        s.db.execute_unprepared(sql).await.unwrap();
-    }
+    refuse(&s, "INSERT", "assessment_attempts").await;
     let refused = s.gql(&leo, submit, json!({"q": quiz})).await;
-    let errors = refused["errors"].as_array().expect("an error");
-    assert!(
-        errors.iter().all(|e| e["extensions"]["code"] == "INTERNAL"),
-        "{refused}"
-    );
-    assert!(
-        !refused.to_string().contains("refused by the test"),
-        "{refused}"
-    );
-    assert!(refused["data"]["submitQuizAttempt"].is_null(), "{refused}");
+    assert_refused(&refused, "submitQuizAttempt");
     let after = s.data(&leo, progress, json!({"c": course})).await;
     assert_eq!(after, before, "the refused submission was kept");
-    s.db.execute_unprepared("DROP TRIGGER refuse_inserts ON assessment_attempts")
-        .await
-        .ok();
-    s.db.execute_unprepared("DROP TRIGGER IF EXISTS refuse_inserts")
-        .await
-        .ok();
+    allow(&s, "assessment_attempts").await;
     // The connection serves the next submission, which is kept.
     let again = s.gql(&leo, submit, json!({"q": quiz})).await;
     assert!(
@@ -564,4 +508,51 @@ async fn a_failed_pipelined_insert_fails_its_request_and_keeps_nothing() {
     let kept = s.data(&leo, progress, json!({"c": course})).await;
     assert_ne!(kept, before, "{again}");
     s.stop().await;
+}
+
+/// A trigger that makes the database refuse every `op` (`INSERT`,
+/// `UPDATE`) on `table` with an error of its own text.
+async fn refuse(s: &TestServer, op: &str, table: &str) {
+    let sql = match s.is_postgres() {
+        true => vec![
+            "CREATE OR REPLACE FUNCTION coachql_test_refuse() RETURNS trigger LANGUAGE plpgsql \
+             AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$"
+                .to_owned(),
+            format!(
+                "CREATE TRIGGER refuse BEFORE {op} ON {table} \
+                 FOR EACH ROW EXECUTE FUNCTION coachql_test_refuse()"
+            ),
+        ],
+        false => vec![format!(
+            "CREATE TRIGGER refuse BEFORE {op} ON {table} \
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )],
+    };
+    for sql in sql {
+        s.db.execute_unprepared(&sql).await.unwrap();
+    }
+}
+
+/// Drops [`refuse`]'s trigger on `table`.
+async fn allow(s: &TestServer, table: &str) {
+    let sql = match s.is_postgres() {
+        true => format!("DROP TRIGGER refuse ON {table}"),
+        false => "DROP TRIGGER refuse".to_owned(),
+    };
+    s.db.execute_unprepared(&sql).await.unwrap();
+}
+
+/// A request the database refused: `INTERNAL` errors only, none with the
+/// database's text, and no value for `field`.
+fn assert_refused(refused: &Value, field: &str) {
+    let errors = refused["errors"].as_array().expect("an error");
+    assert!(
+        errors.iter().all(|e| e["extensions"]["code"] == "INTERNAL"),
+        "{refused}"
+    );
+    assert!(
+        !refused.to_string().contains("refused by the test"),
+        "{refused}"
+    );
+    assert!(refused["data"][field].is_null(), "{refused}");
 }
