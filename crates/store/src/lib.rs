@@ -1528,10 +1528,18 @@ impl Write {
         let col = column::<A::Entity>("tenant_id")?;
         am.set(col, self.principal.tenant_id.into());
         let model = am.clone().try_into_model()?;
-        let mut statement = <A::Entity as EntityTrait>::insert(am).build(backend);
+        self.queue(<A::Entity as EntityTrait>::insert(am).build(backend))
+            .await?;
+        Ok(model)
+    }
+
+    /// Runs `statement` pipelined on PostgreSQL: marked `PIPELINED`, the
+    /// driver queues it and writes it with the next statement (or the
+    /// commit), whose answer carries its error if it fails.
+    async fn queue(&self, mut statement: Statement) -> Result<(), StoreError> {
         statement.sql = format!("{PIPELINED}{}", statement.sql);
         self.txn.execute_raw(statement).await?;
-        Ok(model)
+        Ok(())
     }
 
     /// `UPDATE` of this tenant's rows of `E` matching `cond`: `set` pairs of
@@ -1580,10 +1588,8 @@ impl Write {
             self.update::<E>(set, cond).await?;
             return Ok(());
         }
-        let mut statement = self.update_many::<E>(set, cond).build(backend);
-        statement.sql = format!("{PIPELINED}{}", statement.sql);
-        self.txn.execute_raw(statement).await?;
-        Ok(())
+        self.queue(self.update_many::<E>(set, cond).build(backend))
+            .await
     }
 
     /// [`Write::update`], returning the changed rows as they are after it:
@@ -1669,13 +1675,12 @@ impl Write {
             topic,
         };
         if self.txn.get_database_backend() == DbBackend::Postgres {
-            self.txn
-                .execute_raw(Statement::from_sql_and_values(
-                    DbBackend::Postgres,
-                    format!("{PIPELINED}SELECT pg_notify($1, $2)"),
-                    [events::CHANNEL.into(), events::payload(&event).into()],
-                ))
-                .await?;
+            self.queue(Statement::from_sql_and_values(
+                DbBackend::Postgres,
+                "SELECT pg_notify($1, $2)",
+                [events::CHANNEL.into(), events::payload(&event).into()],
+            ))
+            .await?;
         } else {
             self.pending
                 .lock()
